@@ -1,0 +1,27 @@
+package dev.freshen.events;
+
+import dev.freshen.events.image.ImageReference;
+
+import java.time.Instant;
+import java.util.List;
+
+/** The tester proved {@code candidate} (by digest): every policy check and the integration test passed. */
+public record ImageVerified(String runId, String imageId, int attempt, Instant occurredAt, Trigger trigger,
+                            List<BaseImage> baseImages, ImageReference candidate, List<CheckResult> checks,
+                            List<StageTiming> timings) implements FreshenEvent {
+
+    public ImageVerified {
+        Require.envelope("ImageVerified", runId, imageId, attempt, occurredAt);
+        Require.present(trigger, "ImageVerified", "trigger");
+        baseImages = Require.nonEmpty(baseImages, "ImageVerified", "baseImages");
+        Require.present(candidate, "ImageVerified", "candidate");
+        if (!candidate.isPinned()) {
+            throw new IllegalArgumentException("ImageVerified: field 'candidate' must be pinned by digest, was " + candidate);
+        }
+        checks = Require.listOrEmpty(checks);
+        if (checks.stream().anyMatch(c -> !c.passed())) {
+            throw new IllegalArgumentException("ImageVerified: a verified image cannot carry a failed check");
+        }
+        timings = Require.listOrEmpty(timings);
+    }
+}

@@ -1,0 +1,24 @@
+package dev.freshen.events;
+
+/**
+ * Kafka topic names. Channel names equal topic names, so these constants serve both
+ * {@code @Incoming}/{@code @Channel} annotations and tests.
+ */
+public final class Topics {
+
+    public static final String BASE_IMAGE_UPDATED = "freshen.base-image-updated";
+    public static final String FORCE_UPDATE = "freshen.force-update";
+    public static final String IMAGE_BUILT = "freshen.image-built";
+    public static final String IMAGE_VERIFIED = "freshen.image-verified";
+    public static final String IMAGE_PUBLISHED = "freshen.image-published";
+    public static final String PIPELINE_FAILED = "freshen.pipeline-failed";
+
+    public static final String WATCHER_DLQ = "freshen.watcher.dlq";
+    public static final String BUILDER_DLQ = "freshen.builder.dlq";
+    public static final String TESTER_DLQ = "freshen.tester.dlq";
+    public static final String PUBLISHER_DLQ = "freshen.publisher.dlq";
+    public static final String NOTIFIER_DLQ = "freshen.notifier.dlq";
+
+    private Topics() {
+    }
+}

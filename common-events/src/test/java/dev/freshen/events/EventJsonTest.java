@@ -1,0 +1,141 @@
+package dev.freshen.events;
+
+import dev.freshen.events.image.Digest;
+import dev.freshen.events.image.ImageReference;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class EventJsonTest {
+
+    static final Digest OLD = Digest.parse("sha256:" + "1".repeat(64));
+    static final Digest NEW = Digest.parse("sha256:" + "2".repeat(64));
+    static final Digest CANDIDATE = Digest.parse("sha256:" + "3".repeat(64));
+    static final Instant T0 = Instant.parse("2026-11-27T10:00:00Z");
+    static final BaseImage BASE = new BaseImage(ImageReference.parse("mcr.microsoft.com/dotnet/runtime:10.0"), NEW, OLD);
+    static final Trigger TRIGGER = Trigger.baseImageUpdated();
+
+    static List<FreshenEvent> oneOfEach() {
+        ImageReference candidate = ImageReference.parse("127.0.0.1:5000/platform/net10-runtime@" + CANDIDATE);
+        var timings = List.of(new StageTiming(Stage.BUILD, T0, T0.plusSeconds(40)));
+        return List.of(
+                new BaseImageUpdated("b-0123456789abcdef01234567", "net10/runtime", 1, T0, List.of(BASE), "sha256:abc"),
+                new ForceUpdateRequested(RunIds.forced(), "net10/runtime", 1, T0, "Dockerfile changed", "alice"),
+                new ImageBuilt("run-1", "net10/runtime", 1, T0, TRIGGER, List.of(BASE), candidate, List.of("warn"), timings),
+                new ImageVerified("run-1", "net10/runtime", 2, T0, TRIGGER, List.of(BASE), candidate,
+                        List.of(new CheckResult("user: non-root", true, "uid 1654")), timings),
+                new ImagePublished("run-1", "net10/runtime", 1, T0, TRIGGER, List.of(BASE),
+                        ImageReference.parse("127.0.0.1:5000/platform/net10-runtime:10.0-noble-1.1.0@" + CANDIDATE), "1.1.0",
+                        List.of("10.0-noble-1.1.0", "10.0", "latest"), timings),
+                new PipelineFailed("run-1", "net10/runtime", 1, T0, Stage.TEST, FailureKind.PERMANENT,
+                        "POST /MyService answered 500, expected 200", "log line 1\nlog line 2", TRIGGER));
+    }
+
+    @Test
+    void everyEventRoundTrips() {
+        for (FreshenEvent event : oneOfEach()) {
+            byte[] json = EventJson.write(event);
+            assertEquals(event, EventJson.read(json, event.type()), () -> new String(json, StandardCharsets.UTF_8));
+        }
+    }
+
+    @Test
+    void jsonUsesReadableValues() {
+        String json = EventJson.writeString(oneOfEach().get(5));
+        assertTrue(json.contains("\"stage\":\"test\""), json);
+        assertTrue(json.contains("\"kind\":\"permanent\""), json);
+        assertTrue(json.contains("\"occurredAt\":\"2026-11-27T10:00:00Z\""), json);
+        assertTrue(json.contains("\"trigger\":{\"kind\":\"base-image-updated\"}"), json);
+    }
+
+    @Test
+    void publishedCarriesFlatRegistryFieldsForSubscribers() {
+        String json = EventJson.writeString(oneOfEach().get(4));
+        assertTrue(json.contains("\"registry\":\"127.0.0.1:5000\""), json);
+        assertTrue(json.contains("\"repository\":\"platform/net10-runtime\""), json);
+        assertTrue(json.contains("\"digest\":\"" + CANDIDATE + "\""), json);
+        assertTrue(json.contains("\"image\":\"127.0.0.1:5000/platform/net10-runtime:10.0-noble-1.1.0@" + CANDIDATE + "\""), json);
+    }
+
+    @Test
+    void unknownFieldsAreIgnored() {
+        String json = EventJson.writeString(oneOfEach().get(1)).replaceFirst("\\{", "{\"addedInV2\":{\"x\":1},");
+        assertEquals(oneOfEach().get(1).imageId(), EventJson.read(bytes(json), ForceUpdateRequested.class).imageId());
+    }
+
+    @Test
+    void missingRequiredFieldIsNamed() {
+        String json = "{\"imageId\":\"net10/runtime\",\"attempt\":1,\"occurredAt\":\"2026-11-27T10:00:00Z\"}";
+        var e = assertThrows(InvalidEventException.class, () -> EventJson.read(bytes(json), ForceUpdateRequested.class));
+        assertEquals("invalid ForceUpdateRequested payload: ForceUpdateRequested: field 'runId' is required", e.getMessage());
+    }
+
+    @Test
+    void malformedDigestIsNamedWithItsPath() {
+        String json = EventJsonTest.validBuiltJson().replace(CANDIDATE.hex(), "xyz");
+        var e = assertThrows(InvalidEventException.class, () -> EventJson.read(bytes(json), ImageBuilt.class));
+        assertTrue(e.getMessage().startsWith("invalid ImageBuilt payload at 'candidate'"), e.getMessage());
+        assertTrue(e.getMessage().contains("sha256 digest must have 64 hex characters, got 3"), e.getMessage());
+    }
+
+    @Test
+    void unpinnedCandidateIsRejected() {
+        String json = EventJsonTest.validBuiltJson().replace("@" + CANDIDATE, ":candidate");
+        var e = assertThrows(InvalidEventException.class, () -> EventJson.read(bytes(json), ImageBuilt.class));
+        assertTrue(e.getMessage().contains("field 'candidate' must be pinned by digest"), e.getMessage());
+    }
+
+    @Test
+    void invalidImageIdAndRunIdAreRejected() {
+        String escape = EventJsonTest.validBuiltJson().replace("\"net10/runtime\"", "\"../etc\"");
+        var e = assertThrows(InvalidEventException.class, () -> EventJson.read(bytes(escape), ImageBuilt.class));
+        assertTrue(e.getMessage().contains("may not contain '.' or '..' segments"), e.getMessage());
+        String badRun = EventJsonTest.validBuiltJson().replace("\"run-1\"", "\"RUN 1\"");
+        e = assertThrows(InvalidEventException.class, () -> EventJson.read(bytes(badRun), ImageBuilt.class));
+        assertTrue(e.getMessage().contains("field 'runId' must be"), e.getMessage());
+    }
+
+    @Test
+    void notJsonIsRejected() {
+        var e = assertThrows(InvalidEventException.class, () -> EventJson.read(bytes("{oops"), ImageBuilt.class));
+        assertTrue(e.getMessage().startsWith("invalid ImageBuilt payload: not JSON"), e.getMessage());
+        assertThrows(InvalidEventException.class, () -> EventJson.read(new byte[0], ImageBuilt.class));
+    }
+
+    @Test
+    void unknownEnumValueIsRejected() {
+        String json = EventJson.writeString(oneOfEach().get(5)).replace("\"test\"", "\"deploy\"");
+        var e = assertThrows(InvalidEventException.class, () -> EventJson.read(bytes(json), PipelineFailed.class));
+        assertTrue(e.getMessage().contains("unknown stage 'deploy'"), e.getMessage());
+    }
+
+    @Test
+    void verifiedCannotCarryAFailedCheck() {
+        var e = assertThrows(IllegalArgumentException.class, () -> new ImageVerified("run-1", "a/b", 1, T0, TRIGGER,
+                List.of(BASE), ImageReference.parse("r.io/x@" + CANDIDATE), List.of(new CheckResult("c", false, "no")), null));
+        assertTrue(e.getMessage().contains("cannot carry a failed check"));
+    }
+
+    @Test
+    void baseUpdateRunIdsAreDeterministic() {
+        String a = RunIds.forBaseUpdate("net10/runtime", List.of(NEW, OLD), "h1");
+        assertEquals(a, RunIds.forBaseUpdate("net10/runtime", List.of(OLD, NEW), "h1"));
+        assertTrue(!a.equals(RunIds.forBaseUpdate("net10/runtime", List.of(NEW), "h1")));
+        assertTrue(!a.equals(RunIds.forBaseUpdate("net10/runtime", List.of(NEW, OLD), "h2")));
+        assertTrue(!RunIds.forced().equals(RunIds.forced()));
+    }
+
+    static String validBuiltJson() {
+        return EventJson.writeString(oneOfEach().get(2));
+    }
+
+    private static byte[] bytes(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+}
