@@ -1,0 +1,61 @@
+package dev.freshen.builder.messaging;
+
+import dev.freshen.builder.BuildRequest;
+import dev.freshen.builder.BuildStage;
+import dev.freshen.events.BaseImageUpdated;
+import dev.freshen.events.ForceUpdateRequested;
+import dev.freshen.events.FreshenEvent;
+import dev.freshen.events.ImageBuilt;
+import dev.freshen.events.Topics;
+import dev.freshen.messaging.EventMessages;
+import dev.freshen.messaging.Inbound;
+import io.smallrye.common.annotation.Blocking;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import org.eclipse.microprofile.reactive.messaging.Channel;
+import org.eclipse.microprofile.reactive.messaging.Emitter;
+import org.eclipse.microprofile.reactive.messaging.Incoming;
+import org.eclipse.microprofile.reactive.messaging.Message;
+import org.jboss.logging.Logger;
+
+import java.util.concurrent.CompletionStage;
+
+/** Takes build requests off Kafka, hands them to the {@link BuildStage}, and emits its outcome. */
+@ApplicationScoped
+public class BuildRequestListener {
+
+    static final String SOURCE = "/freshen/builder";
+    private static final Logger LOG = Logger.getLogger(BuildRequestListener.class);
+
+    private final BuildStage stage;
+    private final Emitter<byte[]> imageBuilt;
+    private final Emitter<byte[]> pipelineFailed;
+
+    @Inject
+    public BuildRequestListener(BuildStage stage,
+                                @Channel(Topics.IMAGE_BUILT) Emitter<byte[]> imageBuilt,
+                                @Channel(Topics.PIPELINE_FAILED) Emitter<byte[]> pipelineFailed) {
+        this.stage = stage;
+        this.imageBuilt = imageBuilt;
+        this.pipelineFailed = pipelineFailed;
+    }
+
+    @Incoming(Topics.BASE_IMAGE_UPDATED)
+    @Blocking
+    public CompletionStage<Void> onBaseImageUpdated(Message<byte[]> message) {
+        return Inbound.dispatch(message, BaseImageUpdated.class, (event, in) -> handle(BuildRequest.of(event), in));
+    }
+
+    @Incoming(Topics.FORCE_UPDATE)
+    @Blocking
+    public CompletionStage<Void> onForceUpdate(Message<byte[]> message) {
+        return Inbound.dispatch(message, ForceUpdateRequested.class, (event, in) -> handle(BuildRequest.of(event), in));
+    }
+
+    private void handle(BuildRequest request, Message<byte[]> in) {
+        FreshenEvent outcome = stage.build(request);
+        LOG.infof("Run %s (%s): %s", request.runId(), request.imageId(), outcome.type());
+        Emitter<byte[]> out = outcome instanceof ImageBuilt ? imageBuilt : pipelineFailed;
+        out.send(EventMessages.createFrom(in, outcome, SOURCE));
+    }
+}

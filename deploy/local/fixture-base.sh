@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# Publishes a fixture "upstream" base image to a registry, standing in for e.g. mcr.microsoft.com/dotnet/runtime:10.0
+# where nothing can be pulled. Built FROM scratch with Debian's busybox-static (a shell and an HTTP server), so no
+# pull is needed. Every revision has a different digest: publishing again simulates the vendor updating the base.
+#
+#   deploy/local/fixture-base.sh [--registry HOST:PORT] [--repository NAME] [--tag TAG] [--revision TEXT]
+#
+# Defaults: --registry 127.0.0.1:${FRESHEN_REGISTRY_PORT:-5000} --repository dotnet/runtime --tag 10.0
+#           --revision <current time in nanoseconds>
+# Prints the pushed reference, pinned by digest, on stdout: 127.0.0.1:5000/dotnet/runtime:10.0@sha256:...
+set -euo pipefail
+
+registry=127.0.0.1:${FRESHEN_REGISTRY_PORT:-5000}
+repository=dotnet/runtime
+tag=10.0
+revision=$(date +%s%N)
+while (($#)); do
+  case $1 in
+    --registry) registry=$2; shift 2 ;;
+    --repository) repository=$2; shift 2 ;;
+    --tag) tag=$2; shift 2 ;;
+    --revision) revision=$2; shift 2 ;;
+    *) sed -n '2,10p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2; exit 2 ;;
+  esac
+done
+
+docker_cli() { if [ -x /usr/bin/docker ]; then /usr/bin/docker "$@"; else docker "$@"; fi; }
+
+[ -x /bin/busybox ] || { echo "fixture-base: /bin/busybox missing (apt-get install busybox-static)" >&2; exit 1; }
+context=$(mktemp -d)
+trap 'rm -rf "$context"' EXIT
+cp /bin/busybox "$context/busybox"
+printf '%s\n' "$revision" >"$context/revision"
+cat >"$context/Dockerfile" <<'DOCKERFILE'
+FROM scratch
+COPY busybox /bin/busybox
+RUN ["/bin/busybox", "--install", "-s", "/bin"]
+RUN mkdir -p /tmp /root /home/app && chmod 1777 /tmp \
+ && echo 'root:x:0:0:root:/root:/bin/sh' > /etc/passwd \
+ && echo 'app:x:1654:1654:app:/home/app:/bin/sh' >> /etc/passwd \
+ && echo 'root:x:0:' > /etc/group && echo 'app:x:1654:' >> /etc/group \
+ && chown 1654:1654 /home/app
+COPY revision /etc/fixture-revision
+ENV APP_UID=1654 PATH=/bin
+LABEL org.opencontainers.image.title="Freshen fixture base" \
+      org.opencontainers.image.description="busybox-static stand-in for an upstream vendor base image"
+DOCKERFILE
+
+ref="$registry/$repository:$tag"
+docker_cli build -q -t "$ref" "$context" >/dev/null
+docker_cli push "$ref" >/dev/null
+pinned=$(docker_cli image inspect --format '{{range .RepoDigests}}{{println .}}{{end}}' "$ref" | grep -m1 "^$registry/$repository@")
+docker_cli rmi "$ref" >/dev/null
+echo "$ref@${pinned#*@}"

@@ -1,0 +1,228 @@
+#!/usr/bin/env bash
+# Freshen's local stack: Docker engine, an OCI registry and a Kafka broker, all on 127.0.0.1.
+#
+#   deploy/local/stack.sh up [docker|registry|kafka ...]   install what is missing, start, wait until ready
+#   deploy/local/stack.sh down [registry|kafka|docker ...]  stop what this script started
+#   deploy/local/stack.sh status                            one line per component
+#
+# Idempotent: a component that is already running is left alone. Everything it starts writes its data, pid and
+# log under $FRESHEN_STATE_DIR (default: .freshen/ at the repository root).
+#
+# Settings (environment):
+#   FRESHEN_STATE_DIR       where data, pids and logs go           default <repo>/.freshen
+#   FRESHEN_REGISTRY_PORT   port of the local OCI registry          default 5000
+#   FRESHEN_KAFKA_PORT      port of the Kafka broker (KRaft)        default 9092
+#   FRESHEN_KAFKA_CONTROLLER_PORT  port of the KRaft controller     default 9093
+#   FRESHEN_READY_TIMEOUT   seconds to wait for each component      default 90
+set -euo pipefail
+
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+repo=$(cd "$here/../.." && pwd)
+state=${FRESHEN_STATE_DIR:-$repo/.freshen}
+registry_port=${FRESHEN_REGISTRY_PORT:-5000}
+kafka_port=${FRESHEN_KAFKA_PORT:-9092}
+controller_port=${FRESHEN_KAFKA_CONTROLLER_PORT:-9093}
+ready_timeout=${FRESHEN_READY_TIMEOUT:-90}
+
+log() { printf '[stack] %s\n' "$*" >&2; }
+die() { printf '[stack] error: %s\n' "$*" >&2; exit 1; }
+
+# wait_for <what> <log file> <command...>: polls the command once a second until it succeeds or time runs out.
+wait_for() {
+  local what=$1 logfile=$2; shift 2
+  local deadline=$((SECONDS + ready_timeout))
+  until "$@" >/dev/null 2>&1; do
+    if ((SECONDS >= deadline)); then
+      [ -f "$logfile" ] && tail -n 20 "$logfile" >&2
+      die "$what did not become ready within ${ready_timeout}s (log: $logfile)"
+    fi
+    sleep 1
+  done
+}
+
+pid_alive() { [ -f "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null; }
+
+port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+install_packages() {
+  local missing=()
+  command -v dockerd >/dev/null || missing+=(docker.io)
+  [ -x /usr/bin/docker-registry ] || missing+=(docker-registry)
+  deb_installed busybox-static || missing+=(busybox-static)
+  command -v htpasswd >/dev/null || missing+=(apache2-utils)
+  command -v curl >/dev/null || missing+=(curl)
+  if ((${#missing[@]})); then
+    log "installing ${missing[*]} (apt)"
+    [ "$(id -u)" = 0 ] || die "installing packages needs root: apt-get install ${missing[*]}"
+    DEBIAN_FRONTEND=noninteractive apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  fi
+}
+
+# The fixture images have no libc, so they need busybox-static's binary, not the dynamic busybox.
+deb_installed() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "ok installed"; }
+
+# ---- docker ---------------------------------------------------------------------------------------------------
+docker_up() {
+  if docker_cli info >/dev/null 2>&1; then
+    log "docker: engine already running"
+    return
+  fi
+  mkdir -p "$state/docker"
+  log "docker: starting dockerd (log: $state/docker/dockerd.log)"
+  dockerd --pidfile "$state/docker/dockerd.pid" >"$state/docker/dockerd.log" 2>&1 &
+  wait_for "dockerd" "$state/docker/dockerd.log" docker_cli info
+  log "docker: ready"
+}
+
+docker_down() {
+  if pid_alive "$state/docker/dockerd.pid"; then
+    log "docker: stopping dockerd"
+    kill "$(cat "$state/docker/dockerd.pid")"
+    local deadline=$((SECONDS + 30))
+    while pid_alive "$state/docker/dockerd.pid" && ((SECONDS < deadline)); do sleep 1; done
+  fi
+}
+
+# Debian's docker CLI (/usr/bin/docker) has BuildKit built in; prefer it over any other docker on PATH.
+docker_cli() { if [ -x /usr/bin/docker ]; then /usr/bin/docker "$@"; else docker "$@"; fi; }
+
+docker_status() { docker_cli info >/dev/null 2>&1 && echo "docker    running" || echo "docker    stopped"; }
+
+# ---- registry -------------------------------------------------------------------------------------------------
+registry_up() {
+  if curl -fsS "http://127.0.0.1:$registry_port/v2/" >/dev/null 2>&1; then
+    log "registry: already answering on 127.0.0.1:$registry_port"
+    return
+  fi
+  port_open "$registry_port" && die "port $registry_port is taken by something that is not a registry (set FRESHEN_REGISTRY_PORT)"
+  mkdir -p "$state/registry/data"
+  cat >"$state/registry/config.yml" <<YAML
+version: 0.1
+log:
+  level: warn
+storage:
+  filesystem:
+    rootdirectory: $state/registry/data
+  delete:
+    enabled: true
+http:
+  addr: 127.0.0.1:$registry_port
+YAML
+  log "registry: starting on 127.0.0.1:$registry_port (log: $state/registry/registry.log)"
+  /usr/bin/docker-registry serve "$state/registry/config.yml" >"$state/registry/registry.log" 2>&1 &
+  echo $! >"$state/registry/registry.pid"
+  wait_for "registry" "$state/registry/registry.log" curl -fsS "http://127.0.0.1:$registry_port/v2/"
+  log "registry: ready"
+}
+
+registry_down() { stop_pid registry "$state/registry/registry.pid"; }
+
+registry_status() {
+  curl -fsS "http://127.0.0.1:$registry_port/v2/" >/dev/null 2>&1 \
+    && echo "registry  running  http://127.0.0.1:$registry_port" || echo "registry  stopped"
+}
+
+# ---- kafka ----------------------------------------------------------------------------------------------------
+kafka_up() {
+  if pid_alive "$state/kafka/kafka.pid" && port_open "$kafka_port"; then
+    log "kafka: already running on 127.0.0.1:$kafka_port"
+    return
+  fi
+  port_open "$kafka_port" && die "port $kafka_port is taken by another process (set FRESHEN_KAFKA_PORT)"
+  local libs=$state/kafka/libs
+  if [ ! -f "$libs/.complete" ]; then
+    log "kafka: fetching the broker jars from Maven Central"
+    rm -rf "$libs"
+    "$repo/mvnw" -B -q -f "$here/kafka/pom.xml" dependency:copy-dependencies \
+      -DincludeScope=runtime -DoutputDirectory="$libs" || die "could not fetch the Kafka jars"
+    touch "$libs/.complete"
+  fi
+  mkdir -p "$state/kafka/data"
+  cat >"$state/kafka/server.properties" <<PROPS
+process.roles=broker,controller
+node.id=1
+controller.quorum.voters=1@127.0.0.1:$controller_port
+listeners=PLAINTEXT://127.0.0.1:$kafka_port,CONTROLLER://127.0.0.1:$controller_port
+advertised.listeners=PLAINTEXT://127.0.0.1:$kafka_port
+controller.listener.names=CONTROLLER
+listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT
+inter.broker.listener.name=PLAINTEXT
+log.dirs=$state/kafka/data
+num.partitions=3
+offsets.topic.replication.factor=1
+transaction.state.log.replication.factor=1
+transaction.state.log.min.isr=1
+share.coordinator.state.topic.replication.factor=1
+share.coordinator.state.topic.min.isr=1
+group.initial.rebalance.delay.ms=0
+auto.create.topics.enable=true
+PROPS
+  cat >"$state/kafka/log4j2.properties" <<'PROPS'
+rootLogger.level = WARN
+rootLogger.appenderRef.stdout.ref = STDOUT
+logger.started.name = kafka.server.BrokerServer
+logger.started.level = INFO
+appender.stdout.type = Console
+appender.stdout.name = STDOUT
+appender.stdout.layout.type = PatternLayout
+appender.stdout.layout.pattern = [%d] %p %m (%c)%n
+PROPS
+  local java_cmd=(java -Xms256m -Xmx768m -cp "$libs/*")
+  if [ ! -f "$state/kafka/data/meta.properties" ]; then
+    "${java_cmd[@]}" kafka.tools.StorageTool format -t "$("${java_cmd[@]}" kafka.tools.StorageTool random-uuid 2>/dev/null)" \
+      -c "$state/kafka/server.properties" >"$state/kafka/format.log" 2>&1 \
+      || { cat "$state/kafka/format.log" >&2; die "could not format the Kafka storage"; }
+  fi
+  log "kafka: starting KRaft broker on 127.0.0.1:$kafka_port (log: $state/kafka/kafka.log)"
+  "${java_cmd[@]}" -Dlog4j2.configurationFile="$state/kafka/log4j2.properties" kafka.Kafka "$state/kafka/server.properties" \
+    >"$state/kafka/kafka.log" 2>&1 &
+  echo $! >"$state/kafka/kafka.pid"
+  wait_for "kafka" "$state/kafka/kafka.log" grep -q "Transition from STARTING to STARTED" "$state/kafka/kafka.log"
+  log "kafka: ready"
+}
+
+kafka_down() { stop_pid kafka "$state/kafka/kafka.pid"; }
+
+kafka_status() {
+  pid_alive "$state/kafka/kafka.pid" && port_open "$kafka_port" \
+    && echo "kafka     running  127.0.0.1:$kafka_port" || echo "kafka     stopped"
+}
+
+stop_pid() {
+  local name=$1 pidfile=$2
+  if pid_alive "$pidfile"; then
+    log "$name: stopping"
+    kill "$(cat "$pidfile")"
+    local deadline=$((SECONDS + 30))
+    while pid_alive "$pidfile" && ((SECONDS < deadline)); do sleep 1; done
+    pid_alive "$pidfile" && kill -9 "$(cat "$pidfile")"
+  fi
+  rm -f "$pidfile"
+}
+
+main() {
+  local cmd=${1:-}
+  shift || true
+  local components=("$@")
+  case $cmd in
+    up)
+      ((${#components[@]})) || components=(docker registry kafka)
+      install_packages
+      for c in "${components[@]}"; do "${c}_up"; done
+      ;;
+    down)
+      ((${#components[@]})) || components=(kafka registry docker)
+      for c in "${components[@]}"; do "${c}_down"; done
+      ;;
+    status)
+      docker_status; registry_status; kafka_status
+      ;;
+    *)
+      sed -n '2,9p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2
+      exit 2
+      ;;
+  esac
+}
+
+main "$@"
