@@ -8,13 +8,13 @@ import org.jboss.logging.Logger;
 
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.function.BiConsumer;
+import java.util.function.BiFunction;
 
 /**
  * The one way services take events in: decode, hand the event to the service's handler, and nack what cannot be
  * processed at all so that the channel's dead-letter strategy moves it to {@code freshen.<service>.dlq} and
- * consumption goes on. The handler acknowledges the message by sending its output with
- * {@link EventMessages#createFrom}.
+ * consumption goes on. The handler acknowledges the message, either by sending its output with
+ * {@link EventMessages#createFrom} (then it returns {@link #done()}) or by acking it once its work is done.
  */
 public final class Inbound {
 
@@ -24,7 +24,7 @@ public final class Inbound {
     }
 
     public static <T extends FreshenEvent> CompletionStage<Void> dispatch(Message<byte[]> message, Class<T> type,
-                                                                         BiConsumer<T, Message<byte[]>> handler) {
+                                                                         BiFunction<T, Message<byte[]>, CompletionStage<Void>> handler) {
         T event;
         try {
             event = EventMessages.decode(message, type);
@@ -33,12 +33,16 @@ public final class Inbound {
             return message.nack(e);
         }
         try {
-            handler.accept(event, message);
-            return CompletableFuture.completedFuture(null);
+            return handler.apply(event, message);
         } catch (RuntimeException e) {
             LOG.errorf(e, "Handling %s of run %s (image %s) failed", type.getSimpleName(), event.runId(), event.imageId());
             return message.nack(e);
         }
+    }
+
+    /** For handlers whose output message carries the acknowledgement. */
+    public static CompletionStage<Void> done() {
+        return CompletableFuture.completedFuture(null);
     }
 
     /** {@code topic/partition@offset} of a Kafka message, for logs. */

@@ -52,10 +52,11 @@ public class BuildRequestListener {
         return Inbound.dispatch(message, ForceUpdateRequested.class, (event, in) -> handle(BuildRequest.of(event), in));
     }
 
-    private void handle(BuildRequest request, Message<byte[]> in) {
+    private CompletionStage<Void> handle(BuildRequest request, Message<byte[]> in) {
         FreshenEvent outcome = stage.build(request);
         LOG.infof("Run %s (%s): %s", request.runId(), request.imageId(), outcome.type());
         Emitter<byte[]> out = outcome instanceof ImageBuilt ? imageBuilt : pipelineFailed;
         out.send(EventMessages.createFrom(in, outcome, SOURCE));
+        return Inbound.done();
     }
 }

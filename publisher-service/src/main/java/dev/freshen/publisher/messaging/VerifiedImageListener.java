@@ -1,0 +1,52 @@
+package dev.freshen.publisher.messaging;
+
+import dev.freshen.publisher.PublishStage;
+import dev.freshen.events.FreshenEvent;
+import dev.freshen.events.ImageVerified;
+import dev.freshen.events.ImagePublished;
+import dev.freshen.events.Topics;
+import dev.freshen.messaging.EventMessages;
+import dev.freshen.messaging.Inbound;
+import io.smallrye.common.annotation.Blocking;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import org.eclipse.microprofile.reactive.messaging.Channel;
+import org.eclipse.microprofile.reactive.messaging.Emitter;
+import org.eclipse.microprofile.reactive.messaging.Incoming;
+import org.eclipse.microprofile.reactive.messaging.Message;
+import org.jboss.logging.Logger;
+
+import java.util.concurrent.CompletionStage;
+
+/** Takes verified candidates off Kafka, hands them to the {@link PublishStage}, and emits its outcome. */
+@ApplicationScoped
+public class VerifiedImageListener {
+
+    static final String SOURCE = "/freshen/publisher";
+    private static final Logger LOG = Logger.getLogger(VerifiedImageListener.class);
+
+    private final PublishStage stage;
+    private final Emitter<byte[]> success;
+    private final Emitter<byte[]> pipelineFailed;
+
+    @Inject
+    public VerifiedImageListener(PublishStage stage,
+                     @Channel(Topics.IMAGE_PUBLISHED) Emitter<byte[]> success,
+                     @Channel(Topics.PIPELINE_FAILED) Emitter<byte[]> pipelineFailed) {
+        this.stage = stage;
+        this.success = success;
+        this.pipelineFailed = pipelineFailed;
+    }
+
+    @Incoming(Topics.IMAGE_VERIFIED)
+    @Blocking
+    public CompletionStage<Void> onImageVerified(Message<byte[]> message) {
+        return Inbound.dispatch(message, ImageVerified.class, (event, in) -> {
+            FreshenEvent outcome = stage.publish(event);
+            LOG.infof("Run %s (%s): %s", event.runId(), event.imageId(), outcome.type());
+            Emitter<byte[]> out = outcome instanceof ImagePublished ? success : pipelineFailed;
+            out.send(EventMessages.createFrom(in, outcome, SOURCE));
+            return Inbound.done();
+        });
+    }
+}

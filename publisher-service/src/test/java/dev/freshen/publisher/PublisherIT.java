@@ -1,0 +1,38 @@
+package dev.freshen.publisher;
+
+import dev.freshen.events.EventType;
+import dev.freshen.events.FreshenEvent;
+import dev.freshen.events.Topics;
+import dev.freshen.testing.KafkaResource;
+import dev.freshen.testing.SampleEvents;
+import dev.freshen.testing.StageServiceContract;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusIntegrationTest;
+
+import java.util.function.Supplier;
+
+/** The packaged publisher, as its own process, against the real Kafka broker. */
+@QuarkusIntegrationTest
+@WithTestResource(KafkaResource.class)
+class PublisherIT extends StageServiceContract {
+
+    @Override
+    protected Supplier<FreshenEvent> input() {
+        return SampleEvents::imageVerified;
+    }
+
+    @Override
+    protected EventType outcome() {
+        return EventType.PIPELINE_FAILED;
+    }
+
+    @Override
+    protected String deadLetterTopic() {
+        return Topics.PUBLISHER_DLQ;
+    }
+
+    @Override
+    protected String source() {
+        return "/freshen/publisher";
+    }
+}

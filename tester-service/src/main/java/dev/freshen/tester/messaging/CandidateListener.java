@@ -1,0 +1,52 @@
+package dev.freshen.tester.messaging;
+
+import dev.freshen.tester.VerificationStage;
+import dev.freshen.events.FreshenEvent;
+import dev.freshen.events.ImageBuilt;
+import dev.freshen.events.ImageVerified;
+import dev.freshen.events.Topics;
+import dev.freshen.messaging.EventMessages;
+import dev.freshen.messaging.Inbound;
+import io.smallrye.common.annotation.Blocking;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import org.eclipse.microprofile.reactive.messaging.Channel;
+import org.eclipse.microprofile.reactive.messaging.Emitter;
+import org.eclipse.microprofile.reactive.messaging.Incoming;
+import org.eclipse.microprofile.reactive.messaging.Message;
+import org.jboss.logging.Logger;
+
+import java.util.concurrent.CompletionStage;
+
+/** Takes built candidates off Kafka, hands them to the {@link VerificationStage}, and emits its outcome. */
+@ApplicationScoped
+public class CandidateListener {
+
+    static final String SOURCE = "/freshen/tester";
+    private static final Logger LOG = Logger.getLogger(CandidateListener.class);
+
+    private final VerificationStage stage;
+    private final Emitter<byte[]> success;
+    private final Emitter<byte[]> pipelineFailed;
+
+    @Inject
+    public CandidateListener(VerificationStage stage,
+                     @Channel(Topics.IMAGE_VERIFIED) Emitter<byte[]> success,
+                     @Channel(Topics.PIPELINE_FAILED) Emitter<byte[]> pipelineFailed) {
+        this.stage = stage;
+        this.success = success;
+        this.pipelineFailed = pipelineFailed;
+    }
+
+    @Incoming(Topics.IMAGE_BUILT)
+    @Blocking
+    public CompletionStage<Void> onImageBuilt(Message<byte[]> message) {
+        return Inbound.dispatch(message, ImageBuilt.class, (event, in) -> {
+            FreshenEvent outcome = stage.verify(event);
+            LOG.infof("Run %s (%s): %s", event.runId(), event.imageId(), outcome.type());
+            Emitter<byte[]> out = outcome instanceof ImageVerified ? success : pipelineFailed;
+            out.send(EventMessages.createFrom(in, outcome, SOURCE));
+            return Inbound.done();
+        });
+    }
+}

@@ -1,0 +1,38 @@
+package dev.freshen.tester;
+
+import dev.freshen.events.EventType;
+import dev.freshen.events.FreshenEvent;
+import dev.freshen.events.Topics;
+import dev.freshen.testing.KafkaResource;
+import dev.freshen.testing.SampleEvents;
+import dev.freshen.testing.StageServiceContract;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusIntegrationTest;
+
+import java.util.function.Supplier;
+
+/** The packaged tester, as its own process, against the real Kafka broker. */
+@QuarkusIntegrationTest
+@WithTestResource(KafkaResource.class)
+class TesterIT extends StageServiceContract {
+
+    @Override
+    protected Supplier<FreshenEvent> input() {
+        return SampleEvents::imageBuilt;
+    }
+
+    @Override
+    protected EventType outcome() {
+        return EventType.PIPELINE_FAILED;
+    }
+
+    @Override
+    protected String deadLetterTopic() {
+        return Topics.TESTER_DLQ;
+    }
+
+    @Override
+    protected String source() {
+        return "/freshen/tester";
+    }
+}
