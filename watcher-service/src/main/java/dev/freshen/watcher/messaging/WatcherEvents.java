@@ -1,0 +1,51 @@
+package dev.freshen.watcher.messaging;
+
+import dev.freshen.events.BaseImageUpdated;
+import dev.freshen.events.ForceUpdateRequested;
+import dev.freshen.events.Topics;
+import dev.freshen.messaging.EventMessages;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import org.eclipse.microprofile.reactive.messaging.Channel;
+import org.eclipse.microprofile.reactive.messaging.Emitter;
+import org.eclipse.microprofile.reactive.messaging.Message;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
+/** The watcher's outgoing events; each send completes once Kafka has the record. */
+@ApplicationScoped
+public class WatcherEvents {
+
+    static final String SOURCE = "/freshen/watcher";
+
+    private final Emitter<byte[]> baseImageUpdated;
+    private final Emitter<byte[]> forceUpdate;
+
+    @Inject
+    public WatcherEvents(@Channel(Topics.BASE_IMAGE_UPDATED) Emitter<byte[]> baseImageUpdated,
+                         @Channel(Topics.FORCE_UPDATE) Emitter<byte[]> forceUpdate) {
+        this.baseImageUpdated = baseImageUpdated;
+        this.forceUpdate = forceUpdate;
+    }
+
+    public CompletionStage<Void> send(BaseImageUpdated event) {
+        return send(baseImageUpdated, EventMessages.create(event, SOURCE));
+    }
+
+    public CompletionStage<Void> send(ForceUpdateRequested event) {
+        return send(forceUpdate, EventMessages.create(event, SOURCE));
+    }
+
+    private static CompletionStage<Void> send(Emitter<byte[]> emitter, Message<byte[]> message) {
+        CompletableFuture<Void> sent = new CompletableFuture<>();
+        emitter.send(message.withAck(() -> {
+            sent.complete(null);
+            return CompletableFuture.completedFuture(null);
+        }).withNack(e -> {
+            sent.completeExceptionally(e);
+            return CompletableFuture.completedFuture(null);
+        }));
+        return sent;
+    }
+}
