@@ -1,29 +1,196 @@
 package dev.freshen.builder;
 
+import dev.freshen.descriptor.Build;
+import dev.freshen.descriptor.DescriptorException;
+import dev.freshen.descriptor.PlatformImage;
+import dev.freshen.descriptor.PlatformImageCatalog;
+import dev.freshen.events.BaseImage;
 import dev.freshen.events.FailureKind;
 import dev.freshen.events.FreshenEvent;
+import dev.freshen.events.ImageBuilt;
+import dev.freshen.events.ImageLabels;
 import dev.freshen.events.PipelineFailed;
 import dev.freshen.events.Stage;
+import dev.freshen.events.StageTiming;
+import dev.freshen.events.image.Digest;
+import dev.freshen.events.image.ImageReference;
+import org.jboss.logging.Logger;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
- * Turns a build request into the builder's outcome event: {@code ImageBuilt} or {@code PipelineFailed}.
- *
- * <p>Skeleton (foundation issue): building is not implemented yet, so every request ends its run with a permanent
- * {@code PipelineFailed} that says so, rather than claiming an image that was never built.
+ * Builds one run's platform image pinned to the run's base digests, pushes it as a candidate by digest, and says so:
+ * {@code ImageBuilt}, or {@code PipelineFailed} (stage build) with the failing step and the end of the log.
+ * One build per image at a time; a run whose candidate already exists is answered without building again.
  */
 public class BuildStage {
 
-    private final Clock clock;
+    private static final Logger LOG = Logger.getLogger(BuildStage.class);
 
-    public BuildStage(Clock clock) {
+    private final Supplier<PlatformImageCatalog.Scan> catalog;
+    private final CandidateStore store;
+    private final ImageBuilder engineApi;
+    private final ImageBuilder buildKit;
+    private final Function<java.nio.file.Path, Optional<String>> revisions;
+    private final BuildSettings settings;
+    private final Clock clock;
+    private final Map<String, Object> locks = new ConcurrentHashMap<>();
+
+    public BuildStage(Supplier<PlatformImageCatalog.Scan> catalog, CandidateStore store, ImageBuilder engineApi,
+                      ImageBuilder buildKit, Function<java.nio.file.Path, Optional<String>> revisions,
+                      BuildSettings settings, Clock clock) {
+        this.catalog = catalog;
+        this.store = store;
+        this.engineApi = engineApi;
+        this.buildKit = buildKit;
+        this.revisions = revisions;
+        this.settings = settings;
         this.clock = clock;
     }
 
     public FreshenEvent build(BuildRequest request) {
-        return new PipelineFailed(request.runId(), request.imageId(), 1, clock.instant(), Stage.BUILD,
-                FailureKind.PERMANENT, "building platform images is not implemented yet (skeleton builder)", null,
+        Instant started = clock.instant();
+        PlatformImageCatalog.Scan scan = catalog.get();
+        Optional<PlatformImage> found = scan.image(request.imageId());
+        if (found.isEmpty()) {
+            String why = scan.errors().stream().filter(e -> e.file().startsWith(request.imageId() + "/"))
+                    .map(DescriptorException::getMessage).findFirst().orElse("no such folder with a platform-image.yaml");
+            return failed(request, FailureKind.PERMANENT, "unknown platform image: " + why, null);
+        }
+        PlatformImage image = found.get();
+        synchronized (locks.computeIfAbsent(image.id(), id -> new Object())) {
+            FreshenEvent outcome = null;
+            for (int attempt = 1; outcome == null; attempt++) {
+                try {
+                    outcome = attempt(request, image, started);
+                } catch (BuildFailure e) {
+                    if (e.kind() == FailureKind.PERMANENT || attempt >= settings.maxAttempts()) {
+                        return failed(request, e.kind(), e.getMessage(), e instanceof LoggedBuildFailure l ? l.excerpt : null);
+                    }
+                    LOG.warnf("Run %s (%s): attempt %d failed transiently, retrying: %s", request.runId(), image.id(),
+                            attempt, e.getMessage());
+                    sleep(settings.retryBackoff().multipliedBy(1L << (attempt - 1)));
+                }
+            }
+            return outcome;
+        }
+    }
+
+    private FreshenEvent attempt(BuildRequest request, PlatformImage image, Instant started) {
+        String repository = settings.candidateRepository(image.descriptor().target().repository());
+        String tag = BuildSettings.candidateTag(request.runId());
+        ImageReference candidateTag = ImageReference.parse(repository + ":" + tag);
+        List<BaseImage> bases = bases(request, image);
+        Optional<Digest> existing = store.digest(candidateTag);
+        if (existing.isPresent()) {
+            LOG.infof("Run %s (%s): candidate %s exists already, not building again", request.runId(), image.id(), candidateTag);
+            return built(request, bases, candidateTag.withTag(null).withDigest(existing.get()), List.of(), started);
+        }
+        Map<ImageReference, ImageReference> pinned = new LinkedHashMap<>();
+        bases.forEach(b -> pinned.put(b.reference(), b.pinned()));
+        String dockerfile = PinnedDockerfile.pin(read(image), pinned);
+        String localTag = "freshen-build/" + image.id().replace('/', '-').toLowerCase() + ":" + request.runId();
+        Build build = image.descriptor().build();
+        ImageBuilder builder = build.buildkit() == Build.BuildKit.ALWAYS
+                || build.buildkit() == Build.BuildKit.AUTO && image.dockerfile().requiresBuildKit() ? buildKit : engineApi;
+        BuildLog log = new BuildLog(settings.logLines());
+        LOG.infof("Run %s (%s): building with %s from %s", request.runId(), image.id(), builder.name(), pinned.values());
+        try {
+            builder.build(new BuildSpec(image.directory(), dockerfile, labels(request, image, bases), build.args(), localTag,
+                    settings.buildTimeout()), log);
+        } catch (BuildFailure e) {
+            store.removeLocal(localTag);
+            throw new LoggedBuildFailure(e, log.tail());
+        }
+        Digest digest = store.pushAndRemove(localTag, repository, tag);
+        LOG.infof("Run %s (%s): candidate %s@%s (%d log lines, %d warnings)", request.runId(), image.id(), repository,
+                digest, log.lineCount(), log.warnings().size());
+        return built(request, bases, ImageReference.parse(repository + "@" + digest), log.warnings(), started);
+    }
+
+    /** The run's bases; a forced run (or a Dockerfile that gained a base since) resolves current digests first. */
+    private List<BaseImage> bases(BuildRequest request, PlatformImage image) {
+        Map<ImageReference, BaseImage> given = new LinkedHashMap<>();
+        request.baseImages().forEach(b -> given.put(b.reference(), b));
+        List<BaseImage> bases = new ArrayList<>();
+        for (ImageReference ref : image.baseImages()) {
+            BaseImage base = given.get(ref);
+            if (base == null) {
+                Digest now = store.digest(ref).orElseThrow(() -> BuildFailure.permanent("base image " + ref
+                        + " does not exist upstream"));
+                base = new BaseImage(ref, now, null);
+            }
+            bases.add(base);
+        }
+        return bases;
+    }
+
+    private Map<String, String> labels(BuildRequest request, PlatformImage image, List<BaseImage> bases) {
+        Map<String, String> labels = new LinkedHashMap<>();
+        ImageReference finalBase = image.dockerfile().finalBase();
+        if (finalBase != null) {
+            bases.stream().filter(b -> b.reference().equals(finalBase)).findFirst().ifPresent(b -> {
+                labels.put(ImageLabels.BASE_NAME, b.reference().toString());
+                labels.put(ImageLabels.BASE_DIGEST, b.digest().toString());
+            });
+        }
+        labels.put(ImageLabels.BASE_IMAGES, ImageLabels.baseImagesValue(bases.stream().map(BaseImage::pinned).toList()));
+        labels.put(ImageLabels.CREATED, clock.instant().toString());
+        revisions.apply(image.directory()).ifPresent(r -> labels.put(ImageLabels.REVISION, r));
+        labels.put(ImageLabels.RUN_ID, request.runId());
+        labels.put(ImageLabels.IMAGE_ID, image.id());
+        return labels;
+    }
+
+    private ImageBuilt built(BuildRequest request, List<BaseImage> bases, ImageReference candidate, List<String> warnings,
+                             Instant started) {
+        Instant finished = clock.instant();
+        return new ImageBuilt(request.runId(), request.imageId(), 1, finished, request.trigger(), bases, candidate, warnings,
+                List.of(new StageTiming(Stage.BUILD, started, finished)));
+    }
+
+    private PipelineFailed failed(BuildRequest request, FailureKind kind, String reason, String excerpt) {
+        LOG.warnf("Run %s (%s): build failed (%s): %s", request.runId(), request.imageId(), kind.id(), reason);
+        return new PipelineFailed(request.runId(), request.imageId(), 1, clock.instant(), Stage.BUILD, kind, reason, excerpt,
                 request.trigger());
+    }
+
+    private static String read(PlatformImage image) {
+        try {
+            return Files.readString(image.dockerfilePath());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + image.dockerfilePath(), e);
+        }
+    }
+
+    private static void sleep(java.time.Duration delay) {
+        try {
+            Thread.sleep(delay.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw BuildFailure.permanent("interrupted while waiting to retry");
+        }
+    }
+
+    /** A build failure with the end of its log. */
+    private static final class LoggedBuildFailure extends BuildFailure {
+        private final String excerpt;
+
+        LoggedBuildFailure(BuildFailure cause, String excerpt) {
+            super(cause.kind(), cause.getMessage(), cause);
+            this.excerpt = excerpt;
+        }
     }
 }

@@ -1,18 +1,68 @@
 package dev.freshen.builder.config;
 
+import com.github.dockerjava.api.DockerClient;
+import dev.freshen.builder.BuildSettings;
 import dev.freshen.builder.BuildStage;
+import dev.freshen.builder.docker.BuildKitCliBuilder;
+import dev.freshen.builder.docker.DockerEngine;
+import dev.freshen.builder.docker.EngineApiBuilder;
+import dev.freshen.builder.docker.EngineCandidateStore;
+import dev.freshen.builder.git.GitRevision;
+import dev.freshen.descriptor.PlatformImageCatalog;
+import dev.freshen.registry.RegistryClient;
+import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Singleton;
+import org.jboss.logging.Logger;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.time.Clock;
 
-/** Wires the builder's plain classes into CDI. */
+/** Wires the builder's plain classes into CDI; refuses to start when the Docker engine or the folders are missing. */
 @ApplicationScoped
 public class BuilderBeans {
 
+    private static final Logger LOG = Logger.getLogger(BuilderBeans.class);
+
+    void validate(@Observes StartupEvent start, BuilderConfig config, DockerClient docker) {
+        if (!Files.isDirectory(config.platformImagesDir())) {
+            throw new IllegalStateException("the platform-images folder " + config.platformImagesDir().toAbsolutePath()
+                    + " does not exist (set freshen.platform-images-dir / FRESHEN_PLATFORM_IMAGES_DIR)");
+        }
+        try {
+            var version = docker.versionCmd().exec();
+            LOG.infof("Docker engine %s (API %s); candidates go to %s", version.getVersion(), version.getApiVersion(),
+                    config.builder().stagingRegistry().orElse(config.targetRegistry()));
+        } catch (RuntimeException e) {
+            throw new IllegalStateException("the Docker engine is not reachable (DOCKER_HOST=" + System.getenv("DOCKER_HOST")
+                    + "): " + e.getMessage(), e);
+        }
+    }
+
     @Produces
-    @ApplicationScoped
-    BuildStage buildStage() {
-        return new BuildStage(Clock.systemUTC());
+    @Singleton
+    DockerClient dockerClient(BuilderConfig config) {
+        return DockerEngine.connect(config.builder().buildTimeout().plusMinutes(1));
+    }
+
+    void close(@Disposes DockerClient docker) throws IOException {
+        docker.close();
+    }
+
+    @Produces
+    @Singleton
+    BuildStage buildStage(BuilderConfig config, DockerClient docker) {
+        var builder = config.builder();
+        RegistryClient registry = new RegistryClient(config.registries().settings());
+        var catalog = new PlatformImageCatalog(config.platformImagesDir());
+        return new BuildStage(catalog::scan, new EngineCandidateStore(docker, registry, builder.pushTimeout()),
+                new EngineApiBuilder(docker), new BuildKitCliBuilder(builder.dockerCli()), GitRevision::of,
+                new BuildSettings(config.targetRegistry(), builder.stagingRegistry(), builder.stagingRepository(),
+                        builder.buildTimeout(), builder.logLines(), builder.maxAttempts(), builder.retryBackoff()),
+                Clock.systemUTC());
     }
 }

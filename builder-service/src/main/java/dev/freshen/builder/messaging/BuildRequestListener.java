@@ -9,7 +9,7 @@ import dev.freshen.events.ImageBuilt;
 import dev.freshen.events.Topics;
 import dev.freshen.messaging.EventMessages;
 import dev.freshen.messaging.Inbound;
-import io.smallrye.common.annotation.Blocking;
+import io.smallrye.reactive.messaging.annotations.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.eclipse.microprofile.reactive.messaging.Channel;
@@ -25,6 +25,8 @@ import java.util.concurrent.CompletionStage;
 public class BuildRequestListener {
 
     static final String SOURCE = "/freshen/builder";
+    /** Builds run on this worker pool; its size (smallrye.messaging.worker.freshen-builds.max-concurrency) bounds parallel builds. */
+    static final String BUILD_POOL = "freshen-builds";
     private static final Logger LOG = Logger.getLogger(BuildRequestListener.class);
 
     private final BuildStage stage;
@@ -41,13 +43,13 @@ public class BuildRequestListener {
     }
 
     @Incoming(Topics.BASE_IMAGE_UPDATED)
-    @Blocking
+    @Blocking(value = BUILD_POOL, ordered = false)
     public CompletionStage<Void> onBaseImageUpdated(Message<byte[]> message) {
         return Inbound.dispatch(message, BaseImageUpdated.class, (event, in) -> handle(BuildRequest.of(event), in));
     }
 
     @Incoming(Topics.FORCE_UPDATE)
-    @Blocking
+    @Blocking(value = BUILD_POOL, ordered = false)
     public CompletionStage<Void> onForceUpdate(Message<byte[]> message) {
         return Inbound.dispatch(message, ForceUpdateRequested.class, (event, in) -> handle(BuildRequest.of(event), in));
     }

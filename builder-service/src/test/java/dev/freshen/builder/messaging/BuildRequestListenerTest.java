@@ -1,7 +1,9 @@
 package dev.freshen.builder.messaging;
 
 import dev.freshen.events.EventJson;
+import dev.freshen.events.FailureKind;
 import dev.freshen.events.PipelineFailed;
+import dev.freshen.events.Stage;
 import dev.freshen.events.Topics;
 import dev.freshen.testing.InMemoryChannels;
 import dev.freshen.testing.SampleEvents;
@@ -46,12 +48,16 @@ class BuildRequestListenerTest {
     }
 
     @Test
-    void baseImageUpdatedIsAnsweredWithTheStageOutcome() {
+    void anUnknownImageEndsTheRunOnThePipelineFailedChannel() {
         var request = SampleEvents.baseImageUpdated();
         connector.source(Topics.BASE_IMAGE_UPDATED).send(EventJson.write(request));
 
         await().until(() -> failed.received().size() == 1);
-        assertEquals(request.runId(), EventJson.read(failed.received().get(0).getPayload(), PipelineFailed.class).runId());
+        PipelineFailed event = EventJson.read(failed.received().get(0).getPayload(), PipelineFailed.class);
+        assertEquals(request.runId(), event.runId());
+        assertEquals(Stage.BUILD, event.stage());
+        assertEquals(FailureKind.PERMANENT, event.kind());
+        assertTrue(event.reason().startsWith("unknown platform image"), event.reason());
         assertTrue(built.received().isEmpty());
     }
 

@@ -1,0 +1,70 @@
+package dev.freshen.builder;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.Locale;
+import java.util.regex.Pattern;
+
+/**
+ * The output of one build, as it streams: keeps the last lines for the failure excerpt, the warnings, and the step
+ * being run (classic builder: {@code Step 3/5 : RUN ...}; BuildKit: {@code #7 [3/5] RUN ...}) to name a failing step.
+ */
+public final class BuildLog {
+
+    private static final Pattern CLASSIC_STEP = Pattern.compile("^Step \\d+/\\d+ : .*");
+    private static final Pattern BUILDKIT_STEP = Pattern.compile("^#\\d+ \\[(?:[\\w-]+ )?\\d+/\\d+] .*");
+    private static final int MAX_WARNINGS = 50;
+
+    private final int keep;
+    private final Deque<String> tail = new ArrayDeque<>();
+    private final List<String> warnings = new ArrayList<>();
+    private String currentStep;
+    private long lines;
+
+    /** @param keep how many of the last lines to keep for the excerpt */
+    public BuildLog(int keep) {
+        this.keep = keep;
+    }
+
+    /** Adds output, which may hold several lines or part of one. */
+    public synchronized void append(String output) {
+        for (String line : output.split("\r?\n")) {
+            if (line.isBlank()) {
+                continue;
+            }
+            lines++;
+            String stripped = line.strip();
+            if (CLASSIC_STEP.matcher(stripped).matches() || BUILDKIT_STEP.matcher(stripped).matches()) {
+                currentStep = stripped;
+            }
+            String lower = stripped.toLowerCase(Locale.ROOT);
+            if ((lower.startsWith("[warning]") || lower.startsWith("warning:") || lower.contains(" warning:")
+                    || lower.startsWith("warn:")) && warnings.size() < MAX_WARNINGS) {
+                warnings.add(stripped);
+            }
+            tail.addLast(stripped);
+            if (tail.size() > keep) {
+                tail.removeFirst();
+            }
+        }
+    }
+
+    public synchronized List<String> warnings() {
+        return List.copyOf(warnings);
+    }
+
+    /** The step that ran last (the failing one when the build failed), or null. */
+    public synchronized String currentStep() {
+        return currentStep;
+    }
+
+    public synchronized String tail() {
+        return String.join("\n", tail);
+    }
+
+    public synchronized long lineCount() {
+        return lines;
+    }
+}

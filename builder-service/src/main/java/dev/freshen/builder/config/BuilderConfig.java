@@ -1,0 +1,63 @@
+package dev.freshen.builder.config;
+
+import dev.freshen.registry.config.RegistriesConfig;
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+
+/** The builder's settings: shared keys under {@code freshen.}, its own under {@code freshen.builder.}. */
+@ConfigMapping(prefix = "freshen")
+public interface BuilderConfig {
+
+    /** The platform-images root (each image's folder is its build context). */
+    @WithDefault("platform-images")
+    Path platformImagesDir();
+
+    /** The registry platform images are published to; candidates go there too unless a staging registry is set. */
+    String targetRegistry();
+
+    /** How registries are reached: plain-HTTP hosts, credentials, limits and retries. */
+    RegistriesConfig registries();
+
+    Builder builder();
+
+    /** The builder's own settings. */
+    interface Builder {
+
+        /** Registry for candidates; default: the target registry. */
+        Optional<String> stagingRegistry();
+
+        /**
+         * Repository for candidates; default: the image's target repository, so that promotion is a manifest copy
+         * within one repository. Candidates are tagged {@code candidate-<runId>}.
+         */
+        Optional<String> stagingRepository();
+
+        /** How long one build may take before it is cancelled. */
+        @WithDefault("30m")
+        Duration buildTimeout();
+
+        /** How long one push may take. */
+        @WithDefault("10m")
+        Duration pushTimeout();
+
+        /** The docker CLI for BuildKit builds; it needs BuildKit built in (Debian's /usr/bin/docker) or buildx. */
+        @WithDefault("docker")
+        String dockerCli();
+
+        /** Lines of build output kept for a failure's log excerpt. */
+        @WithDefault("40")
+        int logLines();
+
+        /** Attempts for a build that fails transiently (engine or registry unavailable). */
+        @WithDefault("3")
+        int maxAttempts();
+
+        /** Delay before the second attempt; doubles each time. */
+        @WithDefault("5s")
+        Duration retryBackoff();
+    }
+}

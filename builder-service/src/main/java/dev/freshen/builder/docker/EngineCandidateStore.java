@@ -1,0 +1,79 @@
+package dev.freshen.builder.docker;
+
+import com.github.dockerjava.api.DockerClient;
+import dev.freshen.builder.BuildFailure;
+import dev.freshen.builder.CandidateStore;
+import dev.freshen.events.image.Digest;
+import dev.freshen.events.image.ImageReference;
+import dev.freshen.registry.RegistryClient;
+import dev.freshen.registry.RegistryException;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Candidates pushed through the Docker engine (which has the built image), looked up through the registry API (so a
+ * candidate pushed by another builder instance is found too).
+ */
+public class EngineCandidateStore implements CandidateStore {
+
+    private final DockerClient docker;
+    private final RegistryClient registry;
+    private final Duration pushTimeout;
+
+    public EngineCandidateStore(DockerClient docker, RegistryClient registry, Duration pushTimeout) {
+        this.docker = docker;
+        this.registry = registry;
+        this.pushTimeout = pushTimeout;
+    }
+
+    @Override
+    public Optional<Digest> digest(ImageReference ref) {
+        try {
+            return registry.manifestDigest(ref);
+        } catch (RegistryException e) {
+            throw registryFailure(ref, e);
+        }
+    }
+
+    @Override
+    public Map<String, String> labels(ImageReference pinned) {
+        try {
+            return registry.imageConfig(pinned).labels();
+        } catch (RegistryException e) {
+            throw registryFailure(pinned, e);
+        }
+    }
+
+    @Override
+    public Digest pushAndRemove(String localTag, String repository, String tag) {
+        String target = repository + ":" + tag;
+        try {
+            docker.tagImageCmd(localTag, repository, tag).exec();
+            String host = repository.substring(0, repository.indexOf('/'));
+            return DockerEngine.push(docker, repository, tag, registry.settings().credentials().get(host), pushTimeout);
+        } catch (BuildFailure e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw BuildFailure.transientFailure("cannot push " + target + ": " + e.getMessage(), e);
+        } finally {
+            removeLocal(target);
+            removeLocal(localTag);
+        }
+    }
+
+    @Override
+    public void removeLocal(String localTag) {
+        try {
+            DockerEngine.remove(docker, localTag);
+        } catch (RuntimeException ignored) {
+            // best effort: the image may never have been built
+        }
+    }
+
+    private static BuildFailure registryFailure(ImageReference ref, RegistryException e) {
+        String reason = "registry error for " + ref + ": " + e.getMessage();
+        return e.isTransient() ? BuildFailure.transientFailure(reason, e) : BuildFailure.permanent(reason);
+    }
+}

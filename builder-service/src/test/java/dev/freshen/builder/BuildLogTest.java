@@ -1,0 +1,28 @@
+package dev.freshen.builder;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+class BuildLogTest {
+
+    @Test
+    void keepsTheTailTheWarningsAndTheCurrentClassicStep() {
+        BuildLog log = new BuildLog(2);
+        log.append("Step 1/3 : FROM base\n ---> 1234\nStep 2/3 : RUN make\n");
+        log.append("[Warning] one or more build-args were not consumed\nStep 3/3 : RUN exit 3\nboom\n");
+        assertEquals("Step 3/3 : RUN exit 3", log.currentStep());
+        assertEquals("Step 3/3 : RUN exit 3\nboom", log.tail());
+        assertEquals(List.of("[Warning] one or more build-args were not consumed"), log.warnings());
+        assertEquals(6, log.lineCount());
+    }
+
+    @Test
+    void understandsBuildKitProgress() {
+        BuildLog log = new BuildLog(10);
+        log.append("#5 [build 2/3] RUN dotnet restore\n#5 0.3 restoring\n#6 [stage-1 3/3] COPY --chmod=755 a /a\n");
+        assertEquals("#6 [stage-1 3/3] COPY --chmod=755 a /a", log.currentStep());
+    }
+}

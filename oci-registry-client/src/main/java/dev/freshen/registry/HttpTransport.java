@@ -1,0 +1,96 @@
+package dev.freshen.registry;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * Single HTTP exchanges: at most {@code maxConcurrentRequestsPerRegistry} in flight per host, each with the request
+ * timeout, redirects not followed (the caller decides whether credentials go along), all counted in the stats.
+ */
+final class HttpTransport {
+
+    private static final class Counters {
+        final LongAdder requests = new LongAdder();
+        final LongAdder received = new LongAdder();
+        final LongAdder sent = new LongAdder();
+    }
+
+    private final HttpClient http;
+    private final Duration timeout;
+    private final int permitsPerHost;
+    private final Map<String, Semaphore> permits = new ConcurrentHashMap<>();
+    private final Map<String, Counters> counters = new ConcurrentHashMap<>();
+
+    HttpTransport(RegistrySettings settings) {
+        this.timeout = settings.requestTimeout();
+        this.permitsPerHost = settings.maxConcurrentRequestsPerRegistry();
+        this.http = HttpClient.newBuilder()
+                .connectTimeout(timeout)
+                .followRedirects(HttpClient.Redirect.NEVER)
+                .build();
+    }
+
+    HttpResponse<byte[]> send(String method, URI uri, Map<String, String> headers, byte[] body) throws IOException {
+        HttpRequest.Builder builder = HttpRequest.newBuilder(uri)
+                .timeout(timeout)
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
+        if ("http".equals(uri.getScheme())) {
+            builder.version(HttpClient.Version.HTTP_1_1); // no h2c upgrade attempts against plain-http registries
+        }
+        headers.forEach(builder::header);
+        String host = uri.getRawAuthority();
+        Semaphore semaphore = permits.computeIfAbsent(host, h -> new Semaphore(permitsPerHost, true));
+        Counters count = counters.computeIfAbsent(host, h -> new Counters());
+        long started = System.nanoTime();
+        try {
+            semaphore.acquire();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new RegistryException("interrupted while waiting to send " + method + " " + RegistryRequest.redact(uri),
+                    0, false, null, e);
+        }
+        try {
+            count.requests.increment();
+            if (body != null) {
+                count.sent.add(body.length);
+            }
+            HttpResponse<byte[]> response = http.send(builder.build(), HttpResponse.BodyHandlers.ofByteArray());
+            if (response.body() != null) {
+                count.received.add(response.body().length);
+            }
+            RegistryLog.debug(() -> method + " " + RegistryRequest.redact(uri) + " -> " + response.statusCode() + " ("
+                    + (System.nanoTime() - started) / 1_000_000 + " ms)");
+            return response;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new RegistryException("interrupted during " + method + " " + RegistryRequest.redact(uri), 0, false, null, e);
+        } finally {
+            semaphore.release();
+        }
+    }
+
+    RegistryStats stats() {
+        Map<String, RegistryStats> perHost = new TreeMap<>();
+        long requests = 0;
+        long received = 0;
+        long sent = 0;
+        for (Map.Entry<String, Counters> entry : counters.entrySet()) {
+            Counters c = entry.getValue();
+            RegistryStats host = new RegistryStats(c.requests.sum(), c.received.sum(), c.sent.sum());
+            perHost.put(entry.getKey(), host);
+            requests += host.requests();
+            received += host.bytesReceived();
+            sent += host.bytesSent();
+        }
+        return new RegistryStats(requests, received, sent, perHost);
+    }
+}

@@ -1,0 +1,330 @@
+package dev.freshen.registry;
+
+import dev.freshen.events.image.Digest;
+import dev.freshen.events.image.ImageReference;
+
+import java.net.URI;
+import java.net.http.HttpResponse;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * A client of the OCI distribution API ({@code /v2/}) for any registry: Docker Hub, MCR, GHCR, ECR, the CNCF
+ * distribution registry. It answers bearer-token and basic challenges (tokens cached per host and scope), retries
+ * transient failures with backoff, limits concurrent requests per registry and counts its traffic. Thread-safe; share
+ * one instance per set of settings.
+ *
+ * <p>Registries are named as in {@link ImageReference#registry()} ({@code docker.io}, {@code 127.0.0.1:5000}): that
+ * name selects the credentials, {@link ImageReference#apiHost()} the host spoken to. Every failure is a
+ * {@link RegistryException}; "not found" is an empty result where the method says so.
+ */
+public final class RegistryClient {
+
+    static final String DOCKER_CONTENT_DIGEST = "Docker-Content-Digest";
+    static final int DEFAULT_PAGE_SIZE = 1000;
+    private static final int MAX_INDEX_DEPTH = 2;
+
+    private final RegistrySettings settings;
+    private final HttpTransport transport;
+    private final RegistryHttp http;
+
+    public RegistryClient(RegistrySettings settings) {
+        this(settings, Clock.systemUTC());
+    }
+
+    RegistryClient(RegistrySettings settings, Clock clock) {
+        this.settings = Objects.requireNonNull(settings, "settings");
+        this.transport = new HttpTransport(settings);
+        Retrier retrier = new Retrier(new RetryPolicy(settings.maxAttempts(), settings.initialBackoff(),
+                () -> ThreadLocalRandom.current().nextDouble()));
+        Authenticator authenticator = new Authenticator(settings, new TokenClient(transport, retrier, settings), clock);
+        this.http = new RegistryHttp(transport, retrier, authenticator);
+    }
+
+    public RegistrySettings settings() {
+        return settings;
+    }
+
+    /**
+     * The digest a tag (or digest) currently resolves to: {@code HEAD /v2/<repo>/manifests/<ref>} for indexes and
+     * manifests, its {@code Docker-Content-Digest}, or the sha256 of the body when the registry sends no such header.
+     *
+     * @return empty when the tag or the repository does not exist
+     */
+    public Optional<Digest> manifestDigest(ImageReference ref) {
+        RegistryRequest request = manifestRequest("HEAD", ref);
+        HttpResponse<byte[]> response = http.exchange(request);
+        if (response.statusCode() == 404) {
+            return Optional.empty();
+        }
+        requireSuccess(request, response);
+        Optional<String> header = response.headers().firstValue(DOCKER_CONTENT_DIGEST);
+        if (header.isPresent()) {
+            return Optional.of(parseDigest(header.get(), request));
+        }
+        return manifest(ref).map(Manifest::digest);
+    }
+
+    /**
+     * The manifest or index {@code ref} names, bytes exactly as served. When {@code ref} is pinned by digest the body
+     * must have that digest (else a {@link RegistryException}).
+     *
+     * @return empty when the tag, digest or repository does not exist
+     */
+    public Optional<Manifest> manifest(ImageReference ref) {
+        RegistryRequest request = manifestRequest("GET", ref);
+        HttpResponse<byte[]> response = http.exchange(request);
+        if (response.statusCode() == 404) {
+            return Optional.empty();
+        }
+        requireSuccess(request, response);
+        byte[] body = response.body();
+        Digest actual = ref.digest() == null ? Digest.sha256Of(body) : Digests.of(ref.digest().algorithm(), body);
+        if (ref.digest() != null && !actual.equals(ref.digest())) {
+            throw new RegistryException("manifest of " + ref + " served by " + request.describe() + " has digest "
+                    + actual + ", not the requested " + ref.digest(), 0, false, "DIGEST_INVALID");
+        }
+        return Optional.of(new Manifest(mediaType(response, body), body, actual));
+    }
+
+    /**
+     * Stores {@code manifest} under {@code tag} (or a digest), bytes unchanged, so its digest stays the same: the way
+     * to promote an image to new tags without re-uploading anything. The blobs (or, for an index, the manifests) it
+     * references must already be in the repository ({@link #mountBlob}, {@link #pushBlob}).
+     *
+     * @return the digest the registry reports, equal to {@code manifest.digest()}
+     */
+    public Digest putManifest(String registry, String repository, String tag, Manifest manifest) {
+        Objects.requireNonNull(manifest, "manifest");
+        RegistryRequest request = new RegistryRequest("PUT", api(registry, repository, "/manifests/" + reference(tag)),
+                registry, pushScope(repository), Map.of("Content-Type", manifest.mediaType()), manifest.content());
+        HttpResponse<byte[]> response = http.exchange(request);
+        requireSuccess(request, response);
+        Digest stored = response.headers().firstValue(DOCKER_CONTENT_DIGEST)
+                .map(value -> parseDigest(value, request)).orElse(manifest.digest());
+        if (!stored.equals(manifest.digest())) {
+            throw new RegistryException(request.describe() + ": the registry stored the manifest as " + stored
+                    + " but its bytes have digest " + manifest.digest(), response.statusCode(), false, "DIGEST_INVALID");
+        }
+        return stored;
+    }
+
+    /**
+     * All tags of a repository, following {@code Link: <...>; rel="next"} pages of up to 1000 tags.
+     *
+     * @return empty when the repository does not exist
+     */
+    public List<String> tags(String registry, String repository) {
+        return tags(registry, repository, DEFAULT_PAGE_SIZE);
+    }
+
+    /** {@link #tags(String, String)} asking for pages of {@code pageSize} tags. */
+    public List<String> tags(String registry, String repository, int pageSize) {
+        if (pageSize < 1) {
+            throw new IllegalArgumentException("pageSize must be at least 1, got " + pageSize);
+        }
+        List<String> tags = new ArrayList<>();
+        Set<URI> seen = new HashSet<>();
+        URI next = api(registry, repository, "/tags/list?n=" + pageSize);
+        while (next != null && seen.add(next)) {
+            RegistryRequest request = RegistryRequest.of("GET", next, registry, pullScope(repository),
+                    Map.of("Accept", "application/json"));
+            HttpResponse<byte[]> response = http.exchange(request);
+            if (response.statusCode() == 404) {
+                return tags; // NAME_UNKNOWN: no such repository (or it vanished between pages)
+            }
+            requireSuccess(request, response);
+            tags.addAll(ManifestJson.tags(response.body(), request.describe()));
+            URI current = next;
+            next = LinkHeader.next(response.headers().allValues("Link")).map(current::resolve).orElse(null);
+        }
+        return tags;
+    }
+
+    /** A blob's bytes, following redirects to storage; fails unless they have {@code digest}. */
+    public byte[] blob(String registry, String repository, Digest digest) {
+        RegistryRequest request = RegistryRequest.of("GET", api(registry, repository, "/blobs/" + digest), registry,
+                pullScope(repository), Map.of());
+        HttpResponse<byte[]> response = http.exchange(request);
+        if (response.statusCode() == 404) {
+            throw new RegistryException("blob " + digest + " not found in " + registry + "/" + repository, 404, false,
+                    OciErrors.parse(response.body()).map(OciErrors.OciError::code).orElse("BLOB_UNKNOWN"));
+        }
+        requireSuccess(request, response);
+        Digest actual = Digests.of(digest.algorithm(), response.body());
+        if (!actual.equals(digest)) {
+            throw new RegistryException("blob " + digest + " from " + registry + "/" + repository + " has digest "
+                    + actual + " (" + response.body().length + " bytes)", 0, false, "DIGEST_INVALID");
+        }
+        return response.body();
+    }
+
+    /**
+     * The config of the image {@code ref} names; for an index, of its manifest for {@code settings.platform()}
+     * (falling back to the first).
+     *
+     * @throws RegistryException with status 404 when the image does not exist
+     */
+    public ImageConfig imageConfig(ImageReference ref) {
+        Manifest manifest = manifest(ref).orElseThrow(() -> new RegistryException("image " + ref
+                + " does not exist (no manifest)", 404, false, "MANIFEST_UNKNOWN"));
+        for (int depth = 0; manifest.isIndex(); depth++) {
+            if (depth >= MAX_INDEX_DEPTH) {
+                throw new RegistryException("image " + ref + ": indexes nested deeper than " + MAX_INDEX_DEPTH, 0, false,
+                        "MANIFEST_INVALID");
+            }
+            Digest child = ManifestJson.platformManifest(manifest, settings.platform());
+            Manifest index = manifest;
+            manifest = manifest(new ImageReference(ref.registry(), ref.repository(), null, child))
+                    .orElseThrow(() -> new RegistryException("image " + ref + ": index " + index.digest()
+                            + " lists manifest " + child + ", which does not exist", 404, false, "MANIFEST_UNKNOWN"));
+        }
+        Digest config = ManifestJson.configDigest(manifest);
+        return ManifestJson.imageConfig(blob(ref.registry(), ref.repository(), config), config);
+    }
+
+    /** Whether the repository holds the blob ({@code HEAD /v2/<repo>/blobs/<digest>}). */
+    public boolean blobExists(String registry, String repository, Digest digest) {
+        RegistryRequest request = RegistryRequest.of("HEAD", api(registry, repository, "/blobs/" + digest), registry,
+                pullScope(repository), Map.of());
+        HttpResponse<byte[]> response = http.exchange(request);
+        if (response.statusCode() == 404) {
+            return false;
+        }
+        requireSuccess(request, response);
+        return true;
+    }
+
+    /**
+     * Links a blob of {@code fromRepository} into {@code toRepository} of the same registry without transferring it.
+     *
+     * @return true when mounted (201); false when the registry could not (202: the upload session it opened instead is
+     * cancelled), so the caller has to upload the blob
+     */
+    public boolean mountBlob(String registry, String fromRepository, String toRepository, Digest digest) {
+        new ImageReference(registry, fromRepository, null, null); // validates the name before it goes into the query
+        RegistryRequest request = new RegistryRequest("POST", api(registry, toRepository,
+                "/blobs/uploads/?mount=" + digest + "&from=" + fromRepository), registry,
+                pushScope(toRepository) + " " + pullScope(fromRepository), Map.of(), new byte[0]);
+        HttpResponse<byte[]> response = http.exchange(request);
+        if (response.statusCode() == 201) {
+            return true;
+        }
+        if (response.statusCode() == 202) {
+            response.headers().firstValue("Location")
+                    .ifPresent(location -> cancelUpload(registry, toRepository, request.uri().resolve(location)));
+            return false;
+        }
+        throw OciErrors.failure(request.describe(), response);
+    }
+
+    /**
+     * Uploads a blob (a monolithic upload: {@code POST} then {@code PUT ?digest=}) unless the repository already
+     * holds it.
+     *
+     * @return the blob's sha256 digest
+     */
+    public Digest pushBlob(String registry, String repository, byte[] content) {
+        Digest digest = Digest.sha256Of(content);
+        if (blobExists(registry, repository, digest)) {
+            return digest;
+        }
+        RegistryRequest start = new RegistryRequest("POST", api(registry, repository, "/blobs/uploads/"), registry,
+                pushScope(repository), Map.of(), new byte[0]);
+        HttpResponse<byte[]> started = http.exchange(start);
+        if (started.statusCode() != 202 || started.headers().firstValue("Location").isEmpty()) {
+            throw OciErrors.failure(start.describe() + " (expected 202 with a Location)", started);
+        }
+        URI location = start.uri().resolve(started.headers().firstValue("Location").get());
+        String separator = location.getRawQuery() == null ? "?" : "&";
+        RegistryRequest put = new RegistryRequest("PUT", URI.create(location + separator + "digest=" + digest), registry,
+                pushScope(repository), Map.of("Content-Type", "application/octet-stream"), content);
+        HttpResponse<byte[]> response = http.exchange(put);
+        requireSuccess(put, response);
+        return digest;
+    }
+
+    /** What this client sent and received so far, in total and per host. */
+    public RegistryStats stats() {
+        return transport.stats();
+    }
+
+    private void cancelUpload(String registry, String repository, URI upload) {
+        RegistryRequest request = RegistryRequest.of("DELETE", upload, registry, pushScope(repository), Map.of());
+        try {
+            HttpResponse<byte[]> response = http.exchange(request);
+            if (response.statusCode() / 100 != 2 && response.statusCode() != 404) {
+                RegistryLog.warn("could not cancel the upload session " + request.describe() + ": HTTP "
+                        + response.statusCode());
+            }
+        } catch (RegistryException e) {
+            RegistryLog.warn("could not cancel the upload session " + request.describe() + ": " + e.getMessage());
+        }
+    }
+
+    private RegistryRequest manifestRequest(String method, ImageReference ref) {
+        String reference = ref.digest() != null ? ref.digest().toString() : ref.tagOrLatest();
+        return RegistryRequest.of(method, uri(ref, "/manifests/" + reference), ref.registry(),
+                pullScope(ref.repository()), Map.of("Accept", MediaTypes.MANIFEST_ACCEPT));
+    }
+
+    private URI api(String registry, String repository, String path) {
+        return uri(new ImageReference(Objects.requireNonNull(registry, "registry"),
+                Objects.requireNonNull(repository, "repository"), null, null), path);
+    }
+
+    private URI uri(ImageReference ref, String path) {
+        String host = ref.apiHost();
+        boolean insecure = settings.isInsecure(host) || settings.isInsecure(ref.registry());
+        return URI.create((insecure ? "http" : "https") + "://" + host + "/v2/" + ref.repository() + path);
+    }
+
+    /** A tag, or a digest for putting a manifest by digest. */
+    private static String reference(String tag) {
+        Objects.requireNonNull(tag, "tag");
+        if (tag.contains(":")) {
+            return Digest.parse(tag).toString();
+        }
+        return new ImageReference("localhost", "x", tag, null).tag(); // validates the tag
+    }
+
+    private static String pullScope(String repository) {
+        return "repository:" + repository + ":pull";
+    }
+
+    private static String pushScope(String repository) {
+        return "repository:" + repository + ":pull,push";
+    }
+
+    private static String mediaType(HttpResponse<byte[]> response, byte[] body) {
+        String header = response.headers().firstValue("Content-Type").orElse("");
+        int semicolon = header.indexOf(';');
+        String type = (semicolon < 0 ? header : header.substring(0, semicolon)).trim().toLowerCase(Locale.ROOT);
+        boolean generic = type.isEmpty() || type.equals("application/json") || type.equals("text/plain")
+                || type.equals("application/octet-stream");
+        return generic ? ManifestJson.mediaTypeOf(body) : type;
+    }
+
+    private static Digest parseDigest(String value, RegistryRequest request) {
+        try {
+            return Digest.parse(value.trim());
+        } catch (IllegalArgumentException e) {
+            throw new RegistryException(request.describe() + " returned an invalid " + DOCKER_CONTENT_DIGEST + ": "
+                    + e.getMessage(), 0, false, null, e);
+        }
+    }
+
+    private static void requireSuccess(RegistryRequest request, HttpResponse<byte[]> response) {
+        if (response.statusCode() / 100 != 2) {
+            throw OciErrors.failure(request.describe(), response);
+        }
+    }
+}

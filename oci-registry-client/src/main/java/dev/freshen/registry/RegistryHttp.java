@@ -1,0 +1,79 @@
+package dev.freshen.registry;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpResponse;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Sends a {@link RegistryRequest} the way registries need it: authenticated (answering one 401 challenge per attempt),
+ * following redirects of GET and HEAD (credentials only to the same origin: blob downloads are often redirected to a
+ * signed storage URL), and retried after transient failures.
+ */
+final class RegistryHttp {
+
+    private static final int MAX_REDIRECTS = 5;
+    private static final Set<Integer> REDIRECTS = Set.of(301, 302, 303, 307, 308);
+
+    private final HttpTransport transport;
+    private final Retrier retrier;
+    private final Authenticator authenticator;
+
+    RegistryHttp(HttpTransport transport, Retrier retrier, Authenticator authenticator) {
+        this.transport = transport;
+        this.retrier = retrier;
+        this.authenticator = authenticator;
+    }
+
+    /** The final response (any status but 401, 429 and 5xx), or a {@link RegistryException}. */
+    HttpResponse<byte[]> exchange(RegistryRequest request) {
+        return retrier.run(request.describe(), () -> authenticated(request));
+    }
+
+    private HttpResponse<byte[]> authenticated(RegistryRequest request) throws IOException {
+        String sent = authenticator.known(request);
+        HttpResponse<byte[]> response = send(request, sent);
+        if (response.statusCode() != 401) {
+            return response;
+        }
+        String answer = authenticator.answer(request, response, sent);
+        response = send(request, answer);
+        if (response.statusCode() == 401) {
+            throw authenticator.denied(request, response);
+        }
+        return response;
+    }
+
+    private HttpResponse<byte[]> send(RegistryRequest request, String authorization) throws IOException {
+        URI uri = request.uri();
+        boolean followable = request.method().equals("GET") || request.method().equals("HEAD");
+        for (int hop = 0; ; hop++) {
+            Map<String, String> headers = new LinkedHashMap<>(request.headers());
+            if (authorization != null && sameOrigin(uri, request.uri())) {
+                headers.put("Authorization", authorization);
+            }
+            HttpResponse<byte[]> response = transport.send(request.method(), uri, headers, request.body());
+            Optional<String> location = response.headers().firstValue("Location");
+            if (!followable || !REDIRECTS.contains(response.statusCode()) || location.isEmpty()) {
+                return response;
+            }
+            if (hop >= MAX_REDIRECTS) {
+                throw new RegistryException(request.describe() + " was redirected more than " + MAX_REDIRECTS + " times",
+                        response.statusCode(), false, null);
+            }
+            URI from = uri;
+            uri = uri.resolve(location.get().trim());
+            URI to = uri;
+            RegistryLog.debug(() -> "redirect from " + RegistryRequest.redact(from) + " to " + RegistryRequest.redact(to));
+        }
+    }
+
+    static boolean sameOrigin(URI a, URI b) {
+        return a.getScheme().equalsIgnoreCase(b.getScheme())
+                && a.getRawAuthority().toLowerCase(Locale.ROOT).equals(b.getRawAuthority().toLowerCase(Locale.ROOT));
+    }
+}

@@ -1,0 +1,95 @@
+package dev.freshen.registry.config;
+
+import dev.freshen.registry.Credentials;
+import dev.freshen.registry.RegistrySettings;
+import io.smallrye.config.WithDefault;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * How services reach registries, as a configuration group every service's {@code @ConfigMapping} embeds under
+ * {@code freshen.registries}:
+ * <pre>
+ * freshen.registries.insecure=127.0.0.1,localhost
+ * freshen.registries.credentials.company.host=registry.example.com
+ * freshen.registries.credentials.company.username=ci
+ * freshen.registries.credentials.company.password-file=/run/secrets/registry-password
+ * </pre>
+ * Credentials are keyed by a name of your choice (so that environment variables can set them:
+ * {@code FRESHEN_REGISTRIES_CREDENTIALS_COMPANY_HOST}); passwords as a value or a file, never logged.
+ */
+public interface RegistriesConfig {
+
+    /** Registry hosts reached over plain HTTP (an entry without port matches every port). All others use HTTPS. */
+    @WithDefault("127.0.0.1,localhost")
+    List<String> insecure();
+
+    /** Credentials per registry, keyed by any name. */
+    Map<String, CredentialsConfig> credentials();
+
+    /** Requests under way at once to one registry. */
+    @WithDefault("4")
+    int maxConcurrentRequests();
+
+    /** Time allowed for one request. */
+    @WithDefault("30s")
+    Duration timeout();
+
+    /** Attempts for a request that fails transiently (I/O error, 5xx, 429). */
+    @WithDefault("4")
+    int maxAttempts();
+
+    /** First retry delay; doubles each attempt, with jitter, up to 30s. */
+    @WithDefault("500ms")
+    Duration initialBackoff();
+
+    /** The platform read from multi-platform images (labels, user, env). */
+    @WithDefault("linux/amd64")
+    String platform();
+
+    /** Credentials for one registry. */
+    interface CredentialsConfig {
+
+        /** The registry host, as in image references: registry.example.com, 127.0.0.1:5000, docker.io. */
+        String host();
+
+        String username();
+
+        /** The password or token as a value. */
+        Optional<String> password();
+
+        /** The password or token read from a file (e.g. a mounted Secret). */
+        Optional<Path> passwordFile();
+    }
+
+    /** The client settings these values describe; reads password files. */
+    default RegistrySettings settings() {
+        Map<String, Credentials> byHost = new HashMap<>();
+        credentials().forEach((name, c) -> byHost.put(c.host(), new Credentials(c.username(), password(name, c))));
+        return new RegistrySettings(Set.copyOf(insecure()), byHost, maxConcurrentRequests(), timeout(), maxAttempts(),
+                initialBackoff(), platform());
+    }
+
+    private static String password(String name, CredentialsConfig c) {
+        if (c.password().isPresent()) {
+            return c.password().get();
+        }
+        if (c.passwordFile().isPresent()) {
+            try {
+                return Files.readString(c.passwordFile().get()).strip();
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read the password file of registry credentials '" + name + "'", e);
+            }
+        }
+        throw new IllegalStateException("registry credentials '" + name + "' have neither password nor password-file");
+    }
+}

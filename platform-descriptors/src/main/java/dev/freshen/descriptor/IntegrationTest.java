@@ -1,0 +1,64 @@
+package dev.freshen.descriptor;
+
+import dev.freshen.events.image.ImageReference;
+
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The real application that proves a candidate: built from {@code app} (a folder relative to the platform-images
+ * root) with every {@code FROM replaceFrom} replaced by the candidate digest, run with {@code port} published on
+ * 127.0.0.1, and sent {@code request}; the answer must match {@code expect}.
+ */
+public record IntegrationTest(String app, String dockerfile, String replaceFrom, int port, Request request,
+                              Expect expect, Duration startupTimeout, boolean allowBuildWarnings) {
+
+    private static final Set<String> METHODS = Set.of("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS");
+
+    /** The HTTP request sent to the running application. */
+    public record Request(String method, String path, Map<String, String> headers, String body) {
+        public Request {
+            method = method == null ? "GET" : method.toUpperCase(Locale.ROOT);
+            if (!METHODS.contains(method)) {
+                throw new InvalidField("method", "'" + method + "' is not one of " + METHODS);
+            }
+            path = path == null ? "/" : path;
+            if (!path.startsWith("/")) {
+                throw new InvalidField("path", "must start with '/', was '" + path + "'");
+            }
+            headers = headers == null ? Map.of() : Map.copyOf(headers);
+        }
+    }
+
+    /** What the answer must be. */
+    public record Expect(int status, String bodyContains) {
+        public Expect {
+            status = status == 0 ? 200 : status;
+            if (status < 100 || status > 599) {
+                throw new InvalidField("status", "must be an HTTP status (100-599), was " + status);
+            }
+        }
+    }
+
+    public IntegrationTest {
+        InvalidField.required(app, "app");
+        dockerfile = dockerfile == null ? "Dockerfile" : dockerfile;
+        InvalidField.required(replaceFrom, "replaceFrom");
+        try {
+            ImageReference.parse(replaceFrom);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidField("replaceFrom", e.getMessage());
+        }
+        if (port < 1 || port > 65535) {
+            throw new InvalidField("port", "must be the container port the application listens on (1-65535), was " + port);
+        }
+        request = request == null ? new Request(null, null, null, null) : request;
+        expect = expect == null ? new Expect(200, null) : expect;
+        startupTimeout = startupTimeout == null ? Duration.ofSeconds(60) : startupTimeout;
+        if (startupTimeout.isNegative() || startupTimeout.isZero() || startupTimeout.compareTo(Duration.ofMinutes(30)) > 0) {
+            throw new InvalidField("startupTimeout", "must be between 1s and 30m, was " + startupTimeout);
+        }
+    }
+}

@@ -1,0 +1,63 @@
+package dev.freshen.descriptor;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+
+/**
+ * Every platform image under a platform-images root: each folder holding a {@code platform-image.yaml}. A bad
+ * descriptor is reported in {@link Scan#errors()} and does not keep the others from being served.
+ */
+public final class PlatformImageCatalog {
+
+    /** The result of one scan: the images that loaded (by id) and the descriptors that did not. */
+    public record Scan(Map<String, PlatformImage> images, List<DescriptorException> errors) {
+        public Scan {
+            images = Map.copyOf(images);
+            errors = List.copyOf(errors);
+        }
+
+        public Optional<PlatformImage> image(String id) {
+            return Optional.ofNullable(images.get(id));
+        }
+    }
+
+    private final DescriptorLoader loader;
+
+    public PlatformImageCatalog(Path root) {
+        this.loader = new DescriptorLoader(root);
+    }
+
+    public Path root() {
+        return loader.root();
+    }
+
+    public Scan scan() {
+        Path root = loader.root();
+        if (!Files.isDirectory(root)) {
+            throw new UncheckedIOException(new IOException("platform-images root " + root + " is not a folder"));
+        }
+        Map<String, PlatformImage> images = new TreeMap<>();
+        List<DescriptorException> errors = new ArrayList<>();
+        try (Stream<Path> files = Files.walk(root)) {
+            for (Path file : files.filter(f -> f.getFileName().toString().equals(PlatformImage.DESCRIPTOR_FILE)).sorted().toList()) {
+                try {
+                    PlatformImage image = loader.load(file);
+                    images.put(image.id(), image);
+                } catch (DescriptorException e) {
+                    errors.add(e);
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot scan " + root, e);
+        }
+        return new Scan(images, errors);
+    }
+}

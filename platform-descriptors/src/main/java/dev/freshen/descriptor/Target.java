@@ -1,0 +1,42 @@
+package dev.freshen.descriptor;
+
+import dev.freshen.events.image.ImageReference;
+import dev.freshen.events.image.VersionTag;
+
+import java.util.List;
+import java.util.regex.Pattern;
+
+/**
+ * Where the platform image is published: {@code repository} in the target registry (the registry itself is global
+ * configuration), version tags {@code <tagPrefix>-<major>.<minor>.<patch>}, and {@code extraTags} that move to each
+ * new version (templates like {@code {runId}} are expanded by the publisher).
+ */
+public record Target(String repository, String tagPrefix, List<String> extraTags) {
+
+    private static final Pattern TEMPLATE_OR_TAG = Pattern.compile("[\\w{][\\w.{}-]{0,127}");
+
+    public Target {
+        InvalidField.required(repository, "repository");
+        try {
+            ImageReference.parse("registry.invalid/" + repository);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidField("repository", e.getMessage().replace("image reference 'registry.invalid/" + repository + "': ", ""));
+        }
+        InvalidField.required(tagPrefix, "tagPrefix");
+        try {
+            VersionTag.initial(tagPrefix);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidField("tagPrefix", e.getMessage());
+        }
+        extraTags = extraTags == null ? List.of() : List.copyOf(extraTags);
+        for (String tag : extraTags) {
+            if (tag == null || !TEMPLATE_OR_TAG.matcher(tag).matches()) {
+                throw new InvalidField("extraTags", "'" + tag + "' is not a valid tag (letters, digits, '_', '.', '-', templates in {})");
+            }
+            if (VersionTag.parse(tagPrefix, tag).isPresent()) {
+                throw new InvalidField("extraTags", "'" + tag + "' looks like a version tag of prefix " + tagPrefix
+                        + "; versions are assigned by the publisher");
+            }
+        }
+    }
+}

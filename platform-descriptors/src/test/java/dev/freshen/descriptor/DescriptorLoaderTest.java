@@ -1,0 +1,191 @@
+package dev.freshen.descriptor;
+
+import dev.freshen.events.image.ImageReference;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class DescriptorLoaderTest {
+
+    static final String FULL = """
+            schedule: "0 */15 * * * ?"
+            target:
+              repository: platform/net10-runtime
+              tagPrefix: 10.0-noble
+              extraTags: ["10.0", latest, "build-{runId}"]
+            build:
+              buildkit: auto
+            integrationTest:
+              app: apps/echo
+              replaceFrom: mycompany/net10-runtime:10.0
+              port: 8080
+              request:
+                method: post
+                path: /MyService
+                headers: {Content-Type: application/json}
+                body: '{"name":"freshen"}'
+              expect:
+                status: 200
+                bodyContains: freshen
+              startupTimeout: 90s
+            checks:
+              user: non-root
+              labels: [org.opencontainers.image.base.digest]
+              env: [APP_UID]
+              files: [/etc/passwd]
+              commands: [[dotnet, --info]]
+            notify: [platform-team]
+            """;
+
+    @TempDir
+    Path root;
+
+    @BeforeEach
+    void app() throws IOException {
+        write("apps/echo/Dockerfile", "FROM mycompany/net10-runtime:10.0\nCOPY . /app\n");
+    }
+
+    @Test
+    void loadsAFullDescriptor() throws IOException {
+        write("net10/runtime/platform-image.yaml", FULL);
+        write("net10/runtime/Dockerfile", "FROM mcr.microsoft.com/dotnet/runtime:10.0\nUSER 1654\n");
+
+        PlatformImage image = new DescriptorLoader(root).load(root.resolve("net10/runtime/platform-image.yaml"));
+        assertEquals("net10/runtime", image.id());
+        assertEquals(List.of(ImageReference.parse("mcr.microsoft.com/dotnet/runtime:10.0")), image.baseImages());
+        Descriptor d = image.descriptor();
+        assertEquals("10.0-noble", d.target().tagPrefix());
+        assertEquals(List.of("10.0", "latest", "build-{runId}"), d.target().extraTags());
+        assertEquals("POST", d.integrationTest().request().method());
+        assertEquals(Map.of("Content-Type", "application/json"), d.integrationTest().request().headers());
+        assertEquals(Duration.ofSeconds(90), d.integrationTest().startupTimeout());
+        assertEquals("freshen", d.integrationTest().expect().bodyContains());
+        assertEquals(Checks.User.NON_ROOT, d.checks().user());
+        assertEquals(List.of(List.of("dotnet", "--info")), d.checks().commands());
+        assertEquals(List.of("platform-team"), d.channels());
+        assertEquals(root.resolve("apps/echo"), image.appDirectory());
+        assertTrue(image.contentHash().startsWith("sha256:"));
+    }
+
+    @Test
+    void minimalDescriptorGetsDefaults() throws IOException {
+        PlatformImage image = minimal("a/b");
+        assertEquals(null, image.descriptor().schedule());
+        assertEquals(Build.BuildKit.AUTO, image.descriptor().build().buildkit());
+        assertEquals(Checks.NONE, image.descriptor().checks());
+        assertEquals(List.of(), image.descriptor().channels());
+        assertEquals(false, image.hasIntegrationTest());
+    }
+
+    @Test
+    void contentHashFollowsAnyFileOfTheFolder() throws IOException {
+        String before = minimal("a/b").contentHash();
+        assertEquals(before, new DescriptorLoader(root).load(root.resolve("a/b/platform-image.yaml")).contentHash());
+        write("a/b/hardening.sh", "chmod 700 /root\n");
+        assertNotEquals(before, new DescriptorLoader(root).load(root.resolve("a/b/platform-image.yaml")).contentHash());
+    }
+
+    @Test
+    void malformedYaml() throws IOException {
+        assertError("target:\n  repository: r\n tagPrefix: p\n", "not valid YAML");
+        assertError("target: 'unclosed\n", "not valid YAML");
+        assertError("target: {repository: r, tagPrefix: p}\ntarget: {repository: s, tagPrefix: p}\n", "not valid YAML", "Duplicate field 'target'");
+        assertError("- just\n- a list\n", "expected a mapping");
+    }
+
+    @Test
+    void unknownKeyIsNamedWithItsPath() throws IOException {
+        assertError("target: {repository: r, tagPrefix: p, tagprefix: q}", "unknown key 'target.tagprefix' (known keys here: extraTags, repository, tagPrefix)");
+        assertError("target: {repository: r, tagPrefix: p}\nschedul: x", "unknown key 'schedul'");
+    }
+
+    @Test
+    void badCron() throws IOException {
+        assertError("schedule: every hour\ntarget: {repository: r, tagPrefix: p}", "field 'schedule': 'every hour' is not a valid cron expression");
+    }
+
+    @Test
+    void missingAndInvalidFields() throws IOException {
+        assertError("schedule: \"0 0 * * * ?\"", "field 'target': is required");
+        assertError("target: {repository: r}", "field 'target.tagPrefix': is required");
+        assertError("target: {repository: Platform/X, tagPrefix: p}", "field 'target.repository': repository name must be lowercase");
+        assertError("target: {repository: r, tagPrefix: p, extraTags: [p-1.2.0]}", "field 'target.extraTags': 'p-1.2.0' looks like a version tag");
+        assertError("target: {repository: r, tagPrefix: p}\nintegrationTest: {app: apps/echo, replaceFrom: mycompany/net10-runtime:10.0, port: 0}",
+                "field 'integrationTest.port': must be the container port");
+        assertError("target: {repository: r, tagPrefix: p}\nintegrationTest: {app: apps/echo, replaceFrom: x:1, port: 80, startupTimeout: soon}",
+                "field 'integrationTest.startupTimeout': 'soon' is not a duration");
+        assertError("target: {repository: r, tagPrefix: p}\nchecks: {user: nobody}", "field 'checks.user': 'nobody' is not one of non-root, any");
+    }
+
+    @Test
+    void pathsMayNotEscapeTheRoot() throws IOException {
+        assertError("target: {repository: r, tagPrefix: p}\nbuild: {dockerfile: ../../../etc/passwd}",
+                "field 'build.dockerfile'", "is outside the platform-images root");
+        assertError("target: {repository: r, tagPrefix: p}\nintegrationTest: {app: ../.., replaceFrom: x:1, port: 80}",
+                "field 'integrationTest.app'", "is outside the platform-images root");
+    }
+
+    @Test
+    void symlinkOutOfTheRootIsRefused(@TempDir Path outside) throws IOException {
+        Files.writeString(outside.resolve("Dockerfile"), "FROM debian\n");
+        write("x/y/platform-image.yaml", "target: {repository: r, tagPrefix: p}\nbuild: {dockerfile: link}");
+        Files.createSymbolicLink(root.resolve("x/y/link"), outside.resolve("Dockerfile"));
+        var e = assertThrows(DescriptorException.class, () -> new DescriptorLoader(root).load(root.resolve("x/y/platform-image.yaml")));
+        assertTrue(e.getMessage().contains("links outside the platform-images root"), e.getMessage());
+    }
+
+    @Test
+    void missingDockerfileAndReplaceFromNotInTheApp() throws IOException {
+        write("x/y/platform-image.yaml", "target: {repository: r, tagPrefix: p}");
+        var e = assertThrows(DescriptorException.class, () -> new DescriptorLoader(root).load(root.resolve("x/y/platform-image.yaml")));
+        assertEquals("x/y/platform-image.yaml: field 'build.dockerfile': x/y/Dockerfile does not exist", e.getMessage());
+
+        assertError("target: {repository: r, tagPrefix: p}\nintegrationTest: {app: apps/echo, replaceFrom: other/base:1, port: 80}",
+                "field 'integrationTest.replaceFrom': other/base:1 does not appear in a FROM line of apps/echo/Dockerfile");
+    }
+
+    @Test
+    void catalogServesTheGoodDescriptorsAndReportsTheBadOnes() throws IOException {
+        minimal("good/one");
+        write("bad/two/platform-image.yaml", "target: {repository: r}");
+        write("bad/two/Dockerfile", "FROM debian\n");
+        var scan = new PlatformImageCatalog(root).scan();
+        assertEquals(List.of("good/one"), List.copyOf(scan.images().keySet()));
+        assertEquals(1, scan.errors().size());
+        assertEquals("bad/two/platform-image.yaml: field 'target.tagPrefix': is required", scan.errors().get(0).getMessage());
+    }
+
+    private PlatformImage minimal(String id) throws IOException {
+        write(id + "/platform-image.yaml", "target: {repository: platform/x, tagPrefix: '1.0'}\n");
+        write(id + "/Dockerfile", "FROM 127.0.0.1:5000/dotnet/runtime:10.0\n");
+        return new DescriptorLoader(root).load(root.resolve(id + "/platform-image.yaml"));
+    }
+
+    private void assertError(String yaml, String... expected) throws IOException {
+        write("e/img/platform-image.yaml", yaml);
+        write("e/img/Dockerfile", "FROM debian\n");
+        var e = assertThrows(DescriptorException.class, () -> new DescriptorLoader(root).load(root.resolve("e/img/platform-image.yaml")));
+        assertTrue(e.getMessage().startsWith("e/img/platform-image.yaml: "), e.getMessage());
+        for (String part : expected) {
+            assertTrue(e.getMessage().contains(part), () -> "'" + e.getMessage() + "' should contain '" + part + "'");
+        }
+    }
+
+    private void write(String relative, String content) throws IOException {
+        Path file = root.resolve(relative);
+        Files.createDirectories(file.getParent());
+        Files.writeString(file, content);
+    }
+}

@@ -1,0 +1,55 @@
+package dev.freshen.watcher.config;
+
+import dev.freshen.registry.config.RegistriesConfig;
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * The watcher's settings. Keys shared with other services (platform-images folder, target registry, registries)
+ * sit directly under {@code freshen.}; the watcher's own under {@code freshen.watcher.}.
+ */
+@ConfigMapping(prefix = "freshen")
+public interface WatcherConfig {
+
+    /** The platform-images root: every folder below it with a platform-image.yaml is a platform image. */
+    @WithDefault("platform-images")
+    Path platformImagesDir();
+
+    /** The registry platform images are published to, e.g. 127.0.0.1:5000 or 123456789012.dkr.ecr.eu-west-1.amazonaws.com. */
+    String targetRegistry();
+
+    /** How registries are reached: plain-HTTP hosts, credentials, limits and retries. */
+    RegistriesConfig registries();
+
+    Watcher watcher();
+
+    /** The watcher's own settings. */
+    interface Watcher {
+
+        /** Schedule (Quartz cron) for descriptors that name none. */
+        @WithDefault("0 */15 * * * ?")
+        String defaultSchedule();
+
+        /** How often the platform-images folder is scanned for added, changed or removed descriptors. */
+        @WithDefault("30s")
+        Duration rescanInterval();
+
+        /** Check every image once at start-up (after the run ledger has caught up with the topics). */
+        @WithDefault("true")
+        boolean checkOnStart();
+
+        /** How long start-up may wait for the run ledger to read the event topics. */
+        @WithDefault("2m")
+        Duration ledgerCatchUpTimeout();
+
+        /** API key for the write endpoints (force-update, check), as a value. One of api-key, api-key-file is required. */
+        Optional<String> apiKey();
+
+        /** API key for the write endpoints, read from a file (e.g. a mounted Kubernetes Secret). */
+        Optional<Path> apiKeyFile();
+    }
+}
