@@ -1,5 +1,10 @@
 package dev.freshen.builder;
 
+import dev.freshen.docker.ImageBuilder;
+import dev.freshen.docker.BuildSpec;
+import dev.freshen.docker.BuildLog;
+import dev.freshen.docker.BuildFailure;
+import dev.freshen.descriptor.FromRewriter;
 import dev.freshen.descriptor.Build;
 import dev.freshen.descriptor.DescriptorException;
 import dev.freshen.descriptor.PlatformImage;
@@ -100,7 +105,7 @@ public class BuildStage {
         }
         Map<ImageReference, ImageReference> pinned = new LinkedHashMap<>();
         bases.forEach(b -> pinned.put(b.reference(), b.pinned()));
-        String dockerfile = PinnedDockerfile.pin(read(image), pinned);
+        String dockerfile = FromRewriter.pinAll(read(image), pinned);
         String localTag = "freshen-build/" + image.id().replace('/', '-').toLowerCase() + ":" + request.runId();
         Build build = image.descriptor().build();
         ImageBuilder builder = build.buildkit() == Build.BuildKit.ALWAYS

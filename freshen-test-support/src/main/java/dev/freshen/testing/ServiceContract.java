@@ -6,9 +6,13 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Paths;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.function.Supplier;
 
 import static io.restassured.RestAssured.given;
@@ -18,13 +22,20 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 
 /**
  * What every Freshen service that consumes events must do, checked against the packaged service running as its own
- * process ({@code @QuarkusIntegrationTest}) and the real Kafka broker: handle its input event, dead-letter a record
- * it cannot read and keep consuming, and expose health and Prometheus metrics.
+ * process ({@link ServiceProcess}, started before and stopped after the test class) and the real Kafka broker: handle
+ * its input event, dead-letter a record it cannot read and keep consuming, and expose health and Prometheus metrics.
  */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 public abstract class ServiceContract {
 
     protected static final Duration TIMEOUT = Duration.ofSeconds(60);
-    protected static EventTopics topics;
+    protected EventTopics topics;
+    protected ServiceProcess service;
+
+    /** The service's configuration beyond the Kafka broker. */
+    protected Map<String, String> config() {
+        return Map.of();
+    }
 
     /** A fresh, valid input event (a new run id each call). */
     protected abstract Supplier<FreshenEvent> input();
@@ -36,12 +47,18 @@ public abstract class ServiceContract {
     protected abstract String deadLetterTopic();
 
     @BeforeAll
-    static void connect() {
+    void startService() {
         topics = new EventTopics(KafkaBroker.bootstrapServers());
+        Map<String, String> all = new HashMap<>(config());
+        all.put("kafka.bootstrap.servers", KafkaBroker.bootstrapServers());
+        service = ServiceProcess.start(Paths.get("").toAbsolutePath(), all, TIMEOUT);
     }
 
     @AfterAll
-    static void disconnect() {
+    void stopService() {
+        if (service != null) {
+            service.close();
+        }
         topics.close();
     }
 
@@ -69,9 +86,10 @@ public abstract class ServiceContract {
 
     @Test
     void exposesHealthAndPrometheusMetrics() {
-        given().get("/q/health/live").then().statusCode(200);
-        given().get("/q/health/ready").then().statusCode(200).body(containsString("\"status\": \"UP\""));
-        given().get("/q/metrics").then().statusCode(200).body(containsString("jvm_memory_used_bytes"));
+        String base = service.baseUri().toString();
+        given().baseUri(base).get("/q/health/live").then().statusCode(200);
+        given().baseUri(base).get("/q/health/ready").then().statusCode(200).body(containsString("\"status\": \"UP\""));
+        given().baseUri(base).get("/q/metrics").then().statusCode(200).body(containsString("jvm_memory_used_bytes"));
     }
 
     protected static String header(ConsumerRecord<String, byte[]> record, String name) {

@@ -1,29 +1,188 @@
 package dev.freshen.tester;
 
+import dev.freshen.descriptor.DescriptorException;
+import dev.freshen.descriptor.FromRewriter;
+import dev.freshen.descriptor.IntegrationTest;
+import dev.freshen.descriptor.PlatformImage;
+import dev.freshen.descriptor.PlatformImageCatalog;
+import dev.freshen.docker.BuildFailure;
+import dev.freshen.docker.BuildLog;
+import dev.freshen.docker.BuildSpec;
+import dev.freshen.events.CheckResult;
 import dev.freshen.events.FailureKind;
 import dev.freshen.events.FreshenEvent;
 import dev.freshen.events.ImageBuilt;
+import dev.freshen.events.ImageVerified;
 import dev.freshen.events.PipelineFailed;
 import dev.freshen.events.Stage;
+import dev.freshen.events.StageTiming;
+import dev.freshen.events.image.ImageReference;
+import dev.freshen.tester.docker.DockerCandidateRuntime;
+import dev.freshen.tester.http.AppProbe;
+import org.jboss.logging.Logger;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.file.Files;
 import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Supplier;
+import java.util.stream.Collectors;
 
 /**
- * Turns a {@code ImageBuilt} into the tester's outcome event: {@code ImageVerified} or {@code PipelineFailed}.
- *
- * <p>Skeleton (foundation issue): verifying candidates is not implemented yet, so every run ends here with a permanent
- * {@code PipelineFailed} that says so, rather than claiming work that was not done.
+ * Proves a candidate, by digest: the descriptor's policy checks against the candidate itself, then the integration-test
+ * application built FROM the candidate, run with its port on 127.0.0.1, and sent the descriptor's request. A failing
+ * check or test is a real failure (not retried); only Docker or registry trouble is. Containers and images of a test
+ * are always removed.
  */
 public class VerificationStage {
 
+    private static final Logger LOG = Logger.getLogger(VerificationStage.class);
+
+    private final Supplier<PlatformImageCatalog.Scan> catalog;
+    private final CandidateRuntime runtime;
+    private final AppProbe probe;
+    private final TesterSettings settings;
     private final Clock clock;
 
-    public VerificationStage(Clock clock) {
+    public VerificationStage(Supplier<PlatformImageCatalog.Scan> catalog, CandidateRuntime runtime, AppProbe probe,
+                             TesterSettings settings, Clock clock) {
+        this.catalog = catalog;
+        this.runtime = runtime;
+        this.probe = probe;
+        this.settings = settings;
         this.clock = clock;
     }
 
-    public FreshenEvent verify(ImageBuilt event) {
-        return new PipelineFailed(event.runId(), event.imageId(), 1, clock.instant(), Stage.TEST,
-                FailureKind.PERMANENT, "verifying candidates is not implemented yet (skeleton tester)", null, event.trigger());
+    public FreshenEvent verify(ImageBuilt built) {
+        Instant started = clock.instant();
+        PlatformImageCatalog.Scan scan = catalog.get();
+        Optional<PlatformImage> image = scan.image(built.imageId());
+        if (image.isEmpty()) {
+            String why = scan.errors().stream().filter(e -> e.file().startsWith(built.imageId() + "/"))
+                    .map(DescriptorException::getMessage).findFirst().orElse("no such folder with a platform-image.yaml");
+            return failed(built, FailureKind.PERMANENT, "unknown platform image: " + why, null);
+        }
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return attempt(built, image.get(), started);
+            } catch (RuntimeException e) {
+                // Docker or registry trouble (a failing check or test is an outcome, not an exception)
+                BuildFailure failure = e instanceof BuildFailure f ? f
+                        : BuildFailure.transientFailure("Docker engine error: " + e.getMessage(), e);
+                if (failure.kind() == FailureKind.PERMANENT || attempt >= settings.maxAttempts()) {
+                    return failed(built, failure.kind(), failure.getMessage(), null);
+                }
+                LOG.warnf("Run %s (%s): attempt %d failed transiently, retrying: %s", built.runId(), built.imageId(),
+                        attempt, failure.getMessage());
+                pause(attempt);
+            }
+        }
+    }
+
+    private FreshenEvent attempt(ImageBuilt built, PlatformImage image, Instant started) {
+        ImageReference candidate = built.candidate();
+        runtime.pull(candidate);
+        List<String> images = new ArrayList<>(List.of(candidate.byDigestOnly().toString()));
+        RunningApp app = null;
+        try {
+            ImageFacts facts = runtime.inspect(candidate);
+            List<CheckResult> checks = new ArrayList<>(PolicyChecks.evaluate(image.descriptor().checks(), facts,
+                    path -> runtime.fileExists(candidate, path, built.runId()),
+                    argv -> runtime.run(candidate, argv, settings.commandTimeout(), built.runId())));
+            List<CheckResult> failedChecks = checks.stream().filter(c -> !c.passed()).toList();
+            if (!failedChecks.isEmpty()) {
+                return failed(built, FailureKind.PERMANENT, "policy check failed: " + failedChecks.stream()
+                        .map(c -> c.name() + " (" + c.detail() + ")").collect(Collectors.joining("; ")), null);
+            }
+            IntegrationTest test = image.descriptor().integrationTest();
+            if (test != null) {
+                String appTag = "freshen-test/" + image.id().replace('/', '-').toLowerCase() + ":" + built.runId();
+                images.add(0, appTag);
+                BuildLog log = new BuildLog(settings.logLines());
+                String dockerfile = FromRewriter.replace(read(image), ImageReference.parse(test.replaceFrom()),
+                        candidate.byDigestOnly());
+                try {
+                    runtime.buildApp(new BuildSpec(image.appDirectory(), dockerfile,
+                                    DockerCandidateRuntime.labels(built.runId()), java.util.Map.of(), appTag,
+                                    settings.buildTimeout()), log,
+                            dev.freshen.descriptor.Dockerfile.parse(dockerfile).requiresBuildKit());
+                } catch (BuildFailure e) {
+                    if (e.kind() != FailureKind.PERMANENT) {
+                        throw e;
+                    }
+                    return failed(built, FailureKind.PERMANENT, "integration-test app build failed: " + e.getMessage(),
+                            log.tail());
+                }
+                if (!log.warnings().isEmpty() && !test.allowBuildWarnings()) {
+                    return failed(built, FailureKind.PERMANENT, "integration-test app build has " + log.warnings().size()
+                            + " warning(s) (allowBuildWarnings is false): " + log.warnings().get(0),
+                            String.join("\n", log.warnings()));
+                }
+                app = runtime.start(appTag, test.port(), built.runId());
+                RunningApp running = app;
+                var request = test.request();
+                String what = request.method() + " " + request.path();
+                AppProbe.Answer answer = probe.await(URI.create("http://127.0.0.1:" + app.hostPort()), request,
+                        test.startupTimeout(), () -> runtime.running(running));
+                String verdict = verdict(test, answer, what);
+                if (verdict != null) {
+                    return failed(built, FailureKind.PERMANENT, "integration test failed: " + verdict,
+                            runtime.logs(app, settings.logLines()));
+                }
+                checks.add(new CheckResult("integration-test: " + what, true, "answered " + answer.status() + " after "
+                        + answer.readyAfter().toMillis() + " ms"));
+            }
+            Instant finished = clock.instant();
+            List<StageTiming> timings = new ArrayList<>(built.timings());
+            timings.add(new StageTiming(Stage.TEST, started, finished));
+            LOG.infof("Run %s (%s): verified %s (%d checks)", built.runId(), built.imageId(), candidate, checks.size());
+            return new ImageVerified(built.runId(), built.imageId(), 1, finished, built.trigger(), built.baseImages(),
+                    candidate, checks, timings);
+        } finally {
+            runtime.cleanUp(app, images);
+        }
+    }
+
+    /** Null when the answer is what the descriptor expects, else what was wrong. */
+    static String verdict(IntegrationTest test, AppProbe.Answer answer, String what) {
+        if (!answer.answered()) {
+            return what + ": " + answer.problem();
+        }
+        if (answer.status() != test.expect().status()) {
+            return what + " answered " + answer.status() + ", expected " + test.expect().status();
+        }
+        String expected = test.expect().bodyContains();
+        if (expected != null && (answer.body() == null || !answer.body().contains(expected))) {
+            return what + " answered " + answer.status() + " but the body does not contain '" + expected + "'";
+        }
+        return null;
+    }
+
+    private PipelineFailed failed(ImageBuilt built, FailureKind kind, String reason, String excerpt) {
+        LOG.warnf("Run %s (%s): test failed (%s): %s", built.runId(), built.imageId(), kind.id(), reason);
+        return new PipelineFailed(built.runId(), built.imageId(), 1, clock.instant(), Stage.TEST, kind, reason, excerpt,
+                built.trigger());
+    }
+
+    private static String read(PlatformImage image) {
+        try {
+            return Files.readString(image.appDockerfilePath());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + image.appDockerfilePath(), e);
+        }
+    }
+
+    private void pause(int attempt) {
+        try {
+            Thread.sleep(settings.retryBackoff().multipliedBy(1L << (attempt - 1)).toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw BuildFailure.permanent("interrupted while waiting to retry");
+        }
     }
 }

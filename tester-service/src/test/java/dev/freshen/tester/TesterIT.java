@@ -3,18 +3,20 @@ package dev.freshen.tester;
 import dev.freshen.events.EventType;
 import dev.freshen.events.FreshenEvent;
 import dev.freshen.events.Topics;
-import dev.freshen.testing.KafkaResource;
 import dev.freshen.testing.SampleEvents;
 import dev.freshen.testing.StageServiceContract;
-import io.quarkus.test.common.WithTestResource;
-import io.quarkus.test.junit.QuarkusIntegrationTest;
 
+import java.util.Map;
 import java.util.function.Supplier;
 
-/** The packaged tester, as its own process, against the real Kafka broker. */
-@QuarkusIntegrationTest
-@WithTestResource(KafkaResource.class)
+/** The packaged tester, as its own process, against the real Kafka broker (candidates of unknown images). */
 class TesterIT extends StageServiceContract {
+
+    @Override
+    protected Map<String, String> config() {
+        return Map.of(
+                "freshen.platform-images-dir", "src/test/resources/empty-platform-images");
+    }
 
     @Override
     protected Supplier<FreshenEvent> input() {

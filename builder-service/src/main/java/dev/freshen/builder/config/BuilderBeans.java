@@ -1,11 +1,11 @@
 package dev.freshen.builder.config;
 
+import dev.freshen.docker.EngineApiBuilder;
+import dev.freshen.docker.DockerEngine;
+import dev.freshen.docker.BuildKitCliBuilder;
 import com.github.dockerjava.api.DockerClient;
 import dev.freshen.builder.BuildSettings;
 import dev.freshen.builder.BuildStage;
-import dev.freshen.builder.docker.BuildKitCliBuilder;
-import dev.freshen.builder.docker.DockerEngine;
-import dev.freshen.builder.docker.EngineApiBuilder;
 import dev.freshen.builder.docker.EngineCandidateStore;
 import dev.freshen.builder.git.GitRevision;
 import dev.freshen.descriptor.PlatformImageCatalog;

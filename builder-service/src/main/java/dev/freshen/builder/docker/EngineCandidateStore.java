@@ -1,7 +1,8 @@
 package dev.freshen.builder.docker;
 
+import dev.freshen.docker.DockerEngine;
+import dev.freshen.docker.BuildFailure;
 import com.github.dockerjava.api.DockerClient;
-import dev.freshen.builder.BuildFailure;
 import dev.freshen.builder.CandidateStore;
 import dev.freshen.events.image.Digest;
 import dev.freshen.events.image.ImageReference;

@@ -1,18 +1,79 @@
 package dev.freshen.tester.config;
 
+import com.github.dockerjava.api.DockerClient;
+import dev.freshen.descriptor.PlatformImageCatalog;
+import dev.freshen.docker.DockerEngine;
+import dev.freshen.tester.CandidateRuntime;
+import dev.freshen.tester.TesterSettings;
 import dev.freshen.tester.VerificationStage;
+import dev.freshen.tester.docker.DockerCandidateRuntime;
+import dev.freshen.tester.http.AppProbe;
+import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Singleton;
+import org.jboss.logging.Logger;
 
+import java.io.IOException;
+import java.net.http.HttpClient;
+import java.nio.file.Files;
 import java.time.Clock;
+import java.time.Duration;
 
-/** Wires the tester's plain classes into CDI. */
+/**
+ * Wires the tester's plain classes into CDI; refuses to start without a Docker engine, and removes what a crashed
+ * earlier attempt left behind.
+ */
 @ApplicationScoped
 public class TesterBeans {
 
+    private static final Logger LOG = Logger.getLogger(TesterBeans.class);
+
+    void validate(@Observes StartupEvent start, TesterConfig config, DockerClient docker, CandidateRuntime runtime) {
+        if (!Files.isDirectory(config.platformImagesDir())) {
+            throw new IllegalStateException("the platform-images folder " + config.platformImagesDir().toAbsolutePath()
+                    + " does not exist (set freshen.platform-images-dir / FRESHEN_PLATFORM_IMAGES_DIR)");
+        }
+        try {
+            var version = docker.versionCmd().exec();
+            LOG.infof("Docker engine %s (API %s)", version.getVersion(), version.getApiVersion());
+        } catch (RuntimeException e) {
+            throw new IllegalStateException("the Docker engine is not reachable (DOCKER_HOST=" + System.getenv("DOCKER_HOST")
+                    + "): " + e.getMessage(), e);
+        }
+        int removed = runtime.removeLeftovers();
+        if (removed > 0) {
+            LOG.infof("Removed %d container(s)/image(s) left by earlier test attempts", removed);
+        }
+    }
+
     @Produces
-    @ApplicationScoped
-    VerificationStage stage() {
-        return new VerificationStage(Clock.systemUTC());
+    @Singleton
+    DockerClient dockerClient(TesterConfig config) {
+        return DockerEngine.connect(config.tester().buildTimeout().plusMinutes(1));
+    }
+
+    void close(@Disposes DockerClient docker) throws IOException {
+        docker.close();
+    }
+
+    @Produces
+    @Singleton
+    CandidateRuntime candidateRuntime(TesterConfig config, DockerClient docker) {
+        var credentials = config.registries().settings().credentials();
+        return new DockerCandidateRuntime(docker, credentials::get, config.tester().pullTimeout(), config.tester().dockerCli());
+    }
+
+    @Produces
+    @Singleton
+    VerificationStage verificationStage(TesterConfig config, CandidateRuntime runtime) {
+        var tester = config.tester();
+        var catalog = new PlatformImageCatalog(config.platformImagesDir());
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        return new VerificationStage(catalog::scan, runtime, new AppProbe(http),
+                new TesterSettings(tester.buildTimeout(), tester.commandTimeout(), tester.logLines(), tester.maxAttempts(),
+                        tester.retryBackoff()), Clock.systemUTC());
     }
 }

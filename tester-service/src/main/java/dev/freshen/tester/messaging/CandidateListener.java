@@ -7,7 +7,7 @@ import dev.freshen.events.ImageVerified;
 import dev.freshen.events.Topics;
 import dev.freshen.messaging.EventMessages;
 import dev.freshen.messaging.Inbound;
-import io.smallrye.common.annotation.Blocking;
+import io.smallrye.reactive.messaging.annotations.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.eclipse.microprofile.reactive.messaging.Channel;
@@ -23,6 +23,8 @@ import java.util.concurrent.CompletionStage;
 public class CandidateListener {
 
     static final String SOURCE = "/freshen/tester";
+    /** Tests run on this worker pool; its size (smallrye.messaging.worker.freshen-tests.max-concurrency) bounds parallel tests. */
+    static final String TEST_POOL = "freshen-tests";
     private static final Logger LOG = Logger.getLogger(CandidateListener.class);
 
     private final VerificationStage stage;
@@ -39,7 +41,7 @@ public class CandidateListener {
     }
 
     @Incoming(Topics.IMAGE_BUILT)
-    @Blocking
+    @Blocking(value = TEST_POOL, ordered = false)
     public CompletionStage<Void> onImageBuilt(Message<byte[]> message) {
         return Inbound.dispatch(message, ImageBuilt.class, (event, in) -> {
             FreshenEvent outcome = stage.verify(event);

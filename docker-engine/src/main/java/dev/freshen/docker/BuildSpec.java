@@ -1,4 +1,4 @@
-package dev.freshen.builder;
+package dev.freshen.docker;
 
 import java.nio.file.Path;
 import java.time.Duration;

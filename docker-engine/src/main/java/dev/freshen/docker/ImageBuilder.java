@@ -1,4 +1,4 @@
-package dev.freshen.builder;
+package dev.freshen.docker;
 
 /** Builds an image on a Docker engine. */
 public interface ImageBuilder {

@@ -1,9 +1,5 @@
-package dev.freshen.builder.docker;
+package dev.freshen.docker;
 
-import dev.freshen.builder.BuildFailure;
-import dev.freshen.builder.BuildLog;
-import dev.freshen.builder.BuildSpec;
-import dev.freshen.builder.ImageBuilder;
 
 import java.io.BufferedReader;
 import java.io.IOException;

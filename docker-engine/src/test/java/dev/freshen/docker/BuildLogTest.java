@@ -1,4 +1,4 @@
-package dev.freshen.builder;
+package dev.freshen.docker;
 
 import org.junit.jupiter.api.Test;
 
@@ -24,5 +24,14 @@ class BuildLogTest {
         BuildLog log = new BuildLog(10);
         log.append("#5 [build 2/3] RUN dotnet restore\n#5 0.3 restoring\n#6 [stage-1 3/3] COPY --chmod=755 a /a\n");
         assertEquals("#6 [stage-1 3/3] COPY --chmod=755 a /a", log.currentStep());
+    }
+
+    @Test
+    void recognisesCompilerWarnings() {
+        BuildLog log = new BuildLog(10);
+        log.append("#9 4.2 Program.cs(3,5): warning CS0168: The variable 'x' is declared but never used [/src/app.csproj]\n");
+        log.append("#9 4.3 Build succeeded. 0 Warning(s)\n");
+        log.append("Step 2/5 : RUN echo \"x.cs(1,1): warning CS0168: not a warning, the command that prints it\"\n");
+        assertEquals(1, log.warnings().size());
     }
 }

@@ -1,4 +1,4 @@
-package dev.freshen.builder;
+package dev.freshen.docker;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -16,6 +16,8 @@ public final class BuildLog {
     private static final Pattern CLASSIC_STEP = Pattern.compile("^Step \\d+/\\d+ : .*");
     private static final Pattern BUILDKIT_STEP = Pattern.compile("^#\\d+ \\[(?:[\\w-]+ )?\\d+/\\d+] .*");
     private static final int MAX_WARNINGS = 50;
+    /** Compiler warnings as MSBuild (dotnet build) prints them: {@code Program.cs(3,5): warning CS0168: ...}. */
+    private static final Pattern COMPILER_WARNING = Pattern.compile("\\bwarning [A-Z]{2,}\\d+\\s*:");
 
     private final int keep;
     private final Deque<String> tail = new ArrayDeque<>();
@@ -36,12 +38,14 @@ public final class BuildLog {
             }
             lines++;
             String stripped = line.strip();
-            if (CLASSIC_STEP.matcher(stripped).matches() || BUILDKIT_STEP.matcher(stripped).matches()) {
+            boolean step = CLASSIC_STEP.matcher(stripped).matches() || BUILDKIT_STEP.matcher(stripped).matches();
+            if (step) {
                 currentStep = stripped;
             }
             String lower = stripped.toLowerCase(Locale.ROOT);
-            if ((lower.startsWith("[warning]") || lower.startsWith("warning:") || lower.contains(" warning:")
-                    || lower.startsWith("warn:")) && warnings.size() < MAX_WARNINGS) {
+            boolean warning = lower.startsWith("[warning]") || lower.startsWith("warning:") || lower.contains(" warning:")
+                    || lower.startsWith("warn:") || COMPILER_WARNING.matcher(stripped).find();
+            if (warning && !step && warnings.size() < MAX_WARNINGS) {
                 warnings.add(stripped);
             }
             tail.addLast(stripped);

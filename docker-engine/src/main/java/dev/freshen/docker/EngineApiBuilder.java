@@ -1,13 +1,9 @@
-package dev.freshen.builder.docker;
+package dev.freshen.docker;
 
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.async.ResultCallback;
 import com.github.dockerjava.api.command.BuildImageCmd;
 import com.github.dockerjava.api.model.BuildResponseItem;
-import dev.freshen.builder.BuildFailure;
-import dev.freshen.builder.BuildLog;
-import dev.freshen.builder.BuildSpec;
-import dev.freshen.builder.ImageBuilder;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -1,4 +1,4 @@
-package dev.freshen.builder;
+package dev.freshen.docker;
 
 import dev.freshen.events.FailureKind;
 

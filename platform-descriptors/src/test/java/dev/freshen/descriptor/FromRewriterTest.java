@@ -1,4 +1,4 @@
-package dev.freshen.builder;
+package dev.freshen.descriptor;
 
 import dev.freshen.events.image.ImageReference;
 import org.junit.jupiter.api.Test;
@@ -8,7 +8,7 @@ import java.util.Map;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-class PinnedDockerfileTest {
+class FromRewriterTest {
 
     static final String D = "@sha256:" + "d".repeat(64);
     static final String E = "@sha256:" + "e".repeat(64);
@@ -25,7 +25,7 @@ class PinnedDockerfileTest {
                 FROM mcr.microsoft.com/dotnet/aspnet:10.0
                 COPY --from=build /out /app
                 """;
-        String pinned = PinnedDockerfile.pin(dockerfile, Map.of(
+        String pinned = FromRewriter.pinAll(dockerfile, Map.of(
                 SDK, ImageReference.parse(SDK + D), ASPNET, ImageReference.parse(ASPNET + E)));
         assertEquals("""
                 ARG V=10.0
@@ -40,7 +40,18 @@ class PinnedDockerfileTest {
     @Test
     void refusesToBuildFromABaseWithoutDigest() {
         var e = assertThrows(IllegalArgumentException.class,
-                () -> PinnedDockerfile.pin("FROM mcr.microsoft.com/dotnet/aspnet:10.0\n", Map.of(ASPNET, ASPNET)));
+                () -> FromRewriter.pinAll("FROM mcr.microsoft.com/dotnet/aspnet:10.0\n", Map.of(ASPNET, ASPNET)));
         assertEquals("no digest for base mcr.microsoft.com/dotnet/aspnet:10.0 (line 1)", e.getMessage());
+    }
+
+    @Test
+    void replacesTheNamedBaseInEveryStage() {
+        ImageReference platform = ImageReference.parse("mycompany/net10-aspnet:10.0");
+        ImageReference candidate = ImageReference.parse("127.0.0.1:5000/platform/aspnet" + D);
+        String app = "FROM mycompany/net10-aspnet:10.0 AS base\nFROM debian:12 AS tools\nFROM mycompany/net10-aspnet:10.0\n";
+        assertEquals("FROM " + candidate + " AS base\nFROM debian:12 AS tools\nFROM " + candidate + "\n",
+                FromRewriter.replace(app, platform, candidate));
+        var e = assertThrows(IllegalArgumentException.class, () -> FromRewriter.replace("FROM debian\n", platform, candidate));
+        assertEquals("no FROM docker.io/mycompany/net10-aspnet:10.0 to replace", e.getMessage());
     }
 }

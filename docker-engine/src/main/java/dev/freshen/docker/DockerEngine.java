@@ -1,4 +1,4 @@
-package dev.freshen.builder.docker;
+package dev.freshen.docker;
 
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.async.ResultCallback;
@@ -9,7 +9,6 @@ import com.github.dockerjava.core.DefaultDockerClientConfig;
 import com.github.dockerjava.core.DockerClientConfig;
 import com.github.dockerjava.core.DockerClientImpl;
 import com.github.dockerjava.zerodep.ZerodepDockerHttpClient;
-import dev.freshen.builder.BuildFailure;
 import dev.freshen.events.image.Digest;
 import dev.freshen.registry.Credentials;
 
@@ -17,7 +16,7 @@ import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
-/** The Docker engine the builder works on ({@code DOCKER_HOST} honoured): client creation, push, removal. */
+/** The Docker engine Freshen works on ({@code DOCKER_HOST} honoured): client creation, push, pull, removal. */
 public final class DockerEngine {
 
     private DockerEngine() {
@@ -80,6 +79,30 @@ public final class DockerEngine {
             throw BuildFailure.transientFailure("the registry did not report a digest for " + repository + ":" + tag, null);
         }
         return Digest.parse(digest.get());
+    }
+
+    /** Pulls exactly {@code repository@digest}; nothing that a tag could move. */
+    public static void pull(DockerClient docker, String repository, Digest digest, Credentials credentials, Duration timeout) {
+        var command = docker.pullImageCmd(repository).withTag(digest.toString());
+        if (credentials != null) {
+            command.withAuthConfig(new AuthConfig().withUsername(credentials.username()).withPassword(credentials.password())
+                    .withRegistryAddress(repository.substring(0, repository.indexOf('/'))));
+        }
+        try {
+            if (!command.start().awaitCompletion(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                throw BuildFailure.transientFailure("pull of " + repository + "@" + digest + " timed out after " + timeout, null);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw BuildFailure.transientFailure("interrupted while pulling", e);
+        } catch (NotFoundException e) {
+            throw BuildFailure.permanent(repository + "@" + digest + " does not exist in the registry");
+        } catch (RuntimeException e) {
+            if (e instanceof BuildFailure failure) {
+                throw failure;
+            }
+            throw BuildFailure.transientFailure("pull of " + repository + "@" + digest + " failed: " + e.getMessage(), e);
+        }
     }
 
     /** Removes a local image (by id or tag); an image already gone is fine. */

@@ -1,0 +1,44 @@
+package dev.freshen.tester;
+
+import dev.freshen.docker.BuildLog;
+import dev.freshen.docker.BuildSpec;
+import dev.freshen.events.image.ImageReference;
+
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * What the tester does on a Docker engine. Every container and image it makes carries the run id and the tester's
+ * role label, so that whatever a crashed attempt left behind can be found and removed.
+ */
+public interface CandidateRuntime {
+
+    /** Pulls the candidate by digest. */
+    void pull(ImageReference pinned);
+
+    ImageFacts inspect(ImageReference pinned);
+
+    /** Whether {@code path} exists in the image (works without a shell in the image). */
+    boolean fileExists(ImageReference pinned, String path, String runId);
+
+    /** Runs {@code argv} as the entrypoint of a throw-away container of the image. */
+    CommandResult run(ImageReference pinned, List<String> argv, Duration timeout, String runId);
+
+    /** Builds the integration-test application; returns its image id. */
+    String buildApp(BuildSpec spec, BuildLog log, boolean buildKit);
+
+    /** Starts the application with {@code containerPort} published on 127.0.0.1 on a free port. */
+    RunningApp start(String image, int containerPort, String runId);
+
+    /** Whether the application's container is still running. */
+    boolean running(RunningApp app);
+
+    /** The last lines of the application's output. */
+    String logs(RunningApp app, int lines);
+
+    /** Removes the container and the images of one test; never fails. */
+    void cleanUp(RunningApp app, List<String> images);
+
+    /** Removes containers and images left by earlier attempts (crashes); returns how many things it removed. */
+    int removeLeftovers();
+}

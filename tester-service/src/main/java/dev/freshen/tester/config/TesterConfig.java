@@ -1,0 +1,54 @@
+package dev.freshen.tester.config;
+
+import dev.freshen.registry.config.RegistriesConfig;
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+import java.nio.file.Path;
+import java.time.Duration;
+
+/** The tester's settings: shared keys under {@code freshen.}, its own under {@code freshen.tester.}. */
+@ConfigMapping(prefix = "freshen")
+public interface TesterConfig {
+
+    /** The platform-images root (descriptors, and the integration-test applications below it). */
+    @WithDefault("platform-images")
+    Path platformImagesDir();
+
+    /** How registries are reached (candidates are pulled with these credentials). */
+    RegistriesConfig registries();
+
+    Tester tester();
+
+    /** The tester's own settings. */
+    interface Tester {
+
+        /** How long building the integration-test application may take. */
+        @WithDefault("15m")
+        Duration buildTimeout();
+
+        /** How long pulling a candidate may take. */
+        @WithDefault("10m")
+        Duration pullTimeout();
+
+        /** How long one policy-check command (e.g. dotnet --info) may run. */
+        @WithDefault("2m")
+        Duration commandTimeout();
+
+        /** The docker CLI for BuildKit builds of test applications (Debian's /usr/bin/docker or one with buildx). */
+        @WithDefault("docker")
+        String dockerCli();
+
+        /** Lines of build or application output kept for a failure's log excerpt. */
+        @WithDefault("40")
+        int logLines();
+
+        /** Attempts when Docker or the registry fail transiently (a failing test is never retried). */
+        @WithDefault("3")
+        int maxAttempts();
+
+        /** Delay before the second attempt; doubles each time. */
+        @WithDefault("5s")
+        Duration retryBackoff();
+    }
+}

@@ -1,0 +1,206 @@
+package dev.freshen.tester.docker;
+
+import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.async.ResultCallback;
+import com.github.dockerjava.api.command.InspectImageResponse;
+import com.github.dockerjava.api.exception.NotFoundException;
+import com.github.dockerjava.api.model.ExposedPort;
+import com.github.dockerjava.api.model.Frame;
+import com.github.dockerjava.api.model.HostConfig;
+import com.github.dockerjava.api.model.PortBinding;
+import com.github.dockerjava.api.model.Ports;
+import dev.freshen.docker.BuildKitCliBuilder;
+import dev.freshen.docker.BuildLog;
+import dev.freshen.docker.BuildSpec;
+import dev.freshen.docker.DockerEngine;
+import dev.freshen.docker.EngineApiBuilder;
+import dev.freshen.events.image.ImageReference;
+import dev.freshen.registry.Credentials;
+import dev.freshen.tester.CandidateRuntime;
+import dev.freshen.tester.CommandResult;
+import dev.freshen.tester.ImageFacts;
+import dev.freshen.tester.RunningApp;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+
+/** {@link CandidateRuntime} on a Docker engine through its API (docker-java), BuildKit builds through the CLI. */
+public class DockerCandidateRuntime implements CandidateRuntime {
+
+    /** Label on every container and image the tester makes. */
+    public static final String ROLE_LABEL = "dev.freshen.role";
+    public static final String ROLE = "freshen-tester";
+    static final String RUN_LABEL = "dev.freshen.run-id";
+
+    private final DockerClient docker;
+    private final Function<String, Credentials> credentials;
+    private final Duration pullTimeout;
+    private final EngineApiBuilder engineApi;
+    private final BuildKitCliBuilder buildKit;
+
+    public DockerCandidateRuntime(DockerClient docker, Function<String, Credentials> credentials, Duration pullTimeout,
+                                  String dockerCli) {
+        this.docker = docker;
+        this.credentials = credentials;
+        this.pullTimeout = pullTimeout;
+        this.engineApi = new EngineApiBuilder(docker);
+        this.buildKit = new BuildKitCliBuilder(dockerCli);
+    }
+
+    @Override
+    public void pull(ImageReference pinned) {
+        DockerEngine.pull(docker, pinned.name(), pinned.digest(), credentials.apply(pinned.registry()), pullTimeout);
+    }
+
+    @Override
+    public ImageFacts inspect(ImageReference pinned) {
+        InspectImageResponse image = docker.inspectImageCmd(pinned.byDigestOnly().toString()).exec();
+        var config = image.getConfig();
+        return config == null ? new ImageFacts("", List.of(), Map.of())
+                : new ImageFacts(config.getUser(), config.getEnv() == null ? List.of() : List.of(config.getEnv()),
+                config.getLabels());
+    }
+
+    @Override
+    public boolean fileExists(ImageReference pinned, String path, String runId) {
+        // a created (never started) container: works for images without a shell
+        String id = docker.createContainerCmd(pinned.byDigestOnly().toString())
+                .withCmd("/freshen-never-started")
+                .withLabels(labels(runId))
+                .exec().getId();
+        try (InputStream archive = docker.copyArchiveFromContainerCmd(id, path).exec()) {
+            return archive.read() >= 0;
+        } catch (NotFoundException e) {
+            return false;
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read " + path + " from the candidate: " + e.getMessage(), e);
+        } finally {
+            removeContainer(id);
+        }
+    }
+
+    @Override
+    public CommandResult run(ImageReference pinned, List<String> argv, Duration timeout, String runId) {
+        String id = docker.createContainerCmd(pinned.byDigestOnly().toString())
+                .withEntrypoint(argv)
+                .withCmd(List.of())
+                .withLabels(labels(runId))
+                .withHostConfig(HostConfig.newHostConfig().withNetworkMode("none"))
+                .exec().getId();
+        try {
+            docker.startContainerCmd(id).exec();
+            Integer code;
+            try {
+                code = docker.waitContainerCmd(id).start().awaitStatusCode(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (RuntimeException e) {
+                return new CommandResult(-1, "did not finish within " + timeout + "\n" + logs(id, 20));
+            }
+            return new CommandResult(code == null ? -1 : code, logs(id, 20));
+        } finally {
+            removeContainer(id);
+        }
+    }
+
+    @Override
+    public String buildApp(BuildSpec spec, BuildLog log, boolean withBuildKit) {
+        return (withBuildKit ? buildKit : engineApi).build(spec, log);
+    }
+
+    @Override
+    public RunningApp start(String image, int containerPort, String runId) {
+        ExposedPort port = ExposedPort.tcp(containerPort);
+        String id = docker.createContainerCmd(image)
+                .withExposedPorts(port)
+                .withLabels(labels(runId))
+                .withHostConfig(HostConfig.newHostConfig()
+                        .withPortBindings(new PortBinding(Ports.Binding.bindIp("127.0.0.1"), port)))
+                .exec().getId();
+        docker.startContainerCmd(id).exec();
+        Ports.Binding[] bindings = docker.inspectContainerCmd(id).exec().getNetworkSettings().getPorts().getBindings().get(port);
+        if (bindings == null || bindings.length == 0) {
+            removeContainer(id);
+            throw new IllegalStateException("the Docker engine did not publish port " + containerPort + " on 127.0.0.1");
+        }
+        return new RunningApp(id, Integer.parseInt(bindings[0].getHostPortSpec()));
+    }
+
+    @Override
+    public boolean running(RunningApp app) {
+        try {
+            Boolean running = docker.inspectContainerCmd(app.containerId()).exec().getState().getRunning();
+            return Boolean.TRUE.equals(running);
+        } catch (NotFoundException e) {
+            return false;
+        }
+    }
+
+    @Override
+    public String logs(RunningApp app, int lines) {
+        return logs(app.containerId(), lines);
+    }
+
+    @Override
+    public void cleanUp(RunningApp app, List<String> images) {
+        if (app != null) {
+            removeContainer(app.containerId());
+        }
+        images.forEach(image -> {
+            try {
+                DockerEngine.remove(docker, image);
+            } catch (RuntimeException ignored) {
+                // in use by another test of the same candidate, or already gone
+            }
+        });
+    }
+
+    @Override
+    public int removeLeftovers() {
+        Map<String, String> filter = Map.of(ROLE_LABEL, ROLE);
+        int removed = 0;
+        for (var container : docker.listContainersCmd().withShowAll(true).withLabelFilter(filter).exec()) {
+            removeContainer(container.getId());
+            removed++;
+        }
+        for (var image : docker.listImagesCmd().withLabelFilter(filter).exec()) {
+            DockerEngine.remove(docker, image.getId());
+            removed++;
+        }
+        return removed;
+    }
+
+    /** Labels for the application image and containers of a run. */
+    public static Map<String, String> labels(String runId) {
+        return Map.of(ROLE_LABEL, ROLE, RUN_LABEL, runId);
+    }
+
+    private String logs(String containerId, int lines) {
+        StringBuilder out = new StringBuilder();
+        try {
+            docker.logContainerCmd(containerId).withStdOut(true).withStdErr(true).withTail(lines)
+                    .exec(new ResultCallback.Adapter<Frame>() {
+                        @Override
+                        public void onNext(Frame frame) {
+                            out.append(new String(frame.getPayload(), java.nio.charset.StandardCharsets.UTF_8));
+                        }
+                    }).awaitCompletion(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            out.append("(no log: ").append(e.getMessage()).append(')');
+        }
+        return out.toString().strip();
+    }
+
+    private void removeContainer(String id) {
+        try {
+            docker.removeContainerCmd(id).withForce(true).withRemoveVolumes(true).exec();
+        } catch (NotFoundException ignored) {
+            // already gone
+        }
+    }
+}

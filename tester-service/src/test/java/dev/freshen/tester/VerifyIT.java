@@ -1,0 +1,213 @@
+package dev.freshen.tester;
+
+import dev.freshen.events.BaseImage;
+import dev.freshen.events.CheckResult;
+import dev.freshen.events.FailureKind;
+import dev.freshen.events.ImageBuilt;
+import dev.freshen.events.ImageVerified;
+import dev.freshen.events.PipelineFailed;
+import dev.freshen.events.Stage;
+import dev.freshen.events.Trigger;
+import dev.freshen.events.image.ImageReference;
+import dev.freshen.registry.RegistryClient;
+import dev.freshen.registry.RegistrySettings;
+import dev.freshen.testing.DockerEngine;
+import dev.freshen.testing.EventTopics;
+import dev.freshen.testing.FixtureImages;
+import dev.freshen.testing.KafkaBroker;
+import dev.freshen.testing.LocalRegistry;
+import dev.freshen.testing.SampleEvents;
+import dev.freshen.testing.ServiceProcess;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The packaged tester as its own process, with the real Docker engine, registry and Kafka broker: policy checks
+ * against the candidate, a real application built FROM the candidate digest and asked over HTTP on 127.0.0.1, and
+ * nothing left behind.
+ */
+class VerifyIT {
+
+    private static final Duration TIMEOUT = Duration.ofSeconds(120);
+    private static final String PLATFORM_FROM = "mycompany/platform:1.0";
+
+    private static LocalRegistry registry;
+    private static EventTopics topics;
+    private static ServiceProcess tester;
+    private static ImageReference base;
+    private static ImageReference nonRootCandidate;
+    private static ImageReference rootCandidate;
+
+    @BeforeAll
+    static void start(@TempDir Path platformImages) throws IOException {
+        DockerEngine.requireRunning();
+        registry = LocalRegistry.shared();
+        topics = new EventTopics(KafkaBroker.bootstrapServers());
+        base = FixtureImages.publishBase(registry.host(), "dotnet/runtime-test", "10.0");
+        nonRootCandidate = candidate("FROM " + base + "\nLABEL dev.freshen.fixture=yes\nUSER 1654\n", "nonroot");
+        rootCandidate = candidate("FROM " + base + "\n", "root");
+
+        write(platformImages, "apps/static/Dockerfile", "FROM " + PLATFORM_FROM + "\nCOPY www /www\n"
+                + "CMD [\"httpd\", \"-f\", \"-v\", \"-p\", \"8080\", \"-h\", \"/www\"]\n");
+        write(platformImages, "apps/static/www/index.html", "hello from freshen\n");
+        write(platformImages, "apps/failing/Dockerfile", "FROM " + PLATFORM_FROM + "\nCOPY www /www\n"
+                + "CMD [\"httpd\", \"-f\", \"-v\", \"-p\", \"8080\", \"-h\", \"/www\"]\n");
+        write(platformImages, "apps/failing/www/cgi-bin/status",
+                "#!/bin/sh\necho 'cgi status called: failing on purpose' >&2\necho 'Status: 500 Internal Server Error'\necho 'Content-Type: text/plain'\necho\necho broken\n");
+        Files.setPosixFilePermissions(platformImages.resolve("apps/failing/www/cgi-bin/status"),
+                PosixFilePermissions.fromString("rwxr-xr-x"));
+        write(platformImages, "apps/sleepy/Dockerfile", "FROM " + PLATFORM_FROM + "\nCMD [\"sleep\", \"3600\"]\n");
+        write(platformImages, "apps/warning/Dockerfile", "FROM " + PLATFORM_FROM + "\n"
+                + "RUN echo \"Program.cs(3,5): warning CS0168: The variable 'x' is declared but never used\"\n"
+                + "CMD [\"httpd\", \"-f\", \"-p\", \"8080\", \"-h\", \"/\"]\n");
+
+        descriptor(platformImages, "fixture/good", """
+                checks:
+                  user: non-root
+                  labels: [dev.freshen.fixture]
+                  env: [APP_UID]
+                  files: [/etc/passwd]
+                  commands: [[sh, -c, "test -d /home/app"]]
+                integrationTest:
+                  app: apps/static
+                  replaceFrom: %s
+                  port: 8080
+                  request: {method: GET, path: /index.html}
+                  expect: {status: 200, bodyContains: freshen}
+                """.formatted(PLATFORM_FROM));
+        descriptor(platformImages, "fixture/failing-app", integrationTest("apps/failing", "/cgi-bin/status", "30s"));
+        descriptor(platformImages, "fixture/sleepy-app", integrationTest("apps/sleepy", "/", "3s"));
+        descriptor(platformImages, "fixture/warning-app", integrationTest("apps/warning", "/", "30s"));
+        descriptor(platformImages, "fixture/root-policy", "checks: {user: non-root}\n");
+
+        tester = ServiceProcess.start(Paths.get("").toAbsolutePath(), Map.of(
+                "kafka.bootstrap.servers", KafkaBroker.bootstrapServers(),
+                "freshen.platform-images-dir", platformImages.toString(),
+                "freshen.tester.docker-cli", DockerEngine.CLI,
+                "freshen.tester.max-attempts", "1"), TIMEOUT);
+    }
+
+    @AfterAll
+    static void stop() {
+        if (tester != null) {
+            tester.close();
+        }
+        topics.close();
+    }
+
+    @AfterEach
+    void nothingLeftBehind() {
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            assertEquals("", DockerEngine.docker("ps", "-aq", "--filter", "label=dev.freshen.role=freshen-tester"));
+            assertEquals("", DockerEngine.docker("images", "-q", "--filter", "reference=freshen-test/*"));
+            assertEquals("", DockerEngine.docker("images", "-q", "--filter", "reference=" + registry.host() + "/platform/*"));
+        });
+    }
+
+    @Test
+    void aGoodCandidatePassesItsChecksAndItsApplication() {
+        ImageBuilt built = built("fixture/good", nonRootCandidate);
+        topics.send(built);
+        ImageVerified verified = topics.awaitEvent(ImageVerified.class, e -> e.runId().equals(built.runId()), TIMEOUT);
+        assertEquals(built.candidate(), verified.candidate(), "the digest that was tested");
+        assertEquals(List.of("user: non-root", "label: dev.freshen.fixture", "env: APP_UID", "file: /etc/passwd",
+                "command: sh -c test -d /home/app", "integration-test: GET /index.html"),
+                verified.checks().stream().map(CheckResult::name).toList());
+        assertTrue(verified.checks().get(5).detail().startsWith("answered 200 after"), verified.checks().get(5).detail());
+        assertEquals(List.of(Stage.BUILD, Stage.TEST), verified.timings().stream().map(t -> t.stage()).toList());
+    }
+
+    @Test
+    void anApplicationAnswering500FailsTheRunWithTheStatusAndItsLog() {
+        PipelineFailed failed = failure("fixture/failing-app", nonRootCandidate);
+        assertEquals("integration test failed: GET /cgi-bin/status answered 500, expected 200", failed.reason());
+        assertTrue(failed.logExcerpt() != null && failed.logExcerpt().contains("cgi status called: failing on purpose"), failed.logExcerpt());
+    }
+
+    @Test
+    void anApplicationThatNeverAnswersFailsAfterItsStartUpTimeout() {
+        PipelineFailed failed = failure("fixture/sleepy-app", nonRootCandidate);
+        assertTrue(failed.reason().startsWith("integration test failed: GET /: no answer within the start-up timeout of PT3S"),
+                failed.reason());
+    }
+
+    @Test
+    void aBuildWarningOfTheApplicationFailsTheRun() {
+        PipelineFailed failed = failure("fixture/warning-app", nonRootCandidate);
+        assertTrue(failed.reason().startsWith("integration-test app build has 1 warning(s)"), failed.reason());
+        assertTrue(failed.reason().contains("warning CS0168"), failed.reason());
+    }
+
+    @Test
+    void aRootImageUnderANonRootPolicyFailsNamingTheCheck() {
+        PipelineFailed failed = failure("fixture/root-policy", rootCandidate);
+        assertEquals("policy check failed: user: non-root (no USER set: the image runs as root)", failed.reason());
+    }
+
+    private static PipelineFailed failure(String imageId, ImageReference candidate) {
+        ImageBuilt built = built(imageId, candidate);
+        topics.send(built);
+        PipelineFailed failed = topics.awaitEvent(PipelineFailed.class, e -> e.runId().equals(built.runId()), TIMEOUT);
+        assertEquals(Stage.TEST, failed.stage());
+        assertEquals(FailureKind.PERMANENT, failed.kind());
+        return failed;
+    }
+
+    private static ImageBuilt built(String imageId, ImageReference candidate) {
+        Instant now = Instant.now();
+        return new ImageBuilt(SampleEvents.runId(), imageId, 1, now, Trigger.baseImageUpdated(),
+                List.of(new BaseImage(base.withDigest(null), base.digest(), null)), candidate, List.of(),
+                List.of(new dev.freshen.events.StageTiming(Stage.BUILD, now.minusSeconds(10), now)));
+    }
+
+    /** Builds and pushes a candidate as the builder would, returns it by digest. */
+    private static ImageReference candidate(String dockerfile, String name) throws IOException {
+        Path context = Files.createTempDirectory("freshen-candidate-");
+        write(context, "Dockerfile", dockerfile);
+        String tag = registry.host() + "/platform/" + name + ":candidate";
+        DockerEngine.docker("build", "-q", "-t", tag, context.toString());
+        DockerEngine.docker("push", "-q", tag);
+        DockerEngine.docker("rmi", tag);
+        var digest = new RegistryClient(RegistrySettings.defaults()).manifestDigest(ImageReference.parse(tag)).orElseThrow();
+        return ImageReference.parse(registry.host() + "/platform/" + name + "@" + digest);
+    }
+
+    private static String integrationTest(String app, String path, String startupTimeout) {
+        return """
+                integrationTest:
+                  app: %s
+                  replaceFrom: %s
+                  port: 8080
+                  request: {path: %s}
+                  startupTimeout: %s
+                """.formatted(app, PLATFORM_FROM, path, startupTimeout);
+    }
+
+    private static void descriptor(Path root, String id, String rest) throws IOException {
+        write(root, id + "/Dockerfile", "FROM " + base.withDigest(null) + "\n");
+        write(root, id + "/platform-image.yaml", "target: {repository: platform/" + id.replace('/', '-') + ", tagPrefix: '1'}\n" + rest);
+    }
+
+    private static void write(Path root, String relative, String content) throws IOException {
+        Path file = root.resolve(relative);
+        Files.createDirectories(file.getParent());
+        Files.writeString(file, content);
+    }
+}
