@@ -1,0 +1,222 @@
+package dev.freshen.e2e;
+
+import dev.freshen.events.BaseImageUpdated;
+import dev.freshen.events.EventJson;
+import dev.freshen.events.ImageLabels;
+import dev.freshen.events.ImagePublished;
+import dev.freshen.events.PipelineFailed;
+import dev.freshen.events.Stage;
+import dev.freshen.events.StageTiming;
+import dev.freshen.events.Topics;
+import dev.freshen.events.image.ImageReference;
+import dev.freshen.registry.RegistryClient;
+import dev.freshen.registry.RegistrySettings;
+import dev.freshen.testing.Commands;
+import dev.freshen.testing.DockerEngine;
+import dev.freshen.testing.EventTopics;
+import dev.freshen.testing.FixtureImages;
+import dev.freshen.testing.KafkaBroker;
+import dev.freshen.testing.LocalRegistry;
+import dev.freshen.testing.ServiceProcess;
+import dev.freshen.testing.WebhookReceiver;
+import io.restassured.specification.RequestSpecification;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.equalTo;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The whole pipeline as five separate service processes (the packaged apps) with a real Kafka broker, Docker engine,
+ * registry and HTTP receiver for the notifications, driven as a user would: a vendor base update, a forced rebuild,
+ * a platform image whose application fails. Asserts what a user would check: tags and digests in the registry, the
+ * cards received, the events of each run.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class PipelineIT {
+
+    private static final Duration RUN_TIMEOUT = Duration.ofMinutes(4);
+    private static final String IMAGE = "fixture/runtime";
+    private static final String BROKEN = "fixture/broken-app";
+    private static final String API_KEY = "e2e-api-key-0123456789abcdef";
+    private static final List<String> SERVICES = List.of("watcher", "builder", "tester", "publisher", "notifier");
+
+    private final Map<String, ServiceProcess> services = new LinkedHashMap<>();
+    private LocalRegistry registry;
+    private RegistryClient registryClient;
+    private EventTopics topics;
+    private WebhookReceiver receiver;
+    private String repository;
+    private ImageReference baseV1;
+
+    @BeforeAll
+    void startPipeline() throws IOException {
+        DockerEngine.requireRunning();
+        registry = LocalRegistry.shared();
+        registryClient = new RegistryClient(RegistrySettings.defaults());
+        topics = new EventTopics(KafkaBroker.bootstrapServers());
+        receiver = WebhookReceiver.start();
+        Path platformImages = copyLocalPlatformImages();
+        repository = registry.host() + "/platform/fixture-runtime";
+        baseV1 = FixtureImages.publishBase(registry.host(), "dotnet/runtime", "10.0");
+
+        Path root = Commands.repositoryRoot();
+        Map<String, String> common = Map.of(
+                "kafka.bootstrap.servers", KafkaBroker.bootstrapServers(),
+                "freshen.platform-images-dir", platformImages.toString(),
+                "freshen.target-registry", registry.host());
+        Map<String, Map<String, String>> own = Map.of(
+                "watcher", Map.of("freshen.watcher.api-key", API_KEY),
+                "builder", Map.of("freshen.builder.docker-cli", DockerEngine.CLI),
+                "tester", Map.of("freshen.tester.docker-cli", DockerEngine.CLI),
+                "publisher", Map.of(),
+                "notifier", Map.of(
+                        "freshen.notifier.channels.teams.type", "teams",
+                        "freshen.notifier.channels.teams.url", receiver.url("/teams").toString(),
+                        "freshen.notifier.default-channels", "teams"));
+        for (String name : SERVICES) {
+            Map<String, String> config = new LinkedHashMap<>(common);
+            config.putAll(own.get(name));
+            services.put(name, ServiceProcess.start(root.resolve(name + "-service"), config, Duration.ofSeconds(90)));
+        }
+    }
+
+    @AfterAll
+    void stopPipeline() {
+        services.values().forEach(ServiceProcess::close);
+        receiver.close();
+        topics.close();
+    }
+
+    @Test
+    @Order(1)
+    void aNeverPublishedImageIsBuiltTestedAndPublishedAsOneZeroZero() {
+        ImagePublished published = awaitPublished(IMAGE, "1.0.0");
+        report("first run", published);
+
+        assertEquals(List.of("10.0-1.0.0", "10.0", "latest"), published.tags());
+        var versionDigest = registryClient.manifestDigest(ImageReference.parse(repository + ":10.0-1.0.0")).orElseThrow();
+        assertEquals(published.digest(), versionDigest, "the published digest is behind the version tag");
+        assertEquals(versionDigest, registryClient.manifestDigest(ImageReference.parse(repository + ":latest")).orElseThrow());
+        assertEquals(versionDigest, registryClient.manifestDigest(ImageReference.parse(repository + ":10.0")).orElseThrow());
+        var labels = registryClient.imageConfig(published.image()).labels();
+        assertEquals(baseV1.digest().toString(), labels.get(ImageLabels.BASE_DIGEST));
+        assertEquals(published.runId(), labels.get(ImageLabels.RUN_ID));
+        awaitCard(published.runId(), "10.0-1.0.0");
+    }
+
+    @Test
+    @Order(2)
+    void aVendorUpdateStartsExactlyOneRunAndPublishesTheNextMinor() {
+        ImageReference baseV2 = FixtureImages.publishBase(registry.host(), "dotnet/runtime", "10.0");
+        String runId = api().post("/api/v1/images/" + IMAGE + "/check").then().statusCode(200)
+                .body("result", equalTo("RUN_STARTED")).extract().path("runId");
+        for (int poll = 0; poll < 3; poll++) {
+            api().post("/api/v1/images/" + IMAGE + "/check").then().statusCode(200)
+                    .body("result", equalTo("RUN_EXISTS")).body("runId", equalTo(runId));
+        }
+        ImagePublished published = awaitPublished(IMAGE, "1.1.0");
+        report("base update", published);
+        assertEquals(runId, published.runId());
+        assertEquals(baseV2.digest(), published.baseImages().get(0).digest());
+        assertEquals(baseV1.digest(), published.baseImages().get(0).previousDigest());
+        api().post("/api/v1/images/" + IMAGE + "/check").then().statusCode(200).body("result", equalTo("UP_TO_DATE"));
+        long updates = topics.readAll(Topics.BASE_IMAGE_UPDATED).stream()
+                .map(r -> EventJson.read(r.value(), BaseImageUpdated.class)).filter(e -> e.imageId().equals(IMAGE)).count();
+        assertEquals(2, updates, "one run per base digest, however often the watcher polled");
+        awaitCard(published.runId(), "10.0-1.1.0");
+    }
+
+    @Test
+    @Order(3)
+    void aForcedRunPublishesANewVersionWithoutABaseChange() {
+        String runId = api().contentType("application/json").body("{\"reason\":\"hardening changed\"}")
+                .post("/api/v1/images/" + IMAGE + "/force-update").then().statusCode(202).extract().path("runId");
+        ImagePublished published = awaitPublished(IMAGE, "1.2.0");
+        report("forced", published);
+        assertEquals(runId, published.runId());
+        assertEquals("forced", published.trigger().kind().id());
+        assertEquals("hardening changed", published.trigger().reason());
+    }
+
+    @Test
+    @Order(4)
+    void aFailingApplicationPublishesNothingAndSaysWhy() {
+        String runId = api().contentType("application/json").body("{\"reason\":\"e2e\"}")
+                .post("/api/v1/images/" + BROKEN + "/force-update").then().statusCode(202).extract().path("runId");
+        PipelineFailed failed = topics.awaitEvent(PipelineFailed.class, e -> e.runId().equals(runId), RUN_TIMEOUT);
+        assertEquals(Stage.TEST, failed.stage());
+        assertTrue(failed.reason().contains("expected 418"), failed.reason());
+        assertTrue(registryClient.tags(registry.host(), "platform/fixture-broken").stream()
+                .noneMatch(t -> t.startsWith("10.0")), "no version and no moving tag for a failed run");
+        awaitCard(runId, "expected 418");
+    }
+
+    private ImagePublished awaitPublished(String imageId, String version) {
+        return topics.awaitEvent(ImagePublished.class, e -> e.imageId().equals(imageId) && e.version().equals(version),
+                RUN_TIMEOUT);
+    }
+
+    private void awaitCard(String runId, String text) {
+        await().atMost(Duration.ofSeconds(60)).until(() -> receiver.requests().stream()
+                .anyMatch(r -> r.path().equals("/teams") && r.body().contains(text)));
+        assertFalse(receiver.requests().isEmpty(), runId);
+    }
+
+    /** Prints where the time of a run went: the stages' own time versus everything between them. */
+    private static void report(String what, ImagePublished published) {
+        List<StageTiming> timings = published.timings();
+        long stages = timings.stream().mapToLong(t -> t.duration().toMillis()).sum();
+        long total = Duration.between(timings.get(0).startedAt(), published.occurredAt()).toMillis();
+        StringBuilder line = new StringBuilder("E2E " + what + ": " + total + " ms from build start to ImagePublished");
+        timings.forEach(t -> line.append(", ").append(t.stage().id()).append(' ').append(t.duration().toMillis()).append(" ms"));
+        line.append(", between stages ").append(total - stages).append(" ms");
+        System.out.println(line);
+    }
+
+    private RequestSpecification api() {
+        return given().baseUri(services.get("watcher").baseUri().toString()).header("Authorization", "Bearer " + API_KEY);
+    }
+
+    /** The local run's platform images, pointed at this test's registry, plus one whose application fails. */
+    private Path copyLocalPlatformImages() throws IOException {
+        Path source = Commands.repositoryRoot().resolve("deploy/local/platform-images");
+        Path target = Files.createTempDirectory("freshen-e2e-images-");
+        try (Stream<Path> files = Files.walk(source)) {
+            for (Path file : files.toList()) {
+                Path to = target.resolve(source.relativize(file).toString());
+                if (Files.isDirectory(file)) {
+                    Files.createDirectories(to);
+                } else {
+                    Files.writeString(to, Files.readString(file).replace("127.0.0.1:5000", registry.host()));
+                    to.toFile().setExecutable(file.toFile().canExecute());
+                }
+            }
+        }
+        Path broken = Files.createDirectories(target.resolve(BROKEN));
+        Files.copy(target.resolve(IMAGE + "/Dockerfile"), broken.resolve("Dockerfile"));
+        Files.writeString(broken.resolve("platform-image.yaml"), Files.readString(target.resolve(IMAGE + "/platform-image.yaml"))
+                .replace("platform/fixture-runtime", "platform/fixture-broken")
+                .replace("status: 200", "status: 418"));
+        return target;
+    }
+}
