@@ -1,29 +1,242 @@
 package dev.freshen.publisher;
 
+import dev.freshen.descriptor.DescriptorException;
+import dev.freshen.descriptor.PlatformImage;
+import dev.freshen.descriptor.PlatformImageCatalog;
+import dev.freshen.descriptor.Target;
 import dev.freshen.events.FailureKind;
 import dev.freshen.events.FreshenEvent;
+import dev.freshen.events.ImagePublished;
 import dev.freshen.events.ImageVerified;
 import dev.freshen.events.PipelineFailed;
 import dev.freshen.events.Stage;
+import dev.freshen.events.StageTiming;
+import dev.freshen.events.image.Digest;
+import dev.freshen.events.image.ImageReference;
+import dev.freshen.events.image.VersionTag;
+import dev.freshen.registry.Manifest;
+import org.jboss.logging.Logger;
 
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
 
 /**
- * Turns a {@code ImageVerified} into the publisher's outcome event: {@code ImagePublished} or {@code PipelineFailed}.
+ * Publishes one run's verified image: the verified digest, promoted as is (manifest copy, no rebuild), under the next
+ * version tag of its target and then its extra tags, and says so: {@code ImagePublished}, or {@code PipelineFailed}
+ * (stage publish).
  *
- * <p>Skeleton (foundation issue): publishing verified images is not implemented yet, so every run ends here with a permanent
- * {@code PipelineFailed} that says so, rather than claiming work that was not done.
+ * <ul>
+ *     <li>Version: the minor of the highest existing {@code <tagPrefix>-x.y.z} tag bumped, or {@code 1.0.0}.</li>
+ *     <li>Idempotent on the run without a database: when a version tag already names the verified digest, that
+ *     version is announced again and no new one is made (the digest identifies the run: its labels hold the run id).</li>
+ *     <li>Version races: a version tag must be new; it is checked before it is put and read back after, so when
+ *     another publisher took the version at the same time (or ECR refused an immutable tag) the version is
+ *     recomputed, up to {@link PublishSettings#maxVersionAttempts()} times. One image publishes at a time here.</li>
+ *     <li>Moving extra tags ({@code latest}, {@code 10.0}) only move to the highest version, so they never go back.</li>
+ * </ul>
  */
 public class PublishStage {
 
-    private final Clock clock;
+    private static final Logger LOG = Logger.getLogger(PublishStage.class);
 
-    public PublishStage(Clock clock) {
+    private final Supplier<PlatformImageCatalog.Scan> catalog;
+    private final TargetRegistry registry;
+    private final PublishSettings settings;
+    private final Clock clock;
+    private final Map<String, ReentrantLock> locks = new ConcurrentHashMap<>();
+
+    public PublishStage(Supplier<PlatformImageCatalog.Scan> catalog, TargetRegistry registry, PublishSettings settings,
+                        Clock clock) {
+        this.catalog = catalog;
+        this.registry = registry;
+        this.settings = settings;
         this.clock = clock;
     }
 
     public FreshenEvent publish(ImageVerified event) {
-        return new PipelineFailed(event.runId(), event.imageId(), 1, clock.instant(), Stage.PUBLISH,
-                FailureKind.PERMANENT, "publishing verified images is not implemented yet (skeleton publisher)", null, event.trigger());
+        Instant started = clock.instant();
+        PlatformImageCatalog.Scan scan = catalog.get();
+        Optional<PlatformImage> found = scan.image(event.imageId());
+        if (found.isEmpty()) {
+            String why = scan.errors().stream().filter(e -> e.file().startsWith(event.imageId() + "/"))
+                    .map(DescriptorException::getMessage).findFirst().orElse("no such folder with a platform-image.yaml");
+            return failed(event, FailureKind.PERMANENT, "unknown platform image: " + why);
+        }
+        Target target = found.get().descriptor().target();
+        ReentrantLock lock = locks.computeIfAbsent(event.imageId(), id -> new ReentrantLock(true));
+        lock.lock();
+        try {
+            for (int attempt = 1; ; attempt++) {
+                try {
+                    return attempt(event, target, started);
+                } catch (PublishFailure e) {
+                    if (!e.isTransient() || attempt >= settings.maxAttempts()) {
+                        return failed(event, e.kind(), e.getMessage());
+                    }
+                    LOG.warnf("Run %s (%s): publish attempt %d failed transiently, retrying: %s", event.runId(),
+                            event.imageId(), attempt, e.getMessage());
+                    sleep(settings.retryBackoff().multipliedBy(1L << Math.min(attempt - 1, 16)));
+                }
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private ImagePublished attempt(ImageVerified event, Target target, Instant started) {
+        // templates are checked before any version is taken, so a bad extra tag leaves no version behind
+        ExtraTags.expand(target.extraTags(), event.runId(), event.occurredAt(), VersionTag.initial(target.tagPrefix()));
+        TargetRepository repository = registry.open(target);
+        Run run = new Run(event, target, repository);
+        for (int round = 1; round <= settings.maxVersionAttempts(); round++) {
+            List<String> tags = repository.tags();
+            Optional<VersionTag> existing = publishedVersion(run, tags);
+            VersionTag version;
+            if (existing.isPresent()) {
+                version = existing.get();
+                LOG.infof("Run %s (%s): %s@%s is already published as %s; announcing it again", event.runId(),
+                        event.imageId(), repository.describe(), run.digest().shortHex(), version);
+            } else {
+                version = VersionTag.next(target.tagPrefix(), tags);
+                if (!claim(run, version)) {
+                    continue;
+                }
+            }
+            List<String> applied = new ArrayList<>(List.of(version.tag()));
+            applied.addAll(extraTags(run, version));
+            if (!repository.digestOf(version.tag()).equals(Optional.of(run.digest()))) {
+                LOG.warnf("Run %s (%s): %s:%s was taken over by another image while its extra tags moved; "
+                        + "recomputing the version", event.runId(), event.imageId(), repository.describe(), version);
+                continue;
+            }
+            return published(run, version, applied, started);
+        }
+        throw PublishFailure.transientFailure("could not claim a version of " + repository.describe() + " (prefix "
+                + target.tagPrefix() + ") in " + settings.maxVersionAttempts()
+                + " tries: other publishers kept taking the computed version first", null);
+    }
+
+    /** The version tag (highest first) that already names the verified digest: this run was published before. */
+    private Optional<VersionTag> publishedVersion(Run run, List<String> tags) {
+        List<String> versions = tags.stream()
+                .map(t -> VersionTag.parse(run.target.tagPrefix(), t)).flatMap(Optional::stream)
+                .sorted(Comparator.reverseOrder()).map(VersionTag::tag).toList();
+        return run.repository.firstTagOf(run.digest(), versions)
+                .flatMap(t -> VersionTag.parse(run.target.tagPrefix(), t));
+    }
+
+    /** Puts the new version tag if it is still free, and reads it back: false when another image got it. */
+    private boolean claim(Run run, VersionTag version) {
+        String tag = version.tag();
+        Optional<Digest> holder = run.repository.digestOf(tag);
+        if (holder.isPresent() && !holder.get().equals(run.digest())) {
+            LOG.warnf("Run %s: %s:%s appeared meanwhile (%s); recomputing the version", run.event.runId(),
+                    run.repository.describe(), tag, holder.get().shortHex());
+            return false;
+        }
+        try {
+            run.repository.putTag(run.manifest(), tag);
+        } catch (TagConflictException e) {
+            LOG.warnf("Run %s: %s; recomputing the version", run.event.runId(), e.getMessage());
+            return false;
+        }
+        Optional<Digest> now = run.repository.digestOf(tag);
+        if (!now.equals(Optional.of(run.digest()))) {
+            LOG.warnf("Run %s: %s:%s names %s after it was put: another publisher claimed it at the same time; "
+                    + "recomputing the version", run.event.runId(), run.repository.describe(), tag,
+                    now.map(Digest::shortHex).orElse("nothing"));
+            return false;
+        }
+        LOG.infof("Run %s (%s): %s@%s published as %s", run.event.runId(), run.event.imageId(),
+                run.repository.describe(), run.digest().shortHex(), tag);
+        return true;
+    }
+
+    /** Puts the extra tags; moving ones only when {@code version} is the highest, so that they never go back. */
+    private List<String> extraTags(Run run, VersionTag version) {
+        List<ExtraTags.ExtraTag> extras = ExtraTags.expand(run.target.extraTags(), run.event.runId(),
+                run.event.occurredAt(), version);
+        boolean newest = extras.stream().noneMatch(ExtraTags.ExtraTag::moving) || VersionTag
+                .highest(version.prefix(), run.repository.tags()).map(version::equals).orElse(true);
+        List<String> applied = new ArrayList<>();
+        for (ExtraTags.ExtraTag extra : extras) {
+            if (extra.moving() && !newest) {
+                LOG.infof("Run %s: not moving %s:%s to %s: a higher version exists", run.event.runId(),
+                        run.repository.describe(), extra.tag(), version);
+                continue;
+            }
+            try {
+                run.repository.putTag(run.manifest(), extra.tag());
+            } catch (TagConflictException e) {
+                throw PublishFailure.permanent(version + " is published, but extra tag '" + extra.tag()
+                        + "' cannot be put: " + e.getMessage(), e);
+            }
+            applied.add(extra.tag());
+        }
+        return applied;
+    }
+
+    private ImagePublished published(Run run, VersionTag version, List<String> tags, Instant started) {
+        Instant finished = clock.instant();
+        List<StageTiming> timings = new ArrayList<>(run.event.timings());
+        timings.add(new StageTiming(Stage.PUBLISH, started, finished));
+        ImageReference image = new ImageReference(registry.host(), run.target.repository(), version.tag(), run.digest());
+        ImageVerified event = run.event;
+        return new ImagePublished(event.runId(), event.imageId(), 1, finished, event.trigger(), event.baseImages(), image,
+                version.version(), tags, timings);
+    }
+
+    private PipelineFailed failed(ImageVerified event, FailureKind kind, String reason) {
+        LOG.warnf("Run %s (%s): publish failed (%s): %s", event.runId(), event.imageId(), kind.id(), reason);
+        return new PipelineFailed(event.runId(), event.imageId(), 1, clock.instant(), Stage.PUBLISH, kind, reason, null,
+                event.trigger());
+    }
+
+    private static void sleep(Duration delay) {
+        try {
+            Thread.sleep(delay.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw PublishFailure.permanent("interrupted while waiting to retry");
+        }
+    }
+
+    /** One run's publish: the event, its target, the repository, and the verified image once imported. */
+    private static final class Run {
+        final ImageVerified event;
+        final Target target;
+        final TargetRepository repository;
+        private Manifest manifest;
+
+        Run(ImageVerified event, Target target, TargetRepository repository) {
+            this.event = event;
+            this.target = target;
+            this.repository = repository;
+        }
+
+        Digest digest() {
+            return event.candidate().digest();
+        }
+
+        /** The verified image's manifest in the target repository, imported on first use. */
+        Manifest manifest() {
+            if (manifest == null) {
+                manifest = repository.importImage(event.candidate());
+                if (!manifest.digest().equals(digest())) {
+                    throw PublishFailure.permanent("the manifest imported into " + repository.describe() + " has digest "
+                            + manifest.digest() + ", not the verified " + digest());
+                }
+            }
+            return manifest;
+        }
     }
 }

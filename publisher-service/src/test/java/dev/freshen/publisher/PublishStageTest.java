@@ -1,31 +1,244 @@
 package dev.freshen.publisher;
 
+import dev.freshen.descriptor.PlatformImageCatalog;
 import dev.freshen.events.FailureKind;
+import dev.freshen.events.FreshenEvent;
+import dev.freshen.events.ImagePublished;
+import dev.freshen.events.ImageVerified;
 import dev.freshen.events.PipelineFailed;
 import dev.freshen.events.Stage;
+import dev.freshen.events.StageTiming;
+import dev.freshen.events.Trigger;
+import dev.freshen.events.image.Digest;
+import dev.freshen.registry.Manifest;
 import dev.freshen.testing.SampleEvents;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CyclicBarrier;
+import java.util.stream.Collectors;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class PublishStageTest {
 
     private static final Instant NOW = Instant.parse("2026-11-27T10:00:00Z");
+    private static final String IMAGE = "fixture/app";
+    private static final String REPO = "platform/app";
+
+    private FakeTargetRegistry registry;
+    private PublishStage stage;
+
+    @BeforeEach
+    void setUp(@TempDir Path root) throws IOException {
+        Path dir = Files.createDirectories(root.resolve(IMAGE));
+        Files.writeString(dir.resolve("Dockerfile"), "FROM registry.example.com/dotnet/runtime:10.0\n");
+        Files.writeString(dir.resolve("platform-image.yaml"), "target: {repository: " + REPO
+                + ", tagPrefix: 10.0-noble, extraTags: ['10.0', latest, 'run-{runId}']}\n");
+        registry = new FakeTargetRegistry();
+        stage = new PublishStage(new PlatformImageCatalog(root)::scan, registry, new PublishSettings(3, Duration.ZERO, 4),
+                Clock.fixed(NOW, ZoneOffset.UTC));
+    }
 
     @Test
-    void skeletonEndsTheRunWithAnHonestFailure() {
-        var event = SampleEvents.imageVerified();
-        var outcome = new PublishStage(Clock.fixed(NOW, ZoneOffset.UTC)).publish(event);
-        PipelineFailed failed = assertInstanceOf(PipelineFailed.class, outcome);
-        assertEquals(event.runId(), failed.runId());
+    void anUnknownImageEndsTheRunPermanently() {
+        ImageVerified event = SampleEvents.imageVerified();
+        PipelineFailed failed = assertInstanceOf(PipelineFailed.class, stage.publish(event));
         assertEquals(Stage.PUBLISH, failed.stage());
         assertEquals(FailureKind.PERMANENT, failed.kind());
+        assertTrue(failed.reason().startsWith("unknown platform image"), failed.reason());
         assertEquals(event.trigger(), failed.trigger());
-        assertEquals(NOW, failed.occurredAt());
+    }
+
+    @Test
+    void theFirstPublishIs100WithTheVersionTagFirstThenTheExtraTags() {
+        Manifest image = registry.image("one");
+        ImageVerified event = verified(image);
+        ImagePublished published = assertInstanceOf(ImagePublished.class, stage.publish(event));
+
+        assertEquals("1.0.0", published.version());
+        assertEquals(List.of("10.0-noble-1.0.0", "10.0", "latest", "run-" + event.runId()), published.tags());
+        assertEquals(registry.puts, published.tags(), "tags put in this order");
+        assertEquals(FakeTargetRegistry.HOST + "/" + REPO + ":10.0-noble-1.0.0@" + image.digest(), published.image().toString());
+        assertEquals(image.digest(), published.digest());
+        assertEquals(event.baseImages(), published.baseImages());
+        assertEquals(event.trigger(), published.trigger());
+        assertEquals(List.of(Stage.BUILD, Stage.PUBLISH), published.timings().stream().map(StageTiming::stage).toList());
+        for (String tag : published.tags()) {
+            assertEquals(Optional.of(image.digest()), registry.tagged(REPO, tag), tag);
+        }
+    }
+
+    @Test
+    void theNextPublishBumpsTheMinorOfTheHighestVersionNotOfLatest() {
+        Digest old = registry.image("old").digest();
+        registry.tag(REPO, "10.0-noble-1.3.0", old);
+        registry.tag(REPO, "10.0-noble-1.10.0", old);
+        registry.tag(REPO, "10.0-noble-1.9.0", old);
+        registry.tag(REPO, "latest", registry.image("latest-points-at-1.3.0").digest());
+        registry.tag(REPO, "10.0-noble-chiseled-7.0.0", old);
+        registry.tag(REPO, "x10.0-noble-8.0.0", old);
+        registry.tag(REPO, "10.0-noble-9.0.0-rc1", old);
+
+        ImagePublished published = assertInstanceOf(ImagePublished.class, stage.publish(verified(registry.image("new"))));
+        assertEquals("1.11.0", published.version());
+    }
+
+    @Test
+    void aRedeliveredEventIsAnnouncedAgainWithTheSameVersionAndNoNewOne() {
+        ImageVerified event = verified(registry.image("one"));
+        ImagePublished first = assertInstanceOf(ImagePublished.class, stage.publish(event));
+        ImagePublished again = assertInstanceOf(ImagePublished.class, stage.publish(event));
+
+        assertEquals(first.image(), again.image());
+        assertEquals(first.tags(), again.tags());
+        assertEquals(Set.of("10.0-noble-1.0.0"), versionTags());
+    }
+
+    @Test
+    void movingTagsNeverGoBackToAnOlderVersion() {
+        ImageVerified older = verified(registry.image("older"));
+        stage.publish(older);
+        Manifest newer = registry.image("newer");
+        stage.publish(verified(newer));
+
+        ImagePublished redelivered = assertInstanceOf(ImagePublished.class, stage.publish(older));
+        assertEquals("1.0.0", redelivered.version());
+        assertEquals(List.of("10.0-noble-1.0.0", "run-" + older.runId()), redelivered.tags());
+        assertEquals(Optional.of(newer.digest()), registry.tagged(REPO, "latest"));
+        assertEquals(Optional.of(newer.digest()), registry.tagged(REPO, "10.0"));
+    }
+
+    @Test
+    void aVersionTakenByAnotherPublisherAtTheSameTimeIsDetectedAndTheVersionRecomputed() {
+        Digest rival = registry.image("rival").digest();
+        registry.afterPut = (tag, digest) -> {
+            if (tag.equals("10.0-noble-1.0.0") && !digest.equals(rival)) {
+                registry.tag(REPO, tag, rival); // the other publisher's PUT landed just after ours
+            }
+        };
+        Manifest mine = registry.image("mine");
+        ImagePublished published = assertInstanceOf(ImagePublished.class, stage.publish(verified(mine)));
+
+        assertEquals("1.1.0", published.version());
+        assertEquals(Optional.of(rival), registry.tagged(REPO, "10.0-noble-1.0.0"));
+        assertEquals(Optional.of(mine.digest()), registry.tagged(REPO, "10.0-noble-1.1.0"));
+        assertEquals(Optional.of(mine.digest()), registry.tagged(REPO, "latest"));
+    }
+
+    @Test
+    void anImmutableVersionTagRefusedByTheRegistryIsRetriedWithTheNextVersion() {
+        registry.immutable = true;
+        Digest rival = registry.image("rival").digest();
+        registry.beforePut = (tag, digest) -> {
+            if (tag.equals("10.0-noble-1.0.0") && !digest.equals(rival)) {
+                registry.tag(REPO, tag, rival); // the rival got there between our check and our put
+            }
+        };
+        Manifest mine = registry.image("mine");
+        ImagePublished published = assertInstanceOf(ImagePublished.class, stage.publish(verified(mine)));
+
+        assertEquals("1.1.0", published.version());
+        assertEquals(Optional.of(rival), registry.tagged(REPO, "10.0-noble-1.0.0"));
+        assertEquals(Optional.of(mine.digest()), registry.tagged(REPO, "10.0-noble-1.1.0"));
+    }
+
+    @Test
+    void anImmutableExtraTagFailsTheRunPermanentlyNamingTheTag() {
+        registry.immutable = true;
+        registry.tag(REPO, "latest", registry.image("someone else's").digest());
+        PipelineFailed failed = assertInstanceOf(PipelineFailed.class, stage.publish(verified(registry.image("mine"))));
+        assertEquals(FailureKind.PERMANENT, failed.kind());
+        assertTrue(failed.reason().contains("10.0-noble-1.0.0 is published, but extra tag 'latest' cannot be put"),
+                failed.reason());
+    }
+
+    @Test
+    void transientFailuresAreRetriedAndPermanentOnesAreNot() {
+        registry.failures.add(PublishFailure.transientFailure("registry.example.com answered 503", null));
+        assertInstanceOf(ImagePublished.class, stage.publish(verified(registry.image("one"))));
+
+        for (int i = 0; i < 3; i++) {
+            registry.failures.add(PublishFailure.transientFailure("registry.example.com answered 503", null));
+        }
+        PipelineFailed exhausted = assertInstanceOf(PipelineFailed.class, stage.publish(verified(registry.image("two"))));
+        assertEquals(FailureKind.TRANSIENT_EXHAUSTED, exhausted.kind());
+        assertTrue(exhausted.reason().contains("503"), exhausted.reason());
+
+        registry.failures.add(PublishFailure.permanent("ECR PutImage failed: AccessDeniedException: not authorized"));
+        registry.failures.add(PublishFailure.transientFailure("never reached", null));
+        PipelineFailed denied = assertInstanceOf(PipelineFailed.class, stage.publish(verified(registry.image("three"))));
+        assertEquals(FailureKind.PERMANENT, denied.kind());
+        assertTrue(denied.reason().contains("AccessDeniedException"), denied.reason());
+        assertEquals(1, registry.failures.size(), "no second attempt after a permanent failure");
+    }
+
+    @Test
+    void anUnknownTemplateInTheExtraTagsFailsTheRunBeforeAnyVersionIsTaken(@TempDir Path root) throws IOException {
+        Path dir = Files.createDirectories(root.resolve(IMAGE));
+        Files.writeString(dir.resolve("Dockerfile"), "FROM registry.example.com/dotnet/runtime:10.0\n");
+        Files.writeString(dir.resolve("platform-image.yaml"), "target: {repository: " + REPO
+                + ", tagPrefix: 10.0-noble, extraTags: [latest, 'build-{buildNumber}']}\n");
+        PublishStage withBadTemplate = new PublishStage(new PlatformImageCatalog(root)::scan, registry,
+                new PublishSettings(3, Duration.ZERO, 4), Clock.fixed(NOW, ZoneOffset.UTC));
+
+        PipelineFailed failed = assertInstanceOf(PipelineFailed.class, withBadTemplate.publish(verified(registry.image("x"))));
+        assertEquals(FailureKind.PERMANENT, failed.kind());
+        assertTrue(failed.reason().contains("unknown template {buildNumber}"), failed.reason());
+        assertTrue(registry.puts.isEmpty(), "no version taken");
+    }
+
+    @Test
+    void aVerifiedImageThatIsGoneFailsPermanently() {
+        Manifest gone = registry.image("gone");
+        registry.images.remove(gone.digest());
+        PipelineFailed failed = assertInstanceOf(PipelineFailed.class, stage.publish(verified(gone)));
+        assertEquals(FailureKind.PERMANENT, failed.kind());
+        assertTrue(failed.reason().contains("no longer exists"), failed.reason());
+    }
+
+    @Test
+    void twoRunsOfOneImageAtOnceGetTwoVersions() throws Exception {
+        CyclicBarrier together = new CyclicBarrier(2);
+        ImageVerified a = verified(registry.image("a"));
+        ImageVerified b = verified(registry.image("b"));
+        var first = CompletableFuture.supplyAsync(() -> awaitThen(together, () -> stage.publish(a)));
+        var second = CompletableFuture.supplyAsync(() -> awaitThen(together, () -> stage.publish(b)));
+        Set<String> versions = Set.of(((ImagePublished) first.get()).version(), ((ImagePublished) second.get()).version());
+        assertEquals(Set.of("1.0.0", "1.1.0"), versions);
+    }
+
+    private Set<String> versionTags() {
+        return registry.repositories.get(REPO).keySet().stream().filter(t -> t.startsWith("10.0-noble-"))
+                .collect(Collectors.toSet());
+    }
+
+    private static FreshenEvent awaitThen(CyclicBarrier barrier, java.util.function.Supplier<FreshenEvent> action) {
+        try {
+            barrier.await();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+        return action.get();
+    }
+
+    private static ImageVerified verified(Manifest image) {
+        return new ImageVerified(SampleEvents.runId(), IMAGE, 1, NOW.minusSeconds(5), Trigger.baseImageUpdated(),
+                List.of(SampleEvents.BASE), FakeTargetRegistry.candidate(image.digest()), List.of(),
+                List.of(new StageTiming(Stage.BUILD, NOW.minusSeconds(60), NOW.minusSeconds(30))));
     }
 }

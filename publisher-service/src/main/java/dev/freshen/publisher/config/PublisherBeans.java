@@ -1,18 +1,101 @@
 package dev.freshen.publisher.config;
 
+import dev.freshen.descriptor.PlatformImageCatalog;
+import dev.freshen.events.image.ImageReference;
+import dev.freshen.publisher.PublishSettings;
 import dev.freshen.publisher.PublishStage;
+import dev.freshen.publisher.TargetRegistry;
+import dev.freshen.publisher.ecr.EcrClients;
+import dev.freshen.publisher.ecr.EcrSettings;
+import dev.freshen.publisher.ecr.EcrTargetRegistry;
+import dev.freshen.publisher.registry.OciTargetRegistry;
+import dev.freshen.registry.RegistryClient;
+import dev.freshen.registry.RegistrySettings;
+import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Singleton;
+import org.jboss.logging.Logger;
 
+import java.nio.file.Files;
 import java.time.Clock;
+import java.util.List;
 
-/** Wires the publisher's plain classes into CDI. */
+/**
+ * Wires the publisher's plain classes into CDI and picks the target registry implementation from
+ * {@code freshen.publisher.kind}; refuses to start when the platform-images folder is missing or the target registry
+ * settings are wrong.
+ */
 @ApplicationScoped
 public class PublisherBeans {
 
+    private static final Logger LOG = Logger.getLogger(PublisherBeans.class);
+
+    void validate(@Observes StartupEvent start, PublisherConfig config, TargetRegistry registry) {
+        if (!Files.isDirectory(config.platformImagesDir())) {
+            throw new IllegalStateException("the platform-images folder " + config.platformImagesDir().toAbsolutePath()
+                    + " does not exist (set freshen.platform-images-dir / FRESHEN_PLATFORM_IMAGES_DIR)");
+        }
+        var publisher = config.publisher();
+        if (publisher.maxAttempts() < 1 || publisher.maxVersionAttempts() < 1) {
+            throw new IllegalStateException("freshen.publisher.max-attempts and max-version-attempts must be at least 1");
+        }
+        LOG.infof("Publishing to %s (%s)", registry.host(), publisher.kind());
+    }
+
     @Produces
-    @ApplicationScoped
-    PublishStage stage() {
-        return new PublishStage(Clock.systemUTC());
+    @Singleton
+    TargetRegistry targetRegistry(PublisherConfig config) {
+        String host = targetHost(config.targetRegistry());
+        RegistrySettings registries = config.registries().settings();
+        if (config.publisher().kind() == PublisherConfig.Kind.OCI) {
+            return new OciTargetRegistry(new RegistryClient(registries), host);
+        }
+        PublisherConfig.Ecr ecr = config.publisher().ecr();
+        EcrSettings settings;
+        try {
+            settings = new EcrSettings(ecr.registryId().or(() -> EcrClients.accountOf(host)).orElse(null),
+                    ecr.tagMutability(), ecr.exclusionFilters().orElse(List.of()), ecr.scanOnPush());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalStateException("freshen.publisher.ecr.exclusion-filters: " + e.getMessage(), e);
+        }
+        var client = EcrClients.create(ecr.region().or(() -> EcrClients.regionOf(host)), ecr.endpoint(),
+                registries.requestTimeout(), registries.maxAttempts(), registries.initialBackoff());
+        return new EcrTargetRegistry(client, host, settings, registries, Clock.systemUTC());
+    }
+
+    void close(@Disposes TargetRegistry registry) {
+        if (registry instanceof AutoCloseable closeable) {
+            try {
+                closeable.close();
+            } catch (Exception e) {
+                LOG.debugf("closing the target registry client: %s", e.getMessage());
+            }
+        }
+    }
+
+    @Produces
+    @Singleton
+    PublishStage publishStage(PublisherConfig config, TargetRegistry registry) {
+        var publisher = config.publisher();
+        var catalog = new PlatformImageCatalog(config.platformImagesDir());
+        return new PublishStage(catalog::scan, registry, new PublishSettings(publisher.maxAttempts(),
+                publisher.retryBackoff(), publisher.maxVersionAttempts()), Clock.systemUTC());
+    }
+
+    /** The registry host of {@code freshen.target-registry}, checked. */
+    static String targetHost(String value) {
+        try {
+            ImageReference ref = ImageReference.parse(value.strip() + "/x");
+            if (!ref.registry().equals(value.strip())) {
+                throw new IllegalArgumentException("not a registry host");
+            }
+            return ref.registry();
+        } catch (IllegalArgumentException e) {
+            throw new IllegalStateException("freshen.target-registry '" + value + "' is not a registry host[:port] "
+                    + "(e.g. registry.example.com or 123456789012.dkr.ecr.eu-west-1.amazonaws.com): " + e.getMessage(), e);
+        }
     }
 }

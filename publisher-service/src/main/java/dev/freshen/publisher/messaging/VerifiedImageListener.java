@@ -1,12 +1,12 @@
 package dev.freshen.publisher.messaging;
 
-import dev.freshen.publisher.PublishStage;
 import dev.freshen.events.FreshenEvent;
-import dev.freshen.events.ImageVerified;
 import dev.freshen.events.ImagePublished;
+import dev.freshen.events.ImageVerified;
 import dev.freshen.events.Topics;
 import dev.freshen.messaging.EventMessages;
 import dev.freshen.messaging.Inbound;
+import dev.freshen.publisher.PublishStage;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -18,7 +18,11 @@ import org.jboss.logging.Logger;
 
 import java.util.concurrent.CompletionStage;
 
-/** Takes verified candidates off Kafka, hands them to the {@link PublishStage}, and emits its outcome. */
+/**
+ * Takes verified candidates off Kafka, hands them to the {@link PublishStage}, and emits its outcome. Records are
+ * handled one at a time, in order, on a worker thread: publishing takes seconds, and the order of one image's runs
+ * decides which becomes the newest version.
+ */
 @ApplicationScoped
 public class VerifiedImageListener {
 
@@ -31,8 +35,8 @@ public class VerifiedImageListener {
 
     @Inject
     public VerifiedImageListener(PublishStage stage,
-                     @Channel(Topics.IMAGE_PUBLISHED) Emitter<byte[]> success,
-                     @Channel(Topics.PIPELINE_FAILED) Emitter<byte[]> pipelineFailed) {
+                                 @Channel(Topics.IMAGE_PUBLISHED) Emitter<byte[]> success,
+                                 @Channel(Topics.PIPELINE_FAILED) Emitter<byte[]> pipelineFailed) {
         this.stage = stage;
         this.success = success;
         this.pipelineFailed = pipelineFailed;

@@ -1,0 +1,245 @@
+package dev.freshen.testing;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Pattern;
+
+/**
+ * A stand-in for the AWS ECR API on 127.0.0.1 (no ECR emulator exists here): the AWS JSON 1.1 protocol
+ * ({@code POST /}, {@code X-Amz-Target: AmazonEC2ContainerRegistry_V20150921.<Operation>},
+ * {@code Content-Type: application/x-amz-json-1.1}, errors as HTTP 400 {@code {"__type": ..., "message": ...}}) for
+ * {@code DescribeRepositories}, {@code CreateRepository}, {@code ListImages} (with {@code nextToken} pages),
+ * {@code BatchGetImage}, {@code PutImage} (with tag immutability and its exclusion filters) and
+ * {@code GetAuthorizationToken}. Every request must carry a valid AWS Signature V4 for the given key. Manifests and tags
+ * live in a real {@link HtpasswdRegistry}: {@code PutImage} tags in it, {@code BatchGetImage} reads from it, and the
+ * authorization token is its basic credentials, so clients can use the distribution API with it as with ECR.
+ *
+ * <p>Faults for tests: {@link #throttle}, {@link #deny}, {@link #giveNextPutTagTo} (another publisher wins a tag).
+ */
+public final class EcrApiServer implements AutoCloseable {
+
+    /** A repository and the settings it was created with. */
+    public record Repository(String name, String tagMutability, List<String> exclusionFilters, boolean scanOnPush,
+                             Instant createdAt) {
+        public Repository {
+            exclusionFilters = List.copyOf(exclusionFilters);
+        }
+
+        /** Whether a tag cannot be moved once it exists, per mutability and exclusion filters. */
+        public boolean isImmutable(String tag) {
+            boolean excluded = exclusionFilters.stream().anyMatch(f -> Pattern.matches(
+                    String.join(".*", List.of(f.split("\\*", -1)).stream().map(Pattern::quote).toList()), tag));
+            return switch (tagMutability) {
+                case "IMMUTABLE" -> true;
+                case "IMMUTABLE_WITH_EXCLUSION" -> !excluded;
+                case "MUTABLE_WITH_EXCLUSION" -> excluded;
+                default -> false;
+            };
+        }
+    }
+
+    /**
+     * One request: its operation, the repository it named ({@code repositoryName}, the first of
+     * {@code repositoryNames}, or null), and the HTTP status and error type answered (null on success).
+     */
+    public record Call(String operation, String repository, int status, String errorType) {
+    }
+
+    public static final String TARGET_PREFIX = "AmazonEC2ContainerRegistry_V20150921.";
+    public static final String CONTENT_TYPE = "application/x-amz-json-1.1";
+    public static final String ACCOUNT_ID = "123456789012";
+    public static final String REGION = "us-east-1";
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String REPOSITORY_ATTRIBUTE = "freshen.ecr.repository";
+
+    private final HttpServer server;
+    private final ExecutorService executor = Executors.newFixedThreadPool(4);
+    private final SigV4Verifier signatures;
+    private final EcrOperations operations;
+    private final Map<String, AtomicInteger> throttled = new ConcurrentHashMap<>();
+    private final Set<String> denied = ConcurrentHashMap.newKeySet();
+    private final List<Call> calls = new CopyOnWriteArrayList<>();
+
+    private EcrApiServer(HttpServer server, SigV4Verifier signatures, EcrOperations operations) {
+        this.server = server;
+        this.signatures = signatures;
+        this.operations = operations;
+    }
+
+    /**
+     * Starts the API for account {@value #ACCOUNT_ID} in {@value #REGION}, backed by {@code registry}.
+     *
+     * @param registryUser     the registry's user, as ECR's {@code AWS}; with {@code registryPassword} the token
+     * @param accessKeyId      the AWS access key requests must be signed with, and its secret
+     */
+    public static EcrApiServer start(HtpasswdRegistry registry, String registryUser, String registryPassword,
+                                     String accessKeyId, String secretAccessKey) {
+        try {
+            HttpServer http = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+            EcrApiServer server = new EcrApiServer(http, new SigV4Verifier(accessKeyId, secretAccessKey, REGION, "ecr"),
+                    new EcrOperations(new EcrRegistryBackend(registry.baseUri(), registryUser, registryPassword),
+                            ACCOUNT_ID, REGION, registry.host(), registryUser, registryPassword));
+            http.createContext("/", server::handle);
+            http.setExecutor(server.executor);
+            http.start();
+            return server;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start the ECR API double", e);
+        }
+    }
+
+    /** {@code http://127.0.0.1:<port>}: the endpoint override for the AWS SDK. */
+    public URI endpoint() {
+        return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
+    }
+
+    /** Answers the next {@code times} requests of {@code operation} with {@code ThrottlingException}. */
+    public void throttle(String operation, int times) {
+        throttled.computeIfAbsent(operation, o -> new AtomicInteger()).set(times);
+    }
+
+    /** Answers every request of {@code operation} with {@code AccessDeniedException} until {@link #allow}. */
+    public void deny(String operation) {
+        denied.add(operation);
+    }
+
+    public void allow(String operation) {
+        denied.remove(operation);
+    }
+
+    /**
+     * Before the next {@code PutImage} with a tag into {@code repository}, that tag is put on the image
+     * {@code reference} (a tag or digest in the repository) names, as if another publisher had been faster.
+     */
+    public void giveNextPutTagTo(String repository, String reference) {
+        operations.putRace(repository, reference);
+    }
+
+    /** Serves {@code ListImages} pages of at most {@code max} images, whatever the client asks for. */
+    public void maxPageSize(int max) {
+        operations.pageCap(max);
+    }
+
+    /** Creates a repository as an administrator would have, outside the API. */
+    public void createRepository(String name, String tagMutability, List<String> exclusionFilters, boolean scanOnPush) {
+        operations.add(new Repository(name, tagMutability, exclusionFilters, scanOnPush, Instant.now()));
+    }
+
+    public Optional<Repository> repository(String name) {
+        return operations.repository(name);
+    }
+
+    /** Every request so far, in order. */
+    public List<Call> calls() {
+        return List.copyOf(calls);
+    }
+
+    /** The requests of one operation so far. */
+    public List<Call> calls(String operation) {
+        return calls.stream().filter(c -> c.operation().equals(operation)).toList();
+    }
+
+    /** The requests of one operation on one repository so far. */
+    public List<Call> calls(String operation, String repository) {
+        return calls(operation).stream().filter(c -> repository.equals(c.repository())).toList();
+    }
+
+    private void handle(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            byte[] body = exchange.getRequestBody().readAllBytes();
+            String target = exchange.getRequestHeaders().getFirst("X-Amz-Target");
+            String operation = target != null && target.startsWith(TARGET_PREFIX) ? target.substring(TARGET_PREFIX.length()) : "?";
+            SigV4Verifier.Rejection rejection = signatures.verify(exchange.getRequestMethod(),
+                    exchange.getRequestURI().getRawPath(), exchange.getRequestURI().getRawQuery(),
+                    exchange.getRequestHeaders(), body);
+            if (rejection != null) {
+                error(exchange, operation, rejection.status(), rejection.type(), rejection.message());
+                return;
+            }
+            if (!exchange.getRequestMethod().equals("POST") || operation.equals("?")) {
+                error(exchange, operation, 400, "UnknownOperationException", "expected POST with X-Amz-Target " + TARGET_PREFIX
+                        + "<Operation>, got " + exchange.getRequestMethod() + " with " + target);
+                return;
+            }
+            String contentType = exchange.getRequestHeaders().getFirst("Content-Type");
+            if (contentType == null || !contentType.startsWith(CONTENT_TYPE)) {
+                error(exchange, operation, 400, "SerializationException", "Content-Type must be " + CONTENT_TYPE);
+                return;
+            }
+            JsonNode request;
+            try {
+                request = body.length == 0 ? JSON.createObjectNode() : JSON.readTree(body);
+            } catch (IOException e) {
+                error(exchange, operation, 400, "SerializationException", "the body is not JSON: " + e.getMessage());
+                return;
+            }
+            String repository = request.path("repositoryName").asText(request.path("repositoryNames").path(0).asText(null));
+            if (repository != null) {
+                exchange.setAttribute(REPOSITORY_ATTRIBUTE, repository);
+            }
+            AtomicInteger throttle = throttled.get(operation);
+            if (throttle != null && throttle.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+                error(exchange, operation, 400, "ThrottlingException", "Rate exceeded");
+                return;
+            }
+            if (denied.contains(operation)) {
+                error(exchange, operation, 400, "AccessDeniedException", "User: arn:aws:iam::" + ACCOUNT_ID
+                        + ":user/freshen-test is not authorized to perform: ecr:" + operation + " on resource: arn:aws:ecr:"
+                        + REGION + ":" + ACCOUNT_ID + ":repository/" + request.path("repositoryName").asText("*")
+                        + " because no identity-based policy allows the ecr:" + operation + " action");
+                return;
+            }
+            ObjectNode response;
+            try {
+                response = operations.handle(operation, request);
+            } catch (EcrOperations.EcrError e) {
+                error(exchange, operation, 400, e.type, e.getMessage());
+                return;
+            } catch (RuntimeException e) {
+                error(exchange, operation, 500, "ServerException", "the ECR double failed: " + e);
+                return;
+            }
+            respond(exchange, operation, 200, response, null);
+        }
+    }
+
+    private void error(HttpExchange exchange, String operation, int status, String type, String message) throws IOException {
+        respond(exchange, operation, status, JSON.createObjectNode().put("__type", type).put("message", message), type);
+    }
+
+    private void respond(HttpExchange exchange, String operation, int status, ObjectNode body, String errorType)
+            throws IOException {
+        calls.add(new Call(operation, (String) exchange.getAttribute(REPOSITORY_ATTRIBUTE), status, errorType));
+        byte[] bytes = JSON.writeValueAsBytes(body);
+        exchange.getResponseHeaders().set("Content-Type", CONTENT_TYPE);
+        exchange.getResponseHeaders().set("x-amzn-RequestId", UUID.randomUUID().toString());
+        exchange.sendResponseHeaders(status, bytes.length);
+        exchange.getResponseBody().write(bytes);
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+        executor.shutdownNow();
+    }
+}

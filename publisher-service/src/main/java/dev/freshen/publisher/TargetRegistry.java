@@ -1,0 +1,22 @@
+package dev.freshen.publisher;
+
+import dev.freshen.descriptor.Target;
+
+/**
+ * The registry platform images are published to: any OCI registry through the distribution API
+ * ({@code registry.OciTargetRegistry}) or AWS ECR through its API ({@code ecr.EcrTargetRegistry}), chosen by
+ * {@code freshen.publisher.kind}.
+ */
+public interface TargetRegistry {
+
+    /** The registry host as written in image references, e.g. {@code 123456789012.dkr.ecr.eu-west-1.amazonaws.com}. */
+    String host();
+
+    /**
+     * The repository of a platform image's {@code target}, ready to receive images: ECR creates it with the configured
+     * tag mutability and scanning when it does not exist yet; OCI registries create repositories on first push.
+     *
+     * @throws PublishFailure when the repository cannot be made ready
+     */
+    TargetRepository open(Target target);
+}

@@ -1,0 +1,53 @@
+package dev.freshen.publisher;
+
+import dev.freshen.events.image.Digest;
+import dev.freshen.events.image.ImageReference;
+import dev.freshen.registry.Manifest;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * One repository of the target registry, as the publisher needs it: read its tags, bring a verified image in by
+ * digest, and put tags on it. Every failure is a {@link PublishFailure} (transient or permanent) whose message names
+ * the registry, repository and tag.
+ */
+public interface TargetRepository {
+
+    /** {@code <registry>/<repository>}, for messages. */
+    String describe();
+
+    /** Every tag of the repository, all pages; empty when the repository holds none (or does not exist yet). */
+    List<String> tags();
+
+    /** The digest {@code tag} points at now; empty when there is no such tag. */
+    Optional<Digest> digestOf(String tag);
+
+    /** The first of {@code tags}, in order, that points at {@code digest}. */
+    default Optional<String> firstTagOf(Digest digest, List<String> tags) {
+        for (String tag : tags) {
+            if (digestOf(tag).filter(digest::equals).isPresent()) {
+                return Optional.of(tag);
+            }
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * Makes the verified image available in this repository without rebuilding it: nothing to move when it is
+     * already there (the candidate was staged in this repository), a blob mount from another repository of the same
+     * registry, or a copy of its blobs through the registry API otherwise.
+     *
+     * @param verified the image the tester verified, pinned by digest
+     * @return its manifest, bytes exactly as stored (so its digest is the verified digest)
+     */
+    Manifest importImage(ImageReference verified);
+
+    /**
+     * Puts {@code manifest} (already imported) under {@code tag}; putting a tag that already names this manifest
+     * succeeds and changes nothing.
+     *
+     * @throws TagConflictException when the tag is immutable and names another image
+     */
+    void putTag(Manifest manifest, String tag);
+}

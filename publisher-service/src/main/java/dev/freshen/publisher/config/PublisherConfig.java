@@ -1,0 +1,78 @@
+package dev.freshen.publisher.config;
+
+import dev.freshen.publisher.ecr.EcrSettings;
+import dev.freshen.registry.config.RegistriesConfig;
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/** The publisher's settings: shared keys under {@code freshen.}, its own under {@code freshen.publisher.}. */
+@ConfigMapping(prefix = "freshen")
+public interface PublisherConfig {
+
+    /** The platform-images root (each image's descriptor names its target repository, tag prefix and extra tags). */
+    @WithDefault("platform-images")
+    Path platformImagesDir();
+
+    /** The registry platform images are published to, as in image references (host[:port]). */
+    String targetRegistry();
+
+    /** How registries are reached: plain-HTTP hosts, credentials, limits and retries. */
+    RegistriesConfig registries();
+
+    Publisher publisher();
+
+    /** The publisher's own settings. */
+    interface Publisher {
+
+        /** What the target registry is: any OCI registry (distribution API) or AWS ECR (ECR API). */
+        @WithDefault("oci")
+        Kind kind();
+
+        /** Attempts for a publish that fails transiently, after the registry clients' own retries. */
+        @WithDefault("3")
+        int maxAttempts();
+
+        /** Delay before the second attempt; doubles each time. */
+        @WithDefault("2s")
+        Duration retryBackoff();
+
+        /** Versions tried when other publishers keep claiming the computed version first. */
+        @WithDefault("5")
+        int maxVersionAttempts();
+
+        Ecr ecr();
+    }
+
+    /** Target registry kinds. */
+    enum Kind { OCI, ECR }
+
+    /** Settings for {@code kind=ecr}. */
+    interface Ecr {
+
+        /** The AWS region; default: from an ECR target registry host, else the AWS default region chain. */
+        Optional<String> region();
+
+        /** The registry's AWS account id; default: from an ECR target registry host, else the credentials' account. */
+        Optional<String> registryId();
+
+        /** Another ECR API endpoint (VPC endpoint, FIPS, a test double); default: the region's. */
+        Optional<URI> endpoint();
+
+        /** Tag mutability of the repositories the publisher creates. */
+        @WithDefault("immutable-with-exclusion")
+        EcrSettings.TagMutability tagMutability();
+
+        /** Wildcard filters added to the exclusion filters derived from each image's descriptor. */
+        Optional<List<String>> exclusionFilters();
+
+        /** Whether created repositories scan each image on push. */
+        @WithDefault("true")
+        boolean scanOnPush();
+    }
+}

@@ -1,0 +1,155 @@
+package dev.freshen.publisher.ecr;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.freshen.events.image.Digest;
+import dev.freshen.events.image.ImageReference;
+import dev.freshen.publisher.PublishFailure;
+import dev.freshen.publisher.TagConflictException;
+import dev.freshen.publisher.TargetRepository;
+import dev.freshen.publisher.registry.ImageCopier;
+import dev.freshen.registry.Manifest;
+import dev.freshen.registry.MediaTypes;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.services.ecr.EcrClient;
+import software.amazon.awssdk.services.ecr.model.BatchGetImageResponse;
+import software.amazon.awssdk.services.ecr.model.Image;
+import software.amazon.awssdk.services.ecr.model.ImageAlreadyExistsException;
+import software.amazon.awssdk.services.ecr.model.ImageIdentifier;
+import software.amazon.awssdk.services.ecr.model.ImageTagAlreadyExistsException;
+import software.amazon.awssdk.services.ecr.model.TagStatus;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * One ECR repository through the ECR API: tags from {@code ListImages} (every page), a tag's digest and a manifest from
+ * {@code BatchGetImage}, tags put with {@code PutImage} (manifest bytes and media type as they are, so the digest
+ * stays the verified one). An immutable tag that names another image ({@code ImageTagAlreadyExistsException}) is a
+ * {@link TagConflictException}; putting a tag that already names the image ({@code ImageAlreadyExistsException}) is
+ * success. A verified image in another repository or registry is brought in with the distribution API, logged in
+ * with an ECR token.
+ */
+final class EcrTargetRepository implements TargetRepository {
+
+    private static final List<String> MEDIA_TYPES = List.of(MediaTypes.OCI_INDEX, MediaTypes.DOCKER_MANIFEST_LIST,
+            MediaTypes.OCI_MANIFEST, MediaTypes.DOCKER_MANIFEST);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final EcrClient ecr;
+    private final String host;
+    private final EcrSettings settings;
+    private final String name;
+    private final EcrLogin login;
+
+    EcrTargetRepository(EcrClient ecr, String host, EcrSettings settings, String name, EcrLogin login) {
+        this.ecr = ecr;
+        this.host = host;
+        this.settings = settings;
+        this.name = name;
+        this.login = login;
+    }
+
+    @Override
+    public String describe() {
+        return host + "/" + name;
+    }
+
+    @Override
+    public List<String> tags() {
+        return new ArrayList<>(taggedImages().keySet());
+    }
+
+    @Override
+    public Optional<Digest> digestOf(String tag) {
+        return image(ImageIdentifier.builder().imageTag(tag).build(), describe() + ":" + tag)
+                .map(i -> Digest.parse(i.imageId().imageDigest()));
+    }
+
+    @Override
+    public Optional<String> firstTagOf(Digest digest, List<String> tags) {
+        Map<String, Digest> images = taggedImages();
+        return tags.stream().filter(t -> digest.equals(images.get(t))).findFirst();
+    }
+
+    @Override
+    public Manifest importImage(ImageReference verified) {
+        if (!verified.registry().equals(host) || !verified.repository().equals(name)) {
+            return new ImageCopier(login.client()).copy(verified, host, name);
+        }
+        Image image = image(ImageIdentifier.builder().imageDigest(verified.digest().toString()).build(),
+                describe() + "@" + verified.digest()).orElseThrow(() -> PublishFailure.permanent(
+                "the verified image " + verified.byDigestOnly() + " no longer exists"));
+        byte[] content = image.imageManifest().getBytes(StandardCharsets.UTF_8);
+        String mediaType = image.imageManifestMediaType() != null ? image.imageManifestMediaType() : mediaTypeOf(content);
+        return Manifest.of(mediaType, content);
+    }
+
+    @Override
+    public void putTag(Manifest manifest, String tag) {
+        String what = "of " + manifest.digest().shortHex() + " as " + describe() + ":" + tag + " in "
+                + settings.describeRegistry();
+        try {
+            ecr.putImage(r -> r.registryId(settings.registryId()).repositoryName(name)
+                    .imageManifest(new String(manifest.content(), StandardCharsets.UTF_8))
+                    .imageManifestMediaType(manifest.mediaType())
+                    .imageTag(tag)
+                    .imageDigest(manifest.digest().toString()));
+        } catch (ImageAlreadyExistsException e) {
+            // the tag names this very image already: nothing to do
+        } catch (ImageTagAlreadyExistsException e) {
+            throw new TagConflictException(tag, "ECR refused to move the immutable tag " + describe() + ":" + tag
+                    + " (ImageTagAlreadyExistsException: " + e.awsErrorDetails().errorMessage() + ")", e);
+        } catch (SdkException e) {
+            throw EcrFailures.of("PutImage", what, e);
+        }
+    }
+
+    /** Every tag of the repository with its digest: {@code ListImages}, tagged images, all pages. */
+    private Map<String, Digest> taggedImages() {
+        Map<String, Digest> images = new HashMap<>();
+        try {
+            ecr.listImagesPaginator(r -> r.registryId(settings.registryId()).repositoryName(name).maxResults(1000)
+                            .filter(f -> f.tagStatus(TagStatus.TAGGED)))
+                    .imageIds().stream()
+                    .filter(id -> id.imageTag() != null && id.imageDigest() != null)
+                    .forEach(id -> images.put(id.imageTag(), Digest.parse(id.imageDigest())));
+        } catch (SdkException e) {
+            throw EcrFailures.of("ListImages", "of " + describe() + " in " + settings.describeRegistry(), e);
+        }
+        return images;
+    }
+
+    /** One image by tag or digest: {@code BatchGetImage}; empty when ECR reports {@code ImageNotFound}. */
+    private Optional<Image> image(ImageIdentifier id, String what) {
+        BatchGetImageResponse response;
+        try {
+            response = ecr.batchGetImage(r -> r.registryId(settings.registryId()).repositoryName(name).imageIds(id)
+                    .acceptedMediaTypes(MEDIA_TYPES));
+        } catch (SdkException e) {
+            throw EcrFailures.of("BatchGetImage", "of " + what + " in " + settings.describeRegistry(), e);
+        }
+        if (!response.images().isEmpty()) {
+            return Optional.of(response.images().get(0));
+        }
+        var failure = response.failures().stream().findFirst();
+        if (failure.isEmpty() || "ImageNotFound".equals(failure.get().failureCodeAsString())) {
+            return Optional.empty();
+        }
+        throw PublishFailure.permanent("ECR BatchGetImage of " + what + " in " + settings.describeRegistry()
+                + " failed: " + failure.get().failureCodeAsString() + ": " + failure.get().failureReason());
+    }
+
+    private static String mediaTypeOf(byte[] content) {
+        try {
+            String declared = JSON.readTree(content).path("mediaType").asText("");
+            return declared.isEmpty() ? MediaTypes.OCI_MANIFEST : declared;
+        } catch (IOException e) {
+            throw PublishFailure.permanent("an ECR manifest is not valid JSON: " + e.getMessage(), e);
+        }
+    }
+}

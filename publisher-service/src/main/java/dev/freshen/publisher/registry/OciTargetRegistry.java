@@ -1,0 +1,91 @@
+package dev.freshen.publisher.registry;
+
+import dev.freshen.descriptor.Target;
+import dev.freshen.events.image.Digest;
+import dev.freshen.events.image.ImageReference;
+import dev.freshen.publisher.TagConflictException;
+import dev.freshen.publisher.TargetRegistry;
+import dev.freshen.publisher.TargetRepository;
+import dev.freshen.registry.Manifest;
+import dev.freshen.registry.RegistryClient;
+import dev.freshen.registry.RegistryException;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * A target registry spoken to with the OCI distribution API (basic or bearer authentication from
+ * {@code freshen.registries}, plain HTTP only for insecure-listed hosts): tags listed page by page, the verified image
+ * brought in by {@link ImageCopier}, tags put as manifest copies. Repositories come into being on first push.
+ */
+public final class OciTargetRegistry implements TargetRegistry {
+
+    private final RegistryClient client;
+    private final String host;
+
+    public OciTargetRegistry(RegistryClient client, String host) {
+        this.client = client;
+        this.host = host;
+    }
+
+    @Override
+    public String host() {
+        return host;
+    }
+
+    @Override
+    public TargetRepository open(Target target) {
+        return new Repository(target.repository());
+    }
+
+    private final class Repository implements TargetRepository {
+
+        private final String name;
+
+        Repository(String name) {
+            this.name = name;
+        }
+
+        @Override
+        public String describe() {
+            return host + "/" + name;
+        }
+
+        @Override
+        public List<String> tags() {
+            try {
+                return client.tags(host, name);
+            } catch (RegistryException e) {
+                throw RegistryFailures.of("cannot list the tags of " + describe(), e);
+            }
+        }
+
+        @Override
+        public Optional<Digest> digestOf(String tag) {
+            try {
+                return client.manifestDigest(new ImageReference(host, name, tag, null));
+            } catch (RegistryException e) {
+                throw RegistryFailures.of("cannot read " + describe() + ":" + tag, e);
+            }
+        }
+
+        @Override
+        public Manifest importImage(ImageReference verified) {
+            return new ImageCopier(client).copy(verified, host, name);
+        }
+
+        @Override
+        public void putTag(Manifest manifest, String tag) {
+            try {
+                client.putManifest(host, name, tag, manifest);
+            } catch (RegistryException e) {
+                if (e.status() == 409 || e.status() == 412) {
+                    // Harbor and others answer so when a tag immutability rule protects the tag
+                    throw new TagConflictException(tag, describe() + ":" + tag + " is immutable and names another image ("
+                            + e.getMessage() + ")", e);
+                }
+                throw RegistryFailures.of("cannot tag " + manifest.digest().shortHex() + " as " + describe() + ":" + tag, e);
+            }
+        }
+    }
+}

@@ -1,0 +1,230 @@
+package dev.freshen.publisher;
+
+import dev.freshen.events.FailureKind;
+import dev.freshen.events.ImagePublished;
+import dev.freshen.events.ImageVerified;
+import dev.freshen.events.PipelineFailed;
+import dev.freshen.events.image.Digest;
+import dev.freshen.events.image.ImageReference;
+import dev.freshen.registry.Credentials;
+import dev.freshen.registry.RegistryClient;
+import dev.freshen.registry.RegistrySettings;
+import dev.freshen.testing.EcrApiServer;
+import dev.freshen.testing.EventTopics;
+import dev.freshen.testing.HtpasswdRegistry;
+import dev.freshen.testing.KafkaBroker;
+import dev.freshen.testing.SampleEvents;
+import dev.freshen.testing.ServiceProcess;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.stream.Collectors;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The packaged publisher with {@code kind=ecr} against {@link EcrApiServer} (the ECR JSON 1.1 API, SigV4-checked)
+ * backed by a real registry with htpasswd authentication: repository creation, immutable tag conflicts, throttling,
+ * access denied, idempotency and two runs at once. ListImages is served in pages of two, so every listing paginates.
+ */
+class EcrPublishIT {
+
+    private static final Duration TIMEOUT = Duration.ofSeconds(90);
+    private static final String PREFIX = "10.0-noble";
+    private static final String ACCESS_KEY = "AKIAFRESHENTEST00001";
+    private static final String SECRET_KEY = "freshen/test/secret/" + UUID.randomUUID();
+    private static final String REGISTRY_PASSWORD = "ecr-" + UUID.randomUUID();
+
+    private static HtpasswdRegistry registry;
+    private static EcrApiServer ecr;
+    private static RegistryClient client;
+    private static EventTopics topics;
+    private static ServiceProcess publisher;
+
+    @BeforeAll
+    static void start(@TempDir Path platformImages) throws IOException {
+        registry = HtpasswdRegistry.start("AWS", REGISTRY_PASSWORD);
+        ecr = EcrApiServer.start(registry, "AWS", REGISTRY_PASSWORD, ACCESS_KEY, SECRET_KEY);
+        ecr.maxPageSize(2);
+        client = new RegistryClient(RegistrySettings.defaults().withCredentials(registry.host(),
+                new Credentials("AWS", REGISTRY_PASSWORD)));
+        topics = new EventTopics(KafkaBroker.bootstrapServers());
+        for (String name : List.of("created", "conflict", "throttled", "denied", "together", "redelivered")) {
+            Path dir = Files.createDirectories(platformImages.resolve("ecr/" + name));
+            Files.writeString(dir.resolve("Dockerfile"), "FROM 127.0.0.1:5000/dotnet/runtime:10.0\n");
+            Files.writeString(dir.resolve("platform-image.yaml"), "target: {repository: ecr/" + name + ", tagPrefix: "
+                    + PREFIX + ", extraTags: ['10.0', latest, 'run-{runId}']}\n");
+        }
+        for (String name : List.of("conflict", "throttled", "denied", "together", "redelivered")) {
+            ecr.createRepository("ecr/" + name, "IMMUTABLE_WITH_EXCLUSION", List.of("latest", "10.0"), false);
+        }
+        publisher = ServiceProcess.start(Paths.get("").toAbsolutePath(), Map.ofEntries(
+                Map.entry("kafka.bootstrap.servers", KafkaBroker.bootstrapServers()),
+                Map.entry("freshen.platform-images-dir", platformImages.toString()),
+                Map.entry("freshen.target-registry", registry.host()),
+                Map.entry("freshen.publisher.kind", "ecr"),
+                Map.entry("freshen.publisher.ecr.endpoint", ecr.endpoint().toString()),
+                Map.entry("freshen.publisher.ecr.region", EcrApiServer.REGION),
+                Map.entry("freshen.publisher.ecr.registry-id", EcrApiServer.ACCOUNT_ID),
+                Map.entry("freshen.publisher.ecr.exclusion-filters", "dev-*"),
+                Map.entry("freshen.publisher.retry-backoff", "200ms"),
+                Map.entry("freshen.registries.initial-backoff", "100ms"),
+                Map.entry("aws.accessKeyId", ACCESS_KEY),
+                Map.entry("aws.secretAccessKey", SECRET_KEY),
+                Map.entry("aws.disableEc2Metadata", "true")), TIMEOUT);
+    }
+
+    @AfterAll
+    static void stop() {
+        if (publisher != null) {
+            publisher.close();
+        }
+        if (ecr != null) {
+            ecr.close();
+        }
+        if (registry != null) {
+            registry.close();
+        }
+        topics.close();
+    }
+
+    @Test
+    void aMissingRepositoryIsCreatedWithTheConfiguredSettingsAndTheCandidateMountedWithTheEcrToken() {
+        ImageReference staged = CandidateImages.push(client, registry.host(), "staging/created", "candidate-x",
+                SampleEvents.runId());
+        ImagePublished published = publish("ecr/created", staged);
+
+        assertEquals("1.0.0", published.version());
+        assertEquals(registry.host() + "/ecr/created:" + PREFIX + "-1.0.0@" + staged.digest(), published.image().toString());
+        EcrApiServer.Repository created = ecr.repository("ecr/created").orElseThrow();
+        assertEquals("IMMUTABLE_WITH_EXCLUSION", created.tagMutability());
+        assertEquals(List.of("10.0", "latest", "dev-*"), created.exclusionFilters());
+        assertTrue(created.scanOnPush());
+        assertEquals("RepositoryNotFoundException", ecr.calls("DescribeRepositories", "ecr/created").get(0).errorType());
+        assertEquals(1, ecr.calls("CreateRepository", "ecr/created").size());
+        assertFalse(ecr.calls("GetAuthorizationToken").isEmpty(), "the token logged the distribution API in");
+        for (String tag : published.tags()) {
+            assertEquals(Optional.of(staged.digest()), digestOf("ecr/created", tag), "read back " + tag);
+        }
+    }
+
+    @Test
+    void anImmutableVersionTagTakenMeanwhileIsRetriedWithARecomputedVersionWhileLatestMoves() {
+        ImagePublished first = publish("ecr/conflict", candidate("conflict"));
+        assertEquals("1.0.0", first.version());
+        ImageReference rival = candidate("conflict");
+        client.putManifest(registry.host(), "ecr/conflict", "rival", client.manifest(rival).orElseThrow());
+
+        ecr.giveNextPutTagTo("ecr/conflict", "rival");
+        ImageReference mine = candidate("conflict");
+        ImagePublished second = publish("ecr/conflict", mine);
+
+        assertEquals("1.2.0", second.version());
+        assertEquals(Optional.of(rival.digest()), digestOf("ecr/conflict", PREFIX + "-1.1.0"));
+        assertEquals(Optional.of(mine.digest()), digestOf("ecr/conflict", PREFIX + "-1.2.0"));
+        assertEquals(Optional.of(mine.digest()), digestOf("ecr/conflict", "latest"), "excluded from immutability");
+        assertTrue(ecr.calls("PutImage", "ecr/conflict").stream()
+                .anyMatch(c -> "ImageTagAlreadyExistsException".equals(c.errorType())));
+    }
+
+    @Test
+    void throttlingIsRetriedWithBackoffUntilItSucceeds() {
+        ImageReference candidate = candidate("throttled");
+        ecr.throttle("ListImages", 2);
+        ecr.throttle("PutImage", 2);
+        ImagePublished published = publish("ecr/throttled", candidate);
+
+        assertEquals("1.0.0", published.version());
+        assertEquals(Optional.of(candidate.digest()), digestOf("ecr/throttled", PREFIX + "-1.0.0"));
+        for (String operation : List.of("ListImages", "PutImage")) {
+            List<EcrApiServer.Call> calls = ecr.calls(operation, "ecr/throttled");
+            assertEquals(List.of("ThrottlingException", "ThrottlingException"), calls.subList(0, 2).stream()
+                    .map(EcrApiServer.Call::errorType).toList(), operation);
+            assertEquals(200, calls.get(2).status(), operation + " succeeded on the third attempt");
+        }
+    }
+
+    @Test
+    void accessDeniedFailsTheRunWithTheAwsErrorCodeAndPublishesNothing() {
+        ImageReference candidate = candidate("denied");
+        ecr.deny("PutImage");
+        try {
+            ImageVerified event = CandidateImages.verified(SampleEvents.runId(), "ecr/denied", candidate);
+            topics.send(event);
+            PipelineFailed failed = topics.awaitEvent(PipelineFailed.class, e -> e.runId().equals(event.runId()), TIMEOUT);
+
+            assertEquals(FailureKind.PERMANENT, failed.kind());
+            assertTrue(failed.reason().startsWith("ECR PutImage of ") && failed.reason().contains("ecr/denied:" + PREFIX
+                    + "-1.0.0") && failed.reason().contains("failed: AccessDeniedException: User: arn:aws:iam::"),
+                    failed.reason());
+            assertFalse(failed.reason().contains(SECRET_KEY) || failed.reason().contains(REGISTRY_PASSWORD));
+            assertEquals(1, ecr.calls("PutImage", "ecr/denied").size(), "a permanent error is not retried");
+            assertEquals(Set.of(), versionTags("ecr/denied"));
+            assertFalse(publisher.logText().contains(SECRET_KEY) || publisher.logText().contains(REGISTRY_PASSWORD));
+        } finally {
+            ecr.allow("PutImage");
+        }
+    }
+
+    @Test
+    void aRedeliveredEventGetsTheSameVersionFromTheRegistry() {
+        ImageVerified event = CandidateImages.verified(SampleEvents.runId(), "ecr/redelivered", candidate("redelivered"));
+        topics.send(event);
+        ImagePublished first = topics.awaitEvent(ImagePublished.class, e -> e.runId().equals(event.runId()), TIMEOUT);
+        publish("ecr/redelivered", candidate("redelivered"));
+        topics.send(event);
+        topics.awaitRecords(dev.freshen.events.Topics.IMAGE_PUBLISHED, r -> new String(r.value()).contains(event.runId()),
+                2, TIMEOUT);
+        assertEquals(Set.of(PREFIX + "-1.0.0", PREFIX + "-1.1.0"), versionTags("ecr/redelivered"));
+        assertEquals(Optional.of(first.digest()), digestOf("ecr/redelivered", PREFIX + "-1.0.0"));
+    }
+
+    @Test
+    void twoRunsOfOneImageAtOnceGetTwoVersions() {
+        ImageVerified a = CandidateImages.verified(SampleEvents.runId(), "ecr/together", candidate("together"));
+        ImageVerified b = CandidateImages.verified(SampleEvents.runId(), "ecr/together", candidate("together"));
+        topics.send(a);
+        topics.send(b);
+        ImagePublished one = topics.awaitEvent(ImagePublished.class, e -> e.runId().equals(a.runId()), TIMEOUT);
+        ImagePublished two = topics.awaitEvent(ImagePublished.class, e -> e.runId().equals(b.runId()), TIMEOUT);
+
+        assertEquals(Set.of("1.0.0", "1.1.0"), Set.of(one.version(), two.version()));
+        assertEquals(Optional.of(a.candidate().digest()), digestOf("ecr/together", one.image().tag()));
+        assertEquals(Optional.of(b.candidate().digest()), digestOf("ecr/together", two.image().tag()));
+    }
+
+    private static ImagePublished publish(String imageId, ImageReference candidate) {
+        ImageVerified event = CandidateImages.verified(SampleEvents.runId(), imageId, candidate);
+        topics.send(event);
+        return topics.awaitEvent(ImagePublished.class, e -> e.runId().equals(event.runId()), TIMEOUT);
+    }
+
+    /** A candidate staged in the image's own ECR repository, as the builder does by default. */
+    private static ImageReference candidate(String name) {
+        String runId = SampleEvents.runId();
+        return CandidateImages.push(client, registry.host(), "ecr/" + name, "candidate-" + runId, runId);
+    }
+
+    private static Optional<Digest> digestOf(String repository, String tag) {
+        return client.manifestDigest(ImageReference.parse(registry.host() + "/" + repository + ":" + tag));
+    }
+
+    private static Set<String> versionTags(String repository) {
+        return client.tags(registry.host(), repository).stream().filter(t -> t.startsWith(PREFIX + "-"))
+                .collect(Collectors.toSet());
+    }
+}

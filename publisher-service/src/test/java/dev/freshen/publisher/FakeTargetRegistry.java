@@ -1,0 +1,127 @@
+package dev.freshen.publisher;
+
+import dev.freshen.descriptor.Target;
+import dev.freshen.events.image.Digest;
+import dev.freshen.events.image.ImageReference;
+import dev.freshen.registry.Manifest;
+import dev.freshen.registry.MediaTypes;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.BiConsumer;
+
+/**
+ * An in-memory target registry for the stage's logic: tags per repository, images by digest, a log of the tags put,
+ * and hooks that play other publishers and failing registries.
+ */
+final class FakeTargetRegistry implements TargetRegistry {
+
+    static final String HOST = "registry.example.com";
+
+    final Map<String, Map<String, Digest>> repositories = new LinkedHashMap<>();
+    final Map<Digest, Manifest> images = new LinkedHashMap<>();
+    final List<String> puts = new CopyOnWriteArrayList<>();
+    /** Called before each put with (tag, digest): another publisher may take the tag here. */
+    BiConsumer<String, Digest> beforePut = (tag, digest) -> { };
+    /** Called after each put with (tag, digest): another publisher may overwrite the tag here. */
+    BiConsumer<String, Digest> afterPut = (tag, digest) -> { };
+    /** Failures to throw from the next operations, one per call. */
+    final List<RuntimeException> failures = Collections.synchronizedList(new ArrayList<>());
+    /** Tags whose puts are refused as immutable once they exist. */
+    boolean immutable;
+
+    /** A new image (a manifest naming {@code name}) known to the registry, not yet tagged anywhere. */
+    synchronized Manifest image(String name) {
+        Manifest manifest = Manifest.of(MediaTypes.OCI_MANIFEST, ("{\"schemaVersion\":2,\"mediaType\":\""
+                + MediaTypes.OCI_MANIFEST + "\",\"name\":\"" + name + "\"}").getBytes(StandardCharsets.UTF_8));
+        images.put(manifest.digest(), manifest);
+        return manifest;
+    }
+
+    synchronized void tag(String repository, String tag, Digest digest) {
+        repositories.computeIfAbsent(repository, r -> new LinkedHashMap<>()).put(tag, digest);
+    }
+
+    synchronized Optional<Digest> tagged(String repository, String tag) {
+        return Optional.ofNullable(repositories.getOrDefault(repository, Map.of()).get(tag));
+    }
+
+    static ImageReference candidate(Digest digest) {
+        return ImageReference.parse(HOST + "/staging/x@" + digest);
+    }
+
+    @Override
+    public String host() {
+        return HOST;
+    }
+
+    @Override
+    public TargetRepository open(Target target) {
+        failIfAsked();
+        return new Repo(target.repository());
+    }
+
+    private void failIfAsked() {
+        RuntimeException failure = failures.isEmpty() ? null : failures.remove(0);
+        if (failure != null) {
+            throw failure;
+        }
+    }
+
+    private final class Repo implements TargetRepository {
+        private final String name;
+
+        Repo(String name) {
+            this.name = name;
+        }
+
+        @Override
+        public String describe() {
+            return HOST + "/" + name;
+        }
+
+        @Override
+        public List<String> tags() {
+            failIfAsked();
+            synchronized (FakeTargetRegistry.this) {
+                return new ArrayList<>(repositories.getOrDefault(name, Map.of()).keySet());
+            }
+        }
+
+        @Override
+        public Optional<Digest> digestOf(String tag) {
+            return tagged(name, tag);
+        }
+
+        @Override
+        public Manifest importImage(ImageReference verified) {
+            synchronized (FakeTargetRegistry.this) {
+                Manifest manifest = images.get(verified.digest());
+                if (manifest == null) {
+                    throw PublishFailure.permanent("the verified image " + verified + " no longer exists");
+                }
+                return manifest;
+            }
+        }
+
+        @Override
+        public void putTag(Manifest manifest, String tag) {
+            beforePut.accept(tag, manifest.digest());
+            synchronized (FakeTargetRegistry.this) {
+                Optional<Digest> current = tagged(name, tag);
+                if (immutable && current.isPresent() && !current.get().equals(manifest.digest())) {
+                    throw new TagConflictException(tag, describe() + ":" + tag + " is immutable", null);
+                }
+                tag(name, tag, manifest.digest());
+                puts.add(tag);
+            }
+            afterPut.accept(tag, manifest.digest());
+        }
+    }
+}

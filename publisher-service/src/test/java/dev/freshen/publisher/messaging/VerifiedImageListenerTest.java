@@ -1,0 +1,78 @@
+package dev.freshen.publisher.messaging;
+
+import dev.freshen.events.EventJson;
+import dev.freshen.events.FailureKind;
+import dev.freshen.events.PipelineFailed;
+import dev.freshen.events.Stage;
+import dev.freshen.events.Topics;
+import dev.freshen.testing.InMemoryChannels;
+import dev.freshen.testing.SampleEvents;
+import io.quarkus.test.common.ResourceArg;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.smallrye.reactive.messaging.memory.InMemoryConnector;
+import io.smallrye.reactive.messaging.memory.InMemorySink;
+import jakarta.enterprise.inject.Any;
+import jakarta.inject.Inject;
+import org.eclipse.microprofile.reactive.messaging.Message;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicReference;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The publisher's wiring (OCI target registry by default) with SmallRye's in-memory channels. */
+@QuarkusTest
+@WithTestResource(value = InMemoryChannels.class, initArgs = {
+        @ResourceArg(name = "incoming", value = Topics.IMAGE_VERIFIED),
+        @ResourceArg(name = "outgoing", value = Topics.IMAGE_PUBLISHED + "," + Topics.PIPELINE_FAILED)})
+class VerifiedImageListenerTest {
+
+    @Inject
+    @Any
+    InMemoryConnector connector;
+
+    private InMemorySink<byte[]> published;
+    private InMemorySink<byte[]> failed;
+
+    @BeforeEach
+    void clearSinks() {
+        published = connector.sink(Topics.IMAGE_PUBLISHED);
+        failed = connector.sink(Topics.PIPELINE_FAILED);
+        published.clear();
+        failed.clear();
+    }
+
+    @Test
+    void anUnknownImageEndsTheRunOnThePipelineFailedChannel() {
+        var event = SampleEvents.imageVerified();
+        connector.source(Topics.IMAGE_VERIFIED).send(EventJson.write(event));
+
+        await().until(() -> failed.received().size() == 1);
+        PipelineFailed outcome = EventJson.read(failed.received().get(0).getPayload(), PipelineFailed.class);
+        assertEquals(event.runId(), outcome.runId());
+        assertEquals(Stage.PUBLISH, outcome.stage());
+        assertEquals(FailureKind.PERMANENT, outcome.kind());
+        assertTrue(outcome.reason().startsWith("unknown platform image"), outcome.reason());
+        assertTrue(published.received().isEmpty());
+    }
+
+    @Test
+    void invalidInputIsNackedForTheDeadLetterTopic() {
+        AtomicReference<Throwable> nacked = new AtomicReference<>();
+        Message<byte[]> invalid = Message.of("{\"runId\":".getBytes(StandardCharsets.UTF_8))
+                .withNack(e -> {
+                    nacked.set(e);
+                    return CompletableFuture.completedFuture(null);
+                });
+        connector.source(Topics.IMAGE_VERIFIED).send(invalid);
+        await().until(() -> nacked.get() != null);
+        assertTrue(nacked.get().getMessage().startsWith("invalid ImageVerified payload"), nacked.get().getMessage());
+        assertTrue(published.received().isEmpty() && failed.received().isEmpty());
+    }
+}
