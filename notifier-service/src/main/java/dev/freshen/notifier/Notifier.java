@@ -2,14 +2,17 @@ package dev.freshen.notifier;
 
 import dev.freshen.events.FreshenEvent;
 
-/** Somewhere a run's outcome is announced. */
+/**
+ * One kind of endpoint a run's outcome is announced on (Teams, Slack, a generic JSON webhook). An instance posts to
+ * one configured URL; the {@link Dispatcher} knows it by its channel name and retries it through {@link Delivery}.
+ */
 public interface Notifier {
 
-    /** A name for logs that reveals no secret (never the URL). */
+    /** The kind of endpoint, for logs and errors: {@code teams}, {@code slack} or {@code webhook}; never the URL. */
     String name();
 
     /**
-     * Delivers one notification.
+     * Makes one attempt to deliver one notification.
      *
      * @throws DeliveryException when the endpoint refused it or could not be reached
      */

@@ -5,7 +5,9 @@ import dev.freshen.events.ImagePublished;
 import dev.freshen.events.PipelineFailed;
 import dev.freshen.events.Topics;
 import dev.freshen.messaging.Inbound;
-import dev.freshen.notifier.Notifier;
+import dev.freshen.notifier.DeliveryKey;
+import dev.freshen.notifier.Dispatcher;
+import dev.freshen.notifier.NotificationFailedException;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -13,20 +15,26 @@ import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.eclipse.microprofile.reactive.messaging.Message;
 import org.jboss.logging.Logger;
 
-import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
-/** Announces every published or failed run on each configured channel. */
+/**
+ * Announces every published or failed run through the {@link Dispatcher}. A record is acknowledged once every channel
+ * has the event; when a channel still fails after its retries, the record is nacked with a
+ * {@link NotificationFailedException}, which the channel's {@code dead-letter-queue} failure strategy sends to
+ * {@code freshen.notifier.dlq} (the error in the {@code dead-letter-reason} header). Replaying it later posts only to
+ * the channels that did not get it: the others are skipped by the delivery records.
+ */
 @ApplicationScoped
 public class RunOutcomeListener {
 
     private static final Logger LOG = Logger.getLogger(RunOutcomeListener.class);
 
-    private final List<Notifier> notifiers;
+    private final Dispatcher dispatcher;
 
     @Inject
-    public RunOutcomeListener(List<Notifier> notifiers) {
-        this.notifiers = notifiers;
+    public RunOutcomeListener(Dispatcher dispatcher) {
+        this.dispatcher = dispatcher;
     }
 
     @Incoming(Topics.IMAGE_PUBLISHED)
@@ -42,10 +50,18 @@ public class RunOutcomeListener {
     }
 
     private CompletionStage<Void> announce(FreshenEvent event, Message<byte[]> in) {
-        for (Notifier notifier : notifiers) {
-            notifier.notify(event);
-            LOG.infof("Run %s (%s): %s announced on %s", event.runId(), event.imageId(), event.type(), notifier.name());
+        Dispatcher.Report report = dispatcher.dispatch(event);
+        if (report.complete()) {
+            return in.ack();
         }
-        return in.ack();
+        if (report.interrupted()) {
+            // the service is stopping: leave the record unacknowledged, it is delivered again after the restart
+            LOG.infof("Run %s (%s): stopping before all channels had %s; left for redelivery", event.runId(),
+                    event.imageId(), DeliveryKey.eventName(event));
+            return new CompletableFuture<>();
+        }
+        String summary = report.failureSummary();
+        LOG.warnf("Dead-lettering the record at %s: %s", Inbound.position(in), summary);
+        return in.nack(new NotificationFailedException(summary));
     }
 }

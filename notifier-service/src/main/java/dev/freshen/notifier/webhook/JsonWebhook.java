@@ -3,30 +3,29 @@ package dev.freshen.notifier.webhook;
 import dev.freshen.events.CloudEventEnvelope;
 import dev.freshen.events.EventJson;
 import dev.freshen.events.FreshenEvent;
-import dev.freshen.notifier.DeliveryException;
+import dev.freshen.notifier.DeliveryKey;
+import dev.freshen.notifier.JsonPost;
 import dev.freshen.notifier.Notifier;
 
-import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
 
 /**
- * Posts the event itself as JSON (CloudEvents binary HTTP mode: {@code ce-*} headers) to a webhook URL; any 2xx is
- * success.
+ * Posts the event itself as JSON, in CloudEvents binary HTTP mode ({@code ce-*} headers), to a generic webhook. The
+ * {@code ce-id} is {@code <runId>/<event type>}: the same for every retry and redelivery, so a receiver can drop
+ * duplicates. With a secret, the body is signed ({@link WebhookSignature}, header {@code X-Freshen-Signature}).
  */
-public class JsonWebhook implements Notifier {
+public final class JsonWebhook implements Notifier {
 
-    private final HttpClient http;
-    private final URI url;
-    private final Duration timeout;
+    static final String SOURCE = "/freshen/notifier";
 
-    public JsonWebhook(HttpClient http, URI url, Duration timeout) {
-        this.http = http;
-        this.url = url;
-        this.timeout = timeout;
+    private final JsonPost post;
+    private final Optional<String> secret;
+
+    public JsonWebhook(JsonPost post, Optional<String> secret) {
+        this.post = post;
+        this.secret = secret;
     }
 
     @Override
@@ -36,21 +35,16 @@ public class JsonWebhook implements Notifier {
 
     @Override
     public void notify(FreshenEvent event) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(url)
-                .timeout(timeout)
-                .POST(HttpRequest.BodyPublishers.ofByteArray(EventJson.write(event)));
-        CloudEventEnvelope.of(event, "/freshen/notifier").toHeaders()
-                .forEach((name, value) -> request.header(name.replace('_', '-'), value));
-        try {
-            int status = http.send(request.build(), HttpResponse.BodyHandlers.discarding()).statusCode();
-            if (status / 100 != 2) {
-                throw new DeliveryException(name() + " answered HTTP " + status);
-            }
-        } catch (IOException e) {
-            throw new DeliveryException(name() + " could not be reached: " + e.getClass().getSimpleName(), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new DeliveryException(name() + " delivery interrupted", e);
-        }
+        byte[] body = EventJson.write(event);
+        Map<String, String> headers = new LinkedHashMap<>();
+        String id = event.runId() + "/" + DeliveryKey.eventName(event);
+        new CloudEventEnvelope(id, SOURCE, event.type(), event.imageId(), event.occurredAt()).toHeaders()
+                .forEach((name, value) -> {
+                    if (!name.equals(CloudEventEnvelope.HEADER_CONTENT_TYPE)) {
+                        headers.put(name.replace('_', '-'), value);
+                    }
+                });
+        secret.ifPresent(s -> headers.put(WebhookSignature.HEADER, WebhookSignature.sign(s, body)));
+        post.send(body, headers);
     }
 }

@@ -1,0 +1,141 @@
+package dev.freshen.notifier.slack;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.freshen.events.BaseImage;
+import dev.freshen.events.FreshenEvent;
+import dev.freshen.events.ImagePublished;
+import dev.freshen.events.PipelineFailed;
+import dev.freshen.notifier.OutcomeText;
+
+import java.util.stream.Collectors;
+
+/**
+ * Builds the Slack incoming-webhook message for an event: Block Kit {@code blocks} plus a plain {@code text} fallback
+ * (shown in notifications). Stays within Slack's limits: header 150 characters, at most 10 fields of 2,000, section
+ * text 3,000. Text is escaped for mrkdwn ({@code & < >}). Pure: event in, JSON out.
+ */
+public final class SlackBlocks {
+
+    static final int HEADER_CHARS = 150;
+    static final int FIELD_CHARS = 2_000;
+    static final int SECTION_CHARS = 3_000;
+    static final int LOG_LINES = 30;
+    static final int LOG_LINE_CHARS = 300;
+
+    private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
+
+    private SlackBlocks() {
+    }
+
+    /** The message to post for {@code event} (an {@code ImagePublished} or a {@code PipelineFailed}). */
+    public static ObjectNode message(FreshenEvent event) {
+        if (event instanceof ImagePublished published) {
+            return published(published);
+        }
+        if (event instanceof PipelineFailed failed) {
+            return failed(failed);
+        }
+        throw new IllegalArgumentException("Slack announces published and failed runs, not " + event.type());
+    }
+
+    public static ObjectNode published(ImagePublished event) {
+        String title = OutcomeText.publishedTitle(event);
+        ObjectNode message = JSON.objectNode()
+                .put("text", ":white_check_mark: " + escape(title) + ": " + escape(event.image().toString()));
+        ArrayNode blocks = message.putArray("blocks");
+        header(blocks, "✅ " + title);
+        ArrayNode fields = section(blocks).putArray("fields");
+        field(fields, "Image", event.imageId());
+        field(fields, "Version", event.version());
+        field(fields, "Tags", String.join(", ", event.tags()));
+        field(fields, "Triggered by", OutcomeText.trigger(event.trigger()));
+        field(fields, "Run", event.runId());
+        String reason = OutcomeText.forcedReason(event.trigger());
+        if (reason != null) {
+            field(fields, "Reason", reason);
+        }
+        text(blocks, "*Image URI*\n`" + escape(event.image().toString()) + "`");
+        for (BaseImage base : event.baseImages()) {
+            text(blocks, "*Base image* " + escape(base.reference().toString())
+                    + "\n`" + escape(OutcomeText.digestChange(base)) + "`");
+        }
+        text(blocks, "*Copy this into your Dockerfile*\n```" + code(OutcomeText.dockerfileLine(event)) + "```");
+        if (!event.timings().isEmpty()) {
+            String timings = event.timings().stream()
+                    .map(t -> t.stage().id() + " " + OutcomeText.duration(t.duration()))
+                    .collect(Collectors.joining(" · "));
+            context(blocks, "Duration per stage: " + timings + " · total "
+                    + OutcomeText.duration(OutcomeText.total(event.timings())));
+        }
+        return message;
+    }
+
+    public static ObjectNode failed(PipelineFailed event) {
+        String title = OutcomeText.failedTitle(event);
+        ObjectNode message = JSON.objectNode()
+                .put("text", ":x: " + escape(title) + ": " + escape(OutcomeText.head(event.reason(), 300)));
+        ArrayNode blocks = message.putArray("blocks");
+        header(blocks, "❌ " + title);
+        text(blocks, "*Reason*\n" + escape(event.reason()));
+        ArrayNode fields = section(blocks).putArray("fields");
+        field(fields, "Image", event.imageId());
+        field(fields, "Stage", event.stage().id());
+        field(fields, "Failure", OutcomeText.failureKind(event.kind()));
+        field(fields, "Triggered by", OutcomeText.trigger(event.trigger()));
+        field(fields, "Run", event.runId());
+        String reason = OutcomeText.forcedReason(event.trigger());
+        if (reason != null) {
+            field(fields, "Forced because", reason);
+        }
+        if (event.logExcerpt() != null && !event.logExcerpt().isBlank()) {
+            text(blocks, "*Log excerpt*\n```" + logCode(event.logExcerpt()) + "```");
+        }
+        text(blocks, "*To retry*\n```" + code(OutcomeText.retryCommand(event)) + "```");
+        return message;
+    }
+
+    /** Escapes the three characters Slack's mrkdwn reserves. */
+    static String escape(String text) {
+        return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
+    }
+
+    /** Text inside a code block: escaped, and unable to close the block early. */
+    private static String code(String text) {
+        return escape(text).replace("```", "'''");
+    }
+
+    private static void header(ArrayNode blocks, String text) {
+        blocks.addObject().put("type", "header").putObject("text").put("type", "plain_text")
+                .put("text", OutcomeText.head(text, HEADER_CHARS)).put("emoji", true);
+    }
+
+    private static ObjectNode section(ArrayNode blocks) {
+        return blocks.addObject().put("type", "section");
+    }
+
+    private static void text(ArrayNode blocks, String mrkdwn) {
+        section(blocks).putObject("text").put("type", "mrkdwn").put("text", OutcomeText.head(mrkdwn, SECTION_CHARS));
+    }
+
+    private static void field(ArrayNode fields, String title, String value) {
+        fields.addObject().put("type", "mrkdwn")
+                .put("text", OutcomeText.head("*" + title + "*\n" + escape(value), FIELD_CHARS));
+    }
+
+    private static void context(ArrayNode blocks, String mrkdwn) {
+        blocks.addObject().put("type", "context").putArray("elements").addObject().put("type", "mrkdwn")
+                .put("text", OutcomeText.head(escape(mrkdwn), SECTION_CHARS));
+    }
+
+    /** The end of the log as code-block text that fits one section once escaped. */
+    private static String logCode(String log) {
+        int room = SECTION_CHARS - "*Log excerpt*\n``````".length();
+        String text = code(String.join("\n", OutcomeText.logTail(log, LOG_LINES, room, LOG_LINE_CHARS)));
+        for (int maxChars = room / 2; text.length() > room; maxChars /= 2) {
+            text = code(String.join("\n", OutcomeText.logTail(log, LOG_LINES, maxChars, LOG_LINE_CHARS)));
+        }
+        return text;
+    }
+}

@@ -1,0 +1,170 @@
+package dev.freshen.notifier.teams;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.freshen.events.BaseImage;
+import dev.freshen.events.FreshenEvent;
+import dev.freshen.events.ImagePublished;
+import dev.freshen.events.PipelineFailed;
+import dev.freshen.events.StageTiming;
+import dev.freshen.notifier.OutcomeText;
+
+import java.util.List;
+
+/**
+ * Builds the Microsoft Teams message for an event: an Adaptive Card (version 1.4, the highest Teams renders
+ * everywhere; {@code msteams.width: Full}) in the {@code {"type":"message","attachments":[…]}} envelope that both
+ * Workflows ("When a Teams webhook request is received") and legacy incoming webhooks accept. Pure: event in, JSON out.
+ * Free text (reasons, log lines) goes into {@code TextRun}s, which Teams does not read as markdown; identifiers,
+ * digests and durations go into fact sets. Long texts are trimmed so the message stays far below Teams' 28 KB limit.
+ */
+public final class TeamsCards {
+
+    public static final String CARD_VERSION = "1.4";
+    public static final String CONTENT_TYPE = "application/vnd.microsoft.card.adaptive";
+    static final int REASON_CHARS = 1_000;
+    static final int LOG_LINES = 30;
+    static final int LOG_CHARS = 4_000;
+    static final int LOG_LINE_CHARS = 300;
+
+    private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
+
+    private TeamsCards() {
+    }
+
+    /** The message to post for {@code event} (an {@code ImagePublished} or a {@code PipelineFailed}). */
+    public static ObjectNode message(FreshenEvent event) {
+        if (event instanceof ImagePublished published) {
+            return envelope(published(published));
+        }
+        if (event instanceof PipelineFailed failed) {
+            return envelope(failed(failed));
+        }
+        throw new IllegalArgumentException("Teams announces published and failed runs, not " + event.type());
+    }
+
+    /** Wraps {@code card} as the single attachment of a message. */
+    public static ObjectNode envelope(ObjectNode card) {
+        ObjectNode message = JSON.objectNode().put("type", "message");
+        ObjectNode attachment = message.putArray("attachments").addObject();
+        attachment.put("contentType", CONTENT_TYPE);
+        attachment.putNull("contentUrl");
+        attachment.set("content", card);
+        return message;
+    }
+
+    /** The card for a published image: what, where, from which base, why, how long, and the line to copy. */
+    public static ObjectNode published(ImagePublished event) {
+        ObjectNode card = card();
+        ArrayNode body = card.putArray("body");
+        body.add(title("✅ " + OutcomeText.publishedTitle(event), "Good"));
+        ArrayNode facts = JSON.arrayNode();
+        fact(facts, "Image", event.imageId());
+        fact(facts, "Version", event.version());
+        fact(facts, "Image URI", event.image().toString());
+        fact(facts, "Tags", String.join(", ", event.tags()));
+        for (BaseImage base : event.baseImages()) {
+            fact(facts, "Base image", base.reference().toString());
+            fact(facts, "Base digest", OutcomeText.digestChange(base));
+        }
+        fact(facts, "Triggered by", OutcomeText.trigger(event.trigger()));
+        fact(facts, "Run", event.runId());
+        body.add(factSet(facts));
+        String reason = OutcomeText.forcedReason(event.trigger());
+        if (reason != null) {
+            body.add(labelled("Reason: ", OutcomeText.head(reason, REASON_CHARS)));
+        }
+        if (!event.timings().isEmpty()) {
+            body.add(heading("Duration per stage"));
+            ArrayNode timings = JSON.arrayNode();
+            for (StageTiming timing : event.timings()) {
+                fact(timings, timing.stage().id(), OutcomeText.duration(timing.duration()));
+            }
+            fact(timings, "total", OutcomeText.duration(OutcomeText.total(event.timings())));
+            body.add(factSet(timings).put("spacing", "Small"));
+        }
+        body.add(heading("Copy this into your Dockerfile"));
+        body.add(code(List.of(OutcomeText.dockerfileLine(event))));
+        return card;
+    }
+
+    /** The card for a failed run: which stage, why, the end of the log, and how to retry. */
+    public static ObjectNode failed(PipelineFailed event) {
+        ObjectNode card = card();
+        ArrayNode body = card.putArray("body");
+        body.add(title("❌ " + OutcomeText.failedTitle(event), "Attention"));
+        body.add(labelled("Reason: ", OutcomeText.head(event.reason(), REASON_CHARS)));
+        ArrayNode facts = JSON.arrayNode();
+        fact(facts, "Image", event.imageId());
+        fact(facts, "Stage", event.stage().id());
+        fact(facts, "Failure", OutcomeText.failureKind(event.kind()));
+        fact(facts, "Triggered by", OutcomeText.trigger(event.trigger()));
+        fact(facts, "Run", event.runId());
+        fact(facts, "Failed at", event.occurredAt().toString());
+        body.add(factSet(facts));
+        String reason = OutcomeText.forcedReason(event.trigger());
+        if (reason != null) {
+            body.add(labelled("Forced because: ", OutcomeText.head(reason, REASON_CHARS)));
+        }
+        if (event.logExcerpt() != null && !event.logExcerpt().isBlank()) {
+            body.add(heading("Log excerpt"));
+            body.add(code(OutcomeText.logTail(event.logExcerpt(), LOG_LINES, LOG_CHARS, LOG_LINE_CHARS)));
+        }
+        body.add(heading("To retry"));
+        body.add(code(List.of(OutcomeText.retryCommand(event))));
+        return card;
+    }
+
+    private static ObjectNode card() {
+        ObjectNode card = JSON.objectNode();
+        card.put("$schema", "http://adaptivecards.io/schemas/adaptive-card.json");
+        card.put("type", "AdaptiveCard");
+        card.put("version", CARD_VERSION);
+        card.putObject("msteams").put("width", "Full");
+        return card;
+    }
+
+    private static ObjectNode title(String text, String color) {
+        return textBlock(text).put("size", "Large").put("weight", "Bolder").put("color", color);
+    }
+
+    private static ObjectNode heading(String text) {
+        return textBlock(text).put("weight", "Bolder").put("spacing", "Medium");
+    }
+
+    private static ObjectNode textBlock(String text) {
+        return JSON.objectNode().put("type", "TextBlock").put("text", text).put("wrap", true);
+    }
+
+    private static ObjectNode factSet(ArrayNode facts) {
+        ObjectNode set = JSON.objectNode().put("type", "FactSet");
+        set.set("facts", facts);
+        return set;
+    }
+
+    private static void fact(ArrayNode facts, String title, String value) {
+        facts.addObject().put("title", title).put("value", value);
+    }
+
+    /** A bold label followed by free text that is shown as is (no markdown). */
+    private static ObjectNode labelled(String label, String text) {
+        ObjectNode block = JSON.objectNode().put("type", "RichTextBlock");
+        ArrayNode inlines = block.putArray("inlines");
+        inlines.addObject().put("type", "TextRun").put("text", label).put("weight", "Bolder");
+        inlines.addObject().put("type", "TextRun").put("text", text);
+        return block;
+    }
+
+    /** Monospace lines, one {@code RichTextBlock} each (line breaks inside a text render differently per client). */
+    private static ObjectNode code(List<String> lines) {
+        ObjectNode container = JSON.objectNode().put("type", "Container").put("style", "emphasis");
+        ArrayNode items = container.putArray("items");
+        for (String line : lines) {
+            ObjectNode block = items.addObject().put("type", "RichTextBlock").put("spacing", "None");
+            block.putArray("inlines").addObject().put("type", "TextRun")
+                    .put("text", line.isEmpty() ? " " : line).put("fontType", "Monospace");
+        }
+        return container;
+    }
+}

@@ -1,0 +1,93 @@
+package dev.freshen.notifier.slack;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.freshen.events.ImagePublished;
+import dev.freshen.events.PipelineFailed;
+import dev.freshen.notifier.Events;
+import dev.freshen.testing.SampleEvents;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class SlackBlocksTest {
+
+    @Test
+    void thePublishedMessageHasAHeaderFieldsTheDockerfileLineAndTheTimings() {
+        ImagePublished event = Events.published("net10/runtime");
+        ObjectNode message = SlackBlocks.message(event);
+
+        assertTrue(message.get("text").asText().startsWith(":white_check_mark: Published net10/runtime 1.3.0: "));
+        JsonNode blocks = message.get("blocks");
+        assertEquals("header", blocks.at("/0/type").asText());
+        assertEquals("plain_text", blocks.at("/0/text/type").asText());
+        assertEquals("✅ Published net10/runtime 1.3.0", blocks.at("/0/text/text").asText());
+        List<String> texts = texts(blocks);
+        assertTrue(texts.contains("*Image*\nnet10/runtime"), texts::toString);
+        assertTrue(texts.contains("*Tags*\n10.0-noble-1.3.0, 10.0, latest"), texts::toString);
+        assertTrue(texts.contains("*Triggered by*\nforced by alice"), texts::toString);
+        assertTrue(texts.contains("*Reason*\nDockerfile changed: &lt;curl&gt; &amp; \"ca-certificates\""), "escaped: " + texts);
+        assertTrue(texts.contains("*Base image* 127.0.0.1:5000/dotnet/runtime:10.0\n`" + SampleEvents.digest('1') + " → "
+                + SampleEvents.digest('2') + "`"), texts::toString);
+        assertTrue(texts.contains("*Copy this into your Dockerfile*\n```FROM " + event.image() + "```"), texts::toString);
+        assertTrue(texts.contains("Duration per stage: build 2m 05s · test 44s · publish 850ms · total 2m 52s"), texts::toString);
+        assertWithinSlackLimits(blocks);
+    }
+
+    @Test
+    void theFailedMessageHasTheReasonTheLogTailAndTheRetryCommand() {
+        String log = IntStream.rangeClosed(1, 2_000).mapToObj(i -> "<step " + i + "> & ```" + "y".repeat(100))
+                .collect(Collectors.joining("\n"));
+        PipelineFailed event = Events.failed("net10/runtime", log);
+        JsonNode blocks = SlackBlocks.message(event).get("blocks");
+        List<String> texts = texts(blocks);
+
+        assertEquals("❌ net10/runtime: run failed at test", blocks.at("/0/text/text").asText());
+        assertTrue(texts.contains("*Reason*\n" + event.reason()), texts::toString);
+        assertTrue(texts.contains("*Stage*\ntest"), texts::toString);
+        String logText = texts.stream().filter(t -> t.startsWith("*Log excerpt*")).findFirst().orElseThrow();
+        assertTrue(logText.endsWith("&lt;step 2000&gt; &amp; '''" + "y".repeat(100) + "```"), logText);
+        assertTrue(logText.contains("earlier lines trimmed"), logText);
+        assertTrue(texts.contains("*To retry*\n```freshen force-update net10/runtime --reason \"retry of run "
+                + event.runId() + " (failed at test)\"```"), texts::toString);
+        assertWithinSlackLimits(blocks);
+    }
+
+    private static void assertWithinSlackLimits(JsonNode blocks) {
+        assertTrue(blocks.size() <= 50, "at most 50 blocks");
+        for (JsonNode block : blocks) {
+            switch (block.get("type").asText()) {
+                case "header" -> assertTrue(block.at("/text/text").asText().length() <= 150);
+                case "section" -> {
+                    if (block.has("text")) {
+                        assertTrue(block.at("/text/text").asText().length() <= 3000, "section text within 3000");
+                    }
+                    if (block.has("fields")) {
+                        assertTrue(block.get("fields").size() <= 10, "at most 10 fields");
+                        block.get("fields").forEach(f -> assertTrue(f.get("text").asText().length() <= 2000));
+                    }
+                }
+                case "context" -> assertTrue(block.get("elements").size() <= 10);
+                default -> throw new AssertionError("unexpected block " + block);
+            }
+        }
+    }
+
+    private static List<String> texts(JsonNode blocks) {
+        List<String> all = new ArrayList<>();
+        for (JsonNode block : blocks) {
+            if (block.has("text")) {
+                all.add(block.at("/text/text").asText());
+            }
+            block.path("fields").forEach(f -> all.add(f.get("text").asText()));
+            block.path("elements").forEach(e -> all.add(e.get("text").asText()));
+        }
+        return all;
+    }
+}

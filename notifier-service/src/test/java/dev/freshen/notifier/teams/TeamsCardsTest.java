@@ -1,0 +1,138 @@
+package dev.freshen.notifier.teams;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.freshen.events.ImagePublished;
+import dev.freshen.events.PipelineFailed;
+import dev.freshen.notifier.Events;
+import dev.freshen.testing.SampleEvents;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class TeamsCardsTest {
+
+    @Test
+    void thePublishedCardSaysWhatWherefromWhyHowLongAndWhatToCopy() {
+        ImagePublished event = Events.published("net10/runtime");
+        ObjectNode message = TeamsCards.message(event);
+        JsonNode card = card(message);
+
+        assertEquals("1.4", card.get("version").asText());
+        assertEquals("Full", card.at("/msteams/width").asText());
+        assertEquals("✅ Published net10/runtime 1.3.0", card.at("/body/0/text").asText());
+        assertEquals("Large", card.at("/body/0/size").asText());
+        List<String> facts = facts(card);
+        assertTrue(facts.contains("Image: net10/runtime"), facts::toString);
+        assertTrue(facts.contains("Version: 1.3.0"), facts::toString);
+        assertTrue(facts.contains("Image URI: registry.example.com/platform/net10-runtime:10.0-noble-1.3.0@"
+                + SampleEvents.digest('9')), facts::toString);
+        assertTrue(facts.contains("Tags: 10.0-noble-1.3.0, 10.0, latest"), facts::toString);
+        assertTrue(facts.contains("Base image: 127.0.0.1:5000/dotnet/runtime:10.0"), facts::toString);
+        assertTrue(facts.contains("Base digest: " + SampleEvents.digest('1') + " → " + SampleEvents.digest('2')), facts::toString);
+        assertTrue(facts.contains("Base image: mcr.microsoft.com/dotnet/aspnet:10.0"), facts::toString);
+        assertTrue(facts.contains("Base digest: (not known) → " + SampleEvents.digest('5')), facts::toString);
+        assertTrue(facts.contains("Triggered by: forced by alice"), facts::toString);
+        assertTrue(facts.contains("Run: " + event.runId()), facts::toString);
+        assertTrue(facts.containsAll(List.of("build: 2m 05s", "test: 44s", "publish: 850ms", "total: 2m 52s")), facts::toString);
+        List<String> runs = textRuns(card);
+        assertTrue(runs.contains("Dockerfile changed: <curl> & \"ca-certificates\""), runs::toString);
+        assertTrue(texts(card).contains("Copy this into your Dockerfile"));
+        assertTrue(runs.contains("FROM registry.example.com/platform/net10-runtime:10.0-noble-1.3.0@" + SampleEvents.digest('9')),
+                runs::toString);
+        AdaptiveCardValidator.assertValid(message.toString());
+    }
+
+    @Test
+    void theFailedCardSaysWhereWhyShowsTheLogAndHowToRetry() {
+        PipelineFailed event = Events.failed("net10/runtime", "step 1/3\n\nstep 2/3 *failed*\nexit code 3");
+        ObjectNode message = TeamsCards.message(event);
+        JsonNode card = card(message);
+
+        assertEquals("❌ net10/runtime: run failed at test", card.at("/body/0/text").asText());
+        assertEquals("Attention", card.at("/body/0/color").asText());
+        List<String> facts = facts(card);
+        assertTrue(facts.containsAll(List.of("Image: net10/runtime", "Stage: test", "Run: " + event.runId(),
+                "Failure: permanent: fix the cause, then retry", "Triggered by: base image update")), facts::toString);
+        List<String> runs = textRuns(card);
+        assertTrue(runs.contains(event.reason()), "the reason as plain text, not markdown: " + runs);
+        assertTrue(runs.containsAll(List.of("step 1/3", " ", "step 2/3 *failed*", "exit code 3")), runs::toString);
+        assertTrue(runs.contains("freshen force-update net10/runtime --reason \"retry of run " + event.runId()
+                + " (failed at test)\""), runs::toString);
+        AdaptiveCardValidator.assertValid(message.toString());
+    }
+
+    @Test
+    void aHugeLogIsTrimmedToItsEndAndTheMessageStaysFarBelowTeamsLimit() {
+        String log = IntStream.rangeClosed(1, 5_000).mapToObj(i -> "line " + i + " " + "x".repeat(i % 7 == 0 ? 900 : 60))
+                .collect(Collectors.joining("\n"));
+        PipelineFailed event = Events.failed("net10/runtime", log);
+        ObjectNode message = TeamsCards.message(event);
+        List<String> runs = textRuns(card(message));
+
+        assertTrue(message.toString().getBytes(StandardCharsets.UTF_8).length < 20_000,
+                "Teams refuses messages over 28 KB: " + message.toString().length());
+        assertTrue(runs.stream().anyMatch(r -> r.matches("… \\d+ earlier lines trimmed")), runs::toString);
+        assertTrue(runs.stream().anyMatch(r -> r.startsWith("line 5000 ")), "keeps the end of the log");
+        assertFalse(runs.stream().anyMatch(r -> r.startsWith("line 1 ")), "drops the beginning");
+        assertTrue(runs.stream().allMatch(r -> r.length() <= TeamsCards.LOG_LINE_CHARS), "long lines cut");
+        AdaptiveCardValidator.assertValid(message.toString());
+    }
+
+    @Test
+    void aFailureWithoutLogOrTriggerStillMakesAValidCard() {
+        PipelineFailed bare = new PipelineFailed(SampleEvents.runId(), "net10/sdk", 1, Events.T0,
+                dev.freshen.events.Stage.DETECT, dev.freshen.events.FailureKind.TRANSIENT_EXHAUSTED, "registry timed out",
+                null, null);
+        JsonNode card = card(TeamsCards.message(bare));
+        assertTrue(facts(card).contains("Triggered by: unknown"));
+        assertFalse(texts(card).contains("Log excerpt"));
+        AdaptiveCardValidator.assertValid(TeamsCards.message(bare).toString());
+    }
+
+    @Test
+    void theEnvelopeIsTheOneWorkflowsAndLegacyWebhooksAccept() {
+        ObjectNode message = TeamsCards.message(SampleEvents.imagePublished());
+        assertEquals("message", message.get("type").asText());
+        assertEquals(1, message.get("attachments").size());
+        assertEquals("application/vnd.microsoft.card.adaptive", message.at("/attachments/0/contentType").asText());
+        assertTrue(message.at("/attachments/0/contentUrl").isNull());
+        assertEquals("AdaptiveCard", message.at("/attachments/0/content/type").asText());
+        AdaptiveCardValidator.assertValid(message.toString());
+    }
+
+    static JsonNode card(JsonNode message) {
+        return message.at("/attachments/0/content");
+    }
+
+    /** "title: value" of every fact in the card. */
+    static List<String> facts(JsonNode card) {
+        List<String> all = new ArrayList<>();
+        card.findValues("facts").forEach(set -> set.forEach(f -> all.add(f.get("title").asText() + ": " + f.get("value").asText())));
+        return all;
+    }
+
+    static List<String> textRuns(JsonNode card) {
+        List<String> all = new ArrayList<>();
+        card.findValues("inlines").forEach(inlines -> inlines.forEach(r -> all.add(r.get("text").asText())));
+        return all;
+    }
+
+    static List<String> texts(JsonNode card) {
+        List<String> all = new ArrayList<>();
+        card.get("body").forEach(b -> {
+            if (b.has("text")) {
+                all.add(b.get("text").asText());
+            }
+        });
+        return all;
+    }
+}
