@@ -70,13 +70,12 @@ start() {
 
 start receiver java "$here/WebhookReceiver.java" "$receiver_port" "$state/notifications"
 
-common=(-Xmx256m -Dquarkus.http.host=127.0.0.1 -Dkafka.bootstrap.servers="$kafka"
-  -Dfreshen.platform-images-dir="$images_dir" -Dfreshen.target-registry="$registry")
+common=(-Xmx256m -Dquarkus.http.host=127.0.0.1 -Dkafka.bootstrap.servers="$kafka" -Dfreshen.platform-images-dir="$images_dir")
 declare -A extra=(
-  [watcher]="-Dfreshen.watcher.api-key-file=$state/api-key"
-  [builder]="-Dfreshen.builder.docker-cli=$(docker_cli)"
+  [watcher]="-Dfreshen.target-registry=$registry -Dfreshen.watcher.api-key-file=$state/api-key"
+  [builder]="-Dfreshen.target-registry=$registry -Dfreshen.builder.docker-cli=$(docker_cli)"
   [tester]="-Dfreshen.tester.docker-cli=$(docker_cli)"
-  [publisher]=""
+  [publisher]="-Dfreshen.target-registry=$registry"
   [notifier]="-Dfreshen.notifier.channels.local-teams.type=teams -Dfreshen.notifier.channels.local-teams.url=http://127.0.0.1:$receiver_port/teams -Dfreshen.notifier.channels.local-webhook.type=webhook -Dfreshen.notifier.channels.local-webhook.url=http://127.0.0.1:$receiver_port/webhook -Dfreshen.notifier.default-channels=local-teams"
 )
 for s in "${services[@]}"; do

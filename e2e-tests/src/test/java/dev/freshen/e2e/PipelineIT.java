@@ -82,13 +82,13 @@ class PipelineIT {
         Path root = Commands.repositoryRoot();
         Map<String, String> common = Map.of(
                 "kafka.bootstrap.servers", KafkaBroker.bootstrapServers(),
-                "freshen.platform-images-dir", platformImages.toString(),
-                "freshen.target-registry", registry.host());
+                "freshen.platform-images-dir", platformImages.toString());
+        String target = registry.host();
         Map<String, Map<String, String>> own = Map.of(
-                "watcher", Map.of("freshen.watcher.api-key", API_KEY),
-                "builder", Map.of("freshen.builder.docker-cli", DockerEngine.CLI),
+                "watcher", Map.of("freshen.watcher.api-key", API_KEY, "freshen.target-registry", target),
+                "builder", Map.of("freshen.builder.docker-cli", DockerEngine.CLI, "freshen.target-registry", target),
                 "tester", Map.of("freshen.tester.docker-cli", DockerEngine.CLI),
-                "publisher", Map.of(),
+                "publisher", Map.of("freshen.target-registry", target),
                 "notifier", Map.of(
                         "freshen.notifier.channels.teams.type", "teams",
                         "freshen.notifier.channels.teams.url", receiver.url("/teams").toString(),
