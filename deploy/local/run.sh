@@ -129,9 +129,10 @@ for round in 1 2; do
 done
 
 repository=$(sed -n 's/^ *repository: *//p' "$images_dir/$image_id/platform-image.yaml" | head -1)
-tags=$(curl -fsS "http://$registry/v2/$repository/tags/list")
-say "tags in $registry/$repository: $tags"
-uri=$(grep -h "published" "$state/logs/publisher.log" | tail -1 | grep -o "$registry/[^ ]*@sha256:[0-9a-f]*" | head -1)
-say "cards received: $(ls "$state/notifications" | tr '\n' ' ')"
-say "published: ${uri:-see $state/logs/publisher.log}"
+version=$(grep -h "Run $run .*published as" "$state/logs/publisher.log" | tail -1 | sed 's/.*published as //' | tr -d '[:space:]')
+digest=$(curl -fsSI -H "Accept: application/vnd.oci.image.index.v1+json, application/vnd.docker.distribution.manifest.list.v2+json, application/vnd.oci.image.manifest.v1+json, application/vnd.docker.distribution.manifest.v2+json" \
+  "http://$registry/v2/$repository/manifests/$version" | tr -d '\r' | sed -n 's/^[Dd]ocker-[Cc]ontent-[Dd]igest: *//p')
+say "tags in $registry/$repository: $(curl -fsS "http://$registry/v2/$repository/tags/list" | sed 's/.*"tags":\[\(.*\)\].*/\1/')"
+say "cards received (Teams Adaptive Cards as posted): $state/notifications/"
+say "published: $registry/$repository:$version@$digest"
 say "stop everything with: deploy/local/run.sh stop"

@@ -160,7 +160,22 @@ class PipelineIT {
 
     @Test
     @Order(4)
+    void aForcedRunThroughTheCliToo() throws Exception {
+        Path cli = Commands.repositoryRoot().resolve("freshen-cli/target/quarkus-app/quarkus-run.jar");
+        ProcessBuilder builder = new ProcessBuilder("java", "-jar", cli.toString(), "force-update", IMAGE, "--reason", "from the CLI");
+        builder.environment().put("FRESHEN_KAFKA", KafkaBroker.bootstrapServers());
+        Process process = builder.redirectErrorStream(true).start();
+        String runId = new String(process.getInputStream().readAllBytes()).strip();
+        assertEquals(0, process.waitFor(), runId);
+        ImagePublished published = awaitPublished(IMAGE, "1.3.0");
+        assertEquals(runId, published.runId());
+        assertEquals("from the CLI", published.trigger().reason());
+    }
+
+    @Test
+    @Order(5)
     void aFailingApplicationPublishesNothingAndSaysWhy() {
+        var latestBefore = registryClient.manifestDigest(ImageReference.parse(repository + ":latest")).orElseThrow();
         String runId = api().contentType("application/json").body("{\"reason\":\"e2e\"}")
                 .post("/api/v1/images/" + BROKEN + "/force-update").then().statusCode(202).extract().path("runId");
         PipelineFailed failed = topics.awaitEvent(PipelineFailed.class, e -> e.runId().equals(runId), RUN_TIMEOUT);
@@ -169,6 +184,8 @@ class PipelineIT {
         assertTrue(registryClient.tags(registry.host(), "platform/fixture-broken").stream()
                 .noneMatch(t -> t.startsWith("10.0")), "no version and no moving tag for a failed run");
         awaitCard(runId, "expected 418");
+        assertEquals(latestBefore, registryClient.manifestDigest(ImageReference.parse(repository + ":latest")).orElseThrow(),
+                "latest unchanged");
     }
 
     private ImagePublished awaitPublished(String imageId, String version) {
