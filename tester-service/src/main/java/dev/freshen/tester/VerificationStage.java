@@ -28,7 +28,9 @@ import java.nio.file.Files;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
@@ -37,7 +39,8 @@ import java.util.stream.Collectors;
  * Proves a candidate, by digest: the descriptor's policy checks against the candidate itself, then the integration-test
  * application built FROM the candidate, run with its port on 127.0.0.1, and sent the descriptor's request. A failing
  * check or test is a real failure (not retried); only Docker or registry trouble is. Containers and images of a test
- * are always removed.
+ * are always removed. A redelivered request for a run tested recently (same run, same candidate digest) is answered
+ * with the same outcome without testing again; after a restart it is tested again.
  */
 public class VerificationStage {
 
@@ -48,6 +51,15 @@ public class VerificationStage {
     private final AppProbe probe;
     private final TesterSettings settings;
     private final Clock clock;
+    /** Outcomes of recent runs: a redelivered {@code ImageBuilt} is answered again without testing again. */
+    private final Map<String, FreshenEvent> recent = java.util.Collections.synchronizedMap(new LinkedHashMap<>(64, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, FreshenEvent> eldest) {
+            return size() > RECENT_RUNS;
+        }
+    });
+    private static final int RECENT_RUNS = 1000;
+    private final Map<String, Object> locks = new java.util.concurrent.ConcurrentHashMap<>();
 
     public VerificationStage(Supplier<PlatformImageCatalog.Scan> catalog, CandidateRuntime runtime, AppProbe probe,
                              TesterSettings settings, Clock clock) {
@@ -58,7 +70,25 @@ public class VerificationStage {
         this.clock = clock;
     }
 
+    /** Tests one candidate; one image is tested once at a time, different images in parallel. */
     public FreshenEvent verify(ImageBuilt built) {
+        String key = built.runId() + "@" + built.candidate().digest();
+        synchronized (locks.computeIfAbsent(built.imageId(), id -> new Object())) {
+            FreshenEvent known = recent.get(key);
+            if (known != null) {
+                LOG.infof("Run %s (%s): %s already tested, answering %s again", built.runId(), built.imageId(),
+                        built.candidate().digest().shortHex(), known.type());
+                return known;
+            }
+            FreshenEvent outcome = verifyOnce(built);
+            if (!(outcome instanceof PipelineFailed failed) || failed.kind() == FailureKind.PERMANENT) {
+                recent.put(key, outcome);
+            }
+            return outcome;
+        }
+    }
+
+    private FreshenEvent verifyOnce(ImageBuilt built) {
         Instant started = clock.instant();
         PlatformImageCatalog.Scan scan = catalog.get();
         Optional<PlatformImage> image = scan.image(built.imageId());

@@ -135,6 +135,21 @@ class VerifyIT {
     }
 
     @Test
+    void aRedeliveredRequestIsAnsweredAgainWithoutTestingAgain() {
+        ImageBuilt built = built("fixture/good", nonRootCandidate);
+        topics.send(built);
+        topics.send(built);
+        List<ImageVerified> verified = new java.util.ArrayList<>();
+        topics.awaitRecords(dev.freshen.events.Topics.IMAGE_VERIFIED, r -> {
+            ImageVerified event = dev.freshen.events.EventJson.read(r.value(), ImageVerified.class);
+            return event.runId().equals(built.runId()) && verified.add(event);
+        }, 2, TIMEOUT);
+        assertEquals(verified.get(0), verified.get(1), "the same outcome, not a second test");
+        assertTrue(tester.logText().contains("Run " + built.runId() + " (fixture/good): "
+                + nonRootCandidate.digest().shortHex() + " already tested"));
+    }
+
+    @Test
     void anApplicationAnswering500FailsTheRunWithTheStatusAndItsLog() {
         PipelineFailed failed = failure("fixture/failing-app", nonRootCandidate);
         assertEquals("integration test failed: GET /cgi-bin/status answered 500, expected 200", failed.reason());
