@@ -36,6 +36,21 @@ public final class DockerEngine {
     }
 
     /**
+     * "Docker engine X (API Y)" for the start-up log.
+     *
+     * @throws IllegalStateException naming {@code DOCKER_HOST} when no engine answers
+     */
+    public static String describe(DockerClient docker) {
+        try {
+            var version = docker.versionCmd().exec();
+            return "Docker engine " + version.getVersion() + " (API " + version.getApiVersion() + ")";
+        } catch (RuntimeException e) {
+            throw new IllegalStateException("the Docker engine is not reachable (DOCKER_HOST=" + System.getenv("DOCKER_HOST")
+                    + "): " + e.getMessage(), e);
+        }
+    }
+
+    /**
      * Pushes {@code repository:tag} (repository includes the registry host) and returns the digest the registry gave
      * the manifest.
      */

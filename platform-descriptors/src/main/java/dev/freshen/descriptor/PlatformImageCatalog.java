@@ -35,6 +35,17 @@ public final class PlatformImageCatalog {
         this.loader = new DescriptorLoader(root);
     }
 
+    /**
+     * A catalog of {@code root}, for a service's start-up: fails with the setting to fix when the folder is missing.
+     */
+    public static PlatformImageCatalog of(Path root) {
+        if (!Files.isDirectory(root)) {
+            throw new IllegalStateException("the platform-images folder " + root.toAbsolutePath()
+                    + " does not exist (set freshen.platform-images-dir / FRESHEN_PLATFORM_IMAGES_DIR)");
+        }
+        return new PlatformImageCatalog(root);
+    }
+
     public Path root() {
         return loader.root();
     }

@@ -19,7 +19,6 @@ import jakarta.inject.Singleton;
 import org.jboss.logging.Logger;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.time.Clock;
 
 /** Wires the builder's plain classes into CDI; refuses to start when the Docker engine or the folders are missing. */
@@ -28,19 +27,9 @@ public class BuilderBeans {
 
     private static final Logger LOG = Logger.getLogger(BuilderBeans.class);
 
-    void validate(@Observes StartupEvent start, BuilderConfig config, DockerClient docker) {
-        if (!Files.isDirectory(config.platformImagesDir())) {
-            throw new IllegalStateException("the platform-images folder " + config.platformImagesDir().toAbsolutePath()
-                    + " does not exist (set freshen.platform-images-dir / FRESHEN_PLATFORM_IMAGES_DIR)");
-        }
-        try {
-            var version = docker.versionCmd().exec();
-            LOG.infof("Docker engine %s (API %s); candidates go to %s", version.getVersion(), version.getApiVersion(),
-                    config.builder().stagingRegistry().orElse(config.targetRegistry()));
-        } catch (RuntimeException e) {
-            throw new IllegalStateException("the Docker engine is not reachable (DOCKER_HOST=" + System.getenv("DOCKER_HOST")
-                    + "): " + e.getMessage(), e);
-        }
+    void validate(@Observes StartupEvent start, BuilderConfig config, DockerClient docker, BuildStage stage) {
+        LOG.infof("%s; candidates go to %s", DockerEngine.describe(docker),
+                config.builder().stagingRegistry().orElse(config.targetRegistry()));
     }
 
     @Produces
@@ -58,7 +47,7 @@ public class BuilderBeans {
     BuildStage buildStage(BuilderConfig config, DockerClient docker) {
         var builder = config.builder();
         RegistryClient registry = new RegistryClient(config.registries().settings());
-        var catalog = new PlatformImageCatalog(config.platformImagesDir());
+        var catalog = PlatformImageCatalog.of(config.platformImagesDir());
         return new BuildStage(catalog::scan, new EngineCandidateStore(docker, registry, builder.pushTimeout()),
                 new EngineApiBuilder(docker), new BuildKitCliBuilder(builder.dockerCli()), GitRevision::of,
                 new BuildSettings(config.targetRegistry(), builder.stagingRegistry(), builder.stagingRepository(),

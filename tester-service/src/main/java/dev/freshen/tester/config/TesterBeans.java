@@ -18,7 +18,6 @@ import org.jboss.logging.Logger;
 
 import java.io.IOException;
 import java.net.http.HttpClient;
-import java.nio.file.Files;
 import java.time.Clock;
 import java.time.Duration;
 
@@ -31,18 +30,8 @@ public class TesterBeans {
 
     private static final Logger LOG = Logger.getLogger(TesterBeans.class);
 
-    void validate(@Observes StartupEvent start, TesterConfig config, DockerClient docker, CandidateRuntime runtime) {
-        if (!Files.isDirectory(config.platformImagesDir())) {
-            throw new IllegalStateException("the platform-images folder " + config.platformImagesDir().toAbsolutePath()
-                    + " does not exist (set freshen.platform-images-dir / FRESHEN_PLATFORM_IMAGES_DIR)");
-        }
-        try {
-            var version = docker.versionCmd().exec();
-            LOG.infof("Docker engine %s (API %s)", version.getVersion(), version.getApiVersion());
-        } catch (RuntimeException e) {
-            throw new IllegalStateException("the Docker engine is not reachable (DOCKER_HOST=" + System.getenv("DOCKER_HOST")
-                    + "): " + e.getMessage(), e);
-        }
+    void validate(@Observes StartupEvent start, DockerClient docker, CandidateRuntime runtime, VerificationStage stage) {
+        LOG.info(DockerEngine.describe(docker));
         int removed = runtime.removeLeftovers();
         if (removed > 0) {
             LOG.infof("Removed %d container(s)/image(s) left by earlier test attempts", removed);
@@ -70,7 +59,7 @@ public class TesterBeans {
     @Singleton
     VerificationStage verificationStage(TesterConfig config, CandidateRuntime runtime) {
         var tester = config.tester();
-        var catalog = new PlatformImageCatalog(config.platformImagesDir());
+        var catalog = PlatformImageCatalog.of(config.platformImagesDir());
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
         return new VerificationStage(catalog::scan, runtime, new AppProbe(http),
                 new TesterSettings(tester.buildTimeout(), tester.commandTimeout(), tester.logLines(), tester.maxAttempts(),

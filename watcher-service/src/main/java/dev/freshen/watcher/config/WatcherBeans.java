@@ -15,7 +15,6 @@ import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 import org.jboss.logging.Logger;
 
-import java.nio.file.Files;
 import java.time.Clock;
 
 /** Wires the watcher's plain classes into CDI; refuses to start when misconfigured. */
@@ -24,11 +23,7 @@ public class WatcherBeans {
 
     private static final Logger LOG = Logger.getLogger(WatcherBeans.class);
 
-    void validate(@Observes StartupEvent start, WatcherConfig config, ApiKey apiKey) {
-        if (!Files.isDirectory(config.platformImagesDir())) {
-            throw new IllegalStateException("the platform-images folder " + config.platformImagesDir().toAbsolutePath()
-                    + " does not exist (set freshen.platform-images-dir / FRESHEN_PLATFORM_IMAGES_DIR)");
-        }
+    void validate(@Observes StartupEvent start, WatcherConfig config, ApiKey apiKey, Catalog catalog) {
         LOG.infof("Platform images from %s, published to %s", config.platformImagesDir().toAbsolutePath(),
                 config.targetRegistry());
     }
@@ -54,7 +49,7 @@ public class WatcherBeans {
     @Produces
     @Singleton
     Catalog catalog(WatcherConfig config) {
-        return new Catalog(new PlatformImageCatalog(config.platformImagesDir()));
+        return new Catalog(PlatformImageCatalog.of(config.platformImagesDir()));
     }
 
     @Produces
