@@ -18,13 +18,13 @@ final class Authenticator {
 
     private enum Scheme { BASIC, BEARER }
 
-    private final RegistrySettings settings;
+    private final CredentialsProvider credentials;
     private final TokenClient tokenClient;
     private final TokenCache tokens;
     private final Map<String, Scheme> schemes = new ConcurrentHashMap<>();
 
-    Authenticator(RegistrySettings settings, TokenClient tokenClient, Clock clock) {
-        this.settings = settings;
+    Authenticator(CredentialsProvider credentials, TokenClient tokenClient, Clock clock) {
+        this.credentials = credentials;
         this.tokenClient = tokenClient;
         this.tokens = new TokenCache(clock);
     }
@@ -36,7 +36,7 @@ final class Authenticator {
             return tokens.get(request.host(), request.scope()).map(token -> "Bearer " + token).orElse(null);
         }
         if (scheme == Scheme.BASIC) {
-            return settings.credentialsFor(request.registry()).map(Credentials::basicAuthorization).orElse(null);
+            return credentials.credentialsFor(request.registry()).map(Credentials::basicAuthorization).orElse(null);
         }
         return null;
     }
@@ -47,7 +47,7 @@ final class Authenticator {
      */
     String answer(RegistryRequest request, HttpResponse<byte[]> unauthorized, String sent) {
         List<AuthChallenge> challenges = AuthChallenge.parse(unauthorized.headers().allValues("WWW-Authenticate"));
-        Optional<Credentials> credentials = settings.credentialsFor(request.registry());
+        Optional<Credentials> credentials = this.credentials.credentialsFor(request.registry());
         Optional<AuthChallenge> bearer = challenges.stream()
                 .filter(c -> c.is("Bearer") && c.param("realm") != null).findFirst();
         if (bearer.isPresent()) {
@@ -80,7 +80,7 @@ final class Authenticator {
 
     /** The failure for a request still unauthorized after answering the challenge. */
     RegistryException denied(RegistryRequest request, HttpResponse<byte[]> response) {
-        String who = settings.credentialsFor(request.registry())
+        String who = credentials.credentialsFor(request.registry())
                 .map(c -> "the credentials of user '" + c.username() + "'").orElse("anonymous access");
         String why = AuthChallenge.parse(response.headers().allValues("WWW-Authenticate")).stream()
                 .map(c -> c.param("error")).filter(e -> e != null && !e.isBlank()).findFirst()

@@ -33,24 +33,40 @@ public final class RegistryClient {
     private static final int MAX_INDEX_DEPTH = 2;
 
     private final RegistrySettings settings;
+    private final CredentialsProvider credentials;
     private final HttpTransport transport;
     private final RegistryHttp http;
 
     public RegistryClient(RegistrySettings settings) {
-        this(settings, Clock.systemUTC());
+        this(settings, CredentialsProvider.NONE, Clock.systemUTC());
+    }
+
+    /** A client that asks {@code credentials} first (e.g. for ECR tokens), then uses the configured credentials. */
+    public RegistryClient(RegistrySettings settings, CredentialsProvider credentials) {
+        this(settings, credentials, Clock.systemUTC());
     }
 
     RegistryClient(RegistrySettings settings, Clock clock) {
+        this(settings, CredentialsProvider.NONE, clock);
+    }
+
+    RegistryClient(RegistrySettings settings, CredentialsProvider credentials, Clock clock) {
         this.settings = Objects.requireNonNull(settings, "settings");
+        this.credentials = credentials.orElse(settings);
         this.transport = new HttpTransport(settings);
         Retrier retrier = new Retrier(new RetryPolicy(settings.maxAttempts(), settings.initialBackoff(),
                 () -> ThreadLocalRandom.current().nextDouble()));
-        Authenticator authenticator = new Authenticator(settings, new TokenClient(transport, retrier, settings), clock);
+        Authenticator authenticator = new Authenticator(this.credentials, new TokenClient(transport, retrier, settings), clock);
         this.http = new RegistryHttp(transport, retrier, authenticator);
     }
 
     public RegistrySettings settings() {
         return settings;
+    }
+
+    /** The credentials this client uses for {@code registry}: dynamic ones first, then the configured ones. */
+    public java.util.Optional<Credentials> credentialsFor(String registry) {
+        return credentials.credentialsFor(registry);
     }
 
     /**

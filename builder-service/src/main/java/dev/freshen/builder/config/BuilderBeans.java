@@ -9,6 +9,7 @@ import dev.freshen.builder.BuildStage;
 import dev.freshen.builder.docker.EngineCandidateStore;
 import dev.freshen.builder.git.GitRevision;
 import dev.freshen.descriptor.PlatformImageCatalog;
+import dev.freshen.ecr.EcrCredentials;
 import dev.freshen.registry.RegistryClient;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -46,7 +47,7 @@ public class BuilderBeans {
     @Singleton
     BuildStage buildStage(BuilderConfig config, DockerClient docker) {
         var builder = config.builder();
-        RegistryClient registry = new RegistryClient(config.registries().settings());
+        RegistryClient registry = new RegistryClient(config.registries().settings(), EcrCredentials.of(config.registries()));
         var catalog = PlatformImageCatalog.of(config.platformImagesDir());
         return new BuildStage(catalog::scan, new EngineCandidateStore(docker, registry, builder.pushTimeout()),
                 new EngineApiBuilder(docker), new BuildKitCliBuilder(builder.dockerCli()), GitRevision::of,

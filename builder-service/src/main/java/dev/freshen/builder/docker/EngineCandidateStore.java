@@ -53,7 +53,7 @@ public class EngineCandidateStore implements CandidateStore {
         try {
             docker.tagImageCmd(localTag, repository, tag).exec();
             String host = repository.substring(0, repository.indexOf('/'));
-            return DockerEngine.push(docker, repository, tag, registry.settings().credentials().get(host), pushTimeout);
+            return DockerEngine.push(docker, repository, tag, registry.credentialsFor(host).orElse(null), pushTimeout);
         } catch (BuildFailure e) {
             throw e;
         } catch (RuntimeException e) {

@@ -56,6 +56,28 @@ public interface RegistriesConfig {
     @WithDefault("linux/amd64")
     String platform();
 
+    /**
+     * AWS ECR: registries whose host looks like {@code <account>.dkr.ecr.<region>.amazonaws.com} get their credentials
+     * from {@code GetAuthorizationToken} (AWS default credentials chain), refreshed before the 12-hour tokens expire.
+     */
+    Ecr ecr();
+
+    /** How ECR is reached for registry credentials. */
+    interface Ecr {
+
+        /** The AWS region of the ECR API; default: the region in the registry host, else the AWS default chain. */
+        Optional<String> region();
+
+        /** Another ECR API endpoint (VPC endpoint, FIPS, a test double). */
+        Optional<java.net.URI> endpoint();
+
+        /** More registry hosts to log in to through ECR although they do not look like ECR (with an endpoint override). */
+        Optional<List<String>> hosts();
+
+        /** The account of those hosts' registry. */
+        Optional<String> registryId();
+    }
+
     /** Credentials for one registry. */
     interface CredentialsConfig {
 

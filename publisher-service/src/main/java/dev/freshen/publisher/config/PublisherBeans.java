@@ -5,7 +5,7 @@ import dev.freshen.events.image.ImageReference;
 import dev.freshen.publisher.PublishSettings;
 import dev.freshen.publisher.PublishStage;
 import dev.freshen.publisher.TargetRegistry;
-import dev.freshen.publisher.ecr.EcrClients;
+import dev.freshen.ecr.EcrClients;
 import dev.freshen.publisher.ecr.EcrSettings;
 import dev.freshen.publisher.ecr.EcrTargetRegistry;
 import dev.freshen.publisher.registry.OciTargetRegistry;

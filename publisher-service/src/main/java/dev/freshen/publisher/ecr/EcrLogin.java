@@ -1,16 +1,13 @@
 package dev.freshen.publisher.ecr;
 
+import dev.freshen.ecr.EcrToken;
 import dev.freshen.registry.Credentials;
 import dev.freshen.registry.RegistryClient;
 import dev.freshen.registry.RegistrySettings;
 import org.jboss.logging.Logger;
 
-import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.Base64;
 import java.util.function.Supplier;
 
 /**
@@ -24,19 +21,11 @@ public final class EcrLogin {
     public static final Duration REFRESH_BEFORE_EXPIRY = Duration.ofHours(1);
     private static final Logger LOG = Logger.getLogger(EcrLogin.class);
 
-    /** A decoded authorization token; {@link #toString()} never shows the password. */
-    public record Token(String username, String password, Instant expiresAt, String proxyHost) {
-        @Override
-        public String toString() {
-            return "Token[username=" + username + ", password=***, expiresAt=" + expiresAt + ", proxyHost=" + proxyHost + "]";
-        }
-    }
-
-    private final Supplier<Token> fetch;
+    private final Supplier<EcrToken> fetch;
     private final RegistrySettings base;
     private final String host;
     private final Clock clock;
-    private Token token;
+    private EcrToken token;
     private RegistryClient client;
 
     /**
@@ -44,7 +33,7 @@ public final class EcrLogin {
      * @param base  the settings of the other registries (credentials, insecure hosts, timeouts, retries)
      * @param host  the ECR registry host as in image references
      */
-    public EcrLogin(Supplier<Token> fetch, RegistrySettings base, String host, Clock clock) {
+    public EcrLogin(Supplier<EcrToken> fetch, RegistrySettings base, String host, Clock clock) {
         this.fetch = fetch;
         this.base = base;
         this.host = host;
@@ -68,24 +57,4 @@ public final class EcrLogin {
         return client;
     }
 
-    /**
-     * Decodes {@code GetAuthorizationToken}'s {@code authorizationData}: the token is base64 {@code user:password},
-     * the proxy endpoint {@code https://<host>}.
-     */
-    public static Token decode(String authorizationToken, Instant expiresAt, String proxyEndpoint) {
-        String decoded;
-        try {
-            decoded = new String(Base64.getDecoder().decode(authorizationToken), StandardCharsets.UTF_8);
-        } catch (IllegalArgumentException | NullPointerException e) {
-            throw new IllegalArgumentException("the ECR authorization token is not base64");
-        }
-        int colon = decoded.indexOf(':');
-        if (colon < 1) {
-            throw new IllegalArgumentException("the ECR authorization token is not user:password");
-        }
-        String proxyHost = proxyEndpoint == null || proxyEndpoint.isBlank() ? null
-                : URI.create(proxyEndpoint.contains("://") ? proxyEndpoint : "https://" + proxyEndpoint).getRawAuthority();
-        return new Token(decoded.substring(0, colon), decoded.substring(colon + 1),
-                expiresAt == null ? Instant.EPOCH : expiresAt, proxyHost);
-    }
 }

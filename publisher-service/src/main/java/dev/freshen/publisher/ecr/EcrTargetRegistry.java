@@ -1,5 +1,6 @@
 package dev.freshen.publisher.ecr;
 
+import dev.freshen.ecr.EcrToken;
 import dev.freshen.descriptor.Target;
 import dev.freshen.publisher.PublishFailure;
 import dev.freshen.publisher.TargetRegistry;
@@ -97,7 +98,7 @@ public final class EcrTargetRegistry implements TargetRegistry, AutoCloseable {
         }
     }
 
-    private EcrLogin.Token authorizationToken() {
+    private EcrToken authorizationToken() {
         try {
             var response = ecr.getAuthorizationToken(r -> {
                 if (settings.registryId() != null) {
@@ -107,7 +108,7 @@ public final class EcrTargetRegistry implements TargetRegistry, AutoCloseable {
             AuthorizationData data = response.authorizationData().stream().findFirst().orElseThrow(() ->
                     PublishFailure.permanent("ECR GetAuthorizationToken for " + settings.describeRegistry()
                             + " returned no authorization data"));
-            return EcrLogin.decode(data.authorizationToken(), data.expiresAt(), data.proxyEndpoint());
+            return EcrToken.decode(data.authorizationToken(), data.expiresAt(), data.proxyEndpoint());
         } catch (SdkException e) {
             throw EcrFailures.of("GetAuthorizationToken", "for " + settings.describeRegistry(), e);
         } catch (IllegalArgumentException e) {

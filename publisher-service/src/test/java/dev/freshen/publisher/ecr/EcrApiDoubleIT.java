@@ -1,5 +1,6 @@
 package dev.freshen.publisher.ecr;
 
+import dev.freshen.ecr.EcrToken;
 import dev.freshen.events.image.ImageReference;
 import dev.freshen.publisher.CandidateImages;
 import dev.freshen.registry.Credentials;
@@ -99,7 +100,7 @@ class EcrApiDoubleIT {
         try (EcrClient ecr = client(KEY, SECRET)) {
             server.createRepository("wire/images", "IMMUTABLE", List.of(), false);
             var token = ecr.getAuthorizationToken(r -> r.registryIds(EcrApiServer.ACCOUNT_ID)).authorizationData().get(0);
-            EcrLogin.Token login = EcrLogin.decode(token.authorizationToken(), token.expiresAt(), token.proxyEndpoint());
+            EcrToken login = EcrToken.decode(token.authorizationToken(), token.expiresAt(), token.proxyEndpoint());
             assertEquals(registry.host(), login.proxyHost());
             assertTrue(token.expiresAt().isAfter(Instant.now().plus(Duration.ofHours(11))));
             RegistryClient withToken = new RegistryClient(RegistrySettings.defaults()

@@ -1,5 +1,6 @@
 package dev.freshen.publisher.ecr;
 
+import dev.freshen.ecr.EcrToken;
 import dev.freshen.registry.RegistrySettings;
 import org.junit.jupiter.api.Test;
 
@@ -26,12 +27,12 @@ class EcrLoginTest {
     @Test
     void decodesTheTokenIntoBasicCredentialsForTheProxyHost() {
         String token = Base64.getEncoder().encodeToString("AWS:secret:with:colons".getBytes(StandardCharsets.UTF_8));
-        EcrLogin.Token decoded = EcrLogin.decode(token, T0, "https://" + HOST);
+        EcrToken decoded = EcrToken.decode(token, T0, "https://" + HOST);
         assertEquals("AWS", decoded.username());
         assertEquals("secret:with:colons", decoded.password());
         assertEquals(HOST, decoded.proxyHost());
         assertFalse(decoded.toString().contains("secret"), decoded.toString());
-        assertThrows(IllegalArgumentException.class, () -> EcrLogin.decode("not base64!", T0, null));
+        assertThrows(IllegalArgumentException.class, () -> EcrToken.decode("not base64!", T0, null));
     }
 
     @Test
@@ -40,7 +41,7 @@ class EcrLoginTest {
         AtomicInteger fetched = new AtomicInteger();
         EcrLogin login = new EcrLogin(() -> {
             fetched.incrementAndGet();
-            return new EcrLogin.Token("AWS", "pw-" + fetched.get(), clock.instant().plus(Duration.ofHours(12)), HOST);
+            return new EcrToken("AWS", "pw-" + fetched.get(), clock.instant().plus(Duration.ofHours(12)), HOST);
         }, RegistrySettings.defaults(), HOST, clock);
 
         var first = login.client();

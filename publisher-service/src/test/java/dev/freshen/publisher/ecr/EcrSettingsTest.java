@@ -1,5 +1,6 @@
 package dev.freshen.publisher.ecr;
 
+import dev.freshen.ecr.EcrClients;
 import dev.freshen.descriptor.Target;
 import dev.freshen.publisher.PublishFailure;
 import dev.freshen.publisher.ecr.EcrSettings.TagMutability;

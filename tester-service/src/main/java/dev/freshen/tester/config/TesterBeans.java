@@ -3,6 +3,7 @@ package dev.freshen.tester.config;
 import com.github.dockerjava.api.DockerClient;
 import dev.freshen.descriptor.PlatformImageCatalog;
 import dev.freshen.docker.DockerEngine;
+import dev.freshen.ecr.EcrCredentials;
 import dev.freshen.tester.CandidateRuntime;
 import dev.freshen.tester.TesterSettings;
 import dev.freshen.tester.VerificationStage;
@@ -51,8 +52,9 @@ public class TesterBeans {
     @Produces
     @Singleton
     CandidateRuntime candidateRuntime(TesterConfig config, DockerClient docker) {
-        var credentials = config.registries().settings().credentials();
-        return new DockerCandidateRuntime(docker, credentials::get, config.tester().pullTimeout(), config.tester().dockerCli());
+        var credentials = EcrCredentials.of(config.registries()).orElse(config.registries().settings());
+        return new DockerCandidateRuntime(docker, host -> credentials.credentialsFor(host).orElse(null),
+                config.tester().pullTimeout(), config.tester().dockerCli());
     }
 
     @Produces

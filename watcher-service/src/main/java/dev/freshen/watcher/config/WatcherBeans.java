@@ -1,6 +1,7 @@
 package dev.freshen.watcher.config;
 
 import dev.freshen.descriptor.PlatformImageCatalog;
+import dev.freshen.ecr.EcrCredentials;
 import dev.freshen.registry.RegistryClient;
 import dev.freshen.watcher.ImageChecker;
 import dev.freshen.watcher.RunLedger;
@@ -55,7 +56,7 @@ public class WatcherBeans {
     @Produces
     @Singleton
     RegistryClient registryClient(WatcherConfig config) {
-        return new RegistryClient(config.registries().settings());
+        return new RegistryClient(config.registries().settings(), EcrCredentials.of(config.registries()));
     }
 
     @Produces

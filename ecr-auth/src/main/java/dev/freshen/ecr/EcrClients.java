@@ -1,4 +1,4 @@
-package dev.freshen.publisher.ecr;
+package dev.freshen.ecr;
 
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
@@ -66,7 +66,7 @@ public final class EcrClients {
         try {
             return new DefaultAwsRegionProviderChain().getRegion();
         } catch (SdkClientException e) {
-            throw new IllegalStateException("no AWS region for ECR: set freshen.publisher.ecr.region "
+            throw new IllegalStateException("no AWS region for ECR: set freshen.registries.ecr.region or freshen.publisher.ecr.region "
                     + "(FRESHEN_PUBLISHER_ECR_REGION) or AWS_REGION, or use an ECR registry host as "
                     + "freshen.target-registry", e);
         }
