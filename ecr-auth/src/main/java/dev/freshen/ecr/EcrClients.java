@@ -66,8 +66,8 @@ public final class EcrClients {
         try {
             return new DefaultAwsRegionProviderChain().getRegion();
         } catch (SdkClientException e) {
-            throw new IllegalStateException("no AWS region for ECR: set freshen.registries.ecr.region or freshen.publisher.ecr.region "
-                    + "(FRESHEN_PUBLISHER_ECR_REGION) or AWS_REGION, or use an ECR registry host as "
+            throw new IllegalStateException("no AWS region for ECR: set freshen.publisher.ecr.region (publisher) or "
+                    + "freshen.registries.ecr.region (registry logins), or AWS_REGION, or use an ECR registry host as "
                     + "freshen.target-registry", e);
         }
     }
