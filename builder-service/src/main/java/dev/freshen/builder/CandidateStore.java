@@ -3,7 +3,6 @@ package dev.freshen.builder;
 import dev.freshen.events.image.Digest;
 import dev.freshen.events.image.ImageReference;
 
-import java.util.Map;
 import java.util.Optional;
 
 /** Where candidates and bases are looked up, and candidates pushed to. */
@@ -11,9 +10,6 @@ public interface CandidateStore {
 
     /** The current digest of a tag (a base upstream, or an existing candidate); empty when it does not exist. */
     Optional<Digest> digest(ImageReference ref);
-
-    /** The labels of an image in a registry. */
-    Map<String, String> labels(ImageReference pinned);
 
     /** Pushes the local image {@code localTag} as {@code repository:tag} and removes it locally; returns the digest. */
     Digest pushAndRemove(String localTag, String repository, String tag);

@@ -10,7 +10,6 @@ import dev.freshen.registry.RegistryClient;
 import dev.freshen.registry.RegistryException;
 
 import java.time.Duration;
-import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -35,15 +34,6 @@ public class EngineCandidateStore implements CandidateStore {
             return registry.manifestDigest(ref);
         } catch (RegistryException e) {
             throw registryFailure(ref, e);
-        }
-    }
-
-    @Override
-    public Map<String, String> labels(ImageReference pinned) {
-        try {
-            return registry.imageConfig(pinned).labels();
-        } catch (RegistryException e) {
-            throw registryFailure(pinned, e);
         }
     }
 
