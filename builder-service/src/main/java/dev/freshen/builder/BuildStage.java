@@ -33,7 +33,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
-import java.util.function.Supplier;
 
 /**
  * Builds one run's platform image pinned to the run's base digests, pushes it as a candidate by digest, and says so:
@@ -44,7 +43,7 @@ public class BuildStage {
 
     private static final Logger LOG = Logger.getLogger(BuildStage.class);
 
-    private final Supplier<PlatformImageCatalog.Scan> catalog;
+    private final Function<String, PlatformImageCatalog.Scan> catalog;
     private final CandidateStore store;
     private final ImageBuilder engineApi;
     private final ImageBuilder buildKit;
@@ -53,7 +52,7 @@ public class BuildStage {
     private final Clock clock;
     private final Map<String, Object> locks = new ConcurrentHashMap<>();
 
-    public BuildStage(Supplier<PlatformImageCatalog.Scan> catalog, CandidateStore store, ImageBuilder engineApi,
+    public BuildStage(Function<String, PlatformImageCatalog.Scan> catalog, CandidateStore store, ImageBuilder engineApi,
                       ImageBuilder buildKit, Function<java.nio.file.Path, Optional<String>> revisions,
                       BuildSettings settings, Clock clock) {
         this.catalog = catalog;
@@ -67,7 +66,7 @@ public class BuildStage {
 
     public FreshenEvent build(BuildRequest request) {
         Instant started = clock.instant();
-        PlatformImageCatalog.Scan scan = catalog.get();
+        PlatformImageCatalog.Scan scan = catalog.apply(request.imageId());
         Optional<PlatformImage> found = scan.image(request.imageId());
         if (found.isEmpty()) {
             String why = scan.errors().stream().filter(e -> e.file().startsWith(request.imageId() + "/"))

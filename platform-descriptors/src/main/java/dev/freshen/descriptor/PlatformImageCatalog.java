@@ -1,5 +1,7 @@
 package dev.freshen.descriptor;
 
+import dev.freshen.events.ImageIds;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -48,6 +50,28 @@ public final class PlatformImageCatalog {
 
     public Path root() {
         return loader.root();
+    }
+
+    /**
+     * Reads one image only (a stage handling one event needs no more): a scan holding that image, or its descriptor
+     * error, or nothing when there is no such folder with a descriptor.
+     */
+    public Scan scan(String imageId) {
+        try {
+            ImageIds.validate(imageId);
+        } catch (IllegalArgumentException e) {
+            return new Scan(Map.of(), List.of());
+        }
+        Path file = loader.root().resolve(imageId).resolve(PlatformImage.DESCRIPTOR_FILE);
+        if (!Files.isRegularFile(file)) {
+            return new Scan(Map.of(), List.of());
+        }
+        try {
+            PlatformImage image = loader.load(file);
+            return new Scan(Map.of(image.id(), image), List.of());
+        } catch (DescriptorException e) {
+            return new Scan(Map.of(), List.of(e));
+        }
     }
 
     public Scan scan() {

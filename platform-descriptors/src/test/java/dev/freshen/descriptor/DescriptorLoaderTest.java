@@ -167,6 +167,19 @@ class DescriptorLoaderTest {
         assertEquals("bad/two/platform-image.yaml: field 'target.tagPrefix': is required", scan.errors().get(0).getMessage());
     }
 
+    @Test
+    void oneImageCanBeReadAlone() throws IOException {
+        minimal("good/one");
+        write("bad/two/platform-image.yaml", "target: {repository: r}");
+        write("bad/two/Dockerfile", "FROM debian\n");
+        var catalog = new PlatformImageCatalog(root);
+        assertEquals(List.of("good/one"), List.copyOf(catalog.scan("good/one").images().keySet()));
+        assertEquals("bad/two/platform-image.yaml: field 'target.tagPrefix': is required",
+                catalog.scan("bad/two").errors().get(0).getMessage());
+        assertTrue(catalog.scan("no/such").images().isEmpty() && catalog.scan("no/such").errors().isEmpty());
+        assertTrue(catalog.scan("../escape").images().isEmpty());
+    }
+
     private PlatformImage minimal(String id) throws IOException {
         write(id + "/platform-image.yaml", "target: {repository: platform/x, tagPrefix: '1.0'}\n");
         write(id + "/Dockerfile", "FROM 127.0.0.1:5000/dotnet/runtime:10.0\n");

@@ -27,7 +27,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
-import java.util.function.Supplier;
+import java.util.function.Function;
 
 /**
  * Publishes one run's verified image: the verified digest, promoted as is (manifest copy, no rebuild), under the next
@@ -48,13 +48,13 @@ public class PublishStage {
 
     private static final Logger LOG = Logger.getLogger(PublishStage.class);
 
-    private final Supplier<PlatformImageCatalog.Scan> catalog;
+    private final Function<String, PlatformImageCatalog.Scan> catalog;
     private final TargetRegistry registry;
     private final PublishSettings settings;
     private final Clock clock;
     private final Map<String, ReentrantLock> locks = new ConcurrentHashMap<>();
 
-    public PublishStage(Supplier<PlatformImageCatalog.Scan> catalog, TargetRegistry registry, PublishSettings settings,
+    public PublishStage(Function<String, PlatformImageCatalog.Scan> catalog, TargetRegistry registry, PublishSettings settings,
                         Clock clock) {
         this.catalog = catalog;
         this.registry = registry;
@@ -64,7 +64,7 @@ public class PublishStage {
 
     public FreshenEvent publish(ImageVerified event) {
         Instant started = clock.instant();
-        PlatformImageCatalog.Scan scan = catalog.get();
+        PlatformImageCatalog.Scan scan = catalog.apply(event.imageId());
         Optional<PlatformImage> found = scan.image(event.imageId());
         if (found.isEmpty()) {
             String why = scan.errors().stream().filter(e -> e.file().startsWith(event.imageId() + "/"))

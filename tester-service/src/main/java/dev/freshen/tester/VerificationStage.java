@@ -32,7 +32,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.Supplier;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
@@ -46,7 +46,7 @@ public class VerificationStage {
 
     private static final Logger LOG = Logger.getLogger(VerificationStage.class);
 
-    private final Supplier<PlatformImageCatalog.Scan> catalog;
+    private final Function<String, PlatformImageCatalog.Scan> catalog;
     private final CandidateRuntime runtime;
     private final AppProbe probe;
     private final TesterSettings settings;
@@ -61,7 +61,7 @@ public class VerificationStage {
     private static final int RECENT_RUNS = 1000;
     private final Map<String, Object> locks = new java.util.concurrent.ConcurrentHashMap<>();
 
-    public VerificationStage(Supplier<PlatformImageCatalog.Scan> catalog, CandidateRuntime runtime, AppProbe probe,
+    public VerificationStage(Function<String, PlatformImageCatalog.Scan> catalog, CandidateRuntime runtime, AppProbe probe,
                              TesterSettings settings, Clock clock) {
         this.catalog = catalog;
         this.runtime = runtime;
@@ -90,7 +90,7 @@ public class VerificationStage {
 
     private FreshenEvent verifyOnce(ImageBuilt built) {
         Instant started = clock.instant();
-        PlatformImageCatalog.Scan scan = catalog.get();
+        PlatformImageCatalog.Scan scan = catalog.apply(built.imageId());
         Optional<PlatformImage> image = scan.image(built.imageId());
         if (image.isEmpty()) {
             String why = scan.errors().stream().filter(e -> e.file().startsWith(built.imageId() + "/"))
