@@ -85,7 +85,7 @@ public class BuildStage {
                     }
                     LOG.warnf("Run %s (%s): attempt %d failed transiently, retrying: %s", request.runId(), image.id(),
                             attempt, e.getMessage());
-                    sleep(settings.retryBackoff().multipliedBy(1L << (attempt - 1)));
+                    settings.retryBackoff().pause(attempt);
                 }
             }
             return outcome;
@@ -176,15 +176,6 @@ public class BuildStage {
             return Files.readString(image.dockerfilePath());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + image.dockerfilePath(), e);
-        }
-    }
-
-    private static void sleep(java.time.Duration delay) {
-        try {
-            Thread.sleep(delay.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw BuildFailure.permanent("interrupted while waiting to retry");
         }
     }
 

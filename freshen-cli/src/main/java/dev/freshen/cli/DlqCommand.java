@@ -49,6 +49,17 @@ public class DlqCommand {
         @CommandLine.Option(names = "--image", description = "only this image")
         String imageId;
 
+        @CommandLine.Option(names = "--since", description = "only dead letters younger than this (30m, 2h, 7d) or "
+                + "written at or after this time (2026-11-27T10:00:00Z)")
+        String since;
+
+        @CommandLine.Option(names = "--offsets", description = "only dead-letter offsets in this range, e.g. 10-20 "
+                + "(inclusive; see the ids of `dlq list`: <service>/<partition>@<offset>)")
+        String offsets;
+
+        @CommandLine.Option(names = "--partition", description = "with --offsets: only this dead-letter partition")
+        Integer partition;
+
         java.util.List<String> topics() {
             if (service == null) {
                 return java.util.List.copyOf(SERVICES.values());
@@ -60,8 +71,15 @@ public class DlqCommand {
             return java.util.List.of(topic);
         }
 
-        boolean matches(ConsumerRecord<String, byte[]> record) {
-            return (imageId == null || imageId.equals(record.key())) && (runId == null || runId.equals(runIdOf(record)));
+        boolean matches(ConsumerRecord<String, byte[]> record, Instant now) {
+            return (imageId == null || imageId.equals(record.key())) && (runId == null || runId.equals(runIdOf(record)))
+                    && (since == null || record.timestamp() >= Selections.since(since, now).toEpochMilli())
+                    && (offsets == null || Selections.offsetRange(offsets).contains(record.offset()))
+                    && (partition == null || partition == record.partition());
+        }
+
+        boolean narrowed() {
+            return runId != null || imageId != null || service != null || since != null || offsets != null;
         }
     }
 
@@ -78,9 +96,10 @@ public class DlqCommand {
         public Integer call() {
             PrintWriter out = spec.commandLine().getOut();
             Set<String> replayed = replayed(connection);
+            Instant now = Instant.now();
             out.printf("%-26s %-8s %-24s %-28s %-10s %s%n", "DEAD LETTER", "AGE", "IMAGE", "RUN", "REPLAYED", "REASON");
             new EventLog(connection.bootstrapServers()).read(selection.topics(), false, record -> {
-                if (selection.matches(record)) {
+                if (selection.matches(record, now)) {
                     out.printf("%-26s %-8s %-24s %-28s %-10s %s%n", id(record), age(record), record.key(), runIdOf(record),
                             replayed.contains(id(record)) ? "yes" : "no", header(record, "dead-letter-reason"));
                 }
@@ -93,7 +112,8 @@ public class DlqCommand {
     static class Replay implements Callable<Integer> {
         @CommandLine.Mixin
         Selection selection;
-        @CommandLine.Option(names = "--all", description = "replay every dead letter (else --run-id, --image or --service)")
+        @CommandLine.Option(names = "--all", description = "replay every dead letter not replayed yet (else narrow it "
+                + "down with the options above)")
         boolean all;
         @CommandLine.Mixin
         Connection connection;
@@ -102,13 +122,15 @@ public class DlqCommand {
 
         @Override
         public Integer call() {
-            if (!all && selection.runId == null && selection.imageId == null && selection.service == null) {
-                throw new CommandLine.ParameterException(spec.commandLine(), "say what to replay: --run-id, --image, --service or --all");
+            if (!all && !selection.narrowed()) {
+                throw new CommandLine.ParameterException(spec.commandLine(),
+                        "say what to replay: --run-id, --image, --service, --since, --offsets or --all");
             }
             Set<String> replayed = replayed(connection);
+            Instant now = Instant.now();
             java.util.List<ConsumerRecord<String, byte[]>> todo = new ArrayList<>();
             new EventLog(connection.bootstrapServers()).read(selection.topics(), false, record -> {
-                if (selection.matches(record) && !replayed.contains(id(record)) && header(record, "dead-letter-topic") != null) {
+                if (selection.matches(record, now) && !replayed.contains(id(record)) && header(record, "dead-letter-topic") != null) {
                     todo.add(record);
                 }
             });

@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The packaged {@code freshen} command, run as a process, against the real Kafka broker. */
@@ -68,6 +69,13 @@ class CliIT {
         Result list = freshen("dlq", "list", "--service", "builder", "--run-id", original.runId());
         assertEquals(0, list.exitCode(), list.err());
         assertTrue(list.out().contains(original.runId()) && list.out().contains("builder was down"), list.out());
+        Result recent = freshen("dlq", "list", "--service", "builder", "--since", "1h");
+        assertTrue(recent.out().contains(original.runId()), recent.out());
+        Result elsewhere = freshen("dlq", "list", "--service", "builder", "--offsets", "100000-100010");
+        assertFalse(elsewhere.out().contains(original.runId()), elsewhere.out());
+        Result badSince = freshen("dlq", "list", "--since", "yesterday");
+        assertEquals(1, badSince.exitCode());
+        assertTrue(badSince.err().contains("expected an age such as 30m"), badSince.err());
 
         Result replay = freshen("dlq", "replay", "--run-id", original.runId());
         assertEquals(0, replay.exitCode(), replay.err());

@@ -3,9 +3,13 @@ package dev.freshen.messaging;
 import dev.freshen.events.FreshenEvent;
 import dev.freshen.events.InvalidEventException;
 import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
+import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.eclipse.microprofile.reactive.messaging.Message;
+import org.eclipse.microprofile.reactive.messaging.Metadata;
 import org.jboss.logging.Logger;
 
+import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.BiFunction;
@@ -18,6 +22,10 @@ import java.util.function.BiFunction;
  */
 public final class Inbound {
 
+    /** The dead-letter header with the stack summary of the failure. */
+    public static final String STACK_HEADER = "dead-letter-stack";
+    private static final int STACK_LIMIT = 2048;
+    private static final int FRAMES = 4;
     private static final Logger LOG = Logger.getLogger(Inbound.class);
 
     private Inbound() {
@@ -30,14 +38,46 @@ public final class Inbound {
             event = EventMessages.decode(message, type);
         } catch (InvalidEventException e) {
             LOG.warnf("Dead-lettering a record at %s: %s", position(message), e.getMessage());
-            return message.nack(e);
+            return message.nack(e, deadLetterMetadata(e));
         }
         try {
             return handler.apply(event, message);
+        } catch (StopRequested e) {
+            LOG.infof("Stopping: run %s (image %s) is left unacknowledged, to be delivered again (%s)", event.runId(),
+                    event.imageId(), e.getMessage());
+            return new CompletableFuture<>();
         } catch (RuntimeException e) {
-            LOG.errorf(e, "Handling %s of run %s (image %s) failed", type.getSimpleName(), event.runId(), event.imageId());
-            return message.nack(e);
+            LOG.errorf(e, "Handling %s of run %s (image %s) failed; dead-lettering it", type.getSimpleName(), event.runId(),
+                    event.imageId());
+            return message.nack(e, deadLetterMetadata(e));
         }
+    }
+
+    /**
+     * Headers the dead-letter record gets besides SmallRye's ({@code dead-letter-reason}, {@code -cause},
+     * {@code -topic}, {@code -partition}, {@code -offset}, {@code -exception-class-name}) and the record's own
+     * (key and CloudEvents headers are kept, so a replay is the original record): a short stack summary.
+     */
+    static Metadata deadLetterMetadata(Throwable failure) {
+        RecordHeaders headers = new RecordHeaders();
+        headers.add(STACK_HEADER, stackSummary(failure).getBytes(StandardCharsets.UTF_8));
+        return Metadata.of(OutgoingKafkaRecordMetadata.builder().withHeaders(headers).build());
+    }
+
+    /** Each exception of the cause chain with its first frames, at most {@value #STACK_LIMIT} characters. */
+    static String stackSummary(Throwable failure) {
+        StringBuilder text = new StringBuilder();
+        for (Throwable t = failure; t != null && text.length() < STACK_LIMIT; t = t.getCause() == t ? null : t.getCause()) {
+            if (t != failure) {
+                text.append("caused by ");
+            }
+            text.append(t.getClass().getName()).append(": ").append(t.getMessage()).append('\n');
+            StackTraceElement[] frames = t.getStackTrace();
+            for (int i = 0; i < Math.min(FRAMES, frames.length); i++) {
+                text.append("  at ").append(frames[i]).append('\n');
+            }
+        }
+        return text.length() <= STACK_LIMIT ? text.toString() : text.substring(0, STACK_LIMIT);
     }
 
     /** For handlers whose output message carries the acknowledgement. */

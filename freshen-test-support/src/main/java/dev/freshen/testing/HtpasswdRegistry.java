@@ -53,6 +53,16 @@ public final class HtpasswdRegistry implements AutoCloseable {
         return process.baseUri();
     }
 
+    /** The registry goes down (its data kept) until {@link #restart()}. */
+    public void stop() {
+        process.stop();
+    }
+
+    /** Back on the same port with the same data and users. */
+    public void restart() {
+        process.restart();
+    }
+
     @Override
     public void close() {
         process.close();

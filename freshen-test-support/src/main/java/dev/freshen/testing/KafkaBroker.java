@@ -29,7 +29,7 @@ public final class KafkaBroker {
                 .withControllerPort(Ports.free())
                 .withDeleteLogDirsOnClose(true)
                 .withAdditionalProperties(p -> {
-                    p.put("num.partitions", "3");
+                    p.put("num.partitions", "6");
                     p.put("auto.create.topics.enable", "true");
                     p.put("group.initial.rebalance.delay.ms", "0");
                 })

@@ -28,7 +28,7 @@ public final class RegistryProcess implements AutoCloseable {
 
     private final Path directory;
     private final int port;
-    private final Process process;
+    private Process process;
 
     private RegistryProcess(Path directory, int port, Process process) {
         this.directory = directory;
@@ -72,11 +72,7 @@ public final class RegistryProcess implements AutoCloseable {
                     http:
                       addr: 127.0.0.1:%d
                     """.formatted(directory.resolve("data"), port) + extraConfig);
-            Process process = new ProcessBuilder(BINARY, "serve", config.toString())
-                    .redirectErrorStream(true)
-                    .redirectOutput(directory.resolve("registry.log").toFile())
-                    .start();
-            registry = new RegistryProcess(directory, port, process);
+            registry = new RegistryProcess(directory, port, launch(directory));
             registry.awaitReady();
             return registry;
         } catch (IOException e) {
@@ -90,6 +86,36 @@ public final class RegistryProcess implements AutoCloseable {
             }
             throw e;
         }
+    }
+
+    private static Process launch(Path directory) throws IOException {
+        return new ProcessBuilder(BINARY, "serve", directory.resolve("config.yml").toString())
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(directory.resolve("registry.log").toFile()))
+                .start();
+    }
+
+    /** Stops the process, keeping its data: the registry is down (connections refused) until {@link #restart()}. */
+    public void stop() {
+        process.destroy();
+        try {
+            if (!process.waitFor(10, TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            process.destroyForcibly();
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Starts the registry again on the same port with the same data, and waits until it answers. */
+    public void restart() {
+        try {
+            process = launch(directory);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start docker-registry again", e);
+        }
+        awaitReady();
     }
 
     /** {@code 127.0.0.1:<port>}, the registry part of image references. */

@@ -1,5 +1,7 @@
 package dev.freshen.notifier;
 
+import dev.freshen.messaging.Backoff;
+
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZonedDateTime;
@@ -95,12 +97,7 @@ public final class Delivery {
 
     /** The jittered wait after failed attempt {@code attempt} (1-based) when the endpoint said nothing. */
     public Duration backoff(int attempt) {
-        Duration base = settings.initialBackoff().multipliedBy(1L << Math.min(attempt - 1, 30));
-        if (base.compareTo(settings.maxBackoff()) > 0 || base.isNegative()) {
-            base = settings.maxBackoff();
-        }
-        long half = base.toMillis() / 2;
-        return Duration.ofMillis(base.toMillis() - half + Math.round(half * random.getAsDouble()));
+        return new Backoff(settings.initialBackoff(), settings.maxBackoff()).delay(attempt, random.getAsDouble());
     }
 
     /**

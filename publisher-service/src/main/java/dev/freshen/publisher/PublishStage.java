@@ -84,7 +84,7 @@ public class PublishStage {
                     }
                     LOG.warnf("Run %s (%s): publish attempt %d failed transiently, retrying: %s", event.runId(),
                             event.imageId(), attempt, e.getMessage());
-                    sleep(settings.retryBackoff().multipliedBy(1L << Math.min(attempt - 1, 16)));
+                    settings.retryBackoff().pause(attempt);
                 }
             }
         } finally {
@@ -199,15 +199,6 @@ public class PublishStage {
         LOG.warnf("Run %s (%s): publish failed (%s): %s", event.runId(), event.imageId(), kind.id(), reason);
         return new PipelineFailed(event.runId(), event.imageId(), 1, clock.instant(), Stage.PUBLISH, kind, reason, null,
                 event.trigger());
-    }
-
-    private static void sleep(Duration delay) {
-        try {
-            Thread.sleep(delay.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw PublishFailure.permanent("interrupted while waiting to retry");
-        }
     }
 
     /** One run's publish: the event, its target, the repository, and the verified image once imported. */

@@ -10,6 +10,7 @@ import dev.freshen.events.Stage;
 import dev.freshen.events.StageTiming;
 import dev.freshen.events.Trigger;
 import dev.freshen.events.image.Digest;
+import dev.freshen.messaging.Backoff;
 import dev.freshen.registry.Manifest;
 import dev.freshen.testing.SampleEvents;
 import org.junit.jupiter.api.BeforeEach;
@@ -50,7 +51,7 @@ class PublishStageTest {
         Files.writeString(dir.resolve("platform-image.yaml"), "target: {repository: " + REPO
                 + ", tagPrefix: 10.0-noble, extraTags: ['10.0', latest, 'run-{runId}']}\n");
         registry = new FakeTargetRegistry();
-        stage = new PublishStage(new PlatformImageCatalog(root)::scan, registry, new PublishSettings(3, Duration.ZERO, 4),
+        stage = new PublishStage(new PlatformImageCatalog(root)::scan, registry, new PublishSettings(3, new Backoff(Duration.ZERO, Duration.ZERO), 4),
                 Clock.fixed(NOW, ZoneOffset.UTC));
     }
 
@@ -194,7 +195,7 @@ class PublishStageTest {
         Files.writeString(dir.resolve("platform-image.yaml"), "target: {repository: " + REPO
                 + ", tagPrefix: 10.0-noble, extraTags: [latest, 'build-{buildNumber}']}\n");
         PublishStage withBadTemplate = new PublishStage(new PlatformImageCatalog(root)::scan, registry,
-                new PublishSettings(3, Duration.ZERO, 4), Clock.fixed(NOW, ZoneOffset.UTC));
+                new PublishSettings(3, new Backoff(Duration.ZERO, Duration.ZERO), 4), Clock.fixed(NOW, ZoneOffset.UTC));
 
         PipelineFailed failed = assertInstanceOf(PipelineFailed.class, withBadTemplate.publish(verified(registry.image("x"))));
         assertEquals(FailureKind.PERMANENT, failed.kind());

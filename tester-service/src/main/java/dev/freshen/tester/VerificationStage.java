@@ -39,8 +39,8 @@ import java.util.stream.Collectors;
  * Proves a candidate, by digest: the descriptor's policy checks against the candidate itself, then the integration-test
  * application built FROM the candidate, run with its port on 127.0.0.1, and sent the descriptor's request. A failing
  * check or test is a real failure (not retried); only Docker or registry trouble is. Containers and images of a test
- * are always removed. A redelivered request for a run tested recently (same run, same candidate digest) is answered
- * with the same outcome without testing again; after a restart it is tested again.
+ * are always removed. A redelivered request for a run already tested (same run, same candidate digest; by this
+ * instance or, as read from the output topics, by any instance before) is answered with the same outcome.
  */
 public class VerificationStage {
 
@@ -51,19 +51,13 @@ public class VerificationStage {
     private final AppProbe probe;
     private final TesterSettings settings;
     private final Clock clock;
-    /** Outcomes of recent runs: a redelivered {@code ImageBuilt} is answered again without testing again. */
-    private final Map<String, FreshenEvent> recent = java.util.Collections.synchronizedMap(new LinkedHashMap<>(64, 0.75f, true) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, FreshenEvent> eldest) {
-            return size() > RECENT_RUNS;
-        }
-    });
-    private static final int RECENT_RUNS = 1000;
+    private final RunOutcomes outcomes;
     private final Map<String, Object> locks = new java.util.concurrent.ConcurrentHashMap<>();
 
     public VerificationStage(Function<String, PlatformImageCatalog.Scan> catalog, CandidateRuntime runtime, AppProbe probe,
-                             TesterSettings settings, Clock clock) {
+                             TesterSettings settings, RunOutcomes outcomes, Clock clock) {
         this.catalog = catalog;
+        this.outcomes = outcomes;
         this.runtime = runtime;
         this.probe = probe;
         this.settings = settings;
@@ -72,18 +66,15 @@ public class VerificationStage {
 
     /** Tests one candidate; one image is tested once at a time, different images in parallel. */
     public FreshenEvent verify(ImageBuilt built) {
-        String key = built.runId() + "@" + built.candidate().digest();
         synchronized (locks.computeIfAbsent(built.imageId(), id -> new Object())) {
-            FreshenEvent known = recent.get(key);
-            if (known != null) {
+            Optional<FreshenEvent> known = outcomes.of(built);
+            if (known.isPresent()) {
                 LOG.infof("Run %s (%s): %s already tested, answering %s again", built.runId(), built.imageId(),
-                        built.candidate().digest().shortHex(), known.type());
-                return known;
+                        built.candidate().digest().shortHex(), known.get().type());
+                return known.get();
             }
             FreshenEvent outcome = verifyOnce(built);
-            if (!(outcome instanceof PipelineFailed failed) || failed.kind() == FailureKind.PERMANENT) {
-                recent.put(key, outcome);
-            }
+            outcomes.remember(outcome);
             return outcome;
         }
     }
@@ -109,7 +100,7 @@ public class VerificationStage {
                 }
                 LOG.warnf("Run %s (%s): attempt %d failed transiently, retrying: %s", built.runId(), built.imageId(),
                         attempt, failure.getMessage());
-                pause(attempt);
+                settings.retryBackoff().pause(attempt);
             }
         }
     }
@@ -204,15 +195,6 @@ public class VerificationStage {
             return Files.readString(image.appDockerfilePath());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + image.appDockerfilePath(), e);
-        }
-    }
-
-    private void pause(int attempt) {
-        try {
-            Thread.sleep(settings.retryBackoff().multipliedBy(1L << (attempt - 1)).toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw BuildFailure.permanent("interrupted while waiting to retry");
         }
     }
 }

@@ -135,18 +135,33 @@ class VerifyIT {
     }
 
     @Test
-    void aRedeliveredRequestIsAnsweredAgainWithoutTestingAgain() {
+    void aRedeliveredRequestIsAnsweredAgainWithoutTestingAgainAlsoAfterARestart() {
         ImageBuilt built = built("fixture/good", nonRootCandidate);
         topics.send(built);
         topics.send(built);
+        List<ImageVerified> verified = verifiedOf(built, 2);
+        assertEquals(verified.get(0), verified.get(1), "the same outcome, not a second test");
+        String alreadyTested = "Run " + built.runId() + " (fixture/good): " + nonRootCandidate.digest().shortHex()
+                + " already tested";
+        assertTrue(tester.logText().contains(alreadyTested));
+
+        // a restarted tester knows the outcome from the output topic, not from memory
+        tester.restart(Duration.ofSeconds(90));
+        int before = tester.logText().split(java.util.regex.Pattern.quote(alreadyTested), -1).length;
+        topics.send(built);
+        List<ImageVerified> again = verifiedOf(built, 3);
+        assertEquals(verified.get(0), again.get(2), "the outcome stated before the restart");
+        assertEquals(before + 1, tester.logText().split(java.util.regex.Pattern.quote(alreadyTested), -1).length,
+                "answered from the topic, not tested again");
+    }
+
+    private static List<ImageVerified> verifiedOf(ImageBuilt built, int count) {
         List<ImageVerified> verified = new java.util.ArrayList<>();
         topics.awaitRecords(dev.freshen.events.Topics.IMAGE_VERIFIED, r -> {
             ImageVerified event = dev.freshen.events.EventJson.read(r.value(), ImageVerified.class);
             return event.runId().equals(built.runId()) && verified.add(event);
-        }, 2, TIMEOUT);
-        assertEquals(verified.get(0), verified.get(1), "the same outcome, not a second test");
-        assertTrue(tester.logText().contains("Run " + built.runId() + " (fixture/good): "
-                + nonRootCandidate.digest().shortHex() + " already tested"));
+        }, count, TIMEOUT);
+        return verified;
     }
 
     @Test

@@ -10,6 +10,7 @@ import dev.freshen.builder.docker.EngineCandidateStore;
 import dev.freshen.builder.git.GitRevision;
 import dev.freshen.descriptor.PlatformImageCatalog;
 import dev.freshen.ecr.EcrCredentials;
+import dev.freshen.messaging.Backoff;
 import dev.freshen.registry.RegistryClient;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -52,7 +53,8 @@ public class BuilderBeans {
         return new BuildStage(catalog::scan, new EngineCandidateStore(docker, registry, builder.pushTimeout()),
                 new EngineApiBuilder(docker), new BuildKitCliBuilder(builder.dockerCli()), GitRevision::of,
                 new BuildSettings(config.targetRegistry(), builder.stagingRegistry(), builder.stagingRepository(),
-                        builder.buildTimeout(), builder.logLines(), builder.maxAttempts(), builder.retryBackoff()),
+                        builder.buildTimeout(), builder.logLines(), builder.maxAttempts(),
+                        new Backoff(builder.retryBackoff(), builder.maxBackoff())),
                 Clock.systemUTC());
     }
 }

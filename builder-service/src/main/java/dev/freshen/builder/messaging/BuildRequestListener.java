@@ -43,13 +43,13 @@ public class BuildRequestListener {
     }
 
     @Incoming(Topics.BASE_IMAGE_UPDATED)
-    @Blocking(value = BUILD_POOL, ordered = false)
+    @Blocking(BUILD_POOL)
     public CompletionStage<Void> onBaseImageUpdated(Message<byte[]> message) {
         return Inbound.dispatch(message, BaseImageUpdated.class, (event, in) -> handle(BuildRequest.of(event), in));
     }
 
     @Incoming(Topics.FORCE_UPDATE)
-    @Blocking(value = BUILD_POOL, ordered = false)
+    @Blocking(BUILD_POOL)
     public CompletionStage<Void> onForceUpdate(Message<byte[]> message) {
         return Inbound.dispatch(message, ForceUpdateRequested.class, (event, in) -> handle(BuildRequest.of(event), in));
     }

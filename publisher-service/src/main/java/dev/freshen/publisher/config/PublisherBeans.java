@@ -2,6 +2,7 @@ package dev.freshen.publisher.config;
 
 import dev.freshen.descriptor.PlatformImageCatalog;
 import dev.freshen.events.image.ImageReference;
+import dev.freshen.messaging.Backoff;
 import dev.freshen.publisher.PublishSettings;
 import dev.freshen.publisher.PublishStage;
 import dev.freshen.publisher.TargetRegistry;
@@ -82,7 +83,8 @@ public class PublisherBeans {
         var publisher = config.publisher();
         var catalog = new PlatformImageCatalog(config.platformImagesDir());
         return new PublishStage(catalog::scan, registry, new PublishSettings(publisher.maxAttempts(),
-                publisher.retryBackoff(), publisher.maxVersionAttempts()), Clock.systemUTC());
+                new Backoff(publisher.retryBackoff(), publisher.maxBackoff()), publisher.maxVersionAttempts()),
+                Clock.systemUTC());
     }
 
     /** The registry host of {@code freshen.target-registry}, checked. */

@@ -35,12 +35,16 @@ public interface PublisherConfig {
         Kind kind();
 
         /** Attempts for a publish that fails transiently, after the registry clients' own retries. */
-        @WithDefault("3")
+        @WithDefault("6")
         int maxAttempts();
 
-        /** Delay before the second attempt; doubles each time. */
+        /** Wait after the first failed attempt; it doubles each attempt (half of it random), up to max-backoff. */
         @WithDefault("2s")
         Duration retryBackoff();
+
+        /** The longest wait between two attempts. */
+        @WithDefault("1m")
+        Duration maxBackoff();
 
         /** Versions tried when other publishers keep claiming the computed version first. */
         @WithDefault("5")

@@ -4,7 +4,9 @@ import com.github.dockerjava.api.DockerClient;
 import dev.freshen.descriptor.PlatformImageCatalog;
 import dev.freshen.docker.DockerEngine;
 import dev.freshen.ecr.EcrCredentials;
+import dev.freshen.messaging.Backoff;
 import dev.freshen.tester.CandidateRuntime;
+import dev.freshen.tester.RunOutcomes;
 import dev.freshen.tester.TesterSettings;
 import dev.freshen.tester.VerificationStage;
 import dev.freshen.tester.docker.DockerCandidateRuntime;
@@ -59,12 +61,18 @@ public class TesterBeans {
 
     @Produces
     @Singleton
-    VerificationStage verificationStage(TesterConfig config, CandidateRuntime runtime) {
+    RunOutcomes runOutcomes() {
+        return new RunOutcomes();
+    }
+
+    @Produces
+    @Singleton
+    VerificationStage verificationStage(TesterConfig config, CandidateRuntime runtime, RunOutcomes outcomes) {
         var tester = config.tester();
         var catalog = PlatformImageCatalog.of(config.platformImagesDir());
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
         return new VerificationStage(catalog::scan, runtime, new AppProbe(http),
                 new TesterSettings(tester.buildTimeout(), tester.commandTimeout(), tester.logLines(), tester.maxAttempts(),
-                        tester.retryBackoff()), Clock.systemUTC());
+                        new Backoff(tester.retryBackoff(), tester.maxBackoff())), outcomes, Clock.systemUTC());
     }
 }

@@ -44,11 +44,15 @@ public interface TesterConfig {
         int logLines();
 
         /** Attempts when Docker or the registry fail transiently (a failing test is never retried). */
-        @WithDefault("3")
+        @WithDefault("5")
         int maxAttempts();
 
-        /** Delay before the second attempt; doubles each time. */
+        /** Wait after the first failed attempt; it doubles each attempt (half of it random), up to max-backoff. */
         @WithDefault("5s")
         Duration retryBackoff();
+
+        /** The longest wait between two attempts. */
+        @WithDefault("2m")
+        Duration maxBackoff();
     }
 }

@@ -27,28 +27,45 @@ public class CandidateListener {
     static final String TEST_POOL = "freshen-tests";
     private static final Logger LOG = Logger.getLogger(CandidateListener.class);
 
+    /** How long a request waits at start-up for the outcomes stated before to be read. */
+    private static final java.time.Duration CATCH_UP = java.time.Duration.ofMinutes(2);
+
     private final VerificationStage stage;
+    private final TestOutcomeFeed outcomes;
     private final Emitter<byte[]> success;
     private final Emitter<byte[]> pipelineFailed;
 
     @Inject
-    public CandidateListener(VerificationStage stage,
+    public CandidateListener(VerificationStage stage, TestOutcomeFeed outcomes,
                      @Channel(Topics.IMAGE_VERIFIED) Emitter<byte[]> success,
                      @Channel(Topics.PIPELINE_FAILED) Emitter<byte[]> pipelineFailed) {
         this.stage = stage;
+        this.outcomes = outcomes;
         this.success = success;
         this.pipelineFailed = pipelineFailed;
     }
 
     @Incoming(Topics.IMAGE_BUILT)
-    @Blocking(value = TEST_POOL, ordered = false)
+    @Blocking(TEST_POOL)
     public CompletionStage<Void> onImageBuilt(Message<byte[]> message) {
         return Inbound.dispatch(message, ImageBuilt.class, (event, in) -> {
+            awaitKnownOutcomes();
             FreshenEvent outcome = stage.verify(event);
             LOG.infof("Run %s (%s): %s", event.runId(), event.imageId(), outcome.type());
             Emitter<byte[]> out = outcome instanceof ImageVerified ? success : pipelineFailed;
             out.send(EventMessages.createFrom(in, outcome, SOURCE));
             return Inbound.done();
         });
+    }
+
+    private void awaitKnownOutcomes() {
+        try {
+            if (!outcomes.awaitCaughtUp(CATCH_UP)) {
+                LOG.warnf("The earlier test outcomes are not read after %s; testing anyway (a redelivered run may be "
+                        + "tested twice)", CATCH_UP);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }
