@@ -72,6 +72,11 @@ public final class ServiceProcess implements AutoCloseable {
         return log;
     }
 
+    /** The process id of the running service's JVM (e.g. to read its resident memory from {@code /proc}). */
+    public long pid() {
+        return process.pid();
+    }
+
     public String logText() {
         try {
             return Files.readString(log);
