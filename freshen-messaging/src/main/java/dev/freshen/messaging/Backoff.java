@@ -42,13 +42,4 @@ public record Backoff(Duration initial, Duration max) {
             throw new StopRequested("interrupted while waiting to retry");
         }
     }
-
-    /** The longest total wait of {@code attempts} attempts (the sum of the waits between them, at most jitter). */
-    public Duration worstCase(int attempts) {
-        Duration total = Duration.ZERO;
-        for (int n = 1; n < attempts; n++) {
-            total = total.plus(delay(n, 1.0));
-        }
-        return total;
-    }
 }

@@ -28,12 +28,6 @@ class BackoffTest {
     }
 
     @Test
-    void theWorstCaseIsTheSumOfTheLongestWaits() {
-        assertEquals(Duration.ofSeconds(2 + 4 + 8 + 16 + 30), backoff.worstCase(6));
-        assertEquals(Duration.ZERO, backoff.worstCase(1));
-    }
-
-    @Test
     void rejectsAMaximumBelowTheInitialWait() {
         assertThrows(IllegalArgumentException.class, () -> new Backoff(Duration.ofSeconds(5), Duration.ofSeconds(1)));
         assertThrows(IllegalArgumentException.class, () -> new Backoff(Duration.ofSeconds(-1), Duration.ofSeconds(1)));

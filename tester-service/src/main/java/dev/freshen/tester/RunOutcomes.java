@@ -37,8 +37,4 @@ public final class RunOutcomes {
         }
         return Optional.ofNullable(known);
     }
-
-    public int size() {
-        return byRun.size();
-    }
 }
