@@ -51,6 +51,7 @@ install_packages() {
   deb_installed busybox-static || missing+=(busybox-static)
   command -v htpasswd >/dev/null || missing+=(apache2-utils)
   command -v curl >/dev/null || missing+=(curl)
+  command -v kubectl >/dev/null || missing+=(kubernetes-client) # deploy-tests render deploy/k8s with kubectl kustomize
   if ((${#missing[@]})); then
     log "installing ${missing[*]} (apt)"
     [ "$(id -u)" = 0 ] || die "installing packages needs root: apt-get install ${missing[*]}"

@@ -6,10 +6,12 @@ import dev.freshen.events.image.ImageReference;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 
 /**
- * What the tester does on a Docker engine. Every container and image it makes carries the run id and the tester's
- * role label, so that whatever a crashed attempt left behind can be found and removed.
+ * What the tester does on a Docker engine. Every container and image it makes carries the run id, the tester's role
+ * and its instance id as labels, so that whatever a crashed attempt of this instance left behind can be found and
+ * removed without touching the work of other testers on the same engine.
  */
 public interface CandidateRuntime {
 
@@ -23,6 +25,9 @@ public interface CandidateRuntime {
 
     /** Runs {@code argv} as the entrypoint of a throw-away container of the image. */
     CommandResult run(ImageReference pinned, List<String> argv, Duration timeout, String runId);
+
+    /** The labels of the application image of a run (the build puts them on it). */
+    Map<String, String> labels(String runId);
 
     /** Builds the integration-test application; returns its image id. */
     String buildApp(BuildSpec spec, BuildLog log, boolean buildKit);
@@ -39,6 +44,6 @@ public interface CandidateRuntime {
     /** Removes the container and the images of one test; never fails. */
     void cleanUp(RunningApp app, List<String> images);
 
-    /** Removes containers and images left by earlier attempts (crashes); returns how many things it removed. */
+    /** Removes what earlier attempts of this instance left (crashes); returns how many things it removed. */
     int removeLeftovers();
 }

@@ -17,7 +17,6 @@ import dev.freshen.events.PipelineFailed;
 import dev.freshen.events.Stage;
 import dev.freshen.events.StageTiming;
 import dev.freshen.events.image.ImageReference;
-import dev.freshen.tester.docker.DockerCandidateRuntime;
 import dev.freshen.tester.http.AppProbe;
 import org.jboss.logging.Logger;
 
@@ -129,7 +128,7 @@ public class VerificationStage {
                         candidate.byDigestOnly());
                 try {
                     runtime.buildApp(new BuildSpec(image.appDirectory(), dockerfile,
-                                    DockerCandidateRuntime.labels(built.runId()), java.util.Map.of(), appTag,
+                                    runtime.labels(built.runId()), java.util.Map.of(), appTag,
                                     settings.buildTimeout()), log,
                             dev.freshen.descriptor.Dockerfile.parse(dockerfile).requiresBuildKit());
                 } catch (BuildFailure e) {

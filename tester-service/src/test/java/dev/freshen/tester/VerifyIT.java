@@ -47,6 +47,7 @@ class VerifyIT {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(120);
     private static final String PLATFORM_FROM = "mycompany/platform:1.0";
+    private static final String INSTANCE = "verify-it";
 
     private static LocalRegistry registry;
     private static EventTopics topics;
@@ -101,6 +102,7 @@ class VerifyIT {
                 "kafka.bootstrap.servers", KafkaBroker.bootstrapServers(),
                 "freshen.platform-images-dir", platformImages.toString(),
                 "freshen.tester.docker-cli", DockerEngine.CLI,
+                "freshen.tester.instance-id", INSTANCE,
                 "freshen.tester.max-attempts", "1"), TIMEOUT);
     }
 
@@ -162,6 +164,27 @@ class VerifyIT {
             return event.runId().equals(built.runId()) && verified.add(event);
         }, count, TIMEOUT);
         return verified;
+    }
+
+    @Test
+    void aRestartedTesterRemovesWhatItLeftAndNothingOfOtherTesters() {
+        String mine = leftover(INSTANCE);
+        String theirs = leftover("another-tester:8083");
+        try {
+            tester.restart(Duration.ofSeconds(90));
+            assertEquals("", DockerEngine.docker("ps", "-aq", "--filter", "id=" + mine), "its own leftover is removed");
+            assertTrue(!DockerEngine.docker("ps", "-aq", "--filter", "id=" + theirs).isBlank(),
+                    "another tester's container is left alone");
+        } finally {
+            DockerEngine.docker("rm", "-f", theirs);
+        }
+    }
+
+    /** A container as a crashed test of tester {@code instance} would leave it. */
+    private static String leftover(String instance) {
+        return DockerEngine.docker("create", "--label", "dev.freshen.role=freshen-tester", "--label",
+                "dev.freshen.tester-instance=" + instance, "--label", "dev.freshen.run-id=leftover",
+                base.toString(), "true").strip();
     }
 
     @Test

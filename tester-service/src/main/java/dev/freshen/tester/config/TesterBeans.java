@@ -17,9 +17,12 @@ import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.net.http.HttpClient;
 import java.time.Clock;
 import java.time.Duration;
@@ -53,10 +56,20 @@ public class TesterBeans {
 
     @Produces
     @Singleton
-    CandidateRuntime candidateRuntime(TesterConfig config, DockerClient docker) {
+    CandidateRuntime candidateRuntime(TesterConfig config, DockerClient docker,
+                                      @ConfigProperty(name = "quarkus.http.port") int httpPort) {
         var credentials = EcrCredentials.of(config.registries()).orElse(config.registries().settings());
+        String instance = config.tester().instanceId().orElseGet(() -> hostName() + ":" + httpPort);
         return new DockerCandidateRuntime(docker, host -> credentials.credentialsFor(host).orElse(null),
-                config.tester().pullTimeout(), config.tester().dockerCli());
+                config.tester().pullTimeout(), config.tester().dockerCli(), instance);
+    }
+
+    private static String hostName() {
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (UnknownHostException e) {
+            return System.getenv().getOrDefault("HOSTNAME", "localhost");
+        }
     }
 
     @Produces

@@ -6,6 +6,7 @@ import io.smallrye.config.WithDefault;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Optional;
 
 /** The tester's settings: shared keys under {@code freshen.}, its own under {@code freshen.tester.}. */
 @ConfigMapping(prefix = "freshen")
@@ -34,6 +35,12 @@ public interface TesterConfig {
         /** How long one policy-check command (e.g. dotnet --info) may run. */
         @WithDefault("2m")
         Duration commandTimeout();
+
+        /**
+         * This tester's id on its Docker engine, the same across restarts: at start-up a tester removes the containers
+         * and images its crashed attempts left, and only those. Default: host name and HTTP port.
+         */
+        Optional<String> instanceId();
 
         /** The docker CLI for BuildKit builds of test applications (Debian's /usr/bin/docker or one with buildx). */
         @WithDefault("docker")

@@ -36,16 +36,24 @@ public class DockerCandidateRuntime implements CandidateRuntime {
     public static final String ROLE_LABEL = "dev.freshen.role";
     public static final String ROLE = "freshen-tester";
     static final String RUN_LABEL = "dev.freshen.run-id";
+    /** Which tester made it: testers sharing an engine clean up only their own leftovers. */
+    static final String INSTANCE_LABEL = "dev.freshen.tester-instance";
 
     private final DockerClient docker;
     private final Function<String, Credentials> credentials;
     private final Duration pullTimeout;
     private final EngineApiBuilder engineApi;
     private final BuildKitCliBuilder buildKit;
+    private final String instance;
 
+    /**
+     * @param instance this tester's id on the engine, the same after a restart (e.g. host name and HTTP port), so that
+     *                 a restarted tester removes what it left and nothing of the others
+     */
     public DockerCandidateRuntime(DockerClient docker, Function<String, Credentials> credentials, Duration pullTimeout,
-                                  String dockerCli) {
+                                  String dockerCli, String instance) {
         this.docker = docker;
+        this.instance = instance;
         this.credentials = credentials;
         this.pullTimeout = pullTimeout;
         this.engineApi = new EngineApiBuilder(docker);
@@ -160,7 +168,7 @@ public class DockerCandidateRuntime implements CandidateRuntime {
 
     @Override
     public int removeLeftovers() {
-        Map<String, String> filter = Map.of(ROLE_LABEL, ROLE);
+        Map<String, String> filter = Map.of(ROLE_LABEL, ROLE, INSTANCE_LABEL, instance);
         int removed = 0;
         for (var container : docker.listContainersCmd().withShowAll(true).withLabelFilter(filter).exec()) {
             removeContainer(container.getId());
@@ -174,8 +182,9 @@ public class DockerCandidateRuntime implements CandidateRuntime {
     }
 
     /** Labels for the application image and containers of a run. */
-    public static Map<String, String> labels(String runId) {
-        return Map.of(ROLE_LABEL, ROLE, RUN_LABEL, runId);
+    @Override
+    public Map<String, String> labels(String runId) {
+        return Map.of(ROLE_LABEL, ROLE, RUN_LABEL, runId, INSTANCE_LABEL, instance);
     }
 
     private String logs(String containerId, int lines) {

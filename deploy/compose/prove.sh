@@ -1,0 +1,256 @@
+#!/usr/bin/env bash
+# Proves docker-compose.yml end to end on this machine, with nothing pulled from any registry:
+#   1. builds every image locally (build-images.sh: Debian-based Java base, Kafka from Maven Central, Debian's
+#      registry and docker CLI, the five services; cached between runs),
+#   2. starts the stack as project "freshen-proof" with the local profile and override (registry, webhook receiver,
+#      every service on 127.0.0.1) and waits until every service is healthy,
+#   3. publishes the fixture vendor base (deploy/local/fixture-base.sh) into the compose registry,
+#   4. forces an update of fixture/runtime through the watcher's REST API,
+#   5. waits until the compose registry lists the version tag 10.0-1.0.0, checks that it is the forced run's image
+#      (its dev.freshen.run-id label) and that the notifier's Teams card reached the receiver,
+#   6. always tears everything down (docker-compose down -v) and prints the timings.
+# On failure it prints the state and the recent logs of every container and exits non-zero.
+#
+#   deploy/compose/prove.sh
+#
+# Settings (environment):
+#   FRESHEN_PROOF_PORT_OFFSET  added to every usual port (registry 5000, Kafka 9092, services 8081-8085,
+#                              receiver 8090), all on 127.0.0.1, so that the proof runs beside deploy/local  default 10000
+#   FRESHEN_PROOF_START_TIMEOUT  seconds until every service is healthy                                   default 300
+#   FRESHEN_PROOF_TIMEOUT      seconds the forced run may take until published                            default 300
+# Needs root on the first run of a machine (the Java base is made with debootstrap), a Docker engine
+# (deploy/local/stack.sh up docker starts one), and apt for docker-compose, debootstrap, docker-registry, busybox-static.
+set -euo pipefail
+
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+repo=$(cd "$here/../.." && pwd)
+state=${FRESHEN_STATE_DIR:-$repo/.freshen}/compose-proof
+offset=${FRESHEN_PROOF_PORT_OFFSET:-10000}
+run_timeout=${FRESHEN_PROOF_TIMEOUT:-300}
+start_timeout=${FRESHEN_PROOF_START_TIMEOUT:-300}
+project=freshen-proof
+image_id=fixture/runtime
+registry=127.0.0.1:$((5000 + offset))
+services=(watcher builder tester publisher notifier)
+
+# docker-compose needs a working directory that exists for the whole run.
+cd "$repo"
+started=$SECONDS
+say() { printf '[proof] %4ss  %s\n' "$((SECONDS - started))" "$*" >&2; }
+die() { printf '[proof] error: %s\n' "$*" >&2; exit 1; }
+# Debian's client (/usr/bin/docker) rather than whatever else is first on PATH.
+docker_bin=$(if [ -x /usr/bin/docker ]; then echo /usr/bin/docker; else echo docker; fi)
+docker_cli() { "$docker_bin" "$@"; }
+# Only the proof's own env file is read (never a deployment's .env at the repository root), and its values are also
+# exported, so that variables of the calling shell cannot change what is proven.
+compose() {
+  docker-compose --env-file "$state/proof.env" -p "$project" \
+    -f "$repo/docker-compose.yml" -f "$here/docker-compose.local.yml" "$@"
+}
+port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+# Container ids, looked up once after `up` (each docker-compose call starts a Python interpreter).
+declare -A ids=()
+container() { echo "${ids[$1]}"; }
+
+declare -A timings=()
+timings_order=()
+mark() { timings[$1]=$2; timings_order+=("$1"); }
+
+project_objects() { docker_cli "$1" ls -q${2:+a} --filter "label=com.docker.compose.project=$project"; }
+remove_project() {
+  project_objects container a | xargs -r "$docker_bin" rm -f >/dev/null 2>&1 || true
+  project_objects volume | xargs -r "$docker_bin" volume rm >/dev/null 2>&1 || true
+  project_objects network | xargs -r "$docker_bin" network rm >/dev/null 2>&1 || true
+}
+
+# ---- teardown: always, also after a failure or Ctrl-C ---------------------------------------------------------
+report_failure() {
+  echo "[proof] ---- state of the containers" >&2
+  compose ps >&2 || true
+  local s
+  for s in kafka registry webhook-receiver "${services[@]}"; do
+    echo "[proof] ---- last 60 log lines of $s" >&2
+    compose logs --no-color --tail=60 "$s" >&2 || true
+  done
+}
+
+teardown() {
+  local rc=$?
+  trap - EXIT INT TERM
+  if ((rc != 0)) && [ -f "$state/proof.env" ]; then report_failure; fi
+  if [ -f "$state/proof.env" ]; then
+    local t=$SECONDS
+    if ! compose down -v --remove-orphans --timeout 20 >/dev/null 2>&1; then
+      # Without docker-compose (its files gone?): by the project label, which names the proof's objects only.
+      echo "[proof] warning: docker-compose down failed; removing the project's containers, volumes, network directly" >&2
+      remove_project
+    fi
+    # Images the engine kept of the proof's registry (fixture base, candidates): named after its port, nobody else's.
+    local leftovers
+    leftovers=$(docker_cli image ls --format '{{.Repository}} {{.ID}}' | awk -v r="$registry/" 'index($1, r) == 1 {print $2}' | sort -u)
+    # shellcheck disable=SC2086
+    [ -z "$leftovers" ] || docker_cli rmi -f $leftovers >/dev/null 2>&1 || true
+    say "torn down (docker-compose down -v) in $((SECONDS - t))s"
+  fi
+  rm -rf "$state"
+  if ((rc == 0)); then
+    say "PASSED"
+  else
+    say "FAILED (exit $rc)"
+  fi
+  local k
+  for k in "${timings_order[@]}"; do printf '[proof]   %-34s %5ss\n' "$k" "${timings[$k]}" >&2; done
+  printf '[proof]   %-34s %5ss\n' "total" "$((SECONDS - started))" >&2
+  exit "$rc"
+}
+
+# ---- 1. images --------------------------------------------------------------------------------------------------
+"$repo/deploy/local/stack.sh" up docker
+t=$SECONDS
+"$here/build-images.sh"
+mark "images (build-images.sh)" $((SECONDS - t))
+command -v docker-compose >/dev/null || die "docker-compose is missing (apt-get install docker-compose)"
+
+# ---- 2. settings and platform images for the proof ---------------------------------------------------------------
+# Another proof on this engine (or one that was killed) would share the project name and the ports: stop here rather
+# than tear down something that may still be running.
+if [ -n "$(project_objects container a)" ]; then
+  die "containers of project $project exist (another proof running, or a killed one); remove them with:
+  docker rm -f \$(docker ps -aq --filter label=com.docker.compose.project=$project) && docker volume prune -f --filter label=com.docker.compose.project=$project"
+fi
+rm -rf "$state"
+mkdir -p "$state"
+chmod 0700 "$state"
+trap teardown EXIT
+trap 'exit 130' INT TERM
+
+for port in $((5000 + offset)) $((9092 + offset)) $((8081 + offset)) $((8082 + offset)) $((8083 + offset)) \
+  $((8084 + offset)) $((8085 + offset)) $((8090 + offset)); do
+  port_open "$port" && die "127.0.0.1:$port is taken (set FRESHEN_PROOF_PORT_OFFSET)"
+done
+
+# The fixture platform image names its base 127.0.0.1:5000/...: point it at the proof's registry. Its 30-second
+# schedule is dropped (and the default schedule set to never) so that exactly one run happens: the forced one.
+cp -r "$repo/deploy/local/platform-images" "$state/platform-images"
+sed -i "s|^FROM 127.0.0.1:5000/|FROM $registry/|" "$state/platform-images/$image_id/Dockerfile"
+sed -i '/^schedule:/d' "$state/platform-images/$image_id/platform-image.yaml"
+chmod -R a+rX "$state/platform-images"
+
+# The API key as a file secret, readable by the services' uid 185 (the folder around it is root's alone).
+head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n' >"$state/api-key"
+chmod 0444 "$state/api-key"
+api_key=$(cat "$state/api-key")
+
+{
+  "$here/build-images.sh" env
+  cat <<ENV
+COMPOSE_PROFILES=local
+FRESHEN_TARGET_REGISTRY=$registry
+FRESHEN_PLATFORM_IMAGES=$state/platform-images
+FRESHEN_API_KEY_FILE=$state/api-key
+DOCKER_GID=$(stat -c %g /var/run/docker.sock)
+FRESHEN_REGISTRY_PORT=$((5000 + offset))
+FRESHEN_KAFKA_PORT=$((9092 + offset))
+FRESHEN_WATCHER_PORT=$((8081 + offset))
+FRESHEN_BUILDER_PORT=$((8082 + offset))
+FRESHEN_TESTER_PORT=$((8083 + offset))
+FRESHEN_PUBLISHER_PORT=$((8084 + offset))
+FRESHEN_NOTIFIER_PORT=$((8085 + offset))
+FRESHEN_RECEIVER_PORT=$((8090 + offset))
+FRESHEN_WATCHER_DEFAULT_SCHEDULE=0 0 0 1 1 ? 2099
+FRESHEN_WATCHER_CHECK_ON_START=false
+FRESHEN_MEM_LIMIT=640m
+ENV
+} >"$state/proof.env"
+# Exported line by line (values may hold spaces, as the cron expression does; the file is not shell syntax).
+while IFS='=' read -r key value; do export "$key=$value"; done <"$state/proof.env"
+
+# ---- 3. up, and wait until healthy ------------------------------------------------------------------------------
+t=$SECONDS
+say "docker-compose -p $project up -d (local profile and override)"
+compose up -d --no-build >"$state/up.log" 2>&1 || { cat "$state/up.log" >&2; die "docker-compose up failed"; }
+for s in kafka registry webhook-receiver "${services[@]}"; do
+  ids[$s]=$(compose ps -q "$s")
+  [ -n "${ids[$s]}" ] || die "no container for $s"
+done
+# `up` returns once Kafka is healthy (the services depend on it); the services' JVMs start in parallel.
+mark "  up until kafka healthy" $((SECONDS - t))
+deadline=$((SECONDS + start_timeout))
+for s in kafka "${services[@]}"; do
+  id=$(container "$s")
+  until [ "$(docker_cli inspect -f '{{.State.Health.Status}}' "$id")" = healthy ]; do
+    status=$(docker_cli inspect -f '{{.State.Status}} restarts={{.RestartCount}}' "$id")
+    [[ $status == "running restarts=0" ]] || die "$s is not running ($status)"
+    ((SECONDS < deadline)) || die "$s did not become healthy within ${start_timeout}s"
+    sleep 2
+  done
+done
+until curl -fsS "http://$registry/v2/" >/dev/null 2>&1; do
+  ((SECONDS < deadline)) || die "the registry did not answer on $registry"
+  sleep 1
+done
+mark "up until every service healthy" $((SECONDS - t))
+say "healthy: kafka ${services[*]}; registry on $registry"
+
+# ---- 4. the vendor publishes a base, someone forces an update ---------------------------------------------------
+t=$SECONDS
+base=$(FRESHEN_REGISTRY_PORT=$((5000 + offset)) "$repo/deploy/local/fixture-base.sh" --registry "$registry")
+say "fixture base published: $base"
+answer=$(curl -fsS -X POST -H "Authorization: Bearer $api_key" -H 'Content-Type: application/json' \
+  -d '{"reason": "docker-compose proof"}' "http://127.0.0.1:$((8081 + offset))/api/v1/images/$image_id/force-update") \
+  || die "the watcher refused the force-update"
+run=$(sed -n 's/.*"runId" *: *"\([^"]*\)".*/\1/p' <<<"$answer")
+[ -n "$run" ] || die "no run id in the watcher's answer: $answer"
+say "force-update accepted: run $run"
+
+# ---- 5. wait for the version tag, follow the stages in the logs -------------------------------------------------
+repository=$(sed -n 's/^ *repository: *//p' "$state/platform-images/$image_id/platform-image.yaml" | head -1)
+version=10.0-1.0.0
+declare -A seen=()
+deadline=$((SECONDS + run_timeout))
+until curl -fsS "http://$registry/v2/$repository/tags/list" 2>/dev/null | grep -q "\"$version\""; do
+  for step in builder:candidate tester:verified publisher:published; do
+    svc=${step%%:*}
+    [ -z "${seen[$svc]:-}" ] || continue
+    line=$(docker_cli logs "$(container "$svc")" 2>&1 | grep -m1 "Run $run .*${step#*:}" || true)
+    if [ -n "$line" ]; then
+      seen[$svc]=1
+      mark "  $svc done (after force-update)" $((SECONDS - t))
+      # shellcheck disable=SC2001  # the pattern needs a regular expression
+      say "$svc: $(sed 's/.*\] ([^)]*) //' <<<"$line")"
+    fi
+  done
+  for svc in builder tester publisher; do
+    if docker_cli logs "$(container "$svc")" 2>&1 | grep -q "Run $run .*failed"; then
+      die "the run failed in the $svc: $(docker_cli logs "$(container "$svc")" 2>&1 | grep -m1 "Run $run .*failed")"
+    fi
+  done
+  ((SECONDS < deadline)) || die "$registry/$repository:$version did not appear within ${run_timeout}s"
+  sleep 2
+done
+mark "force-update until $version listed" $((SECONDS - t))
+if [ -z "${seen[publisher]:-}" ]; then
+  line=$(docker_cli logs "$(container publisher)" 2>&1 | grep -m1 "Run $run .*published" || true)
+  # shellcheck disable=SC2001  # the pattern needs a regular expression
+  [ -z "$line" ] || say "publisher: $(sed 's/.*\] ([^)]*) //' <<<"$line")"
+fi
+say "$registry/$repository tags: $(curl -fsS "http://$registry/v2/$repository/tags/list" | sed 's/.*"tags":\[\(.*\)\].*/\1/')"
+
+# The version tag must be this run's image: the builder labels every candidate with its run id.
+accept='application/vnd.oci.image.manifest.v1+json, application/vnd.docker.distribution.manifest.v2+json'
+config_digest=$(curl -fsS -H "Accept: $accept" "http://$registry/v2/$repository/manifests/$version" \
+  | tr -d ' \n' | grep -o '"config":{[^}]*}' | grep -o 'sha256:[0-9a-f]*')
+labelled=$(curl -fsSL "http://$registry/v2/$repository/blobs/$config_digest" | grep -o '"dev.freshen.run-id":"[^"]*"' | sort -u || true)
+[ "$labelled" = "\"dev.freshen.run-id\":\"$run\"" ] || die "$version is not the forced run's image (label: ${labelled:-none})"
+say "$version carries dev.freshen.run-id=$run"
+
+# ---- 6. the notifier's card reached the stand-in for Teams ------------------------------------------------------
+t=$SECONDS
+receiver=$(container webhook-receiver)
+# shellcheck disable=SC2016  # $0 is expanded by the container's bash: the version, passed as an argument
+until docker_cli exec "$receiver" bash -c 'grep -l -- "$0" /data/*-teams.json' "$version" >/dev/null 2>&1; do
+  ((SECONDS - t < 60)) || die "no Teams card for $version reached the webhook receiver within 60s"
+  sleep 1
+done
+mark "card received (after publish)" $((SECONDS - t))
+say "Teams card for $version received: $(docker_cli exec "$receiver" ls /data | tr '\n' ' ')"
