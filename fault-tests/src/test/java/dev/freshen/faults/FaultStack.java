@@ -1,7 +1,6 @@
 package dev.freshen.faults;
 
 import dev.freshen.events.ImagePublished;
-import dev.freshen.events.PipelineFailed;
 import dev.freshen.events.image.ImageReference;
 import dev.freshen.registry.Credentials;
 import dev.freshen.registry.RegistryClient;
@@ -191,10 +190,6 @@ final class FaultStack {
 
     ImagePublished awaitPublished(String runId) {
         return topics.awaitEvent(ImagePublished.class, e -> e.runId().equals(runId), RUN_TIMEOUT);
-    }
-
-    PipelineFailed awaitFailed(String runId) {
-        return topics.awaitEvent(PipelineFailed.class, e -> e.runId().equals(runId), RUN_TIMEOUT);
     }
 
     /** The end state of {@code imageIds} as the topics and the company registry tell it. */
