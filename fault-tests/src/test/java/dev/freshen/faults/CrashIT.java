@@ -45,7 +45,7 @@ class CrashIT {
             end.assertConsistent();
             assertEquals("1.0.0", published.version());
             assertEquals(1, end.versionTags(), "one version");
-            assertEquals(1, end.builds(), "the killed build said nothing; the restarted builder built once");
+            assertEquals(1, end.builtEvents(), "the killed build said nothing; the restarted builder built once");
             return end.counts();
         });
     }

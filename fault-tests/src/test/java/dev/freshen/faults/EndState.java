@@ -35,7 +35,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * {@code PipelineFailed}; each published run has exactly one version tag; no tag names a digest that was not
  * verified; nothing was lost (runs started = runs ended).
  */
-record EndState(Set<String> runs, Map<String, Set<String>> versionsByRun, Set<String> failedRuns, int builds,
+record EndState(Set<String> runs, Map<String, Set<String>> versionsByRun, Set<String> failedRuns, int builtEvents,
                 Set<Digest> verified, Map<String, Map<String, Digest>> tagsByRepository, int deadLetters) {
 
     private static final List<String> DLQS = List.of(Topics.WATCHER_DLQ, Topics.BUILDER_DLQ, Topics.TESTER_DLQ,
@@ -46,7 +46,7 @@ record EndState(Set<String> runs, Map<String, Set<String>> versionsByRun, Set<St
         Map<String, Set<String>> versions = new HashMap<>();
         Set<String> failed = new HashSet<>();
         Set<Digest> verified = new HashSet<>();
-        int builds = 0;
+        int builtEvents = 0;
         for (EventType type : EventType.values()) {
             for (FreshenEvent event : events(topics, type, imageIds)) {
                 if (event instanceof ImagePublished p) {
@@ -56,7 +56,7 @@ record EndState(Set<String> runs, Map<String, Set<String>> versionsByRun, Set<St
                 } else if (event instanceof ImageVerified v) {
                     verified.add(v.candidate().digest());
                 } else if (event instanceof ImageBuilt) {
-                    builds++;
+                    builtEvents++; // a redelivered request is answered again: more than one per run is allowed
                 } else {
                     runs.add(event.runId()); // BaseImageUpdated, ForceUpdateRequested: a run started
                 }
@@ -75,7 +75,7 @@ record EndState(Set<String> runs, Map<String, Set<String>> versionsByRun, Set<St
         for (String dlq : DLQS) {
             deadLetters += (int) topics.readAll(dlq).stream().filter(r -> imageIds.contains(r.key())).count();
         }
-        return new EndState(runs, versions, failed, builds, verified, tags, deadLetters);
+        return new EndState(runs, versions, failed, builtEvents, verified, tags, deadLetters);
     }
 
     private static List<FreshenEvent> events(EventTopics topics, EventType type, List<String> imageIds) {
@@ -124,7 +124,7 @@ record EndState(Set<String> runs, Map<String, Set<String>> versionsByRun, Set<St
 
     /** The counts for the report. */
     String counts() {
-        return "runs=%d published=%d failed=%d builds=%d versions=%d dead-lettered=%d".formatted(runs.size(),
-                published(), failedRuns.size(), builds, versionTags(), deadLetters);
+        return "runs=%d published=%d failed=%d image-built=%d versions=%d dead-lettered=%d".formatted(runs.size(),
+                published(), failedRuns.size(), builtEvents, versionTags(), deadLetters);
     }
 }
