@@ -8,7 +8,10 @@
 # Defaults: --registry 127.0.0.1:${FRESHEN_REGISTRY_PORT:-5000} --repository dotnet/runtime --tag 10.0
 #           --revision <current time in nanoseconds>
 # Prints the pushed reference, pinned by digest, on stdout: 127.0.0.1:5000/dotnet/runtime:10.0@sha256:...
-set -euo pipefail
+repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+script_name=fixture-base
+# shellcheck source=../lib/script.sh
+source "$repo/deploy/lib/script.sh"
 
 registry=127.0.0.1:${FRESHEN_REGISTRY_PORT:-5000}
 repository=dotnet/runtime
@@ -20,13 +23,14 @@ while (($#)); do
     --repository) repository=$2; shift 2 ;;
     --tag) tag=$2; shift 2 ;;
     --revision) revision=$2; shift 2 ;;
-    *) sed -n '2,10p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2; exit 2 ;;
+    -h | --help) sed -n '2,10p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    *) sed -n '2,10p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2; die "unknown option '$1'" ;;
   esac
 done
 
 docker_cli() { if [ -x /usr/bin/docker ]; then /usr/bin/docker "$@"; else docker "$@"; fi; }
 
-[ -x /bin/busybox ] || { echo "fixture-base: /bin/busybox missing (apt-get install busybox-static)" >&2; exit 1; }
+[ -x /bin/busybox ] || die "/bin/busybox missing (apt-get install busybox-static)"
 context=$(mktemp -d)
 trap 'rm -rf "$context"' EXIT
 cp /bin/busybox "$context/busybox"
@@ -47,8 +51,12 @@ LABEL org.opencontainers.image.title="Freshen fixture base" \
 DOCKERFILE
 
 ref="$registry/$repository:$tag"
-docker_cli build -q -t "$ref" "$context" >/dev/null
-docker_cli push "$ref" >/dev/null
+log=${FRESHEN_STATE_DIR:-$repo/.freshen}/logs/fixture-base.log
+mkdir -p "$(dirname "$log")"
+step "building the fixture base $ref" "$log"
+docker_cli build -t "$ref" "$context" >"$log" 2>&1
+step "pushing $ref" "$log"
+docker_cli push "$ref" >>"$log" 2>&1
 pinned=$(docker_cli image inspect --format '{{range .RepoDigests}}{{println .}}{{end}}' "$ref" | grep -m1 "^$registry/$repository@")
 docker_cli rmi "$ref" >/dev/null
 echo "$ref@${pinned#*@}"

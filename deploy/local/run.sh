@@ -3,71 +3,125 @@
 # the five services as separate processes, publishes a fixture "upstream" base image, and lets Freshen do the rest:
 # the watcher sees the base, the builder builds the platform image pinned to its digest, the tester proves it with a
 # real application, the publisher versions and promotes it, the notifier posts the cards. Then the base is updated
-# once more and the second run publishes the next version.
+# once more and the second run publishes the next version. Each round ends with the published reference.
 #
-#   deploy/local/run.sh          run it (idempotent; re-running starts another base update)
-#   deploy/local/run.sh stop     stop the services, the receiver and the stack
+# Usage:
+#   deploy/local/run.sh            run it (re-running updates the base again and publishes the next versions)
+#   deploy/local/run.sh stop       stop the services and the receiver, then the stack (Kafka, registry, dockerd)
+#   deploy/local/run.sh status     what is running
+#   deploy/local/run.sh --help     this text
 #
-# Everything lives on 127.0.0.1; state, logs and the received cards go to .freshen/ (FRESHEN_STATE_DIR).
+# Which platform images: the local run watches deploy/local/platform-images (one fixture image, fixture/runtime,
+# FROM a busybox stand-in for mcr.microsoft.com/dotnet/runtime:10.0 that this script publishes). The company's
+# images are in platform-images/ (real MCR bases, which cannot be pulled without internet).
+#
+# Settings (environment):
+#   FRESHEN_PLATFORM_IMAGES_DIR  the folder the services watch            default deploy/local/platform-images
+#   FRESHEN_RUN_IMAGE            the image id the rounds check            default fixture/runtime
+#   FRESHEN_RUN_TIMEOUT          seconds one run may take                 default 600
+#   FRESHEN_REBUILD=1            build the services again (./mvnw package) even if their jars exist
+#   FRESHEN_STATE_DIR            state, logs, cards                       default .freshen/
+#   FRESHEN_REGISTRY_PORT, FRESHEN_KAFKA_PORT, FRESHEN_RECEIVER_PORT     default 5000, 9092, 8090
+#
+# Everything lives on 127.0.0.1; state, logs and the received cards go to .freshen/:
 #   service logs          .freshen/logs/<service>.log
 #   received cards        .freshen/notifications/*.json
-#   platform images       deploy/local/platform-images (FRESHEN_PLATFORM_IMAGES_DIR to use your own, e.g. platform-images/)
-set -euo pipefail
-
+#   watcher API key       .freshen/api-key (readable by its owner only)
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 repo=$(cd "$here/../.." && pwd)
+script_name=freshen
+# shellcheck source=../lib/script.sh
+source "$repo/deploy/lib/script.sh"
+
+usage() { sed -n '/^# Usage:/,/^#   received cards/p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
+
 state=${FRESHEN_STATE_DIR:-$repo/.freshen}
 export FRESHEN_STATE_DIR=$state
 registry=127.0.0.1:${FRESHEN_REGISTRY_PORT:-5000}
 kafka=127.0.0.1:${FRESHEN_KAFKA_PORT:-9092}
-images_dir=${FRESHEN_PLATFORM_IMAGES_DIR:-$here/platform-images}
+images_dir=$(cd "${FRESHEN_PLATFORM_IMAGES_DIR:-$here/platform-images}" 2>/dev/null && pwd) \
+  || die "FRESHEN_PLATFORM_IMAGES_DIR=${FRESHEN_PLATFORM_IMAGES_DIR:-} is not a folder"
 receiver_port=${FRESHEN_RECEIVER_PORT:-8090}
 image_id=${FRESHEN_RUN_IMAGE:-fixture/runtime}
 run_timeout=${FRESHEN_RUN_TIMEOUT:-600}
 services=(watcher builder tester publisher notifier)
 declare -A ports=([watcher]=8081 [builder]=8082 [tester]=8083 [publisher]=8084 [notifier]=8085)
-
-say() { printf '\033[1m[freshen]\033[0m %s\n' "$*"; }
-die() { printf '[freshen] error: %s\n' "$*" >&2; exit 1; }
 docker_cli() { if [ -x /usr/bin/docker ]; then echo /usr/bin/docker; else echo docker; fi; }
 
-stop_all() {
+pid_of() { cat "$state/pids/$1.pid" 2>/dev/null; }
+running() { local pid; pid=$(pid_of "$1") && kill -0 "$pid" 2>/dev/null; }
+
+# Stops the services and the receiver, waiting for each to exit (the services leave their work to Kafka on a clean
+# shutdown, so they must be gone before Kafka is), then the stack.
+stop_services() {
+  local name pid stopped=()
   for name in "${services[@]}" receiver; do
-    local pidfile=$state/pids/$name.pid
-    if [ -f "$pidfile" ] && kill -0 "$(cat "$pidfile")" 2>/dev/null; then
-      kill "$(cat "$pidfile")" 2>/dev/null || true
+    if running "$name"; then
+      kill "$(pid_of "$name")" 2>/dev/null || true
+      stopped+=("$name")
     fi
-    rm -f "$pidfile"
   done
-  "$here/stack.sh" down
+  for name in "${stopped[@]}"; do
+    pid=$(pid_of "$name")
+    local deadline=$((SECONDS + 30))
+    while kill -0 "$pid" 2>/dev/null && ((SECONDS < deadline)); do sleep 0.2; done
+    if kill -0 "$pid" 2>/dev/null; then
+      warn "$name (pid $pid) did not stop within 30 s: killed"
+      kill -9 "$pid" 2>/dev/null || true
+    fi
+    rm -f "$state/pids/$name.pid"
+  done
+  if ((${#stopped[@]})); then say "stopped ${stopped[*]}"; else say "no service was running"; fi
+  rm -f "$state/platform-images-dir"
 }
 
-if [ "${1:-}" = stop ]; then
-  stop_all
-  exit 0
-fi
+case ${1:-} in
+  "") ;;
+  stop) stop_services; "$here/stack.sh" down; exit 0 ;;
+  status)
+    for s in "${services[@]}" receiver; do
+      if running "$s"; then echo "$s running (pid $(pid_of "$s"))"; else echo "$s stopped"; fi
+    done
+    "$here/stack.sh" status
+    exit 0 ;;
+  -h | --help | help) usage; exit 0 ;;
+  *) usage >&2; echo >&2; die "unknown argument '$1'" ;;
+esac
 
 mkdir -p "$state/logs" "$state/pids" "$state/notifications"
+step "starting the local stack (Docker engine, registry, Kafka)"
 "$here/stack.sh" up
 
+# The services watch one platform-images folder. Running services that watch another one are restarted, so what
+# this run prints is about the folder asked for.
+if [ -f "$state/platform-images-dir" ] && [ "$(cat "$state/platform-images-dir")" != "$images_dir" ] && running watcher; then
+  say "the services watch $(cat "$state/platform-images-dir"); restarting them to watch $images_dir"
+  stop_services
+fi
+say "watching $images_dir (image $image_id); the company's own images are in $repo/platform-images"
+
 jar() { echo "$repo/$1-service/target/quarkus-app/quarkus-run.jar"; }
-if [ "${FRESHEN_REBUILD:-}" = 1 ] || ! for s in "${services[@]}"; do [ -f "$(jar "$s")" ] || exit 1; done; then
-  say "building the services (./mvnw package, tests skipped: ./mvnw verify runs them)"
-  (cd "$repo" && ./mvnw -B -q package -DskipTests) || die "the build failed"
+missing_jars() { local s; for s in "${services[@]}"; do [ -f "$(jar "$s")" ] || return 0; done; return 1; }
+if [ "${FRESHEN_REBUILD:-}" = 1 ] || missing_jars; then
+  say "building the services (./mvnw package, tests skipped: the test command runs them; log: $state/logs/build.log)"
+  step "building the services" "$state/logs/build.log"
+  (cd "$repo" && ./mvnw -B package -DskipTests) >"$state/logs/build.log" 2>&1
 fi
 
-[ -f "$state/api-key" ] || head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n' >"$state/api-key"
+# The watcher's API key: made once, readable by its owner only.
+if [ ! -f "$state/api-key" ]; then
+  (umask 077 && head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n' >"$state/api-key")
+fi
+chmod 600 "$state/api-key"
 
 start() {
   local name=$1; shift
-  local pidfile=$state/pids/$name.pid
-  if [ -f "$pidfile" ] && kill -0 "$(cat "$pidfile")" 2>/dev/null; then
-    return
-  fi
+  running "$name" && return
   "$@" >>"$state/logs/$name.log" 2>&1 &
-  echo $! >"$pidfile"
+  echo $! >"$state/pids/$name.pid"
 }
 
+step "starting the webhook receiver" "$state/logs/receiver.log"
 start receiver java "$here/WebhookReceiver.java" "$receiver_port" "$state/notifications"
 
 common=(-Xmx256m -Dquarkus.http.host=127.0.0.1 -Dkafka.bootstrap.servers="$kafka" -Dfreshen.platform-images-dir="$images_dir")
@@ -79,25 +133,27 @@ declare -A extra=(
   [notifier]="-Dfreshen.notifier.channels.local-teams.type=teams -Dfreshen.notifier.channels.local-teams.url=http://127.0.0.1:$receiver_port/teams -Dfreshen.notifier.channels.local-webhook.type=webhook -Dfreshen.notifier.channels.local-webhook.url=http://127.0.0.1:$receiver_port/webhook -Dfreshen.notifier.default-channels=local-teams"
 )
 for s in "${services[@]}"; do
+  step "starting the $s" "$state/logs/$s.log"
   # shellcheck disable=SC2086
   start "$s" java "${common[@]}" -Dquarkus.http.port="${ports[$s]}" ${extra[$s]} -jar "$(jar "$s")"
 done
+echo "$images_dir" >"$state/platform-images-dir"
 for s in "${services[@]}"; do
   deadline=$((SECONDS + 90))
   until curl -fsS "http://127.0.0.1:${ports[$s]}/q/health/ready" >/dev/null 2>&1; do
-    ((SECONDS < deadline)) || { tail -n 30 "$state/logs/$s.log" >&2; die "$s did not become ready (log: $state/logs/$s.log)"; }
-    kill -0 "$(cat "$state/pids/$s.pid")" 2>/dev/null || { tail -n 30 "$state/logs/$s.log" >&2; die "$s exited (log: $state/logs/$s.log)"; }
+    ((SECONDS < deadline)) || { tail -n 30 "$state/logs/$s.log" >&2; die "$s did not become ready within 90 s (log: $state/logs/$s.log)"; }
+    running "$s" || { tail -n 30 "$state/logs/$s.log" >&2; die "$s exited (log: $state/logs/$s.log)"; }
     sleep 1
   done
   say "$s ready on http://127.0.0.1:${ports[$s]} (log: $state/logs/$s.log)"
 done
 
-# Follows one run through the logs of the stages until it is published or fails.
+# Follows one run through the logs of the stages until it is announced or fails.
 follow_run() {
   local run=$1 deadline=$((SECONDS + run_timeout)) seen=""
   while ((SECONDS < deadline)); do
-    for step in "builder:candidate" "tester:verified" "publisher:published" "notifier:announced"; do
-      local svc=${step%%:*} word=${step#*:}
+    for stage in "builder:candidate" "tester:verified" "publisher:published" "notifier:announced"; do
+      local svc=${stage%%:*} word=${stage#*:}
       if [[ $seen != *"$svc"* ]] && grep -q "Run $run .*$word" "$state/logs/$svc.log" 2>/dev/null; then
         say "  $(grep -m1 "Run $run .*$word" "$state/logs/$svc.log" | sed 's/.*\] ([^)]*) //')"
         seen="$seen $svc"
@@ -110,7 +166,7 @@ follow_run() {
     [[ $seen == *notifier* ]] && return 0
     sleep 1
   done
-  die "run $run did not finish within ${run_timeout}s"
+  die "run $run did not finish within ${run_timeout}s (logs: $state/logs/)"
 }
 
 # Starts a run by publishing a new fixture base and asking the watcher to check now; prints the run id.
@@ -120,19 +176,28 @@ update_base() {
     "http://127.0.0.1:8081/api/v1/images/$image_id/check" | sed -n 's/.*"runId":"\([^"]*\)".*/\1/p'
 }
 
+# The reference a run published, <registry>/<repository>:<version tag>@<digest>, read back from the registry.
+published_reference() {
+  local run=$1 repository version digest
+  repository=$(sed -n 's/^ *repository: *//p' "$images_dir/$image_id/platform-image.yaml" | head -1)
+  version=$(grep -h "Run $run .*published as" "$state/logs/publisher.log" | tail -1 | sed 's/.*published as //' | tr -d '[:space:]')
+  digest=$(curl -fsSI -H "Accept: application/vnd.oci.image.index.v1+json, application/vnd.docker.distribution.manifest.list.v2+json, application/vnd.oci.image.manifest.v1+json, application/vnd.docker.distribution.manifest.v2+json" \
+    "http://$registry/v2/$repository/manifests/$version" | tr -d '\r' | sed -n 's/^[Dd]ocker-[Cc]ontent-[Dd]igest: *//p')
+  [ -n "$version" ] && [ -n "$digest" ] || die "run $run: no version tag of it found in $registry/$repository"
+  echo "$registry/$repository:$version@$digest"
+}
+
 for round in 1 2; do
   say "round $round: the vendor publishes a new $registry/dotnet/runtime:10.0"
+  step "round $round: publishing the fixture base and asking the watcher to check" "$state/logs/watcher.log"
   run=$(update_base)
   [ -n "$run" ] || die "the watcher started no run (GET http://127.0.0.1:8081/api/v1/images/$image_id says why)"
   say "  watcher: base changed, run $run"
   follow_run "$run"
+  reference=$(published_reference "$run")
+  say "  published: $reference"
 done
 
-repository=$(sed -n 's/^ *repository: *//p' "$images_dir/$image_id/platform-image.yaml" | head -1)
-version=$(grep -h "Run $run .*published as" "$state/logs/publisher.log" | tail -1 | sed 's/.*published as //' | tr -d '[:space:]')
-digest=$(curl -fsSI -H "Accept: application/vnd.oci.image.index.v1+json, application/vnd.docker.distribution.manifest.list.v2+json, application/vnd.oci.image.manifest.v1+json, application/vnd.docker.distribution.manifest.v2+json" \
-  "http://$registry/v2/$repository/manifests/$version" | tr -d '\r' | sed -n 's/^[Dd]ocker-[Cc]ontent-[Dd]igest: *//p')
-say "tags in $registry/$repository: $(curl -fsS "http://$registry/v2/$repository/tags/list" | sed 's/.*"tags":\[\(.*\)\].*/\1/')"
 say "cards received (Teams Adaptive Cards as posted): $state/notifications/"
-say "published: $registry/$repository:$version@$digest"
 say "stop everything with: deploy/local/run.sh stop"
+say "published: $reference"

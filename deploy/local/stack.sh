@@ -14,18 +14,18 @@
 #   FRESHEN_KAFKA_PORT      port of the Kafka broker (KRaft)        default 9092
 #   FRESHEN_KAFKA_CONTROLLER_PORT  port of the KRaft controller     default 9093
 #   FRESHEN_READY_TIMEOUT   seconds to wait for each component      default 90
-set -euo pipefail
-
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 repo=$(cd "$here/../.." && pwd)
+script_name=stack
+# shellcheck source=../lib/script.sh
+source "$repo/deploy/lib/script.sh"
 state=${FRESHEN_STATE_DIR:-$repo/.freshen}
 registry_port=${FRESHEN_REGISTRY_PORT:-5000}
 kafka_port=${FRESHEN_KAFKA_PORT:-9092}
 controller_port=${FRESHEN_KAFKA_CONTROLLER_PORT:-9093}
 ready_timeout=${FRESHEN_READY_TIMEOUT:-90}
 
-log() { printf '[stack] %s\n' "$*" >&2; }
-die() { printf '[stack] error: %s\n' "$*" >&2; exit 1; }
+log() { say "$*" >&2; }
 
 # wait_for <what> <log file> <command...>: polls the command once a second until it succeeds or time runs out.
 wait_for() {
@@ -55,8 +55,10 @@ install_packages() {
   if ((${#missing[@]})); then
     log "installing ${missing[*]} (apt)"
     [ "$(id -u)" = 0 ] || die "installing packages needs root: apt-get install ${missing[*]}"
-    DEBIAN_FRONTEND=noninteractive apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+    mkdir -p "$state"
+    step "installing ${missing[*]} with apt" "$state/apt.log"
+    DEBIAN_FRONTEND=noninteractive apt-get update -qq >"$state/apt.log" 2>&1
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >>"$state/apt.log" 2>&1
   fi
 }
 
