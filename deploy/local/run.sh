@@ -88,6 +88,12 @@ case ${1:-} in
   *) usage >&2; echo >&2; die "unknown argument '$1'" ;;
 esac
 
+# The rounds check one image of the folder: refuse a folder without it before anything starts.
+if [ ! -f "$images_dir/$image_id/platform-image.yaml" ]; then
+  known=$(cd "$images_dir" && find . -name platform-image.yaml -printf '%h\n' | sed 's|^\./||' | sort | head -5 | paste -sd, -)
+  die "$images_dir has no platform image $image_id; set FRESHEN_RUN_IMAGE to one of its ids (${known:-it has none})"
+fi
+
 mkdir -p "$state/logs" "$state/pids" "$state/notifications"
 step "starting the local stack (Docker engine, registry, Kafka)"
 "$here/stack.sh" up
@@ -172,8 +178,11 @@ follow_run() {
 # Starts a run by publishing a new fixture base and asking the watcher to check now; prints the run id.
 update_base() {
   "$here/fixture-base.sh" --registry "$registry" --repository dotnet/runtime --tag 10.0 >/dev/null
-  curl -fsS -X POST -H "Authorization: Bearer $(cat "$state/api-key")" \
-    "http://127.0.0.1:8081/api/v1/images/$image_id/check" | sed -n 's/.*"runId":"\([^"]*\)".*/\1/p'
+  local answer
+  answer=$(curl -sS -w '\n%{http_code}' -X POST -H "Authorization: Bearer $(cat "$state/api-key")" \
+    "http://127.0.0.1:8081/api/v1/images/$image_id/check")
+  [ "${answer##*$'\n'}" = 200 ] || die "the watcher refused the check of $image_id (HTTP ${answer##*$'\n'}): ${answer%$'\n'*}"
+  sed -n 's/.*"runId":"\([^"]*\)".*/\1/p' <<<"${answer%$'\n'*}"
 }
 
 # The reference a run published, <registry>/<repository>:<version tag>@<digest>, read back from the registry.
