@@ -4,9 +4,10 @@ import java.time.Duration;
 import java.util.Optional;
 
 /**
- * A notification that did not reach its endpoint. The message names the endpoint kind and the HTTP status (or the
- * kind of I/O error), never the URL. {@link #retryable()} says whether trying again may help (time-outs, 408, 429,
- * 5xx); {@link #retryAfter()} carries the endpoint's {@code Retry-After}, when it sent one.
+ * A notification that its endpoint did not take (or could not be reached). The message names the endpoint kind and
+ * the HTTP status with the channel rule's reason (or the kind of I/O error), never the URL. {@link #retryable()} says
+ * whether trying again may help (time-outs, 408, 429, 5xx, a legacy Teams webhook's throttling behind a 200: see
+ * {@link AnswerRule}); {@link #retryAfter()} carries the endpoint's {@code Retry-After}, when it sent one.
  */
 public class DeliveryException extends RuntimeException {
 

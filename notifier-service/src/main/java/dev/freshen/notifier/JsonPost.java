@@ -12,11 +12,11 @@ import java.time.Duration;
 import java.util.Map;
 
 /**
- * One POST of a JSON body to one endpoint URL, as every notifier makes it: any 2xx is success (Teams Workflows answer
- * 202, legacy Teams webhooks 200 with {@code 1}, Slack 200 with {@code ok}); anything else becomes a
- * {@link DeliveryException} that names the endpoint kind and the status, never the URL. 408, 425, 429, 5xx and I/O
- * errors are retryable; other statuses are not (the request itself is wrong, sending it again will not help).
- * A {@code Retry-After} header is passed on.
+ * One POST of a JSON body to one endpoint URL, as every notifier makes it. Whether the endpoint took it is for the
+ * channel's {@link AnswerRule} to say (a legacy Teams webhook answers {@code 200} also when it did not post the card);
+ * a refusal becomes a {@link DeliveryException} that names the endpoint kind, the status, the rule's reason and the
+ * start of the body, never the URL. Time-outs and I/O errors are retryable. A {@code Retry-After} header (seconds or
+ * HTTP-date) is passed on with retryable refusals.
  */
 public final class JsonPost {
 
@@ -39,8 +39,13 @@ public final class JsonPost {
         this.clock = clock;
     }
 
-    /** Posts {@code body} with {@code Content-Type: application/json} and the given extra headers. */
-    public void send(byte[] body, Map<String, String> headers) {
+    /**
+     * Posts {@code body} with {@code Content-Type: application/json} and the given extra headers, and returns when
+     * {@code rule} finds that the endpoint accepted it.
+     *
+     * @throws DeliveryException when the endpoint could not be reached or {@code rule} says it did not take the post
+     */
+    public void send(byte[] body, Map<String, String> headers, AnswerRule rule) {
         HttpRequest.Builder request = HttpRequest.newBuilder(url)
                 .timeout(timeout)
                 .header("Content-Type", "application/json")
@@ -58,20 +63,23 @@ public final class JsonPost {
             Thread.currentThread().interrupt();
             throw new DeliveryException(name + " delivery interrupted", false, null, null);
         }
-        int status = response.statusCode();
-        if (status / 100 == 2) {
+        Answer answer = new Answer(response.statusCode(), response.headers().map(),
+                new String(response.body(), StandardCharsets.UTF_8));
+        Verdict verdict = rule.judge(answer);
+        if (verdict.kind() == Verdict.Kind.ACCEPTED) {
             return;
         }
-        Duration retryAfter = response.headers().firstValue("Retry-After")
-                .flatMap(value -> Delivery.parseRetryAfter(value, clock.instant())).orElse(null);
-        boolean retryable = status == 408 || status == 425 || status == 429 || status >= 500;
-        throw new DeliveryException(name + " answered HTTP " + status + excerpt(response.body()), retryable, retryAfter,
-                null);
+        boolean retryable = verdict.kind() == Verdict.Kind.RETRY;
+        Duration retryAfter = retryable ? answer.header("Retry-After")
+                .flatMap(value -> Delivery.parseRetryAfter(value, clock.instant())).orElse(null) : null;
+        throw new DeliveryException(name + " answered HTTP " + answer.status()
+                + (verdict.reason() == null ? "" : " (" + verdict.reason() + ")") + excerpt(answer.body()), retryable,
+                retryAfter, null);
     }
 
-    /** The start of an error body on one line (Teams and Slack explain what they disliked), with the URL removed. */
-    private String excerpt(byte[] body) {
-        String text = new String(body, StandardCharsets.UTF_8).replaceAll("\\s+", " ").strip();
+    /** The start of the body on one line (Teams and Slack explain what they disliked), with the URL removed. */
+    private String excerpt(String body) {
+        String text = body.replaceAll("\\s+", " ").strip();
         if (text.isEmpty()) {
             return "";
         }

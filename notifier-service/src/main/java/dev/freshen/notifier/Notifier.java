@@ -11,6 +11,11 @@ public interface Notifier {
     /** The kind of endpoint, for logs and errors: {@code teams}, {@code slack} or {@code webhook}; never the URL. */
     String name();
 
+    /** {@link #name()} with what decides success when the type alone does not (a Teams channel's flavor): for logs. */
+    default String describe() {
+        return name();
+    }
+
     /**
      * Makes one attempt to deliver one notification.
      *

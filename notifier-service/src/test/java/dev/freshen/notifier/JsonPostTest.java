@@ -32,21 +32,38 @@ class JsonPostTest {
     }
 
     @Test
-    void anyTwoHundredIsSuccessAsWorkflowsLegacyTeamsAndSlackAnswer() {
-        receiver.reply(Reply.status(202), Reply.status(200).withBody("1"), Reply.status(200).withBody("ok"));
+    void postsTheBodyWithItsHeadersAndReturnsWhenTheRuleAccepts() {
+        receiver.reply(Reply.status(202));
         JsonPost post = post(receiver.url("/hook"));
-        for (int i = 0; i < 3; i++) {
-            assertDoesNotThrow(() -> post.send("{}".getBytes(StandardCharsets.UTF_8), Map.of("X-Test", "yes")));
-        }
-        assertEquals(3, receiver.requests("/hook").size());
-        assertEquals("yes", receiver.requests().get(0).header("X-Test"));
-        assertEquals("application/json", receiver.requests().get(0).header("Content-Type"));
+        assertDoesNotThrow(() -> post.send("{}".getBytes(StandardCharsets.UTF_8), Map.of("X-Test", "yes"),
+                AnswerRule.HTTP));
+        WebhookReceiver.Request request = receiver.requests("/hook").get(0);
+        assertEquals("{}", request.body());
+        assertEquals("yes", request.header("X-Test"));
+        assertEquals("application/json", request.header("Content-Type"));
+    }
+
+    @Test
+    void theRuleDecidesAndItsReasonIsPartOfTheFailure() {
+        receiver.reply(Reply.status(200).withHeader("Retry-After", "3").withBody("not yet"),
+                Reply.status(200).withBody("refused"));
+        JsonPost post = post(receiver.url("/hook"));
+        AnswerRule rule = answer -> answer.body().equals("not yet") ? Verdict.retry("the endpoint is busy")
+                : Verdict.fail(null);
+        var retry = assertThrows(DeliveryException.class, () -> post.send(new byte[0], Map.of(), rule));
+        assertEquals("teams answered HTTP 200 (the endpoint is busy): not yet", retry.getMessage());
+        assertTrue(retry.retryable());
+        assertEquals(Optional.of(Duration.ofSeconds(3)), retry.retryAfter());
+        var fail = assertThrows(DeliveryException.class, () -> post.send(new byte[0], Map.of(), rule));
+        assertEquals("teams answered HTTP 200: refused", fail.getMessage());
+        assertFalse(fail.retryable());
     }
 
     @Test
     void tooManyRequestsIsRetryableAndCarriesRetryAfter() {
         receiver.reply(Reply.status(429).withHeader("Retry-After", "7"));
-        var e = assertThrows(DeliveryException.class, () -> post(receiver.url("/hook")).send(new byte[0], Map.of()));
+        var e = assertThrows(DeliveryException.class,
+                () -> post(receiver.url("/hook")).send(new byte[0], Map.of(), AnswerRule.HTTP));
         assertEquals("teams answered HTTP 429", e.getMessage());
         assertTrue(e.retryable());
         assertEquals(Optional.of(Duration.ofSeconds(7)), e.retryAfter());
@@ -56,7 +73,8 @@ class JsonPostTest {
     void aBadRequestIsNotRetriedAndItsBodyIsQuotedWithoutTheUrl() {
         receiver.reply(Reply.status(400).withBody("Bad payload for /hook/T0KEN-123?sig=abc:\n  summary missing"));
         var e = assertThrows(DeliveryException.class,
-                () -> post(receiver.url("/hook/T0KEN-123?sig=abc")).send(new byte[0], Map.of()));
+                () -> post(receiver.url("/hook/T0KEN-123?sig=abc")).send(new byte[0], Map.of(),
+                        AnswerRule.HTTP));
         assertFalse(e.retryable());
         assertEquals("teams answered HTTP 400: Bad payload for <redacted>?<redacted>: summary missing", e.getMessage());
     }
@@ -64,10 +82,11 @@ class JsonPostTest {
     @Test
     void serverErrorsAndUnreachableEndpointsAreRetryable() {
         receiver.answer(503);
-        assertTrue(assertThrows(DeliveryException.class, () -> post(receiver.url("/x")).send(new byte[0], Map.of())).retryable());
+        assertTrue(assertThrows(DeliveryException.class, () -> post(receiver.url("/x")).send(new byte[0], Map.of(),
+                AnswerRule.HTTP)).retryable());
         URI closed = receiver.url("/x");
         receiver.close();
-        var e = assertThrows(DeliveryException.class, () -> post(closed).send(new byte[0], Map.of()));
+        var e = assertThrows(DeliveryException.class, () -> post(closed).send(new byte[0], Map.of(), AnswerRule.HTTP));
         assertTrue(e.retryable());
         assertTrue(e.getMessage().startsWith("teams could not be reached: "), e.getMessage());
         assertFalse(e.getMessage().contains(String.valueOf(closed.getPort())), "no host or port: " + e.getMessage());

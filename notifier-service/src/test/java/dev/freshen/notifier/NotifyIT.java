@@ -7,7 +7,9 @@ import dev.freshen.events.FreshenEvent;
 import dev.freshen.events.ImagePublished;
 import dev.freshen.events.PipelineFailed;
 import dev.freshen.events.Topics;
+import dev.freshen.notifier.messaging.KafkaDeliveryLedger;
 import dev.freshen.notifier.teams.AdaptiveCardValidator;
+import dev.freshen.notifier.webhook.StandardWebhooksVerifier;
 import dev.freshen.notifier.webhook.WebhookSignature;
 import dev.freshen.testing.EventTopics;
 import dev.freshen.testing.KafkaBroker;
@@ -35,6 +37,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 
@@ -45,8 +48,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The packaged notifier as its own process, with the real Kafka broker and a real HTTP server standing in for Teams
- * (Workflows and legacy), Slack and a generic webhook: what each receives, retries, dead letters, and idempotency
- * across redelivery and restart. Channels are picked by the descriptors of a test platform-images folder.
+ * (Workflows and legacy), Slack and a generic webhook, answering as recorded ({@link RecordedAnswer}): what each
+ * receives (valid cards, signatures the Standard Webhooks reference library verifies), retries (also a legacy Teams
+ * webhook throttling behind a 200), dead letters, and idempotency across redelivery and restart. Channels are picked by the descriptors of a test platform-images folder.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class NotifyIT {
@@ -56,6 +60,8 @@ class NotifyIT {
     private static final String TEAMS_TOKEN = "WORKFLOW-T0KEN-7c1e";
     private static final String SLACK_TOKEN = "SLACK-T0KEN-55aa";
     private static final String HMAC_SECRET = "HMAC-S3CRET-93b0";
+    /** The hook channel's current secret; {@link #HMAC_SECRET} is the one being rotated out. */
+    private static final String WHSEC_SECRET = "whsec_C2FVsBQIhrscChlQIMV+b5sSYspob7oD";
     private static final String TEAMS = "/workflows/" + TEAMS_TOKEN;
     private static final String SLACK = "/services/" + SLACK_TOKEN;
 
@@ -67,8 +73,10 @@ class NotifyIT {
     static void start(@TempDir Path dir) throws IOException {
         receiver = WebhookReceiver.start();
         receiver.reply(Reply.status(202));
-        receiver.reply("/legacy", Reply.status(200).withBody("1"));
-        receiver.reply(SLACK, Reply.status(200).withBody("ok"));
+        receiver.reply("/legacy", RecordedAnswer.of("teams-legacy", "success-1").reply());
+        receiver.reply("/throttled", RecordedAnswer.of("teams-legacy", "throttled-429-in-200").reply(),
+                RecordedAnswer.of("teams-legacy", "success-1").reply());
+        receiver.reply(SLACK, RecordedAnswer.of("slack", "ok-200").reply());
         receiver.reply("/flaky", Reply.status(429).withHeader("Retry-After", "1"), Reply.status(202));
         receiver.reply("/down", Reply.status(500).withBody("internal error"));
         topics = new EventTopics(KafkaBroker.bootstrapServers());
@@ -76,11 +84,12 @@ class NotifyIT {
         Path images = dir.resolve("platform-images");
         image(images, "it/all", "[teams, legacy, slack, hook]");
         image(images, "it/flaky", "[flaky]");
+        image(images, "it/throttled", "[throttled]");
         image(images, "it/down", "[down]");
         image(images, "it/half", "[down, legacy]");
         image(images, "it/unlisted", null);
         Path slackUrl = Files.writeString(dir.resolve("slack-url"), receiver.url(SLACK) + "\n");
-        Path secret = Files.writeString(dir.resolve("hmac-secret"), HMAC_SECRET + "\n");
+        Path secret = Files.writeString(dir.resolve("hmac-secret"), WHSEC_SECRET + "\n" + HMAC_SECRET + "\n");
 
         notifier = ServiceProcess.start(Paths.get("").toAbsolutePath(), Map.ofEntries(
                 Map.entry("kafka.bootstrap.servers", KafkaBroker.bootstrapServers()),
@@ -89,6 +98,10 @@ class NotifyIT {
                 Map.entry("freshen.notifier.channels.teams.url", receiver.url(TEAMS).toString()),
                 Map.entry("freshen.notifier.channels.legacy.type", "teams"),
                 Map.entry("freshen.notifier.channels.legacy.url", receiver.url("/legacy").toString()),
+                Map.entry("freshen.notifier.channels.legacy.flavor", "legacy"),
+                Map.entry("freshen.notifier.channels.throttled.type", "teams"),
+                Map.entry("freshen.notifier.channels.throttled.url", receiver.url("/throttled").toString()),
+                Map.entry("freshen.notifier.channels.throttled.flavor", "legacy"),
                 Map.entry("freshen.notifier.channels.slack.type", "slack"),
                 Map.entry("freshen.notifier.channels.slack.url-file", slackUrl.toString()),
                 Map.entry("freshen.notifier.channels.hook.type", "webhook"),
@@ -141,10 +154,21 @@ class NotifyIT {
         assertTrue(JSON.readTree(posts(SLACK, failed).get(0).body()).get("text").asText().startsWith(":x: it/all: run failed at test"));
 
         WebhookReceiver.Request hook = posts("/hook", published).get(0);
+        byte[] body = hook.body().getBytes(StandardCharsets.UTF_8);
         assertEquals("dev.freshen.image-published.v1", hook.header("ce-type"));
-        assertEquals(published, EventJson.read(hook.body().getBytes(StandardCharsets.UTF_8), ImagePublished.class));
-        assertTrue(WebhookSignature.verify(HMAC_SECRET, hook.body().getBytes(StandardCharsets.UTF_8),
-                hook.header("X-Freshen-Signature")), "signed with the channel's secret");
+        assertEquals(published.runId() + "/image-published", hook.header("webhook-id"));
+        assertEquals(published, EventJson.read(body, ImagePublished.class));
+        Map<String, String> signed = Map.of("webhook-id", hook.header("webhook-id"), "webhook-timestamp",
+                hook.header("webhook-timestamp"), "webhook-signature", hook.header("webhook-signature"));
+        for (String key : List.of(WHSEC_SECRET, HMAC_SECRET)) {
+            assertEquals(Optional.empty(), StandardWebhooksVerifier.rejection(key, body, signed), "signed with " + key);
+        }
+        assertTrue(deprecatedSignatureVerifies(body, hook.header("X-Freshen-Signature")), "and the old way, for now");
+    }
+
+    @SuppressWarnings("deprecation")
+    private static boolean deprecatedSignatureVerifies(byte[] body, String signature) {
+        return WebhookSignature.verify(WHSEC_SECRET, body, signature);
     }
 
     @Test
@@ -180,6 +204,21 @@ class NotifyIT {
 
     @Test
     @Order(4)
+    void aLegacyTeamsWebhookThrottlingBehindA200IsRetriedAndDeliveredOnceWhenItAnswers1() {
+        ImagePublished event = Events.simplePublished("it/throttled");
+        topics.send(event);
+        await("/throttled").atMost(TIMEOUT).until(() -> notifier.logText().contains("Run " + event.runId()
+                + " (it/throttled): image-published announced on throttled (teams, 2 attempts)"));
+        assertEquals(2, posts("/throttled", event).size(), "the throttled post, then the one Teams took");
+        String key = event.runId() + "/throttled/image-published";
+        List<ConsumerRecord<String, byte[]>> records = topics.awaitRecords(KafkaDeliveryLedger.TOPIC,
+                r -> key.equals(r.key()), 1, TIMEOUT);
+        assertEquals(1, topics.readAll(KafkaDeliveryLedger.TOPIC).stream().filter(r -> key.equals(r.key())).count(),
+                "one delivery recorded: " + records);
+    }
+
+    @Test
+    @Order(5)
     void aChannelThatKeepsFailingSendsTheEventToTheDeadLetterTopicWithTheError() {
         PipelineFailed event = Events.failed("it/down", "log");
         topics.send(event);
@@ -193,7 +232,7 @@ class NotifyIT {
     }
 
     @Test
-    @Order(5)
+    @Order(6)
     void oneChannelDownDoesNotKeepTheOtherFromItsNotificationAndAReplayPostsOnlyWhereItFailed() {
         ImagePublished event = Events.simplePublished("it/half");
         topics.send(event);
@@ -209,7 +248,7 @@ class NotifyIT {
     }
 
     @Test
-    @Order(6)
+    @Order(7)
     void aRedeliveredEventIsAnnouncedOncePerChannelEvenAfterARestart() throws Exception {
         ImagePublished event = Events.simplePublished("it/all");
         topics.send(event);
@@ -228,12 +267,13 @@ class NotifyIT {
     }
 
     @Test
-    @Order(7)
+    @Order(8)
     void neitherChannelUrlsNorSecretsAppearInTheLog() {
         String log = notifier.logText();
-        assertTrue(log.contains("Notification channels: down (webhook), flaky (teams), hook (webhook), legacy (teams), "
-                + "slack (slack), teams (teams); default: teams, hook"), "the channels are named");
-        for (String secret : List.of(TEAMS_TOKEN, SLACK_TOKEN, HMAC_SECRET, receiver.url("").toString())) {
+        assertTrue(log.contains("Notification channels: down (webhook), flaky (teams, Workflows), hook (webhook), legacy "
+                + "(teams, legacy webhook), slack (slack), teams (teams, Workflows), throttled (teams, legacy webhook); "
+                + "default: teams, hook"), "the channels are named");
+        for (String secret : List.of(TEAMS_TOKEN, SLACK_TOKEN, HMAC_SECRET, WHSEC_SECRET, receiver.url("").toString())) {
             assertFalse(log.contains(secret), "the log shows " + secret);
         }
     }

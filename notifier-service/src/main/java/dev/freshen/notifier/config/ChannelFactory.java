@@ -3,8 +3,10 @@ package dev.freshen.notifier.config;
 import dev.freshen.notifier.JsonPost;
 import dev.freshen.notifier.Notifier;
 import dev.freshen.notifier.slack.SlackWebhook;
+import dev.freshen.notifier.teams.TeamsFlavor;
 import dev.freshen.notifier.teams.TeamsWebhook;
 import dev.freshen.notifier.webhook.JsonWebhook;
+import dev.freshen.notifier.webhook.StandardWebhooks;
 
 import java.io.IOException;
 import java.net.URI;
@@ -28,8 +30,12 @@ import java.util.regex.Pattern;
 /**
  * Turns the configured channels into {@link Notifier}s, checking every setting first: the channel name (as
  * descriptors can write it), the type, exactly one of url / url-file, a readable file, an absolute http(s) URL, a
- * secret only where it is used, default channels that exist. All problems are reported at once, each naming the
- * setting; URLs and secrets are never part of a message.
+ * secret only where it is used and usable as a key, a Teams flavor only on Teams channels and not contradicting the
+ * URL's host, default channels that exist. All problems are reported at once, each naming the setting; URLs and
+ * secrets are never part of a message.
+ *
+ * <p>A Teams channel's flavor ({@link TeamsFlavor}) is its {@code flavor} setting when given, else the one its URL's
+ * host belongs to, else Workflows (a host that is neither Microsoft's legacy nor its Workflows host, e.g. a proxy).
  */
 public final class ChannelFactory {
 
@@ -38,11 +44,12 @@ public final class ChannelFactory {
     private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
     private static final String PREFIX = "freshen.notifier.";
     private static final String ENV_PREFIX = "FRESHEN_NOTIFIER_CHANNELS_";
-    private static final List<String> ENV_SETTINGS = List.of("_URL_FILE", "_SECRET_FILE", "_TYPE", "_URL", "_SECRET");
+    private static final List<String> ENV_SETTINGS = List.of("_URL_FILE", "_SECRET_FILE", "_FLAVOR", "_TYPE", "_URL",
+            "_SECRET");
 
     /** One channel's raw settings. */
     public record Spec(Optional<String> type, Optional<String> url, Optional<Path> urlFile, Optional<String> secret,
-                       Optional<Path> secretFile) {
+                       Optional<Path> secretFile, Optional<String> flavor) {
     }
 
     /** The channels by name (sorted) and the names that apply when a descriptor names none. */
@@ -82,20 +89,30 @@ public final class ChannelFactory {
             }
             Optional<String> url = secretValue(spec.url(), spec.urlFile(), key, "url", true, problems);
             Optional<String> secret = secretValue(spec.secret(), spec.secretFile(), key, "secret", false, problems);
+            String secretSetting = spec.secret().isPresent() ? "secret" : "secret-file";
             if (secret.isPresent() && !type.get().equals("webhook")) {
                 problems.add(key + "secret: only webhook channels sign their posts; a " + type.get()
                         + " channel takes no secret");
+            } else if (secret.isPresent()) {
+                try {
+                    StandardWebhooks.keys(secret.get());
+                } catch (IllegalArgumentException e) {
+                    problems.add(key + secretSetting + ": " + e.getMessage() + " (value not shown: it is a secret)");
+                    secret = Optional.empty();
+                }
             }
             String urlSetting = spec.url().isPresent() ? "url" : "url-file";
             Optional<URI> uri = url.flatMap(u -> endpoint(u, key, urlSetting, problems));
+            Optional<TeamsFlavor> flavor = flavor(spec.flavor(), type.get(), uri, key, urlSetting, problems);
             if (uri.isEmpty()) {
                 continue;
             }
             JsonPost post = new JsonPost(http, uri.get(), timeout, type.get(), clock);
+            Optional<String> signing = secret;
             channels.put(name, switch (type.get()) {
-                case "teams" -> new TeamsWebhook(post);
+                case "teams" -> new TeamsWebhook(post, flavor.orElse(TeamsFlavor.WORKFLOWS));
                 case "slack" -> new SlackWebhook(post);
-                default -> new JsonWebhook(post, secret);
+                default -> new JsonWebhook(post, signing, clock);
             });
         }
         List<String> defaultChannels = defaults.map(List::copyOf)
@@ -139,6 +156,38 @@ public final class ChannelFactory {
             }
         }
         return lost;
+    }
+
+    /**
+     * A Teams channel's flavor: the setting (which must name a flavor and agree with a Microsoft host), else the
+     * host's; empty for other channel types and when it cannot be told (a bad setting, already reported).
+     */
+    private static Optional<TeamsFlavor> flavor(Optional<String> setting, String type, Optional<URI> url, String key,
+                                                String urlSetting, List<String> problems) {
+        if (setting.isPresent() && !type.equals("teams")) {
+            problems.add(key + "flavor: only teams channels have a flavor (workflows or legacy); a " + type
+                    + " channel takes none");
+            return Optional.empty();
+        }
+        if (!type.equals("teams")) {
+            return Optional.empty();
+        }
+        Optional<TeamsFlavor> ofHost = url.flatMap(TeamsFlavor::ofHost);
+        if (setting.isEmpty()) {
+            return ofHost;
+        }
+        Optional<TeamsFlavor> named = TeamsFlavor.ofSetting(setting.get());
+        if (named.isEmpty()) {
+            problems.add(key + "flavor: '" + setting.get().strip() + "' is not a Teams flavor (workflows or legacy)");
+            return Optional.empty();
+        }
+        if (ofHost.isPresent() && ofHost.get() != named.get()) {
+            problems.add(key + "flavor: is " + named.get().setting() + " but the host of " + key + urlSetting
+                    + " is a " + (ofHost.get() == TeamsFlavor.LEGACY ? "legacy incoming webhook" : "Workflows")
+                    + " host: remove the flavor or fix the URL");
+            return Optional.empty();
+        }
+        return named;
     }
 
     /** A value given directly or in a file: exactly one of the two (when required), never blank. */

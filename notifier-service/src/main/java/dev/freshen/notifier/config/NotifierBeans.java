@@ -54,7 +54,7 @@ public class NotifierBeans {
             return;
         }
         LOG.infof("Notification channels: %s; default: %s", channels.byName().entrySet().stream()
-                        .map(e -> e.getKey() + " (" + e.getValue().name() + ")").collect(Collectors.joining(", ")),
+                        .map(e -> e.getKey() + " (" + e.getValue().describe() + ")").collect(Collectors.joining(", ")),
                 channels.defaults().isEmpty() ? "none" : String.join(", ", channels.defaults()));
         Path root = config.platformImagesDir();
         if (!Files.isDirectory(root)) {
@@ -77,11 +77,11 @@ public class NotifierBeans {
         if (removedKeySet(config)) {
             throw new IllegalStateException(REMOVED_KEY + " is no longer read: configure the webhook as a channel, "
                     + "freshen.notifier.channels.<name>.type=webhook and .url or .url-file "
-                    + "(see README, Notifications)");
+                    + "(see docs/notifications.md)");
         }
         Map<String, ChannelFactory.Spec> specs = new TreeMap<>();
         config.notifier().channels().forEach((name, c) -> specs.put(name,
-                new ChannelFactory.Spec(c.type(), c.url(), c.urlFile(), c.secret(), c.secretFile())));
+                new ChannelFactory.Spec(c.type(), c.url(), c.urlFile(), c.secret(), c.secretFile(), c.flavor())));
         return ChannelFactory.build(specs, config.notifier().defaultChannels(), System.getenv().keySet(), http,
                 config.notifier().timeout(), Clock.systemUTC());
     }

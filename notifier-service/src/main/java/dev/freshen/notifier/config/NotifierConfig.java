@@ -67,10 +67,22 @@ public interface NotifierConfig {
         /** A file holding the endpoint URL, e.g. a mounted Kubernetes secret. */
         Optional<Path> urlFile();
 
-        /** Webhook channels only: signs each post with HMAC-SHA256 ({@code X-Freshen-Signature}). */
+        /**
+         * Webhook channels only: signs each post per Standard Webhooks ({@code webhook-signature}; and, deprecated,
+         * {@code X-Freshen-Signature}). A {@code whsec_<base64>} secret is base64-decoded, any other is used as its
+         * UTF-8 bytes; several secrets separated by whitespace give one signature each (key rotation).
+         */
         Optional<String> secret();
 
-        /** A file holding the secret. */
+        /** A file holding the secret(s). */
         Optional<Path> secretFile();
+
+        /**
+         * Teams channels only: {@code workflows} (a Power Automate "When a Teams webhook request is received" flow;
+         * success is any 2xx) or {@code legacy} (an Office 365 connector incoming webhook; success is {@code 200} with
+         * body {@code 1}). Default: the URL's host decides ({@code *.webhook.office.com} and {@code outlook.office.com}
+         * are legacy), any other host is Workflows.
+         */
+        Optional<String> flavor();
     }
 }

@@ -8,7 +8,7 @@ import dev.freshen.notifier.Notifier;
 
 import java.util.Map;
 
-/** Posts the {@link SlackBlocks} message for an event to a Slack incoming webhook (answers 200 {@code ok}). */
+/** Posts the {@link SlackBlocks} message for an event to a Slack incoming webhook (success: {@link SlackAnswers}). */
 public final class SlackWebhook implements Notifier {
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
@@ -26,10 +26,12 @@ public final class SlackWebhook implements Notifier {
 
     @Override
     public void notify(FreshenEvent event) {
+        byte[] body;
         try {
-            post.send(MAPPER.writeValueAsBytes(SlackBlocks.message(event)), Map.of());
+            body = MAPPER.writeValueAsBytes(SlackBlocks.message(event));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot write the Slack message for run " + event.runId(), e);
         }
+        post.send(body, Map.of(), SlackAnswers.RULE);
     }
 }

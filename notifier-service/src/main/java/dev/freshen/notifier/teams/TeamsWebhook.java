@@ -9,17 +9,20 @@ import dev.freshen.notifier.Notifier;
 import java.util.Map;
 
 /**
- * Posts the {@link TeamsCards} message for an event to a Teams Workflows webhook ("When a Teams webhook request is
- * received", answers 202) or a legacy Office 365 connector webhook (answers 200 {@code 1}).
+ * Posts the {@link TeamsCards} message for an event to a Teams webhook of the given {@link TeamsFlavor}: a Workflows
+ * flow (success: any 2xx, normally {@code 202}) or a legacy Office 365 connector (success: {@code 200} with body
+ * {@code 1}; see {@link LegacyWebhookAnswers}).
  */
 public final class TeamsWebhook implements Notifier {
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
     private final JsonPost post;
+    private final TeamsFlavor flavor;
 
-    public TeamsWebhook(JsonPost post) {
+    public TeamsWebhook(JsonPost post, TeamsFlavor flavor) {
         this.post = post;
+        this.flavor = flavor;
     }
 
     @Override
@@ -28,11 +31,22 @@ public final class TeamsWebhook implements Notifier {
     }
 
     @Override
+    public String describe() {
+        return flavor == TeamsFlavor.LEGACY ? "teams, legacy webhook" : "teams, Workflows";
+    }
+
+    public TeamsFlavor flavor() {
+        return flavor;
+    }
+
+    @Override
     public void notify(FreshenEvent event) {
+        byte[] body;
         try {
-            post.send(MAPPER.writeValueAsBytes(TeamsCards.message(event)), Map.of());
+            body = MAPPER.writeValueAsBytes(TeamsCards.message(event));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot write the Teams card for run " + event.runId(), e);
         }
+        post.send(body, Map.of(), flavor.rule());
     }
 }

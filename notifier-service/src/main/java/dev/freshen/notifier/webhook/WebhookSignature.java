@@ -8,10 +8,15 @@ import java.security.MessageDigest;
 import java.util.HexFormat;
 
 /**
- * The signature of a generic webhook post: header {@code X-Freshen-Signature: sha256=<hex>}, where {@code <hex>} is
- * the lowercase hex HMAC-SHA256 of the exact request body bytes, keyed with the channel's secret (its UTF-8 bytes).
- * A receiver recomputes it over the raw body it received (before any JSON parsing) and compares in constant time.
+ * Freshen's first signature of a generic webhook post, deprecated by {@link StandardWebhooks}: header
+ * {@code X-Freshen-Signature: sha256=<hex>}, where {@code <hex>} is the lowercase hex HMAC-SHA256 of the exact request
+ * body bytes, keyed with the channel's (first) secret exactly as written (its UTF-8 bytes, a {@code whsec_} prefix
+ * included). A receiver recomputes it over the raw body it received (before any JSON parsing) and compares in constant
+ * time. It does not cover a timestamp, so it cannot stop replays. Still sent for one release, then removed.
+ *
+ * @deprecated verify {@code webhook-signature} instead ({@link StandardWebhooks})
  */
+@Deprecated
 public final class WebhookSignature {
 
     public static final String HEADER = "X-Freshen-Signature";

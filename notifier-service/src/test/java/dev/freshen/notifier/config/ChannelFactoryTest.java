@@ -1,5 +1,8 @@
 package dev.freshen.notifier.config;
 
+import dev.freshen.notifier.Notifier;
+import dev.freshen.notifier.teams.TeamsFlavor;
+import dev.freshen.notifier.teams.TeamsWebhook;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -43,6 +46,66 @@ class ChannelFactoryTest {
         assertEquals("webhook", channels.byName().get("audit").name());
         assertEquals(List.of("audit", "chat", "platform-team"), channels.defaults());
         assertEquals(List.of("chat"), build(specs, Optional.of(List.of("chat"))).defaults());
+    }
+
+    @Test
+    void aTeamsChannelsFlavorIsItsSettingElseItsHostsElseWorkflows() {
+        Map<String, ChannelFactory.Spec> specs = new LinkedHashMap<>();
+        specs.put("legacy", teams(URL, null));
+        specs.put("old-form", teams("https://outlook.office.com/webhook/T0KEN", null));
+        specs.put("workflow", teams("https://prod-12.westeurope.logic.azure.com:443/workflows/T0KEN/triggers/manual", null));
+        specs.put("platform", teams("https://default0123.ab.environment.api.powerplatform.com/powerautomate/T0KEN", null));
+        specs.put("proxied", teams("https://teams-proxy.example.com/T0KEN", null));
+        specs.put("proxied-legacy", teams("https://teams-proxy.example.com/T0KEN", " Legacy "));
+        Map<String, Notifier> channels = build(specs, Optional.empty()).byName();
+        assertEquals(TeamsFlavor.LEGACY, flavorOf(channels.get("legacy")));
+        assertEquals(TeamsFlavor.LEGACY, flavorOf(channels.get("old-form")));
+        assertEquals(TeamsFlavor.WORKFLOWS, flavorOf(channels.get("workflow")));
+        assertEquals(TeamsFlavor.WORKFLOWS, flavorOf(channels.get("platform")));
+        assertEquals(TeamsFlavor.WORKFLOWS, flavorOf(channels.get("proxied")), "other hosts: Workflows");
+        assertEquals(TeamsFlavor.LEGACY, flavorOf(channels.get("proxied-legacy")));
+        assertEquals("teams, legacy webhook", channels.get("legacy").describe());
+        assertEquals("teams, Workflows", channels.get("proxied").describe());
+    }
+
+    @Test
+    void aFlavorMustBeKnownOnATeamsChannelAndAgreeWithAMicrosoftHost() {
+        Map<String, ChannelFactory.Spec> specs = new LinkedHashMap<>();
+        specs.put("a", teams(URL, "workflows"));
+        specs.put("b", teams("https://prod-12.westeurope.logic.azure.com/workflows/T0KEN", "legacy"));
+        specs.put("c", teams(URL, "connector"));
+        specs.put("d", new ChannelFactory.Spec(Optional.of("slack"), Optional.of("https://hooks.slack.com/services/T0KEN"),
+                Optional.empty(), Optional.empty(), Optional.empty(), Optional.of("legacy")));
+        var e = assertThrows(IllegalStateException.class, () -> build(specs, Optional.empty()));
+        assertEquals("""
+                Invalid notifier configuration:
+                  - freshen.notifier.channels.a.flavor: is workflows but the host of freshen.notifier.channels.a.url is a legacy incoming webhook host: remove the flavor or fix the URL
+                  - freshen.notifier.channels.b.flavor: is legacy but the host of freshen.notifier.channels.b.url is a Workflows host: remove the flavor or fix the URL
+                  - freshen.notifier.channels.c.flavor: 'connector' is not a Teams flavor (workflows or legacy)
+                  - freshen.notifier.channels.d.flavor: only teams channels have a flavor (workflows or legacy); a slack channel takes none""",
+                e.getMessage());
+        assertFalse(e.getMessage().contains("T0KEN"));
+    }
+
+    @Test
+    void webhookSecretsMustBeUsableKeysAndAreNeverShown() throws IOException {
+        Path rotation = Files.writeString(dir.resolve("secrets"), "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw\nold-plain-S3CRET\n");
+        Map<String, ChannelFactory.Spec> specs = new LinkedHashMap<>();
+        specs.put("plain", spec("webhook", URL, null, "plain-S3CRET", null));
+        specs.put("rotating", spec("webhook", URL, null, null, rotation));
+        assertEquals(2, build(specs, Optional.empty()).byName().size());
+
+        specs.put("not-base64", spec("webhook", URL, null, "whsec_S3CRET!!", null));
+        specs.put("short", spec("webhook", URL, null, "whsec_c2hvcnQtUzNDUkVU", null));
+        specs.put("second-bad", spec("webhook", URL, null, "plain-S3CRET whsec_S3CRET!!", null));
+        var e = assertThrows(IllegalStateException.class, () -> build(specs, Optional.empty()));
+        assertEquals("""
+                Invalid notifier configuration:
+                  - freshen.notifier.channels.not-base64.secret: starts with whsec_ but the rest is not base64 (value not shown: it is a secret)
+                  - freshen.notifier.channels.second-bad.secret: secret 2 of 2 starts with whsec_ but the rest is not base64 (value not shown: it is a secret)
+                  - freshen.notifier.channels.short.secret: is a whsec_ secret of 12 bytes; the Standard Webhooks specification asks for 24 to 64 random bytes, e.g. whsec_$(openssl rand -base64 32) (value not shown: it is a secret)""",
+                e.getMessage());
+        assertFalse(e.getMessage().contains("S3CRET"));
     }
 
     @Test
@@ -112,6 +175,15 @@ class ChannelFactoryTest {
 
     private static ChannelFactory.Spec spec(String type, String url, Path urlFile, String secret, Path secretFile) {
         return new ChannelFactory.Spec(Optional.ofNullable(type), Optional.ofNullable(url), Optional.ofNullable(urlFile),
-                Optional.ofNullable(secret), Optional.ofNullable(secretFile));
+                Optional.ofNullable(secret), Optional.ofNullable(secretFile), Optional.empty());
+    }
+
+    private static ChannelFactory.Spec teams(String url, String flavor) {
+        return new ChannelFactory.Spec(Optional.of("teams"), Optional.of(url), Optional.empty(), Optional.empty(),
+                Optional.empty(), Optional.ofNullable(flavor));
+    }
+
+    private static TeamsFlavor flavorOf(Notifier notifier) {
+        return ((TeamsWebhook) notifier).flavor();
     }
 }
