@@ -19,7 +19,7 @@ public record BuildRequest(String runId, String imageId, Trigger trigger, List<B
     }
 
     public static BuildRequest of(BaseImageUpdated event) {
-        return new BuildRequest(event.runId(), event.imageId(), Trigger.baseImageUpdated(), event.baseImages(),
+        return new BuildRequest(event.runId(), event.imageId(), event.trigger(), event.baseImages(),
                 event.occurredAt());
     }
 

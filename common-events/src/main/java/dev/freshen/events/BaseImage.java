@@ -1,14 +1,21 @@
 package dev.freshen.events;
 
+import com.fasterxml.jackson.annotation.JsonAnyGetter;
+import com.fasterxml.jackson.annotation.JsonAnySetter;
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.freshen.events.image.Digest;
 import dev.freshen.events.image.ImageReference;
+
+import java.util.Map;
 
 /**
  * One external base of a platform image: the reference as written in its Dockerfile's FROM (by tag),
  * the upstream digest the run builds from, and the digest the current platform image was built from
- * ({@code null} when it was never published or nobody knows).
+ * ({@code null} when it was never published or nobody knows). Every stage copies the run's bases into the event it
+ * writes; fields a newer writer added are kept in {@link #unknownFields()} (see the package description).
  */
-public record BaseImage(ImageReference reference, Digest digest, Digest previousDigest) {
+public record BaseImage(ImageReference reference, Digest digest, Digest previousDigest,
+                        @JsonAnySetter Map<String, JsonNode> unknownFields) {
 
     public BaseImage {
         Require.present(reference, "BaseImage", "reference");
@@ -17,6 +24,12 @@ public record BaseImage(ImageReference reference, Digest digest, Digest previous
             throw new IllegalArgumentException("BaseImage: field 'reference' is the tag reference from FROM, without digest: "
                     + reference);
         }
+        unknownFields = UnknownFields.copyOf(unknownFields);
+    }
+
+    /** A base with only the fields this version knows. */
+    public BaseImage(ImageReference reference, Digest digest, Digest previousDigest) {
+        this(reference, digest, previousDigest, Map.of());
     }
 
     /** {@code reference@digest}: exactly what the run builds from. */
@@ -26,5 +39,12 @@ public record BaseImage(ImageReference reference, Digest digest, Digest previous
 
     public boolean changed() {
         return !digest.equals(previousDigest);
+    }
+
+    /** Fields a newer writer added, as JSON by name; written out again after the known fields. */
+    @JsonAnyGetter
+    @Override
+    public Map<String, JsonNode> unknownFields() {
+        return unknownFields;
     }
 }

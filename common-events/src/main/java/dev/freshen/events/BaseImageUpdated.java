@@ -7,13 +7,27 @@ import java.util.List;
  * The watcher saw at least one external base of a platform image at a digest the current platform image
  * was not built from (or the image was never published). {@code contentHash} is the hash of descriptor and
  * Dockerfile that went into the deterministic {@code runId}.
+ *
+ * <p>{@code trigger} says why the watcher started the run. It is optional on the wire: an event without it (written
+ * before the field existed) reads as {@link Trigger#baseImageUpdated()}. It exists so that a watcher may name other
+ * reasons later (a changed definition, a published parent) and the builder, which copies it into {@code ImageBuilt},
+ * passes on a kind it does not know instead of replacing it.
  */
 public record BaseImageUpdated(String runId, String imageId, int attempt, Instant occurredAt,
-                               List<BaseImage> baseImages, String contentHash) implements FreshenEvent {
+                               List<BaseImage> baseImages, String contentHash, Trigger trigger) implements FreshenEvent {
 
     public BaseImageUpdated {
         Require.envelope("BaseImageUpdated", runId, imageId, attempt, occurredAt);
         baseImages = Require.nonEmpty(baseImages, "BaseImageUpdated", "baseImages");
         Require.present(contentHash, "BaseImageUpdated", "contentHash");
+        if (trigger == null) {
+            trigger = Trigger.baseImageUpdated();
+        }
+    }
+
+    /** An update triggered by the base digests themselves ({@link Trigger#baseImageUpdated()}). */
+    public BaseImageUpdated(String runId, String imageId, int attempt, Instant occurredAt, List<BaseImage> baseImages,
+                            String contentHash) {
+        this(runId, imageId, attempt, occurredAt, baseImages, contentHash, null);
     }
 }

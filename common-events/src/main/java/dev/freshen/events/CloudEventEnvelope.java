@@ -52,6 +52,11 @@ public record CloudEventEnvelope(String id, String source, EventType type, Strin
 
     /**
      * Reads the envelope from record headers ({@code header} returns a header's last value as text, or null).
+     * Only the attributes above are read: CloudEvents extension headers ({@code ce_traceparent}, {@code ce_runid},
+     * ...), optional attributes such as {@code ce_dataschema}, and the {@code content-type} with or without parameters
+     * ({@code application/json; charset=utf-8}) never reject a record. An unknown type does, also a newer version of a
+     * known one ({@code dev.freshen.image-built.v2}): this reader cannot know what changed in it (see
+     * {@link EventType}), so the record goes to the dead-letter topic, to be replayed once the reader understands it.
      *
      * @throws InvalidEventException when an attribute is missing, the spec version is not 1.0, or the type is unknown
      */

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 
@@ -13,8 +14,14 @@ import java.io.IOException;
 import java.util.stream.Collectors;
 
 /**
- * The JSON form of events. Unknown fields are ignored (older readers accept newer writers); missing required
- * fields and malformed values are rejected with an {@link InvalidEventException} that names the field.
+ * The JSON form of events, read as a tolerant reader (see {@code docs/events.md}): unknown fields of an event are
+ * ignored, unknown fields of the nested values that stages copy into their own events are kept and written out
+ * again, and values of the open sets {@link FailureKind}, {@link Stage} and {@link Trigger.Kind} this version does
+ * not know are read as "other" with their id. Missing required fields and malformed values are rejected with an
+ * {@link InvalidEventException} that names the field. Absent optional fields are not written ({@code NON_NULL}).
+ *
+ * <p>Numbers inside kept unknown fields are read as {@link java.math.BigDecimal} with their scale, so that a value a
+ * newer writer sent (say {@code 2.50} or {@code 1e400}) is written out with the same value, not rounded to a double.
  */
 public final class EventJson {
 
@@ -24,6 +31,8 @@ public final class EventJson {
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .disable(DeserializationFeature.ADJUST_DATES_TO_CONTEXT_TIME_ZONE)
             .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+            .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+            .disable(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES)
             .serializationInclusion(JsonInclude.Include.NON_NULL)
             .build();
 

@@ -3,7 +3,16 @@ package dev.freshen.events;
 import java.util.Arrays;
 import java.util.Optional;
 
-/** Each event: its record, its topic and its CloudEvents type ({@code dev.freshen.<event>.v1}). */
+/**
+ * Each event: its record, its topic and its CloudEvents type ({@code dev.freshen.<event>.v1}).
+ *
+ * <p>The version at the end of the type changes only for a breaking change of the event (removing or renaming a
+ * field, changing a field's meaning or type, making an optional field required); adding fields or enum values never
+ * changes it. A new version is a new type on the same topic, so one image's events stay in order on one partition;
+ * readers that understand it are deployed before any writer uses it, and a reader that meets a type it does not
+ * know (another event, or {@code .v2} before it was deployed) rejects the record to its dead-letter topic, from
+ * where it can be replayed once the reader is upgraded. See {@code docs/events.md}.
+ */
 public enum EventType {
     BASE_IMAGE_UPDATED(BaseImageUpdated.class, Topics.BASE_IMAGE_UPDATED, "dev.freshen.base-image-updated.v1"),
     FORCE_UPDATE_REQUESTED(ForceUpdateRequested.class, Topics.FORCE_UPDATE, "dev.freshen.force-update-requested.v1"),

@@ -3,17 +3,55 @@ package dev.freshen.events;
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
 
-/** Whether a failed run may succeed when retried unchanged. */
-public enum FailureKind {
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Whether a failed run may succeed when retried unchanged; on the wire its id ({@code "permanent"}).
+ *
+ * <p>An open set of values, not a Java enum: a newer writer may add a kind (for example {@code internal} or
+ * {@code timed-out}), and a reader that does not know it reads it as an <em>other</em> kind ({@link #isOther()})
+ * that keeps its id, so the event is neither rejected nor changed when a service writes the kind out again.
+ * Code that branches on a kind must have a branch for other kinds. See {@code docs/events.md}.
+ *
+ * <p>{@link #of(String)} returns the constant for a well-known id and the constructor is private, so a well-known
+ * kind is always the same instance: {@code kind == FailureKind.PERMANENT} is as correct as {@code equals} (which is
+ * why this is a final class and not a record, whose constructor would have to be public). Two kinds are equal when
+ * their ids are.
+ */
+public final class FailureKind {
+
     /** The input is wrong (bad Dockerfile, failed test, invalid descriptor): retrying as is will fail again. */
-    PERMANENT("permanent"),
+    public static final FailureKind PERMANENT = new FailureKind("permanent", true);
     /** Something outside was unavailable (registry 5xx, daemon down) and the retries ran out. */
-    TRANSIENT_EXHAUSTED("transient-exhausted");
+    public static final FailureKind TRANSIENT_EXHAUSTED = new FailureKind("transient-exhausted", true);
+
+    private static final List<FailureKind> KNOWN = List.of(PERMANENT, TRANSIENT_EXHAUSTED);
+    private static final Map<String, FailureKind> BY_ID = WireIds.index(KNOWN, FailureKind::id);
 
     private final String id;
+    private final boolean known;
 
-    FailureKind(String id) {
+    private FailureKind(String id, boolean known) {
         this.id = id;
+        this.known = known;
+    }
+
+    /**
+     * The kind with wire id {@code id}: the constant for a well-known id, else an other kind carrying {@code id}.
+     *
+     * @throws IllegalArgumentException when {@code id} is empty or not shaped like an id (lowercase words joined by
+     *                                  {@code -}, at most 64 characters)
+     */
+    @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
+    public static FailureKind of(String id) {
+        FailureKind kind = BY_ID.get(id);
+        return kind != null ? kind : new FailureKind(WireIds.check(id, "failure kind"), false);
+    }
+
+    /** The kinds this version knows, in declaration order. */
+    public static List<FailureKind> knownValues() {
+        return KNOWN;
     }
 
     @JsonValue
@@ -21,13 +59,23 @@ public enum FailureKind {
         return id;
     }
 
-    @JsonCreator
-    public static FailureKind of(String id) {
-        for (FailureKind kind : values()) {
-            if (kind.id.equals(id)) {
-                return kind;
-            }
-        }
-        throw new IllegalArgumentException("unknown failure kind '" + id + "' (expected permanent or transient-exhausted)");
+    /** True for a kind this version does not know (written by a newer one). */
+    public boolean isOther() {
+        return !known;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof FailureKind other && id.equals(other.id);
+    }
+
+    @Override
+    public int hashCode() {
+        return id.hashCode();
+    }
+
+    @Override
+    public String toString() {
+        return id;
     }
 }

@@ -41,6 +41,25 @@ class CloudEventEnvelopeTest {
     }
 
     @Test
+    void extensionsOptionalAttributesAndContentTypeParametersDoNotReject() {
+        CloudEventEnvelope envelope = CloudEventEnvelope.of(EventJsonTest.oneOfEach().get(2), "/freshen/builder");
+        Map<String, String> headers = new HashMap<>(envelope.toHeaders());
+        headers.put("ce_traceparent", "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01");
+        headers.put("ce_runid", "run-1");
+        headers.put("ce_dataschema", "https://freshen.dev/schemas/image-built/v1.json");
+        headers.put("content-type", "application/json; charset=utf-8");
+        assertEquals(envelope, CloudEventEnvelope.fromHeaders(headers::get));
+    }
+
+    @Test
+    void aNewerVersionOfAKnownTypeIsRejected() {
+        Map<String, String> headers = new HashMap<>(CloudEventEnvelope.of(EventJsonTest.oneOfEach().get(2), "/x").toHeaders());
+        headers.put("ce_type", "dev.freshen.image-built.v2");
+        var e = assertThrows(InvalidEventException.class, () -> CloudEventEnvelope.fromHeaders(headers::get));
+        assertEquals("unknown CloudEvents type 'dev.freshen.image-built.v2'", e.getMessage());
+    }
+
+    @Test
     void missingSpecVersionOrIdIsRejected() {
         Map<String, String> headers = new HashMap<>(CloudEventEnvelope.of(EventJsonTest.oneOfEach().get(0), "/x").toHeaders());
         headers.remove("ce_id");

@@ -89,6 +89,41 @@ class EventMessagesTest {
         assertEquals("not a CloudEvents 1.0 record: header ce_specversion is missing", e.getMessage());
     }
 
+    @Test
+    void extensionHeadersAndContentTypeParametersAreAcceptedButAnotherTypeVersionIsDeadLettered() {
+        Headers newer = EventMessages.headers(EVENT, "/freshen/watcher");
+        newer.add("ce_traceparent", "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01".getBytes(StandardCharsets.UTF_8));
+        newer.add("ce_runid", EVENT.runId().getBytes(StandardCharsets.UTF_8));
+        newer.remove("content-type");
+        newer.add("content-type", "application/json; charset=utf-8".getBytes(StandardCharsets.UTF_8));
+        AtomicReference<BaseImageUpdated> handled = new AtomicReference<>();
+        AtomicReference<Throwable> nack = new AtomicReference<>();
+        Inbound.dispatch(withNack(fromKafka(newer), nack), BaseImageUpdated.class, (event, message) -> {
+            handled.set(event);
+            return Inbound.done();
+        });
+        assertEquals(EVENT, handled.get());
+        assertEquals(null, nack.get());
+
+        handled.set(null);
+        Headers v2 = EventMessages.headers(EVENT, "/freshen/watcher");
+        v2.remove("ce_type");
+        v2.add("ce_type", "dev.freshen.base-image-updated.v2".getBytes(StandardCharsets.UTF_8));
+        Inbound.dispatch(withNack(fromKafka(v2), nack), BaseImageUpdated.class, (event, message) -> {
+            handled.set(event);
+            return Inbound.done();
+        });
+        assertEquals(null, handled.get(), "a type this reader does not know is not handled");
+        assertEquals("unknown CloudEvents type 'dev.freshen.base-image-updated.v2'", nack.get().getMessage());
+    }
+
+    private static Message<byte[]> withNack(Message<byte[]> message, AtomicReference<Throwable> nack) {
+        return message.withNack(e -> {
+            nack.set(e);
+            return CompletableFuture.completedFuture(null);
+        });
+    }
+
     private static Message<byte[]> fromKafka(Headers headers) {
         var record = new ConsumerRecord<>("freshen.base-image-updated", 0, 42L, ConsumerRecord.NO_TIMESTAMP,
                 TimestampType.NO_TIMESTAMP_TYPE, 0, 0, "net10/runtime", EventJson.write(EVENT), headers, Optional.empty());

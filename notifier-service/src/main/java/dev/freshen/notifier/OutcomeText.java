@@ -29,16 +29,23 @@ public final class OutcomeText {
         return event.imageId() + ": run failed at " + event.stage().id();
     }
 
-    /** "base image update", or "forced by alice" (the reason is shown apart: it is free text). */
+    /**
+     * "base image update", or "forced by alice" (the reason is shown apart: it is free text); a kind this version does
+     * not know (written by a newer one) in plain words from its id: "parent published".
+     */
     public static String trigger(Trigger trigger) {
         if (trigger == null) {
             return "unknown";
         }
-        return switch (trigger.kind()) {
-            case BASE_IMAGE_UPDATED -> "base image update";
-            case FORCED -> trigger.requestedBy() == null || trigger.requestedBy().isBlank() ? "forced"
+        Trigger.Kind kind = trigger.kind();
+        if (kind.equals(Trigger.Kind.BASE_IMAGE_UPDATED)) {
+            return "base image update";
+        }
+        if (kind.equals(Trigger.Kind.FORCED)) {
+            return trigger.requestedBy() == null || trigger.requestedBy().isBlank() ? "forced"
                     : "forced by " + trigger.requestedBy();
-        };
+        }
+        return kind.id().replace('-', ' ');
     }
 
     /** The reason given for a forced run, or null. */
@@ -47,11 +54,15 @@ public final class OutcomeText {
                 || trigger.reason().isBlank() ? null : trigger.reason();
     }
 
+    /** What the failure kind means for a retry; a kind this version does not know: "failed (timed-out)". */
     public static String failureKind(FailureKind kind) {
-        return switch (kind) {
-            case PERMANENT -> "permanent: fix the cause, then retry";
-            case TRANSIENT_EXHAUSTED -> "transient, retries exhausted: retrying unchanged may succeed";
-        };
+        if (kind.equals(FailureKind.PERMANENT)) {
+            return "permanent: fix the cause, then retry";
+        }
+        if (kind.equals(FailureKind.TRANSIENT_EXHAUSTED)) {
+            return "transient, retries exhausted: retrying unchanged may succeed";
+        }
+        return "failed (" + kind.id() + ")";
     }
 
     /** {@code sha256:old → sha256:new}; "(not known)" when the previous digest is unknown. */

@@ -1,5 +1,6 @@
 package dev.freshen.notifier;
 
+import dev.freshen.events.FailureKind;
 import dev.freshen.events.Trigger;
 import org.junit.jupiter.api.Test;
 
@@ -26,6 +27,15 @@ class OutcomeTextTest {
         assertEquals("forced", OutcomeText.trigger(Trigger.forced("why", null)));
         assertEquals("why", OutcomeText.forcedReason(Trigger.forced("why", null)));
         assertNull(OutcomeText.forcedReason(Trigger.baseImageUpdated()));
+    }
+
+    @Test
+    void valuesANewerVersionAddedAreShownByTheirIds() {
+        Trigger parent = new Trigger(Trigger.Kind.of("parent-published"), "parent 1.4.0", "bob");
+        assertEquals("parent published", OutcomeText.trigger(parent));
+        assertNull(OutcomeText.forcedReason(parent));
+        assertEquals("permanent: fix the cause, then retry", OutcomeText.failureKind(FailureKind.of("permanent")));
+        assertEquals("failed (timed-out)", OutcomeText.failureKind(FailureKind.of("timed-out")));
     }
 
     @Test
