@@ -2,7 +2,8 @@
 # Builds every image docker-compose.yml runs, on this machine, without pulling anything from any registry:
 #
 #   freshen/java-base         Debian bookworm (debootstrap --variant=minbase) + openjdk-17-jre-headless, `docker import`ed
-#   freshen/docker-cli        Debian's docker CLI binary (BuildKit built in), the source of /usr/local/bin/docker
+#   freshen/docker-cli        Debian's docker CLI binary (BuildKit built in, so no buildx plugin), the source of
+#                             /usr/local/bin/docker and of an empty CLI plugins folder
 #   freshen/registry          Debian's docker-registry (CNCF distribution 2.8), a stand-in for registry:2
 #   freshen/kafka             Apache Kafka from its Maven Central jars (deploy/local/kafka/pom.xml), a stand-in for apache/kafka
 #   freshen/webhook-receiver  deploy/local/WebhookReceiver.java on the Java base (the local stand-in for Teams)
@@ -21,7 +22,7 @@
 #   FRESHEN_IMAGE_PREFIX   name prefix of every image            default freshen/
 #   FRESHEN_VERSION        tag of the five service images         default latest
 #   DEBIAN_MIRROR          where debootstrap and apt download     default http://deb.debian.org/debian
-set -euo pipefail
+set -Eeuo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 repo=$(cd "$here/../.." && pwd)
@@ -41,6 +42,13 @@ services=(watcher builder tester publisher notifier)
 
 log() { printf '[images] %s\n' "$*" >&2; }
 die() { printf '[images] error: %s\n' "$*" >&2; exit 1; }
+# Any command that fails unexpectedly (set -e) says what failed and where; log_hint names the log of the step running.
+log_hint=
+on_error() {
+  printf '[images] error: "%s" failed (exit %s) at %s line %s; log: %s\n' "$3" "$1" "${BASH_SOURCE[0]}" "$2" \
+    "${log_hint:-the output above}" >&2
+}
+trap 'on_error $? $LINENO "$BASH_COMMAND"' ERR
 # Debian's client (/usr/bin/docker) has BuildKit built in; a newer client elsewhere on PATH may lack buildx.
 docker_cli() { if [ -x /usr/bin/docker ]; then /usr/bin/docker "$@"; else docker "$@"; fi; }
 
@@ -81,6 +89,7 @@ java_base() {
   # Unmount before removing, whatever happens: rm -rf through a mounted /proc would be a disaster.
   trap 'umount "$root/proc" 2>/dev/null || true; rm -rf --one-file-system "$root"' EXIT
   log "java-base: debootstrap --variant=minbase bookworm (a few minutes; log: $state/debootstrap.log)"
+  log_hint=$state/debootstrap.log
   mkdir -p "$state"
   debootstrap --variant=minbase bookworm "$root" "$mirror" >"$state/debootstrap.log" 2>&1 \
     || { tail -n 20 "$state/debootstrap.log" >&2; die "debootstrap failed"; }
@@ -120,6 +129,7 @@ SOURCES
     - "$java_base_image" >/dev/null
   rm -rf --one-file-system "$root"
   trap - EXIT
+  log_hint=
   local java_version
   java_version=$(docker_cli run --rm "$java_base_image" java -version 2>&1)
   log "java-base: ${java_version%%$'\n'*}"
@@ -140,9 +150,11 @@ docker_cli_image_build() {
   apt_install docker.io
   local ctx
   ctx=$(mktemp -d)
-  # Only /usr/local/bin/docker is ever copied out of this image (like docker:27-cli); the services' Java base has
-  # the glibc it links against.
-  install -D -m 0755 /usr/bin/docker "$ctx/docker"
+  # Only /usr/local/bin/docker and the CLI plugins folder are ever copied out of this image (like docker:27-cli); the
+  # services' Java base has the glibc the client links against. The folder stays empty: Debian's 20.10 client has
+  # BuildKit built in and needs no buildx plugin.
+  install -D -m 0755 /usr/bin/docker "$ctx/rootfs/usr/local/bin/docker"
+  mkdir -p "$ctx/rootfs/usr/local/libexec/docker/cli-plugins"
   docker_cli build -q -t "$docker_cli_image" -f "$here/images/docker-cli/Dockerfile" "$ctx" >/dev/null
   rm -rf "$ctx"
   log "docker-cli: $docker_cli_image"
@@ -206,6 +218,7 @@ services_build() {
   # BuildKit through Debian's client (it has BuildKit built in; a newer client on PATH may lack buildx and fall back
   # to the deprecated classic builder). With BuildKit, images without the docker CLI skip that stage entirely.
   log "services: docker-compose build ${services[*]} (BuildKit)"
+  log_hint=$state/build-services.log
   (cd "$repo" && env PATH="/usr/bin:$PATH" DOCKER_BUILDKIT=1 COMPOSE_DOCKER_CLI_BUILD=1 \
     JAVA_BASE_IMAGE="$java_base_image" DOCKER_CLI_IMAGE="$docker_cli_image" \
     FRESHEN_IMAGE_PREFIX="$prefix" FRESHEN_VERSION="$version" \
@@ -214,6 +227,7 @@ services_build() {
     >"$state/build-services.log" 2>&1 \
     || { rm -f "$empty"; tail -n 30 "$state/build-services.log" >&2; die "docker-compose build failed (log: $state/build-services.log)"; }
   rm -f "$empty"
+  log_hint=
   # Also tagged with the Maven project version, the tag the Kubernetes manifests (deploy/k8s) name.
   local project_version
   project_version=$(sed -n '0,/<version>/s:.*<version>\(.*\)</version>.*:\1:p' "$repo/pom.xml")
@@ -233,7 +247,7 @@ build() {
     kafka) build java-base; kafka_image_build ;;
     webhook-receiver) build java-base; receiver_image_build ;;
     services) build java-base; build docker-cli; services_build ;;
-    *) sed -n '2,/^set -euo/p' "${BASH_SOURCE[0]}" | sed '$d; s/^# \{0,1\}//' >&2; exit 2 ;;
+    *) sed -n '2,/^set -Eeuo/p' "${BASH_SOURCE[0]}" | sed '$d; s/^# \{0,1\}//' >&2; die "unknown step '$1' (usage above)" ;;
   esac
   built[$1]=1
 }

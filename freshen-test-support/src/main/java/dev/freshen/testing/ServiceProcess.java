@@ -56,6 +56,41 @@ public final class ServiceProcess implements AutoCloseable {
         }
     }
 
+    /** How a service that refused to start ended: its exit code and its whole log. */
+    public record Exit(int code, String log) {
+    }
+
+    /**
+     * Starts the service built in {@code moduleDir} expecting it to refuse to start (a start-up check), and waits for
+     * its exit.
+     *
+     * @throws AssertionError when it is still running after {@code timeout} (it is killed then)
+     */
+    public static Exit startExpectingExit(Path moduleDir, Map<String, String> config, Duration timeout) {
+        Path jar = moduleDir.resolve("target/quarkus-app/quarkus-run.jar");
+        if (!Files.isRegularFile(jar)) {
+            throw new IllegalStateException(jar + " is missing: package the service first (./mvnw package)");
+        }
+        try {
+            Path log = Files.createTempFile(moduleDir.getFileName() + "-", ".log");
+            ServiceProcess service = new ServiceProcess(jar, config, log);
+            service.process = new ProcessBuilder(service.command())
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+                    .start();
+            if (!service.process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                service.kill();
+                throw new AssertionError("the service was still running after " + timeout.toSeconds() + "s; its log: " + log);
+            }
+            return new Exit(service.process.exitValue(), service.logText());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+
     /** Starts the same service again (same port, same configuration) after {@link #stop()} or {@link #kill()}. */
     public void restart(Duration readyTimeout) {
         if (process != null && process.isAlive()) {
@@ -104,15 +139,19 @@ public final class ServiceProcess implements AutoCloseable {
         }
     }
 
-    private void launch(Duration readyTimeout) {
+    private List<String> command() {
         List<String> command = new ArrayList<>(List.of("java", "-Xmx256m", "-XX:TieredStopAtLevel=1"));
         config.forEach((key, value) -> command.add("-D" + key + "=" + value));
         command.add("-Dquarkus.http.host=127.0.0.1");
         command.add("-Dquarkus.http.port=" + port);
         command.add("-jar");
         command.add(jar.toString());
+        return command;
+    }
+
+    private void launch(Duration readyTimeout) {
         try {
-            process = new ProcessBuilder(command)
+            process = new ProcessBuilder(command())
                     .redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
                     .start();

@@ -3,6 +3,7 @@ package dev.freshen.builder.config;
 import dev.freshen.docker.EngineApiBuilder;
 import dev.freshen.docker.DockerEngine;
 import dev.freshen.docker.BuildKitCliBuilder;
+import dev.freshen.docker.BuildKitProbe;
 import com.github.dockerjava.api.DockerClient;
 import dev.freshen.builder.BuildSettings;
 import dev.freshen.builder.BuildStage;
@@ -22,16 +23,24 @@ import org.jboss.logging.Logger;
 
 import java.io.IOException;
 import java.time.Clock;
+import java.time.Duration;
 
-/** Wires the builder's plain classes into CDI; refuses to start when the Docker engine or the folders are missing. */
+/**
+ * Wires the builder's plain classes into CDI; refuses to start when the Docker engine or the folders are missing, or
+ * when the docker CLI cannot run BuildKit builds.
+ */
 @ApplicationScoped
 public class BuilderBeans {
 
     private static final Logger LOG = Logger.getLogger(BuilderBeans.class);
+    /** How long each command of the BuildKit start-up check may take. */
+    private static final Duration CHECK_TIMEOUT = Duration.ofMinutes(1);
 
     void validate(@Observes StartupEvent start, BuilderConfig config, DockerClient docker, BuildStage stage) {
         LOG.infof("%s; candidates go to %s", DockerEngine.describe(docker),
                 config.builder().stagingRegistry().orElse(config.targetRegistry()));
+        LOG.info(new BuildKitProbe("freshen.builder.docker-cli", config.builder().dockerCli(),
+                BuildKitProbe.imagesOf(docker), CHECK_TIMEOUT).check());
     }
 
     @Produces

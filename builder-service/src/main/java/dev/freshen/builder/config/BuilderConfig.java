@@ -44,7 +44,11 @@ public interface BuilderConfig {
         @WithDefault("10m")
         Duration pushTimeout();
 
-        /** The docker CLI for BuildKit builds; it needs BuildKit built in (Debian's /usr/bin/docker) or buildx. */
+        /**
+         * The docker CLI for BuildKit builds: a path, or a name looked up on PATH. It needs BuildKit built in (a
+         * client older than 23, e.g. Debian's /usr/bin/docker) or the buildx plugin (23 and newer); the service checks
+         * that with a test build at start-up and refuses to start otherwise.
+         */
         @WithDefault("docker")
         String dockerCli();
 

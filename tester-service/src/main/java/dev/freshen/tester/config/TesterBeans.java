@@ -2,6 +2,7 @@ package dev.freshen.tester.config;
 
 import com.github.dockerjava.api.DockerClient;
 import dev.freshen.descriptor.PlatformImageCatalog;
+import dev.freshen.docker.BuildKitProbe;
 import dev.freshen.docker.DockerEngine;
 import dev.freshen.ecr.EcrCredentials;
 import dev.freshen.messaging.Backoff;
@@ -28,16 +29,21 @@ import java.time.Clock;
 import java.time.Duration;
 
 /**
- * Wires the tester's plain classes into CDI; refuses to start without a Docker engine, and removes what a crashed
- * earlier attempt left behind.
+ * Wires the tester's plain classes into CDI; refuses to start without a Docker engine or when the docker CLI cannot run
+ * BuildKit builds, and removes what a crashed earlier attempt left behind.
  */
 @ApplicationScoped
 public class TesterBeans {
 
     private static final Logger LOG = Logger.getLogger(TesterBeans.class);
+    /** How long each command of the BuildKit start-up check may take. */
+    private static final Duration CHECK_TIMEOUT = Duration.ofMinutes(1);
 
-    void validate(@Observes StartupEvent start, DockerClient docker, CandidateRuntime runtime, VerificationStage stage) {
+    void validate(@Observes StartupEvent start, TesterConfig config, DockerClient docker, CandidateRuntime runtime,
+                  VerificationStage stage) {
         LOG.info(DockerEngine.describe(docker));
+        LOG.info(new BuildKitProbe("freshen.tester.docker-cli", config.tester().dockerCli(),
+                BuildKitProbe.imagesOf(docker), CHECK_TIMEOUT).check());
         int removed = runtime.removeLeftovers();
         if (removed > 0) {
             LOG.infof("Removed %d container(s)/image(s) left by earlier test attempts", removed);

@@ -42,7 +42,11 @@ public interface TesterConfig {
          */
         Optional<String> instanceId();
 
-        /** The docker CLI for BuildKit builds of test applications (Debian's /usr/bin/docker or one with buildx). */
+        /**
+         * The docker CLI for BuildKit builds of test applications: a path, or a name looked up on PATH. It needs BuildKit
+         * built in (a client older than 23, e.g. Debian's /usr/bin/docker) or the buildx plugin (23 and newer); the
+         * service checks that with a test build at start-up and refuses to start otherwise.
+         */
         @WithDefault("docker")
         String dockerCli();
 
