@@ -27,12 +27,10 @@
 set -Eeuo pipefail
 
 self=${BASH_SOURCE[0]}
-on_error() {
-  printf '[pin] error: "%s" failed (exit %s) at %s line %s; log: the output above\n' "$3" "$1" "$self" "$2" >&2
-}
-trap 'on_error $? $LINENO "$BASH_COMMAND"' ERR
-die() { printf '[pin] error: %s\n' "$*" >&2; exit 1; }
-say() { printf '[pin] %s\n' "$*" >&2; }
+script_name=pin
+# shellcheck source=SCRIPTDIR/lib/script.sh
+source "$(dirname "$self")/lib/script.sh"
+say() { _line "$*" >&2; }
 usage() { sed -n '2,/^set -Eeuo/p' "$self" | sed '$d; s/^# \{0,1\}//' >&2; }
 
 root=$(cd "$(dirname "$self")/.." && pwd)

@@ -40,15 +40,10 @@ kafka_image=${prefix}kafka:$kafka_version
 receiver_image=${prefix}webhook-receiver:latest
 services=(watcher builder tester publisher notifier)
 
-log() { printf '[images] %s\n' "$*" >&2; }
-die() { printf '[images] error: %s\n' "$*" >&2; exit 1; }
-# Any command that fails unexpectedly (set -e) says what failed and where; log_hint names the log of the step running.
-log_hint=
-on_error() {
-  printf '[images] error: "%s" failed (exit %s) at %s line %s; log: %s\n' "$3" "$1" "${BASH_SOURCE[0]}" "$2" \
-    "${log_hint:-the output above}" >&2
-}
-trap 'on_error $? $LINENO "$BASH_COMMAND"' ERR
+script_name=images
+# shellcheck source=SCRIPTDIR/../lib/script.sh
+source "$repo/deploy/lib/script.sh"
+log() { say "$*" >&2; }
 # Debian's client (/usr/bin/docker) has BuildKit built in; a newer client elsewhere on PATH may lack buildx.
 docker_cli() { if [ -x /usr/bin/docker ]; then /usr/bin/docker "$@"; else docker "$@"; fi; }
 
@@ -89,7 +84,7 @@ java_base() {
   # Unmount before removing, whatever happens: rm -rf through a mounted /proc would be a disaster.
   trap 'umount "$root/proc" 2>/dev/null || true; rm -rf --one-file-system "$root"' EXIT
   log "java-base: debootstrap --variant=minbase bookworm (a few minutes; log: $state/debootstrap.log)"
-  log_hint=$state/debootstrap.log
+  step "java-base: debootstrap" "$state/debootstrap.log"
   mkdir -p "$state"
   debootstrap --variant=minbase bookworm "$root" "$mirror" >"$state/debootstrap.log" 2>&1 \
     || { tail -n 20 "$state/debootstrap.log" >&2; die "debootstrap failed"; }
@@ -129,7 +124,7 @@ SOURCES
     - "$java_base_image" >/dev/null
   rm -rf --one-file-system "$root"
   trap - EXIT
-  log_hint=
+  step ""
   local java_version
   java_version=$(docker_cli run --rm "$java_base_image" java -version 2>&1)
   log "java-base: ${java_version%%$'\n'*}"
@@ -218,7 +213,7 @@ services_build() {
   # BuildKit through Debian's client (it has BuildKit built in; a newer client on PATH may lack buildx and fall back
   # to the deprecated classic builder). With BuildKit, images without the docker CLI skip that stage entirely.
   log "services: docker-compose build ${services[*]} (BuildKit)"
-  log_hint=$state/build-services.log
+  step "building the service jars" "$state/build-services.log"
   (cd "$repo" && env PATH="/usr/bin:$PATH" DOCKER_BUILDKIT=1 COMPOSE_DOCKER_CLI_BUILD=1 \
     JAVA_BASE_IMAGE="$java_base_image" DOCKER_CLI_IMAGE="$docker_cli_image" \
     FRESHEN_IMAGE_PREFIX="$prefix" FRESHEN_VERSION="$version" \
@@ -227,7 +222,7 @@ services_build() {
     >"$state/build-services.log" 2>&1 \
     || { rm -f "$empty"; tail -n 30 "$state/build-services.log" >&2; die "docker-compose build failed (log: $state/build-services.log)"; }
   rm -f "$empty"
-  log_hint=
+  step ""
   # Also tagged with the Maven project version, the tag the Kubernetes manifests (deploy/k8s) name.
   local project_version
   project_version=$(sed -n '0,/<version>/s:.*<version>\(.*\)</version>.*:\1:p' "$repo/pom.xml")

@@ -45,16 +45,12 @@ services=(watcher builder tester publisher notifier)
 # docker-compose needs a working directory that exists for the whole run.
 cd "$repo"
 started=$SECONDS
-say() { printf '[proof] %4ss  %s\n' "$((SECONDS - started))" "$*" >&2; }
-die() { printf '[proof] error: %s\n' "$*" >&2; exit 1; }
-# Any command that fails unexpectedly (set -e) says what failed, where, and where to read more; the EXIT trap then
-# reports the containers and tears down.
-on_error() {
-  printf '[proof] error: "%s" failed (exit %s) at %s line %s; logs: %s\n' "$3" "$1" "${BASH_SOURCE[0]}" "$2" \
-    "${log_hint:-the logs of the containers below, and $failed_logs}" >&2
-}
-trap 'on_error $? $LINENO "$BASH_COMMAND"' ERR
-log_hint=
+script_name=proof
+# shellcheck source=SCRIPTDIR/../lib/script.sh
+source "$repo/deploy/lib/script.sh"
+# Messages carry the seconds since the start. Any command that fails unexpectedly names the step, the command and its
+# log (deploy/lib/script.sh); the EXIT trap then reports the containers and tears down.
+say() { _line "$(printf '%4ss' "$((SECONDS - started))")  $*" >&2; }
 # Debian's client (/usr/bin/docker) rather than whatever else is first on PATH.
 docker_bin=$(if [ -x /usr/bin/docker ]; then echo /usr/bin/docker; else echo docker; fi)
 docker_cli() { "$docker_bin" "$@"; }
@@ -127,12 +123,12 @@ teardown() {
 }
 
 # ---- 1. images --------------------------------------------------------------------------------------------------
-log_hint="the output above (deploy/local/stack.sh)"
+step "starting the Docker engine (deploy/local/stack.sh)"
 "$repo/deploy/local/stack.sh" up docker
 t=$SECONDS
-log_hint="the output above; build-images.sh keeps its logs in ${FRESHEN_STATE_DIR:-$repo/.freshen}/compose"
+step "building the images (build-images.sh; its logs: ${FRESHEN_STATE_DIR:-$repo/.freshen}/compose)"
 "$here/build-images.sh"
-log_hint=
+step "the proof (container logs below, and $failed_logs)"
 mark "images (build-images.sh)" $((SECONDS - t))
 command -v docker-compose >/dev/null || die "docker-compose is missing (apt-get install docker-compose)"
 

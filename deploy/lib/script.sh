@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Shared by Freshen's shell scripts (source it; it is not a command): messages, colour only on a terminal, and a loud
 # failure. No script may end non-zero without saying why: with this file sourced, any command that fails outside an
 # `if`/`||`/`&&` stops the script with one line naming the step, the command, where it is, and the log to read.

@@ -10,7 +10,7 @@
 # Prints the pushed reference, pinned by digest, on stdout: 127.0.0.1:5000/dotnet/runtime:10.0@sha256:...
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 script_name=fixture-base
-# shellcheck source=../lib/script.sh
+# shellcheck source=SCRIPTDIR/../lib/script.sh
 source "$repo/deploy/lib/script.sh"
 
 registry=127.0.0.1:${FRESHEN_REGISTRY_PORT:-5000}

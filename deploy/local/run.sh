@@ -30,7 +30,7 @@
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 repo=$(cd "$here/../.." && pwd)
 script_name=freshen
-# shellcheck source=../lib/script.sh
+# shellcheck source=SCRIPTDIR/../lib/script.sh
 source "$repo/deploy/lib/script.sh"
 
 usage() { sed -n '/^# Usage:/,/^#   received cards/p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }

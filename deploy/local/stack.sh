@@ -17,7 +17,7 @@
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 repo=$(cd "$here/../.." && pwd)
 script_name=stack
-# shellcheck source=../lib/script.sh
+# shellcheck source=SCRIPTDIR/../lib/script.sh
 source "$repo/deploy/lib/script.sh"
 state=${FRESHEN_STATE_DIR:-$repo/.freshen}
 registry_port=${FRESHEN_REGISTRY_PORT:-5000}
