@@ -20,8 +20,11 @@ import dev.freshen.testing.SampleEvents;
 import dev.freshen.testing.ServiceProcess;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
@@ -41,13 +44,18 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The packaged builder pushing its candidate to a registry that only takes ECR's GetAuthorizationToken credentials
- * (the ECR API double, backed by a real htpasswd registry); the base comes from an open registry.
+ * (the ECR API double, backed by a real htpasswd registry); the base comes from an open registry. Last, what the builder
+ * did is held to its IAM policy in docs/iam.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class EcrBuildIT {
 
+    private static final String PRINCIPAL = "builder";
     private static final String ACCESS_KEY = "AKIAFRESHENTEST00002";
     private static final String SECRET_KEY = "freshen-test-secret-key-0000000000000002";
+    private static final String READER_KEY = "AKIAFRESHENTEST00012";
+    private static final String READER_SECRET = "freshen-test-secret-key-0000000000000012";
     private static final Duration TIMEOUT = Duration.ofSeconds(120);
 
     private HtpasswdRegistry target;
@@ -61,7 +69,9 @@ class EcrBuildIT {
         DockerEngine.requireRunning();
         LocalRegistry upstream = LocalRegistry.shared();
         target = HtpasswdRegistry.start("AWS", "ecr-token-password");
-        ecr = EcrApiServer.start(target, "AWS", "ecr-token-password", ACCESS_KEY, SECRET_KEY);
+        ecr = EcrApiServer.start(target, "AWS", "ecr-token-password",
+                new EcrApiServer.Principal(PRINCIPAL, ACCESS_KEY, SECRET_KEY),
+                new EcrApiServer.Principal("test-reader", READER_KEY, READER_SECRET));
         topics = new EventTopics(KafkaBroker.bootstrapServers());
         base = FixtureImages.publishBase(upstream.host(), "dotnet/runtime-ecr", "10.0");
         Files.createDirectories(platformImages.resolve("fixture/ecr"));
@@ -71,9 +81,9 @@ class EcrBuildIT {
         builder = ServiceProcess.start(Paths.get("").toAbsolutePath(), Map.of(
                 "kafka.bootstrap.servers", KafkaBroker.bootstrapServers(),
                 "freshen.platform-images-dir", platformImages.toString(),
-                "freshen.target-registry", target.host(),
+                "freshen.target-registry", ecr.registryHost(),
                 "freshen.builder.docker-cli", DockerEngine.CLI,
-                "freshen.registries.ecr.hosts", target.host(),
+                "freshen.registries.ecr.hosts", ecr.registryHost(),
                 "freshen.registries.ecr.endpoint", ecr.endpoint().toString(),
                 "freshen.registries.ecr.region", EcrApiServer.REGION,
                 "freshen.registries.ecr.registry-id", EcrApiServer.ACCOUNT_ID,
@@ -98,15 +108,25 @@ class EcrBuildIT {
         topics.send(request);
         ImageBuilt built = topics.awaitEvent(ImageBuilt.class, e -> e.runId().equals(request.runId()), TIMEOUT);
 
-        assertEquals(target.host() + "/platform/ecr-built", built.candidate().name());
+        assertEquals(ecr.registryHost() + "/platform/ecr-built", built.candidate().name());
         assertTrue(ecr.calls("GetAuthorizationToken").size() >= 1, "the push logged in through ECR");
-        System.setProperty("aws.accessKeyId", ACCESS_KEY);
-        System.setProperty("aws.secretAccessKey", SECRET_KEY);
+        System.setProperty("aws.accessKeyId", READER_KEY); // the test's own reads are not the builder's
+        System.setProperty("aws.secretAccessKey", READER_SECRET);
         var credentials = new EcrCredentials(host -> EcrClients.create(Optional.of(EcrApiServer.REGION),
                 Optional.of(ecr.endpoint()), Duration.ofSeconds(10), 1, Duration.ofMillis(10)),
-                Set.of(target.host()), Optional.of(EcrApiServer.ACCOUNT_ID), Clock.systemUTC());
+                Set.of(ecr.registryHost()), Optional.of(EcrApiServer.ACCOUNT_ID), Clock.systemUTC());
         var labels = new RegistryClient(RegistrySettings.defaults(), credentials).imageConfig(built.candidate()).labels();
         assertEquals(base.digest().toString(), labels.get(ImageLabels.BASE_DIGEST));
         assertEquals(request.runId(), labels.get(ImageLabels.RUN_ID));
+    }
+
+    /**
+     * Runs after the others: the builder (its Java code and the Docker engine's push) used exactly the IAM actions
+     * docs/iam/builder.json allows.
+     */
+    @Test
+    @Order(Integer.MAX_VALUE)
+    void theIamPolicyInTheDocsAllowsExactlyWhatTheBuilderDid() {
+        ecr.recording().verify(PRINCIPAL, Path.of("../docs/iam/builder.json"), Path.of("target/iam/builder.json"));
     }
 }

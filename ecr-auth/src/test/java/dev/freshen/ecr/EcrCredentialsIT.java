@@ -52,13 +52,13 @@ class EcrCredentialsIT {
     void aRegistryClientLogsInWithTheTokenAndFetchesItOnceWhileItIsFresh() {
         EcrCredentials credentials = credentials(Clock.systemUTC());
         RegistryClient client = new RegistryClient(RegistrySettings.defaults(), credentials);
-        assertEquals(List.of(), client.tags(registry.host(), "platform/nothing-yet"), "authenticated: an empty list, not a 401");
-        client.tags(registry.host(), "platform/other");
+        assertEquals(List.of(), client.tags(ecr.registryHost(), "platform/nothing-yet"), "authenticated: an empty list, not a 401");
+        client.tags(ecr.registryHost(), "platform/other");
         assertEquals(1, ecr.calls("GetAuthorizationToken").size(), "one token for both calls");
-        assertEquals("AWS", client.credentialsFor(registry.host()).orElseThrow().username());
+        assertEquals("AWS", client.credentialsFor(ecr.registryHost()).orElseThrow().username());
 
         var anonymous = new RegistryClient(RegistrySettings.defaults());
-        var e = assertThrows(RegistryException.class, () -> anonymous.tags(registry.host(), "platform/nothing-yet"));
+        var e = assertThrows(RegistryException.class, () -> anonymous.tags(ecr.registryHost(), "platform/nothing-yet"));
         assertEquals(401, e.status(), "without the ECR login the same registry refuses");
     }
 
@@ -68,13 +68,13 @@ class EcrCredentialsIT {
         Instant now = Instant.now();
         int before = ecr.calls("GetAuthorizationToken").size();
         EcrCredentials fresh = credentials(Clock.fixed(now, ZoneOffset.UTC));
-        fresh.credentialsFor(registry.host());
-        fresh.credentialsFor(registry.host());
+        fresh.credentialsFor(ecr.registryHost());
+        fresh.credentialsFor(ecr.registryHost());
         assertEquals(before + 1, ecr.calls("GetAuthorizationToken").size());
-        EcrCredentials late = new EcrCredentials(host -> client(), Set.of(registry.host()),
+        EcrCredentials late = new EcrCredentials(host -> client(), Set.of(ecr.registryHost()),
                 Optional.of(EcrApiServer.ACCOUNT_ID), in11Hours);
-        late.credentialsFor(registry.host());
-        late.credentialsFor(registry.host());
+        late.credentialsFor(ecr.registryHost());
+        late.credentialsFor(ecr.registryHost());
         assertEquals(before + 3, ecr.calls("GetAuthorizationToken").size(), "less than an hour left: fetched each time");
     }
 
@@ -88,17 +88,17 @@ class EcrCredentialsIT {
     void aDeniedTokenRequestIsAClearNonTransientFailure() {
         ecr.deny("GetAuthorizationToken");
         try {
-            var e = assertThrows(RegistryException.class, () -> credentials(Clock.systemUTC()).credentialsFor(registry.host()));
+            var e = assertThrows(RegistryException.class, () -> credentials(Clock.systemUTC()).credentialsFor(ecr.registryHost()));
             assertEquals("AccessDeniedException", e.code());
             assertFalse(e.isTransient());
-            assertTrue(e.getMessage().startsWith("cannot get an ECR authorization token for " + registry.host()), e.getMessage());
+            assertTrue(e.getMessage().startsWith("cannot get an ECR authorization token for " + ecr.registryHost()), e.getMessage());
         } finally {
             ecr.allow("GetAuthorizationToken");
         }
     }
 
     private EcrCredentials credentials(Clock clock) {
-        return new EcrCredentials(host -> client(), Set.of(registry.host()), Optional.of(EcrApiServer.ACCOUNT_ID), clock);
+        return new EcrCredentials(host -> client(), Set.of(ecr.registryHost()), Optional.of(EcrApiServer.ACCOUNT_ID), clock);
     }
 
     private software.amazon.awssdk.services.ecr.EcrClient client() {

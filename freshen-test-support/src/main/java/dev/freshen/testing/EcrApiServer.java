@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.freshen.events.image.ImageReference;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -12,6 +13,8 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -25,16 +28,26 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Pattern;
 
 /**
- * A stand-in for the AWS ECR API on 127.0.0.1 (no ECR emulator exists here): the AWS JSON 1.1 protocol
- * ({@code POST /}, {@code X-Amz-Target: AmazonEC2ContainerRegistry_V20150921.<Operation>},
- * {@code Content-Type: application/x-amz-json-1.1}, errors as HTTP 400 {@code {"__type": ..., "message": ...}}) for
- * {@code DescribeRepositories}, {@code CreateRepository}, {@code ListImages} (with {@code nextToken} pages),
- * {@code BatchGetImage}, {@code PutImage} (with tag immutability and its exclusion filters) and
- * {@code GetAuthorizationToken}. Every request must carry a valid AWS Signature V4 for the given key. Manifests and tags
- * live in a real {@link HtpasswdRegistry}: {@code PutImage} tags in it, {@code BatchGetImage} reads from it, and the
- * authorization token is its basic credentials, so clients can use the distribution API with it as with ECR.
+ * A stand-in for AWS ECR on 127.0.0.1 (no ECR emulator exists here), in two parts as ECR has them:
+ * <ul>
+ *   <li>the ECR API ({@link #endpoint()}): the AWS JSON 1.1 protocol ({@code POST /},
+ *       {@code X-Amz-Target: AmazonEC2ContainerRegistry_V20150921.<Operation>},
+ *       {@code Content-Type: application/x-amz-json-1.1}, errors as HTTP 400 {@code {"__type": ..., "message": ...}})
+ *       for {@code DescribeRepositories}, {@code CreateRepository}, {@code ListImages} (with {@code nextToken} pages),
+ *       {@code BatchGetImage}, {@code PutImage} (with tag immutability and its exclusion filters) and
+ *       {@code GetAuthorizationToken}. Every request must carry a valid AWS Signature V4 of one of the
+ *       {@link Principal}s' keys;</li>
+ *   <li>the registry endpoint ({@link #registryHost()}, {@link EcrRegistryProxy}): the distribution API, logged in
+ *       with the token {@code GetAuthorizationToken} handed to a principal.</li>
+ * </ul>
+ * Manifests, blobs and tags live in a real {@link HtpasswdRegistry} behind both: {@code PutImage} tags in it,
+ * {@code BatchGetImage} reads from it, and the registry endpoint forwards to it.
  *
- * <p>Faults for tests: {@link #throttle}, {@link #deny}, {@link #giveNextPutTagTo} (another publisher wins a tag).
+ * <p>Every IAM action the double authorizes, through either part, is recorded per principal with its resource ARN
+ * ({@link #recording()}), so that tests can hold a service's IAM policy to exactly what the service does.
+ *
+ * <p>Faults for tests: {@link #throttle}, {@link #deny}, {@link #giveNextPutTagTo} (another publisher wins a tag),
+ * {@link #blobMounting} (off: mounts refused, as in a registry that has not turned blob mounting on).
  */
 public final class EcrApiServer implements AutoCloseable {
 
@@ -65,6 +78,13 @@ public final class EcrApiServer implements AutoCloseable {
     public record Call(String operation, String repository, int status, String errorType) {
     }
 
+    /**
+     * An IAM principal allowed to call the double: the name its actions are recorded under (e.g. the service), and its
+     * AWS access key.
+     */
+    public record Principal(String name, String accessKeyId, String secretAccessKey) {
+    }
+
     public static final String TARGET_PREFIX = "AmazonEC2ContainerRegistry_V20150921.";
     public static final String CONTENT_TYPE = "application/x-amz-json-1.1";
     public static final String ACCOUNT_ID = "123456789012";
@@ -72,33 +92,57 @@ public final class EcrApiServer implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String REPOSITORY_ATTRIBUTE = "freshen.ecr.repository";
 
+    /** {@code arn:aws:ecr:<region>:<account>:repository/}: a repository's ARN is this and its name. */
+    public static final String REPOSITORY_ARN_PREFIX = "arn:aws:ecr:" + REGION + ":" + ACCOUNT_ID + ":repository/";
+
     private final HttpServer server;
     private final ExecutorService executor = Executors.newFixedThreadPool(4);
+    private final Map<String, String> principalOfKey;
     private final SigV4Verifier signatures;
+    private final Map<String, String> principalOfToken = new ConcurrentHashMap<>();
+    private final IamRecording recording = new IamRecording();
+    private final EcrRegistryProxy registryEndpoint;
+    private final EcrRegistryBackend backend;
     private final EcrOperations operations;
     private final Map<String, AtomicInteger> throttled = new ConcurrentHashMap<>();
     private final Set<String> denied = ConcurrentHashMap.newKeySet();
     private final List<Call> calls = new CopyOnWriteArrayList<>();
 
-    private EcrApiServer(HttpServer server, SigV4Verifier signatures, EcrOperations operations) {
+    private EcrApiServer(HttpServer server, HtpasswdRegistry registry, String registryUser, String registryPassword,
+                         List<Principal> principals) {
         this.server = server;
-        this.signatures = signatures;
-        this.operations = operations;
+        Map<String, String> names = new HashMap<>();
+        Map<String, String> secrets = new HashMap<>();
+        for (Principal p : principals) {
+            if (names.putIfAbsent(p.accessKeyId(), p.name()) != null) {
+                throw new IllegalArgumentException("two principals with the access key " + p.accessKeyId());
+            }
+            secrets.put(p.accessKeyId(), p.secretAccessKey());
+        }
+        this.principalOfKey = Map.copyOf(names);
+        this.signatures = new SigV4Verifier(secrets, REGION, "ecr");
+        this.registryEndpoint = new EcrRegistryProxy(registry.baseUri(), registryUser, registryPassword,
+                principalOfToken::get, recording, REPOSITORY_ARN_PREFIX);
+        this.backend = new EcrRegistryBackend(registry.baseUri(), registryUser, registryPassword);
+        this.operations = new EcrOperations(backend, ACCOUNT_ID, REGION, registryEndpoint.host(), registryUser,
+                this::issueToken);
     }
 
     /**
-     * Starts the API for account {@value #ACCOUNT_ID} in {@value #REGION}, backed by {@code registry}.
+     * Starts the double for account {@value #ACCOUNT_ID} in {@value #REGION}, backed by {@code registry}.
      *
-     * @param registryUser     the registry's user, as ECR's {@code AWS}; with {@code registryPassword} the token
-     * @param accessKeyId      the AWS access key requests must be signed with, and its secret
+     * @param registryUser     the registry's user, as ECR's {@code AWS}: the user of the tokens; with
+     *                         {@code registryPassword} the administrator's login at {@link #registryHost()}
+     * @param principals       who may call it (at least one), each with its own access key
      */
     public static EcrApiServer start(HtpasswdRegistry registry, String registryUser, String registryPassword,
-                                     String accessKeyId, String secretAccessKey) {
+                                     Principal... principals) {
+        if (principals.length == 0) {
+            throw new IllegalArgumentException("name at least one principal");
+        }
         try {
             HttpServer http = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-            EcrApiServer server = new EcrApiServer(http, new SigV4Verifier(accessKeyId, secretAccessKey, REGION, "ecr"),
-                    new EcrOperations(new EcrRegistryBackend(registry.baseUri(), registryUser, registryPassword),
-                            ACCOUNT_ID, REGION, registry.host(), registryUser, registryPassword));
+            EcrApiServer server = new EcrApiServer(http, registry, registryUser, registryPassword, List.of(principals));
             http.createContext("/", server::handle);
             http.setExecutor(server.executor);
             http.start();
@@ -108,9 +152,50 @@ public final class EcrApiServer implements AutoCloseable {
         }
     }
 
+    /** {@link #start(HtpasswdRegistry, String, String, Principal...)} with one principal named after its key. */
+    public static EcrApiServer start(HtpasswdRegistry registry, String registryUser, String registryPassword,
+                                     String accessKeyId, String secretAccessKey) {
+        return start(registry, registryUser, registryPassword, new Principal(accessKeyId, accessKeyId, secretAccessKey));
+    }
+
     /** {@code http://127.0.0.1:<port>}: the endpoint override for the AWS SDK. */
     public URI endpoint() {
         return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
+    }
+
+    /**
+     * {@code 127.0.0.1:<port>}: the registry host as in image references ({@code <account>.dkr.ecr.<region>.amazonaws.com}
+     * in AWS), the {@code proxyEndpoint} of the tokens. Clients log in with a token; the test itself may use the
+     * backing registry's user and password here, as an administrator whose requests are not recorded.
+     */
+    public String registryHost() {
+        return registryEndpoint.host();
+    }
+
+    /** The IAM actions authorized so far, per principal. */
+    public IamRecording recording() {
+        return recording;
+    }
+
+    /**
+     * Whether the registry endpoint mounts blobs across repositories (default on, as the registry behind does); off, a
+     * mount request opens an upload session instead (202), as ECR does until a registry turns blob mounting on
+     * ({@code aws ecr put-account-setting --name BLOB_MOUNTING --value ENABLED}).
+     */
+    public void blobMounting(boolean enabled) {
+        registryEndpoint.blobMounting(enabled);
+    }
+
+    /**
+     * Puts an image of an open registry (e.g. {@link LocalRegistry}) into a repository as an administrator would,
+     * outside IAM: its blobs, then its manifest under {@code tag}. Single-platform images only.
+     *
+     * @param source an image in an open registry on 127.0.0.1, by tag or digest
+     * @return the manifest digest
+     */
+    public String importImage(ImageReference source, String repository, String tag) {
+        return backend.importImage(URI.create("http://" + source.registry()), source.repository(),
+                source.digest() != null ? source.digest().toString() : source.tag(), repository, tag);
     }
 
     /** Answers the next {@code times} requests of {@code operation} with {@code ThrottlingException}. */
@@ -176,6 +261,7 @@ public final class EcrApiServer implements AutoCloseable {
                 error(exchange, operation, rejection.status(), rejection.type(), rejection.message());
                 return;
             }
+            String principal = principalOfKey.get(SigV4Verifier.accessKeyId(exchange.getRequestHeaders()));
             if (!exchange.getRequestMethod().equals("POST") || operation.equals("?")) {
                 error(exchange, operation, 400, "UnknownOperationException", "expected POST with X-Amz-Target " + TARGET_PREFIX
                         + "<Operation>, got " + exchange.getRequestMethod() + " with " + target);
@@ -204,14 +290,17 @@ public final class EcrApiServer implements AutoCloseable {
             }
             if (denied.contains(operation)) {
                 error(exchange, operation, 400, "AccessDeniedException", "User: arn:aws:iam::" + ACCOUNT_ID
-                        + ":user/freshen-test is not authorized to perform: ecr:" + operation + " on resource: arn:aws:ecr:"
+                        + ":user/" + principal + " is not authorized to perform: ecr:" + operation + " on resource: arn:aws:ecr:"
                         + REGION + ":" + ACCOUNT_ID + ":repository/" + request.path("repositoryName").asText("*")
                         + " because no identity-based policy allows the ecr:" + operation + " action");
                 return;
             }
+            for (String resource : resources(operation, request)) {
+                recording.record(principal, "ecr:" + operation, resource);
+            }
             ObjectNode response;
             try {
-                response = operations.handle(operation, request);
+                response = operations.handle(operation, request, principal);
             } catch (EcrOperations.EcrError e) {
                 error(exchange, operation, 400, e.type, e.getMessage());
                 return;
@@ -221,6 +310,32 @@ public final class EcrApiServer implements AutoCloseable {
             }
             respond(exchange, operation, 200, response, null);
         }
+    }
+
+    /**
+     * The resources IAM authorizes an ECR API request on (Service Authorization Reference, Amazon ECR): the repositories
+     * it names, every repository for a {@code DescribeRepositories} without names, {@code *} for
+     * {@code GetAuthorizationToken}.
+     */
+    private static List<String> resources(String operation, JsonNode request) {
+        if (operation.equals("GetAuthorizationToken")) {
+            return List.of("*");
+        }
+        if (request.has("repositoryName")) {
+            return List.of(REPOSITORY_ARN_PREFIX + request.get("repositoryName").asText());
+        }
+        if (request.path("repositoryNames").isArray() && !request.path("repositoryNames").isEmpty()) {
+            List<String> out = new ArrayList<>();
+            request.get("repositoryNames").forEach(n -> out.add(REPOSITORY_ARN_PREFIX + n.asText()));
+            return out;
+        }
+        return List.of(operation.equals("DescribeRepositories") ? REPOSITORY_ARN_PREFIX + "*" : "*");
+    }
+
+    private String issueToken(String principal) {
+        String token = "ecr-token-" + UUID.randomUUID();
+        principalOfToken.put(token, principal);
+        return token;
     }
 
     private void error(HttpExchange exchange, String operation, int status, String type, String message) throws IOException {
@@ -241,5 +356,6 @@ public final class EcrApiServer implements AutoCloseable {
     public void close() {
         server.stop(0);
         executor.shutdownNow();
+        registryEndpoint.close();
     }
 }

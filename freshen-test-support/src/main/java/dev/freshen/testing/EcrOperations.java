@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 
 /**
@@ -48,19 +49,23 @@ final class EcrOperations {
     private final String region;
     private final String registryHost;
     private final String registryUser;
-    private final String registryPassword;
+    private final Function<String, String> issueToken;
     private final Map<String, EcrApiServer.Repository> repositories = new TreeMap<>();
     private final Map<String, String> putRaces = new HashMap<>();
     private volatile int pageCap = 1000;
 
+    /**
+     * @param registryHost the registry endpoint ({@link EcrRegistryProxy}) as in image references
+     * @param issueToken   a new registry password (token) for a principal
+     */
     EcrOperations(EcrRegistryBackend backend, String accountId, String region, String registryHost, String registryUser,
-                  String registryPassword) {
+                  Function<String, String> issueToken) {
         this.backend = backend;
         this.accountId = accountId;
         this.region = region;
         this.registryHost = registryHost;
         this.registryUser = registryUser;
-        this.registryPassword = registryPassword;
+        this.issueToken = issueToken;
     }
 
     void pageCap(int cap) {
@@ -80,7 +85,8 @@ final class EcrOperations {
         return Optional.ofNullable(repositories.get(name));
     }
 
-    synchronized ObjectNode handle(String operation, JsonNode in) {
+    /** Answers one request of {@code principal}; throws {@link EcrError} for ECR's errors. */
+    synchronized ObjectNode handle(String operation, JsonNode in, String principal) {
         if (in.hasNonNull("registryId") && !in.get("registryId").asText().equals(accountId)) {
             throw new EcrError("InvalidParameterException", "Invalid parameter at 'registryId': " + in.get("registryId").asText()
                     + " is not the registry of these credentials (" + accountId + ")");
@@ -91,7 +97,7 @@ final class EcrOperations {
             case "ListImages" -> listImages(in);
             case "BatchGetImage" -> batchGetImage(in);
             case "PutImage" -> putImage(in);
-            case "GetAuthorizationToken" -> getAuthorizationToken(in);
+            case "GetAuthorizationToken" -> getAuthorizationToken(in, principal);
             default -> throw new EcrError("UnknownOperationException", "operation " + operation + " is not implemented by the ECR double");
         };
     }
@@ -256,7 +262,7 @@ final class EcrOperations {
         return out;
     }
 
-    private ObjectNode getAuthorizationToken(JsonNode in) {
+    private ObjectNode getAuthorizationToken(JsonNode in, String principal) {
         for (JsonNode id : in.path("registryIds")) {
             if (!id.asText().equals(accountId)) {
                 throw invalid("registryIds", id.asText() + " is not this registry");
@@ -264,7 +270,7 @@ final class EcrOperations {
         }
         ArrayNode data = JSON.createArrayNode();
         data.addObject()
-                .put("authorizationToken", Base64.getEncoder().encodeToString((registryUser + ":" + registryPassword)
+                .put("authorizationToken", Base64.getEncoder().encodeToString((registryUser + ":" + issueToken.apply(principal))
                         .getBytes(StandardCharsets.UTF_8)))
                 .put("expiresAt", epochSeconds(Instant.now().plus(Duration.ofHours(12))))
                 .put("proxyEndpoint", "http://" + registryHost);

@@ -91,6 +91,52 @@ final class EcrRegistryBackend {
         }
     }
 
+    /**
+     * Copies a single-platform image from an open registry into {@code repository} under {@code tag}: the blobs the
+     * repository lacks, then the manifest, bytes unchanged.
+     *
+     * @return the manifest digest
+     */
+    String importImage(URI source, String sourceRepository, String reference, String repository, String tag) {
+        HttpResponse<byte[]> manifest = send(HttpRequest.newBuilder(source.resolve("/v2/" + sourceRepository
+                + "/manifests/" + reference)).header("Accept", String.join(", ", MANIFEST_TYPES)).GET());
+        require(manifest, 200, "GET manifest " + source + "/" + sourceRepository + ":" + reference);
+        String mediaType = manifest.headers().firstValue("Content-Type").orElse(MANIFEST_TYPES.get(2)).split(";")[0].trim();
+        List<String> blobs = new ArrayList<>();
+        try {
+            JsonNode json = JSON.readTree(manifest.body());
+            if (json.has("manifests")) {
+                throw new IllegalArgumentException(sourceRepository + ":" + reference + " is an index; import one platform");
+            }
+            blobs.add(json.path("config").path("digest").asText());
+            json.path("layers").forEach(l -> blobs.add(l.path("digest").asText()));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        for (String digest : blobs) {
+            if (send(request("/v2/" + repository + "/blobs/" + digest)
+                    .method("HEAD", HttpRequest.BodyPublishers.noBody())).statusCode() == 200) {
+                continue;
+            }
+            HttpResponse<byte[]> blob = send(HttpRequest.newBuilder(source.resolve("/v2/" + sourceRepository + "/blobs/"
+                    + digest)).GET());
+            require(blob, 200, "GET blob " + digest + " of " + sourceRepository);
+            HttpResponse<byte[]> started = send(request("/v2/" + repository + "/blobs/uploads/")
+                    .POST(HttpRequest.BodyPublishers.noBody()));
+            require(started, 202, "POST upload into " + repository);
+            URI location = base.resolve(started.headers().firstValue("Location").orElseThrow());
+            HttpResponse<byte[]> put = send(HttpRequest.newBuilder(URI.create(location + (location.getRawQuery() == null
+                    ? "?" : "&") + "digest=" + digest)).timeout(Duration.ofSeconds(30)).header("Authorization", authorization)
+                    .header("Content-Type", "application/octet-stream").PUT(HttpRequest.BodyPublishers.ofByteArray(blob.body())));
+            require(put, 201, "PUT blob " + digest + " into " + repository);
+        }
+        String error = put(repository, tag, mediaType, manifest.body());
+        if (error != null) {
+            throw new IllegalStateException("PUT manifest " + repository + ":" + tag + ": " + error);
+        }
+        return sha256(manifest.body());
+    }
+
     /** Every tag of a repository, sorted; empty when it does not exist. */
     List<String> tags(String repository) {
         List<String> tags = new ArrayList<>();

@@ -32,16 +32,26 @@ final class SigV4Verifier {
     private static final DateTimeFormatter AMZ_DATE = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
     private static final Duration MAX_SKEW = Duration.ofMinutes(15);
 
-    private final String accessKeyId;
-    private final String secretAccessKey;
+    private final Map<String, String> secrets;
     private final String region;
     private final String service;
 
-    SigV4Verifier(String accessKeyId, String secretAccessKey, String region, String service) {
-        this.accessKeyId = accessKeyId;
-        this.secretAccessKey = secretAccessKey;
+    /** @param secrets the secret access key of each access key id that may sign requests */
+    SigV4Verifier(Map<String, String> secrets, String region, String service) {
+        this.secrets = Map.copyOf(secrets);
         this.region = region;
         this.service = service;
+    }
+
+    /** The access key id in a request's {@code Authorization} header (check it with {@link #verify} first), or null. */
+    static String accessKeyId(Headers headers) {
+        String authorization = headers.getFirst("Authorization");
+        if (authorization == null || !authorization.startsWith(ALGORITHM + " ")) {
+            return null;
+        }
+        int credential = authorization.indexOf("Credential=");
+        int slash = credential < 0 ? -1 : authorization.indexOf('/', credential);
+        return slash < 0 ? null : authorization.substring(credential + "Credential=".length(), slash).trim();
     }
 
     /** @return null when the signature is valid, else why not */
@@ -64,7 +74,8 @@ final class SigV4Verifier {
             return new Rejection(400, "IncompleteSignatureException", "Authorization header requires 'Credential', "
                     + "'Signature' and 'SignedHeaders' parameters: " + authorization.replaceAll("Signature=\\w+", "Signature=***"));
         }
-        if (!scope[0].equals(accessKeyId)) {
+        String secretAccessKey = secrets.get(scope[0]);
+        if (secretAccessKey == null) {
             return new Rejection(400, "UnrecognizedClientException", "The security token included in the request is invalid.");
         }
         if (!scope[2].equals(region) || !scope[3].equals(service)) {

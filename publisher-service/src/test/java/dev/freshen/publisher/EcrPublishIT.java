@@ -17,7 +17,10 @@ import dev.freshen.testing.SampleEvents;
 import dev.freshen.testing.ServiceProcess;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
@@ -29,6 +32,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.UUID;
 import java.util.stream.Collectors;
 
@@ -37,14 +41,18 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The packaged publisher with {@code kind=ecr} against {@link EcrApiServer} (the ECR JSON 1.1 API, SigV4-checked)
- * backed by a real registry with htpasswd authentication: repository creation, immutable tag conflicts, throttling,
- * access denied, idempotency and two runs at once. ListImages is served in pages of two, so every listing paginates.
+ * The packaged publisher with {@code kind=ecr} against {@link EcrApiServer} (the ECR JSON 1.1 API, SigV4-checked, and
+ * its registry endpoint) backed by a real registry with htpasswd authentication: repository creation, candidates
+ * mounted or copied from a staging repository, immutable tag conflicts, throttling, access denied, idempotency and two
+ * runs at once. ListImages is served in pages of two, so every listing paginates. Last, what the publisher did is held
+ * to its IAM policy in docs/iam.
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class EcrPublishIT {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(90);
     private static final String PREFIX = "10.0-noble";
+    private static final String PRINCIPAL = "publisher";
     private static final String ACCESS_KEY = "AKIAFRESHENTEST00001";
     private static final String SECRET_KEY = "freshen/test/secret/" + UUID.randomUUID();
     private static final String REGISTRY_PASSWORD = "ecr-" + UUID.randomUUID();
@@ -58,24 +66,25 @@ class EcrPublishIT {
     @BeforeAll
     static void start(@TempDir Path platformImages) throws IOException {
         registry = HtpasswdRegistry.start("AWS", REGISTRY_PASSWORD);
-        ecr = EcrApiServer.start(registry, "AWS", REGISTRY_PASSWORD, ACCESS_KEY, SECRET_KEY);
+        ecr = EcrApiServer.start(registry, "AWS", REGISTRY_PASSWORD, new EcrApiServer.Principal(PRINCIPAL, ACCESS_KEY,
+                SECRET_KEY));
         ecr.maxPageSize(2);
-        client = new RegistryClient(RegistrySettings.defaults().withCredentials(registry.host(),
+        client = new RegistryClient(RegistrySettings.defaults().withCredentials(ecr.registryHost(),
                 new Credentials("AWS", REGISTRY_PASSWORD)));
         topics = new EventTopics(KafkaBroker.bootstrapServers());
-        for (String name : List.of("created", "conflict", "throttled", "denied", "together", "redelivered")) {
-            Path dir = Files.createDirectories(platformImages.resolve("ecr/" + name));
+        for (String name : List.of("created", "copied", "conflict", "throttled", "denied", "together", "redelivered")) {
+            Path dir = Files.createDirectories(platformImages.resolve("platform/ecr/" + name));
             Files.writeString(dir.resolve("Dockerfile"), "FROM 127.0.0.1:5000/dotnet/runtime:10.0\n");
-            Files.writeString(dir.resolve("platform-image.yaml"), "target: {repository: ecr/" + name + ", tagPrefix: "
+            Files.writeString(dir.resolve("platform-image.yaml"), "target: {repository: platform/ecr/" + name + ", tagPrefix: "
                     + PREFIX + ", extraTags: ['10.0', latest, 'run-{runId}']}\n");
         }
         for (String name : List.of("conflict", "throttled", "denied", "together", "redelivered")) {
-            ecr.createRepository("ecr/" + name, "IMMUTABLE_WITH_EXCLUSION", List.of("latest", "10.0"), false);
+            ecr.createRepository("platform/ecr/" + name, "IMMUTABLE_WITH_EXCLUSION", List.of("latest", "10.0"), false);
         }
         publisher = ServiceProcess.start(Paths.get("").toAbsolutePath(), Map.ofEntries(
                 Map.entry("kafka.bootstrap.servers", KafkaBroker.bootstrapServers()),
                 Map.entry("freshen.platform-images-dir", platformImages.toString()),
-                Map.entry("freshen.target-registry", registry.host()),
+                Map.entry("freshen.target-registry", ecr.registryHost()),
                 Map.entry("freshen.publisher.kind", "ecr"),
                 Map.entry("freshen.publisher.ecr.endpoint", ecr.endpoint().toString()),
                 Map.entry("freshen.publisher.ecr.region", EcrApiServer.REGION),
@@ -104,40 +113,61 @@ class EcrPublishIT {
 
     @Test
     void aMissingRepositoryIsCreatedWithTheConfiguredSettingsAndTheCandidateMountedWithTheEcrToken() {
-        ImageReference staged = CandidateImages.push(client, registry.host(), "staging/created", "candidate-x",
+        ImageReference staged = CandidateImages.push(client, ecr.registryHost(), "platform/staging/created", "candidate-x",
                 SampleEvents.runId());
-        ImagePublished published = publish("ecr/created", staged);
+        ImagePublished published = publish("platform/ecr/created", staged);
 
         assertEquals("1.0.0", published.version());
-        assertEquals(registry.host() + "/ecr/created:" + PREFIX + "-1.0.0@" + staged.digest(), published.image().toString());
-        EcrApiServer.Repository created = ecr.repository("ecr/created").orElseThrow();
+        assertEquals(ecr.registryHost() + "/platform/ecr/created:" + PREFIX + "-1.0.0@" + staged.digest(), published.image().toString());
+        EcrApiServer.Repository created = ecr.repository("platform/ecr/created").orElseThrow();
         assertEquals("IMMUTABLE_WITH_EXCLUSION", created.tagMutability());
         assertEquals(List.of("10.0", "latest", "dev-*"), created.exclusionFilters());
         assertTrue(created.scanOnPush());
-        assertEquals("RepositoryNotFoundException", ecr.calls("DescribeRepositories", "ecr/created").get(0).errorType());
-        assertEquals(1, ecr.calls("CreateRepository", "ecr/created").size());
+        assertEquals("RepositoryNotFoundException", ecr.calls("DescribeRepositories", "platform/ecr/created").get(0).errorType());
+        assertEquals(1, ecr.calls("CreateRepository", "platform/ecr/created").size());
         assertFalse(ecr.calls("GetAuthorizationToken").isEmpty(), "the token logged the distribution API in");
         for (String tag : published.tags()) {
-            assertEquals(Optional.of(staged.digest()), digestOf("ecr/created", tag), "read back " + tag);
+            assertEquals(Optional.of(staged.digest()), digestOf("platform/ecr/created", tag), "read back " + tag);
+        }
+    }
+
+    @Test
+    void whereEcrWillNotMountTheCandidateIsCopiedLayerByLayer() {
+        ImageReference staged = CandidateImages.push(client, ecr.registryHost(), "platform/staging/copied", "candidate-y",
+                SampleEvents.runId());
+        ecr.blobMounting(false);
+        try {
+            ImagePublished published = publish("platform/ecr/copied", staged);
+
+            assertEquals(Optional.of(staged.digest()), digestOf("platform/ecr/copied", published.image().tag()));
+            var used = ecr.recording().of(PRINCIPAL);
+            String target = EcrApiServer.REPOSITORY_ARN_PREFIX + "platform/ecr/copied";
+            for (String upload : List.of("ecr:InitiateLayerUpload", "ecr:UploadLayerPart", "ecr:CompleteLayerUpload")) {
+                assertTrue(used.getOrDefault(upload, new TreeSet<>()).contains(target), upload + " " + used);
+            }
+            assertTrue(used.get("ecr:GetDownloadUrlForLayer").contains(EcrApiServer.REPOSITORY_ARN_PREFIX
+                    + "platform/staging/copied"), "the layers were read from the staging repository: " + used);
+        } finally {
+            ecr.blobMounting(true);
         }
     }
 
     @Test
     void anImmutableVersionTagTakenMeanwhileIsRetriedWithARecomputedVersionWhileLatestMoves() {
-        ImagePublished first = publish("ecr/conflict", candidate("conflict"));
+        ImagePublished first = publish("platform/ecr/conflict", candidate("conflict"));
         assertEquals("1.0.0", first.version());
         ImageReference rival = candidate("conflict");
-        client.putManifest(registry.host(), "ecr/conflict", "rival", client.manifest(rival).orElseThrow());
+        client.putManifest(ecr.registryHost(), "platform/ecr/conflict", "rival", client.manifest(rival).orElseThrow());
 
-        ecr.giveNextPutTagTo("ecr/conflict", "rival");
+        ecr.giveNextPutTagTo("platform/ecr/conflict", "rival");
         ImageReference mine = candidate("conflict");
-        ImagePublished second = publish("ecr/conflict", mine);
+        ImagePublished second = publish("platform/ecr/conflict", mine);
 
         assertEquals("1.2.0", second.version());
-        assertEquals(Optional.of(rival.digest()), digestOf("ecr/conflict", PREFIX + "-1.1.0"));
-        assertEquals(Optional.of(mine.digest()), digestOf("ecr/conflict", PREFIX + "-1.2.0"));
-        assertEquals(Optional.of(mine.digest()), digestOf("ecr/conflict", "latest"), "excluded from immutability");
-        assertTrue(ecr.calls("PutImage", "ecr/conflict").stream()
+        assertEquals(Optional.of(rival.digest()), digestOf("platform/ecr/conflict", PREFIX + "-1.1.0"));
+        assertEquals(Optional.of(mine.digest()), digestOf("platform/ecr/conflict", PREFIX + "-1.2.0"));
+        assertEquals(Optional.of(mine.digest()), digestOf("platform/ecr/conflict", "latest"), "excluded from immutability");
+        assertTrue(ecr.calls("PutImage", "platform/ecr/conflict").stream()
                 .anyMatch(c -> "ImageTagAlreadyExistsException".equals(c.errorType())));
     }
 
@@ -146,12 +176,12 @@ class EcrPublishIT {
         ImageReference candidate = candidate("throttled");
         ecr.throttle("ListImages", 2);
         ecr.throttle("PutImage", 2);
-        ImagePublished published = publish("ecr/throttled", candidate);
+        ImagePublished published = publish("platform/ecr/throttled", candidate);
 
         assertEquals("1.0.0", published.version());
-        assertEquals(Optional.of(candidate.digest()), digestOf("ecr/throttled", PREFIX + "-1.0.0"));
+        assertEquals(Optional.of(candidate.digest()), digestOf("platform/ecr/throttled", PREFIX + "-1.0.0"));
         for (String operation : List.of("ListImages", "PutImage")) {
-            List<EcrApiServer.Call> calls = ecr.calls(operation, "ecr/throttled");
+            List<EcrApiServer.Call> calls = ecr.calls(operation, "platform/ecr/throttled");
             assertEquals(List.of("ThrottlingException", "ThrottlingException"), calls.subList(0, 2).stream()
                     .map(EcrApiServer.Call::errorType).toList(), operation);
             assertEquals(200, calls.get(2).status(), operation + " succeeded on the third attempt");
@@ -163,17 +193,17 @@ class EcrPublishIT {
         ImageReference candidate = candidate("denied");
         ecr.deny("PutImage");
         try {
-            ImageVerified event = CandidateImages.verified(SampleEvents.runId(), "ecr/denied", candidate);
+            ImageVerified event = CandidateImages.verified(SampleEvents.runId(), "platform/ecr/denied", candidate);
             topics.send(event);
             PipelineFailed failed = topics.awaitEvent(PipelineFailed.class, e -> e.runId().equals(event.runId()), TIMEOUT);
 
             assertEquals(FailureKind.PERMANENT, failed.kind());
-            assertTrue(failed.reason().startsWith("ECR PutImage of ") && failed.reason().contains("ecr/denied:" + PREFIX
+            assertTrue(failed.reason().startsWith("ECR PutImage of ") && failed.reason().contains("platform/ecr/denied:" + PREFIX
                     + "-1.0.0") && failed.reason().contains("failed: AccessDeniedException: User: arn:aws:iam::"),
                     failed.reason());
             assertFalse(failed.reason().contains(SECRET_KEY) || failed.reason().contains(REGISTRY_PASSWORD));
-            assertEquals(1, ecr.calls("PutImage", "ecr/denied").size(), "a permanent error is not retried");
-            assertEquals(Set.of(), versionTags("ecr/denied"));
+            assertEquals(1, ecr.calls("PutImage", "platform/ecr/denied").size(), "a permanent error is not retried");
+            assertEquals(Set.of(), versionTags("platform/ecr/denied"));
             assertFalse(publisher.logText().contains(SECRET_KEY) || publisher.logText().contains(REGISTRY_PASSWORD));
         } finally {
             ecr.allow("PutImage");
@@ -182,29 +212,39 @@ class EcrPublishIT {
 
     @Test
     void aRedeliveredEventGetsTheSameVersionFromTheRegistry() {
-        ImageVerified event = CandidateImages.verified(SampleEvents.runId(), "ecr/redelivered", candidate("redelivered"));
+        ImageVerified event = CandidateImages.verified(SampleEvents.runId(), "platform/ecr/redelivered", candidate("redelivered"));
         topics.send(event);
         ImagePublished first = topics.awaitEvent(ImagePublished.class, e -> e.runId().equals(event.runId()), TIMEOUT);
-        publish("ecr/redelivered", candidate("redelivered"));
+        publish("platform/ecr/redelivered", candidate("redelivered"));
         topics.send(event);
         topics.awaitRecords(dev.freshen.events.Topics.IMAGE_PUBLISHED, r -> new String(r.value()).contains(event.runId()),
                 2, TIMEOUT);
-        assertEquals(Set.of(PREFIX + "-1.0.0", PREFIX + "-1.1.0"), versionTags("ecr/redelivered"));
-        assertEquals(Optional.of(first.digest()), digestOf("ecr/redelivered", PREFIX + "-1.0.0"));
+        assertEquals(Set.of(PREFIX + "-1.0.0", PREFIX + "-1.1.0"), versionTags("platform/ecr/redelivered"));
+        assertEquals(Optional.of(first.digest()), digestOf("platform/ecr/redelivered", PREFIX + "-1.0.0"));
     }
 
     @Test
     void twoRunsOfOneImageAtOnceGetTwoVersions() {
-        ImageVerified a = CandidateImages.verified(SampleEvents.runId(), "ecr/together", candidate("together"));
-        ImageVerified b = CandidateImages.verified(SampleEvents.runId(), "ecr/together", candidate("together"));
+        ImageVerified a = CandidateImages.verified(SampleEvents.runId(), "platform/ecr/together", candidate("together"));
+        ImageVerified b = CandidateImages.verified(SampleEvents.runId(), "platform/ecr/together", candidate("together"));
         topics.send(a);
         topics.send(b);
         ImagePublished one = topics.awaitEvent(ImagePublished.class, e -> e.runId().equals(a.runId()), TIMEOUT);
         ImagePublished two = topics.awaitEvent(ImagePublished.class, e -> e.runId().equals(b.runId()), TIMEOUT);
 
         assertEquals(Set.of("1.0.0", "1.1.0"), Set.of(one.version(), two.version()));
-        assertEquals(Optional.of(a.candidate().digest()), digestOf("ecr/together", one.image().tag()));
-        assertEquals(Optional.of(b.candidate().digest()), digestOf("ecr/together", two.image().tag()));
+        assertEquals(Optional.of(a.candidate().digest()), digestOf("platform/ecr/together", one.image().tag()));
+        assertEquals(Optional.of(b.candidate().digest()), digestOf("platform/ecr/together", two.image().tag()));
+    }
+
+    /**
+     * Runs after the others: the publisher used exactly the IAM actions docs/iam/publisher.json allows (a new call
+     * without a policy update fails here, and so does an allowed action nothing used).
+     */
+    @Test
+    @Order(Integer.MAX_VALUE)
+    void theIamPolicyInTheDocsAllowsExactlyWhatThePublisherDid() {
+        ecr.recording().verify(PRINCIPAL, Path.of("../docs/iam/publisher.json"), Path.of("target/iam/publisher.json"));
     }
 
     private static ImagePublished publish(String imageId, ImageReference candidate) {
@@ -216,15 +256,15 @@ class EcrPublishIT {
     /** A candidate staged in the image's own ECR repository, as the builder does by default. */
     private static ImageReference candidate(String name) {
         String runId = SampleEvents.runId();
-        return CandidateImages.push(client, registry.host(), "ecr/" + name, "candidate-" + runId, runId);
+        return CandidateImages.push(client, ecr.registryHost(), "platform/ecr/" + name, "candidate-" + runId, runId);
     }
 
     private static Optional<Digest> digestOf(String repository, String tag) {
-        return client.manifestDigest(ImageReference.parse(registry.host() + "/" + repository + ":" + tag));
+        return client.manifestDigest(ImageReference.parse(ecr.registryHost() + "/" + repository + ":" + tag));
     }
 
     private static Set<String> versionTags(String repository) {
-        return client.tags(registry.host(), repository).stream().filter(t -> t.startsWith(PREFIX + "-"))
+        return client.tags(ecr.registryHost(), repository).stream().filter(t -> t.startsWith(PREFIX + "-"))
                 .collect(Collectors.toSet());
     }
 }

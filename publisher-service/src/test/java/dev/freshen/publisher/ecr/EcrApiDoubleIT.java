@@ -55,7 +55,7 @@ class EcrApiDoubleIT {
     static void start() {
         registry = HtpasswdRegistry.start("AWS", PASSWORD);
         server = EcrApiServer.start(registry, "AWS", PASSWORD, KEY, SECRET);
-        oci = new RegistryClient(RegistrySettings.defaults().withCredentials(registry.host(), new Credentials("AWS", PASSWORD)));
+        oci = new RegistryClient(RegistrySettings.defaults().withCredentials(server.registryHost(), new Credentials("AWS", PASSWORD)));
     }
 
     @AfterAll
@@ -87,7 +87,7 @@ class EcrApiDoubleIT {
             assertEquals(ImageTagMutability.IMMUTABLE_WITH_EXCLUSION, created.imageTagMutability());
             assertEquals("latest", created.imageTagMutabilityExclusionFilters().get(0).filter());
             assertTrue(created.imageScanningConfiguration().scanOnPush());
-            assertEquals(registry.host() + "/wire/created", created.repositoryUri());
+            assertEquals(server.registryHost() + "/wire/created", created.repositoryUri());
             assertTrue(Duration.between(created.createdAt(), Instant.now()).abs().toSeconds() < 60, created.createdAt().toString());
             assertEquals("arn:aws:ecr:us-east-1:123456789012:repository/wire/created",
                     ecr.describeRepositories(r -> r.repositoryNames("wire/created")).repositories().get(0).repositoryArn());
@@ -101,10 +101,10 @@ class EcrApiDoubleIT {
             server.createRepository("wire/images", "IMMUTABLE", List.of(), false);
             var token = ecr.getAuthorizationToken(r -> r.registryIds(EcrApiServer.ACCOUNT_ID)).authorizationData().get(0);
             EcrToken login = EcrToken.decode(token.authorizationToken(), token.expiresAt(), token.proxyEndpoint());
-            assertEquals(registry.host(), login.proxyHost());
+            assertEquals(server.registryHost(), login.proxyHost());
             assertTrue(token.expiresAt().isAfter(Instant.now().plus(Duration.ofHours(11))));
             RegistryClient withToken = new RegistryClient(RegistrySettings.defaults()
-                    .withCredentials(registry.host(), new Credentials(login.username(), login.password())));
+                    .withCredentials(server.registryHost(), new Credentials(login.username(), login.password())));
 
             ImageReference source = pushFixtures(withToken);
             Manifest manifest = oci.manifest(source).orElseThrow();
@@ -137,8 +137,8 @@ class EcrApiDoubleIT {
 
     /** Two images pushed with the token's credentials: tags {@code one} and {@code other}. */
     private static ImageReference pushFixtures(RegistryClient withToken) {
-        CandidateImages.push(withToken, registry.host(), "wire/images", "other", "run-other");
-        return CandidateImages.push(withToken, registry.host(), "wire/images", "one", "run-one").withTag("one");
+        CandidateImages.push(withToken, server.registryHost(), "wire/images", "other", "run-other");
+        return CandidateImages.push(withToken, server.registryHost(), "wire/images", "one", "run-one").withTag("one");
     }
 
     private static EcrClient client(String key, String secret) {
