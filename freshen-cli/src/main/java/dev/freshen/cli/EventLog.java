@@ -28,7 +28,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
-import java.util.function.Consumer;
 
 /**
  * The topics as the CLI reads and writes them, with plain Kafka clients: no consumer group, nothing committed, every
@@ -44,10 +43,6 @@ final class EventLog {
 
     EventLog(KafkaSettings kafka) {
         this.kafka = kafka;
-    }
-
-    KafkaSettings settings() {
-        return kafka;
     }
 
     /** Publishes an event like a service does: key = image id, CloudEvents headers, JSON. */
@@ -203,11 +198,6 @@ final class EventLog {
                 throw new CliException("interrupted");
             }
         }
-    }
-
-    /** Reads every record of {@code topics} so far and hands it to {@code sink} (topic by topic order not guaranteed). */
-    void read(List<String> topics, Consumer<ConsumerRecord<String, byte[]>> sink) {
-        readAll(topics).forEach(sink);
     }
 
     /** The event in a record of an event topic, if it is readable. */

@@ -17,7 +17,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Properties;
 
 /**
@@ -60,10 +59,6 @@ final class KafkaSettings {
 
     String bootstrapServers() {
         return bootstrapServers;
-    }
-
-    Optional<Path> file() {
-        return Optional.ofNullable(file);
     }
 
     /** Consumer settings: no group, no commits, the CLI's time-out unless the file says otherwise. */
@@ -117,7 +112,7 @@ final class KafkaSettings {
                 + (kafka != null ? kafka.getMessage() : e.getMessage()) + hint());
     }
 
-    CliException unreachable() {
+    private CliException unreachable() {
         return new CliException("Kafka at " + bootstrapServers + " is not reachable (no answer within "
                 + TIMEOUT.toSeconds() + " s); set --bootstrap-servers or FRESHEN_KAFKA" + hint());
     }

@@ -21,6 +21,7 @@ import dev.freshen.testing.ServiceProcess;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.utils.Utils;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -221,6 +222,8 @@ class CliIT {
                 && l.contains("published") && l.contains("10.0-1.0.0")), list.out());
         Result one = freshen("runs", forced.runId());
         assertEquals(0, one.exitCode(), one.err());
+        System.out.printf("freshen runs:%n%s%nfreshen runs %s:%n%s%nfreshen runs %s --follow:%n%s%n", list.out(),
+                forced.runId(), one.out(), forced.runId(), followed.out());
         assertTrue(one.out().startsWith("run " + forced.runId() + " of " + OTHER_IMAGE + ", forced by test: runs test"), one.out());
 
         // the same run, from the topics (CLI) and from the watcher's ledger (API): the same document
@@ -247,6 +250,7 @@ class CliIT {
         assertEquals("NO_BASES", checked.path("check").path("result").asText());
         assertTrue(checked.path("run").isNull());
         Result checkText = freshen("check", IMAGE);
+        System.out.printf("freshen status:%n%s%nfreshen check %s:%n%s%n", freshen("status").out(), IMAGE, checkText.out());
         assertEquals(IMAGE + ": the Dockerfile has no external base image; use force-update to rebuild it\n", checkText.out());
 
         JsonNode runs = JSON.readTree(freshen("runs", "-o", "json").out());
@@ -348,6 +352,25 @@ class CliIT {
         Result completed = run(List.of("bash", "-c", probe), Map.of());
         assertEquals(List.of("force-update", "list replay", "--wait", "text json"), completed.out().lines().toList(),
                 completed.err());
+    }
+
+    @Test
+    void zshLoadsTheCompletionThroughBashcompinit() throws Exception {
+        Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/zsh")), "zsh is not installed");
+        Path file = Files.createTempFile("freshen-completion", ".zsh");
+        Files.writeString(file, freshen("completion", "zsh").out());
+        String probe = """
+                source %s
+                echo "registered: ${_comps[freshen]}"
+                probe() { emulate -L sh; setopt kshglob noshglob braceexpand
+                  COMP_WORDS=("$@"); COMP_CWORD=$(( $# - 1 )); COMP_LINE="$*"; COMP_POINT=${#COMP_LINE}; COMPREPLY=()
+                  _complete_freshen 2>/dev/null; echo "${COMPREPLY[*]}"; }
+                probe freshen dlq l
+                probe freshen runs -o ""
+                """.formatted(file);
+        Result completed = run(List.of("zsh", "-f", "-c", probe), Map.of("HOME", Files.createTempDirectory("zsh-home").toString()));
+        assertEquals(List.of("registered: _bash_complete -F _complete_freshen -o default", "list replay", "text json"),
+                completed.out().lines().toList(), completed.err());
     }
 
     @Test
