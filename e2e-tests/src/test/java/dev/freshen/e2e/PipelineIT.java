@@ -161,8 +161,10 @@ class PipelineIT {
     @Test
     @Order(4)
     void aForcedRunThroughTheCliToo() throws Exception {
-        Path cli = Commands.repositoryRoot().resolve("freshen-cli/target/quarkus-app/quarkus-run.jar");
-        ProcessBuilder builder = new ProcessBuilder("java", "-jar", cli.toString(), "force-update", IMAGE, "--reason", "from the CLI");
+        Path cli = Commands.repositoryRoot().resolve("freshen-cli/target/freshen");
+        // over Kafka, after the CLI asked this watcher (not the default 127.0.0.1:8081) that the image exists
+        ProcessBuilder builder = new ProcessBuilder(cli.toString(), "force-update", IMAGE, "--reason", "from the CLI",
+                "--via", "kafka", "--api", services.get("watcher").baseUri().toString());
         builder.environment().put("FRESHEN_KAFKA", KafkaBroker.bootstrapServers());
         Process process = builder.redirectErrorStream(true).start();
         String runId = new String(process.getInputStream().readAllBytes()).strip();

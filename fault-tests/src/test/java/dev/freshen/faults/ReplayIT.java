@@ -76,8 +76,8 @@ class ReplayIT {
 
     /** Runs the packaged {@code freshen} CLI against the suite's Kafka; its standard output. */
     private static String freshen(String... args) throws Exception {
-        List<String> command = new ArrayList<>(List.of("java", "-jar", Commands.repositoryRoot()
-                .resolve("freshen-cli/target/quarkus-app/quarkus-run.jar").toString()));
+        List<String> command = new ArrayList<>(List.of(Commands.repositoryRoot()
+                .resolve("freshen-cli/target/freshen").toString()));
         command.addAll(List.of(args));
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
         builder.environment().put("FRESHEN_KAFKA", stack.kafka.bootstrapServers());

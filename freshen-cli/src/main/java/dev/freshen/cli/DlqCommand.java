@@ -2,13 +2,9 @@ package dev.freshen.cli;
 
 import dev.freshen.events.Topics;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeaders;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import picocli.CommandLine;
 
 import java.io.PrintWriter;
@@ -17,10 +13,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutionException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -29,7 +25,7 @@ import java.util.regex.Pattern;
  * back to their original topic (original key and CloudEvents headers) once the cause is fixed. Each replay is recorded
  * on {@code freshen.dlq-replays}, so replaying twice sends nothing twice.
  */
-@CommandLine.Command(name = "dlq", description = "Dead letters: list them, replay them.",
+@CommandLine.Command(name = "dlq", mixinStandardHelpOptions = true, description = "Dead letters: list them, replay them.",
         subcommands = {DlqCommand.ListCommand.class, DlqCommand.Replay.class})
 public class DlqCommand {
 
@@ -40,35 +36,35 @@ public class DlqCommand {
 
     /** Which dead letters a command is about. */
     static class Selection {
-        @CommandLine.Option(names = "--service", description = "watcher, builder, tester, publisher or notifier")
+        @CommandLine.Option(names = "--service", paramLabel = "SERVICE", description = "watcher, builder, tester, publisher or notifier")
         String service;
 
-        @CommandLine.Option(names = "--run-id", description = "only this run")
+        @CommandLine.Option(names = "--run-id", paramLabel = "RUN-ID", description = "only this run")
         String runId;
 
-        @CommandLine.Option(names = "--image", description = "only this image")
+        @CommandLine.Option(names = "--image", paramLabel = "IMAGE-ID", description = "only this image")
         String imageId;
 
-        @CommandLine.Option(names = "--since", description = "only dead letters younger than this (30m, 2h, 7d) or "
+        @CommandLine.Option(names = "--since", paramLabel = "AGE|TIME", description = "only dead letters younger than this (30m, 2h, 7d) or "
                 + "written at or after this time (2026-11-27T10:00:00Z)")
         String since;
 
-        @CommandLine.Option(names = "--offsets", description = "only dead-letter offsets in this range, e.g. 10-20 "
+        @CommandLine.Option(names = "--offsets", paramLabel = "FROM-TO", description = "only dead-letter offsets in this range, e.g. 10-20 "
                 + "(inclusive; see the ids of `dlq list`: <service>/<partition>@<offset>)")
         String offsets;
 
-        @CommandLine.Option(names = "--partition", description = "with --offsets: only this dead-letter partition")
+        @CommandLine.Option(names = "--partition", paramLabel = "P", description = "with --offsets: only this dead-letter partition")
         Integer partition;
 
-        java.util.List<String> topics() {
+        List<String> topics() {
             if (service == null) {
-                return java.util.List.copyOf(SERVICES.values());
+                return List.copyOf(SERVICES.values());
             }
             String topic = SERVICES.get(service);
             if (topic == null) {
                 throw new CliException("unknown service '" + service + "' (one of " + SERVICES.keySet() + ")");
             }
-            return java.util.List.of(topic);
+            return List.of(topic);
         }
 
         boolean matches(ConsumerRecord<String, byte[]> record, Instant now) {
@@ -83,32 +79,54 @@ public class DlqCommand {
         }
     }
 
-    @CommandLine.Command(name = "list", description = "Dead letters with reason, image, run id and age.")
+    /** A dead letter as {@code dlq list -o json} shows it. */
+    record DeadLetter(String id, String service, String topic, int partition, long offset, Instant timestamp,
+                      String imageId, String runId, String reason, String originalTopic, boolean replayed) {
+    }
+
+    @CommandLine.Command(name = "list", mixinStandardHelpOptions = true,
+            description = "Dead letters, oldest first, with reason, image, run id, age and whether replayed.")
     static class ListCommand implements Callable<Integer> {
         @CommandLine.Mixin
         Selection selection;
         @CommandLine.Mixin
-        Connection connection;
+        KafkaOptions kafka;
+        @CommandLine.Mixin
+        OutputOptions output;
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
 
         @Override
         public Integer call() {
             PrintWriter out = spec.commandLine().getOut();
-            Set<String> replayed = replayed(connection);
+            EventLog log = new EventLog(kafka.settings());
+            List<String> topics = selection.topics();
+            Set<String> replayed = replayed(log);
             Instant now = Instant.now();
-            out.printf("%-26s %-8s %-24s %-28s %-10s %s%n", "DEAD LETTER", "AGE", "IMAGE", "RUN", "REPLAYED", "REASON");
-            new EventLog(connection.bootstrapServers()).read(selection.topics(), false, record -> {
+            List<DeadLetter> letters = new ArrayList<>();
+            for (ConsumerRecord<String, byte[]> record : log.readAll(topics)) {
                 if (selection.matches(record, now)) {
-                    out.printf("%-26s %-8s %-24s %-28s %-10s %s%n", id(record), age(record), record.key(), runIdOf(record),
-                            replayed.contains(id(record)) ? "yes" : "no", header(record, "dead-letter-reason"));
+                    String id = id(record);
+                    letters.add(new DeadLetter(id, id.substring(0, id.indexOf('/')), record.topic(), record.partition(),
+                            record.offset(), Instant.ofEpochMilli(record.timestamp()), record.key(), runIdOf(record),
+                            header(record, "dead-letter-reason"), header(record, "dead-letter-topic"), replayed.contains(id)));
                 }
-            });
+            }
+            if (output.json()) {
+                Json.print(out, Map.of("deadLetters", letters));
+                return 0;
+            }
+            out.printf("%-26s %-8s %-24s %-28s %-10s %s%n", "DEAD LETTER", "AGE", "IMAGE", "RUN", "REPLAYED", "REASON");
+            for (DeadLetter letter : letters) {
+                out.printf("%-26s %-8s %-24s %-28s %-10s %s%n", letter.id(), age(letter.timestamp(), now), letter.imageId(),
+                        letter.runId(), letter.replayed() ? "yes" : "no", letter.reason());
+            }
             return 0;
         }
     }
 
-    @CommandLine.Command(name = "replay", description = "Send dead letters back to their original topic (each once).")
+    @CommandLine.Command(name = "replay", mixinStandardHelpOptions = true,
+            description = "Send dead letters back to their original topic (each once).")
     static class Replay implements Callable<Integer> {
         @CommandLine.Mixin
         Selection selection;
@@ -116,7 +134,7 @@ public class DlqCommand {
                 + "down with the options above)")
         boolean all;
         @CommandLine.Mixin
-        Connection connection;
+        KafkaOptions kafka;
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
 
@@ -126,44 +144,37 @@ public class DlqCommand {
                 throw new CommandLine.ParameterException(spec.commandLine(),
                         "say what to replay: --run-id, --image, --service, --since, --offsets or --all");
             }
-            Set<String> replayed = replayed(connection);
+            EventLog log = new EventLog(kafka.settings());
+            List<String> topics = selection.topics();
+            Set<String> replayed = replayed(log);
             Instant now = Instant.now();
-            java.util.List<ConsumerRecord<String, byte[]>> todo = new ArrayList<>();
-            new EventLog(connection.bootstrapServers()).read(selection.topics(), false, record -> {
-                if (selection.matches(record, now) && !replayed.contains(id(record)) && header(record, "dead-letter-topic") != null) {
-                    todo.add(record);
-                }
-            });
-            try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(
-                    ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, connection.bootstrapServers(),
-                    ProducerConfig.ACKS_CONFIG, "all"), new StringSerializer(), new ByteArraySerializer())) {
-                for (ConsumerRecord<String, byte[]> record : todo) {
-                    RecordHeaders headers = new RecordHeaders();
-                    for (Header h : record.headers()) {
-                        if (!h.key().startsWith("dead-letter-")) {
-                            headers.add(h);
-                        }
+            List<ConsumerRecord<String, byte[]>> todo = log.readAll(topics).stream()
+                    .filter(r -> selection.matches(r, now) && !replayed.contains(id(r)) && header(r, "dead-letter-topic") != null)
+                    .toList();
+            List<ProducerRecord<String, byte[]>> sends = new ArrayList<>();
+            for (ConsumerRecord<String, byte[]> record : todo) {
+                RecordHeaders headers = new RecordHeaders();
+                for (Header h : record.headers()) {
+                    if (!h.key().startsWith("dead-letter-")) {
+                        headers.add(h);
                     }
-                    producer.send(new ProducerRecord<>(header(record, "dead-letter-topic"), null, record.key(), record.value(),
-                            headers)).get();
-                    producer.send(new ProducerRecord<>(REPLAYS, id(record), Instant.now().toString()
-                            .getBytes(StandardCharsets.UTF_8))).get();
-                    spec.commandLine().getOut().println("replayed " + id(record) + " to " + header(record, "dead-letter-topic"));
                 }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new CliException("interrupted");
-            } catch (ExecutionException e) {
-                throw new CliException("replay failed: " + e.getCause().getMessage());
+                // the record, then the note that it was replayed: each acknowledged before the next
+                sends.add(new ProducerRecord<>(header(record, "dead-letter-topic"), null, record.key(), record.value(), headers));
+                sends.add(new ProducerRecord<>(REPLAYS, id(record), Instant.now().toString().getBytes(StandardCharsets.UTF_8)));
+            }
+            log.send(sends);
+            for (ConsumerRecord<String, byte[]> record : todo) {
+                spec.commandLine().getOut().println("replayed " + id(record) + " to " + header(record, "dead-letter-topic"));
             }
             spec.commandLine().getOut().println(todo.size() + " dead letter(s) replayed");
             return 0;
         }
     }
 
-    static Set<String> replayed(Connection connection) {
+    static Set<String> replayed(EventLog log) {
         Set<String> ids = new HashSet<>();
-        new EventLog(connection.bootstrapServers()).read(java.util.List.of(REPLAYS), false, r -> ids.add(r.key()));
+        log.readAll(List.of(REPLAYS)).forEach(r -> ids.add(r.key()));
         return ids;
     }
 
@@ -181,8 +192,8 @@ public class DlqCommand {
         return h == null || h.value() == null ? null : new String(h.value(), StandardCharsets.UTF_8);
     }
 
-    static String age(ConsumerRecord<String, byte[]> record) {
-        Duration age = Duration.between(Instant.ofEpochMilli(record.timestamp()), Instant.now());
+    static String age(Instant timestamp, Instant now) {
+        Duration age = Duration.between(timestamp, now);
         return age.toHours() > 0 ? age.toHours() + "h" : age.toMinutes() > 0 ? age.toMinutes() + "m" : age.toSeconds() + "s";
     }
 }

@@ -6,27 +6,34 @@ import java.time.format.DateTimeParseException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** Parses the selection options of {@code freshen dlq}: ages, times and offset ranges, with errors that say why. */
+/** Parses selection options (ages, times, offset ranges, time-outs), with errors that say why. */
 final class Selections {
 
-    private static final Pattern AGE = Pattern.compile("(\\d+)([smhd])");
+    private static final Pattern AGE = Pattern.compile("(\\d{1,9})([smhd])");
     private static final Pattern RANGE = Pattern.compile("(\\d+)(?:-(\\d+))?");
 
     private Selections() {
+    }
+
+    /**
+     * A duration as operators write it: a number and a unit, {@code 45s}, {@code 30m}, {@code 2h}, {@code 1d}.
+     *
+     * @param option the option's name, for the error message
+     * @throws CliException when {@code value} is not such a duration, or is zero
+     */
+    static Duration duration(String value, String option) {
+        Matcher m = AGE.matcher(value.strip());
+        if (!m.matches() || Long.parseLong(m.group(1)) == 0) {
+            throw new CliException(option + " '" + value + "': expected a duration such as 90s, 30m or 2h");
+        }
+        return age(m);
     }
 
     /** The earliest time {@code --since} admits: {@code now} minus an age (30m, 2h, 7d), or an ISO-8601 instant. */
     static Instant since(String value, Instant now) {
         Matcher age = AGE.matcher(value.strip());
         if (age.matches()) {
-            long amount = Long.parseLong(age.group(1));
-            Duration duration = switch (age.group(2)) {
-                case "s" -> Duration.ofSeconds(amount);
-                case "m" -> Duration.ofMinutes(amount);
-                case "h" -> Duration.ofHours(amount);
-                default -> Duration.ofDays(amount);
-            };
-            return now.minus(duration);
+            return now.minus(age(age));
         }
         try {
             return Instant.parse(value.strip());
@@ -34,6 +41,16 @@ final class Selections {
             throw new CliException("--since '" + value + "': expected an age such as 30m, 2h or 7d, or a time such as "
                     + "2026-11-27T10:00:00Z");
         }
+    }
+
+    private static Duration age(Matcher age) {
+        long amount = Long.parseLong(age.group(1));
+        return switch (age.group(2)) {
+            case "s" -> Duration.ofSeconds(amount);
+            case "m" -> Duration.ofMinutes(amount);
+            case "h" -> Duration.ofHours(amount);
+            default -> Duration.ofDays(amount);
+        };
     }
 
     /** An inclusive offset range, {@code 10-20} or a single offset {@code 12}. */

@@ -1,51 +1,70 @@
 package dev.freshen.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import picocli.CommandLine;
 
 import java.io.PrintWriter;
+import java.util.List;
 import java.util.concurrent.Callable;
 
 /** {@code freshen status [<image-id>]}: what each platform image is built from and how its last run went. */
-@CommandLine.Command(name = "status", description = "Table of platform images: version, digest, base digests, last run.")
+@CommandLine.Command(name = "status", mixinStandardHelpOptions = true,
+        description = "Table of platform images: version, digest, base digest it was built from, upstream digest now, "
+                + "last run. Read from the watcher's API (no key needed).")
 public class StatusCommand implements Callable<Integer> {
 
-    @CommandLine.Parameters(index = "0", arity = "0..1", paramLabel = "IMAGE-ID")
+    @CommandLine.Parameters(index = "0", arity = "0..1", paramLabel = "IMAGE-ID", description = "only this image")
     String imageId;
 
     @CommandLine.Mixin
-    Connection connection;
+    ApiOptions api;
+
+    @CommandLine.Mixin
+    OutputOptions output;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call() {
-        String api = connection.api().orElseThrow(() -> new CliException("status reads the watcher's API: set --api or FRESHEN_API"));
-        JsonNode list = new WatcherApi(api, connection::apiKey).images();
-        PrintWriter out = spec.commandLine().getOut();
-        String format = "%-24s %-16s %-14s %-14s %-14s %s%n";
-        out.printf(format, "IMAGE", "VERSION", "DIGEST", "BUILT FROM", "UPSTREAM NOW", "LAST RUN");
-        boolean found = false;
+        JsonNode list = api.client().images();
+        ArrayNode images = Json.MAPPER.createArrayNode();
         for (JsonNode image : list.path("images")) {
-            if (imageId != null && !imageId.equals(image.path("id").asText())) {
-                continue;
+            if (imageId == null || imageId.equals(image.path("id").asText())) {
+                images.add(image);
             }
-            found = true;
+        }
+        if (imageId != null && images.isEmpty()) {
+            List<String> known = list.path("images").findValuesAsText("id");
+            throw new CliException(ImageIdHints.unknown("unknown platform image '" + imageId + "'", imageId, known));
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        if (output.json()) {
+            ObjectNode document = Json.MAPPER.createObjectNode();
+            document.set("images", images);
+            document.set("invalidDescriptors", list.path("invalidDescriptors").isArray()
+                    ? list.path("invalidDescriptors") : Json.MAPPER.createArrayNode());
+            Json.print(out, document);
+            return 0;
+        }
+        String format = "%-24s %-16s %-20s %-20s %-20s %s%n";
+        out.printf(format, "IMAGE", "VERSION", "DIGEST", "BUILT FROM", "UPSTREAM NOW", "LAST RUN");
+        for (JsonNode image : images) {
             JsonNode check = image.path("lastCheck");
             JsonNode builtFrom = check.path("builtFrom");
             String upstream = check.path("upstreamDigests").elements().hasNext()
-                    ? shortDigest(check.path("upstreamDigests").elements().next().asText()) : "-";
+                    ? RunFormat.shortDigest(check.path("upstreamDigests").elements().next().asText()) : "-";
             String base = builtFrom.path("bases").elements().hasNext()
-                    ? shortDigest(builtFrom.path("bases").elements().next().asText()) : "-";
+                    ? RunFormat.shortDigest(builtFrom.path("bases").elements().next().asText()) : "-";
             out.printf(format, image.path("id").asText(), builtFrom.path("versionTag").asText("-"),
-                    shortDigest(builtFrom.path("digest").asText("-")), base, upstream, lastRun(image));
+                    RunFormat.shortDigest(builtFrom.path("digest").asText("-")), base, upstream, lastRun(image));
         }
-        for (JsonNode invalid : list.path("invalidDescriptors")) {
-            out.println("invalid: " + invalid.path("message").asText());
-        }
-        if (imageId != null && !found) {
-            throw new CliException("unknown platform image '" + imageId + "'");
+        if (imageId == null) {
+            for (JsonNode invalid : list.path("invalidDescriptors")) {
+                out.println("invalid: " + invalid.path("message").asText());
+            }
         }
         return 0;
     }
@@ -59,10 +78,7 @@ public class StatusCommand implements Callable<Integer> {
         if (last.isMissingNode() || last.isNull()) {
             return "-";
         }
-        return last.path("runId").asText() + " " + last.path("state").asText().toLowerCase() + " " + last.path("detail").asText("");
-    }
-
-    private static String shortDigest(String digest) {
-        return digest.startsWith("sha256:") ? digest.substring(0, 19) : digest;
+        return last.path("runId").asText() + " " + last.path("state").asText().toLowerCase(java.util.Locale.ROOT) + " "
+                + last.path("detail").asText("");
     }
 }

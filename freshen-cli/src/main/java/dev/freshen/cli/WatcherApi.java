@@ -1,21 +1,45 @@
 package dev.freshen.cli;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 import java.io.IOException;
 import java.net.URI;
+import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Supplier;
+import java.util.stream.StreamSupport;
 
-/** The watcher's REST API, as the CLI uses it. */
+/**
+ * The watcher's REST API (docs/api.md), as the CLI uses it. Reads need no key; check and force-update send the API
+ * key. Failures become one-line {@link CliException}s; an unknown image becomes an {@link UnknownImage}.
+ */
 final class WatcherApi {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Duration READ_TIMEOUT = Duration.ofSeconds(15);
+    /** A check asks the upstream registries (with retries): give it time. */
+    private static final Duration CHECK_TIMEOUT = Duration.ofSeconds(120);
+
+    /** The watcher does not watch this image (404 on an image path). */
+    static final class UnknownImage extends CliException {
+        UnknownImage(String message) {
+            super(message);
+        }
+    }
+
+    /** The watcher could not be reached at all (as opposed to answering with an error). */
+    static final class Unreachable extends CliException {
+        Unreachable(String message) {
+            super(message);
+        }
+    }
 
     private final String base;
     private final Supplier<String> apiKey;
@@ -26,41 +50,98 @@ final class WatcherApi {
         this.apiKey = apiKey;
     }
 
+    String base() {
+        return base;
+    }
+
+    /** {@code POST /api/v1/images/{id}/force-update}: the run id. */
     String forceUpdate(String imageId, String reason) {
-        String body = reason == null ? "" : write(Map.of("reason", reason));
-        JsonNode answer = send(HttpRequest.newBuilder(URI.create(base + "/api/v1/images/" + imageId + "/force-update"))
-                .header("Authorization", "Bearer " + apiKey.get())
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build());
+        String body = reason == null ? "" : Json.compact(Map.of("reason", reason));
+        JsonNode answer = send(write("/api/v1/images/" + imageId + "/force-update", body, READ_TIMEOUT), imageId);
         return answer.path("runId").asText();
     }
 
-    JsonNode images() {
-        return send(HttpRequest.newBuilder(URI.create(base + "/api/v1/images")).GET().build());
+    /** {@code POST /api/v1/images/{id}/check}: the check's outcome. */
+    JsonNode check(String imageId) {
+        return send(write("/api/v1/images/" + imageId + "/check", "", CHECK_TIMEOUT), imageId);
     }
 
-    private JsonNode send(HttpRequest request) {
+    /** {@code GET /api/v1/images}. */
+    JsonNode images() {
+        return send(read("/api/v1/images"), null);
+    }
+
+    /** {@code GET /api/v1/images/{id}}; throws {@link UnknownImage} for an image that is not watched. */
+    JsonNode image(String imageId) {
+        return send(read("/api/v1/images/" + imageId), imageId);
+    }
+
+    /** The ids of the watched images (for hints). */
+    List<String> imageIds() {
+        return StreamSupport.stream(images().path("images").spliterator(), false).map(i -> i.path("id").asText()).toList();
+    }
+
+    /** {@code GET /api/v1/runs/{id}}; empty when the watcher does not know the run (yet). */
+    Optional<JsonNode> run(String runId) {
+        HttpResponse<String> response = exchange(read("/api/v1/runs/" + URLEncoder.encode(runId, StandardCharsets.UTF_8)));
+        if (response.statusCode() == 404 || response.statusCode() == 503) {
+            return Optional.empty();
+        }
+        return Optional.of(body(response, null));
+    }
+
+    private HttpRequest read(String path) {
+        return HttpRequest.newBuilder(URI.create(base + path)).timeout(READ_TIMEOUT).GET().build();
+    }
+
+    private HttpRequest write(String path, String body, Duration timeout) {
+        return HttpRequest.newBuilder(URI.create(base + path)).timeout(timeout)
+                .header("Authorization", "Bearer " + apiKey.get())
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build();
+    }
+
+    private JsonNode send(HttpRequest request, String imageId) {
+        return body(exchange(request), imageId);
+    }
+
+    private HttpResponse<String> exchange(HttpRequest request) {
         try {
-            HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
-            JsonNode body = response.body().isBlank() ? JSON.createObjectNode() : JSON.readTree(response.body());
-            if (response.statusCode() / 100 != 2) {
-                throw new CliException("the watcher answered " + response.statusCode() + ": "
-                        + body.path("error").asText(response.body()));
-            }
-            return body;
+            return http.send(request, HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
-            throw new CliException("the watcher at " + base + " is not reachable (" + e.getClass().getSimpleName() + ")");
+            throw new Unreachable("the watcher at " + base + " is not reachable (" + Problems.describe(e)
+                    + "); start it, or set --api or FRESHEN_API to its URL");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new CliException("interrupted");
+        } catch (IllegalArgumentException e) {
+            throw new CliException("'" + base + "' is not a URL (--api or FRESHEN_API), e.g. http://127.0.0.1:8081");
         }
     }
 
-    private static String write(Object value) {
+    private JsonNode body(HttpResponse<String> response, String imageId) {
+        JsonNode body;
         try {
-            return JSON.writeValueAsString(value);
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
+            body = response.body().isBlank() ? Json.MAPPER.createObjectNode() : Json.MAPPER.readTree(response.body());
+        } catch (JsonProcessingException e) {
+            throw new CliException("the answer from " + base + " is not the watcher's JSON (HTTP " + response.statusCode()
+                    + "); is --api or FRESHEN_API the watcher's URL?");
         }
+        int status = response.statusCode();
+        if (status / 100 == 2) {
+            return body;
+        }
+        String error = body.path("error").asText("HTTP " + status);
+        if (status == 404 && imageId != null) {
+            throw new UnknownImage(error);
+        }
+        if (status == 401) {
+            throw new CliException("the watcher refused the API key (" + error + "); set FRESHEN_API_KEY, "
+                    + "FRESHEN_API_KEY_FILE or --api-key-file to the watcher's key");
+        }
+        if (status == 503) {
+            throw new CliException("the watcher is not ready (" + error + ")");
+        }
+        throw new CliException("the watcher answered " + status + ": " + error);
     }
 }

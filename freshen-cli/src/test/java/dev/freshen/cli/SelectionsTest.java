@@ -25,6 +25,18 @@ class SelectionsTest {
     }
 
     @Test
+    void durationsTakeANumberAndAUnit() {
+        assertEquals(java.time.Duration.ofSeconds(90), Selections.duration("90s", "--timeout"));
+        assertEquals(java.time.Duration.ofMinutes(30), Selections.duration("30m", "--timeout"));
+        assertEquals(java.time.Duration.ofHours(2), Selections.duration(" 2h ", "--timeout"));
+        assertEquals(java.time.Duration.ofDays(1), Selections.duration("1d", "--timeout"));
+        for (String bad : new String[] {"0m", "soon", "30", "PT30M", "99999999999h"}) {
+            var error = assertThrows(CliException.class, () -> Selections.duration(bad, "--timeout"));
+            assertEquals("--timeout '" + bad + "': expected a duration such as 90s, 30m or 2h", error.getMessage());
+        }
+    }
+
+    @Test
     void offsetRangesAreInclusive() {
         var range = Selections.offsetRange("10-20");
         assertTrue(range.contains(10) && range.contains(20));

@@ -3,27 +3,101 @@ package dev.freshen.watcher;
 import dev.freshen.events.BaseImageUpdated;
 import dev.freshen.events.ForceUpdateRequested;
 import dev.freshen.events.FreshenEvent;
+import dev.freshen.events.ImageBuilt;
 import dev.freshen.events.ImagePublished;
+import dev.freshen.events.ImageVerified;
 import dev.freshen.events.PipelineFailed;
+import dev.freshen.events.Trigger;
 
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Every run the watcher knows of and how it ended, derived from the event topics (not from memory alone: after a
+ * Every run the watcher knows of, stage by stage, derived from the event topics (not from memory alone: after a
  * restart it is rebuilt by reading the topics from the beginning). A base-update run id is deterministic, so "is this
  * run id known?" is what keeps the same change from starting a second run.
+ *
+ * <p>A run is a list of {@link StageEntry stage entries} in time order; its state, start, end and outcome are derived
+ * from them. Events may arrive in any order across topics and more than once: an entry seen again is ignored, and the
+ * first terminal entry (by time) is the outcome. Memory per run is bounded: at most {@value #MAX_STAGES} entries (the
+ * oldest intermediate ones give way), each with bounded facts (see {@link StageEntry}). The number of runs is bounded
+ * by the topics' retention.
  */
 public final class RunLedger {
+
+    /** Most entries kept per run; beyond it the oldest entry that neither starts nor ends the run is dropped. */
+    public static final int MAX_STAGES = 16;
 
     /** How a run stands. */
     public enum State { IN_FLIGHT, PUBLISHED, FAILED }
 
-    /** One run. {@code detail} is the published version or the failure reason. */
-    public record Run(String runId, String imageId, Instant startedAt, State state, Instant endedAt, String detail) {
+    /**
+     * One run: its id, image, trigger (from the trigger event, else from a later event that carries it; {@code null}
+     * while neither was read) and its entries in time order.
+     */
+    public record Run(String runId, String imageId, Trigger trigger, List<StageEntry> stages) {
+
+        public Run {
+            stages = List.copyOf(stages);
+        }
+
+        /** Published or failed once a terminal entry is known, else in flight. */
+        public State state() {
+            return outcome().map(e -> e.event() == StageEntry.Event.IMAGE_PUBLISHED ? State.PUBLISHED : State.FAILED)
+                    .orElse(State.IN_FLIGHT);
+        }
+
+        /** The entry that ended the run: the first terminal one. */
+        public Optional<StageEntry> outcome() {
+            return stages.stream().filter(e -> e.event().terminal()).findFirst();
+        }
+
+        /** When the run was triggered; {@code null} while its trigger event has not been read. */
+        public Instant startedAt() {
+            return stages.stream().filter(e -> e.event().trigger()).findFirst().map(StageEntry::at).orElse(null);
+        }
+
+        /** When the run ended; {@code null} while in flight. */
+        public Instant endedAt() {
+            return outcome().map(StageEntry::at).orElse(null);
+        }
+
+        /** The published version tag, or {@code <stage>: <reason>} of the failure; {@code null} while in flight. */
+        public String detail() {
+            return outcome().map(e -> e.event() == StageEntry.Event.IMAGE_PUBLISHED ? e.image().tag()
+                    : e.stage().id() + ": " + e.reason()).orElse(null);
+        }
+
+        /** The time of the earliest entry: the start, or the first event read of a run whose trigger was not. */
+        public Instant firstSeen() {
+            return stages.get(0).at();
+        }
+
+        Run with(StageEntry entry, Trigger eventTrigger) {
+            Trigger trigger = eventTrigger != null && (this.trigger == null || entry.event().trigger())
+                    ? new Trigger(eventTrigger.kind(), StageEntry.cut(eventTrigger.reason()),
+                    StageEntry.cut(eventTrigger.requestedBy()))
+                    : this.trigger;
+            if (stages.stream().anyMatch(entry::sameAs)) {
+                return new Run(runId, imageId, trigger, stages);
+            }
+            List<StageEntry> next = new ArrayList<>(stages);
+            int at = 0;
+            while (at < next.size() && !next.get(at).at().isAfter(entry.at())) {
+                at++;
+            }
+            next.add(at, entry);
+            if (next.size() > MAX_STAGES) {
+                next.stream().filter(e -> !e.event().trigger() && !e.event().terminal()).findFirst()
+                        .ifPresentOrElse(next::remove, () -> next.remove(next.size() - 1));
+            }
+            return new Run(runId, imageId, trigger, next);
+        }
     }
 
     private final Map<String, Run> runs = new ConcurrentHashMap<>();
@@ -39,27 +113,12 @@ public final class RunLedger {
         return complete;
     }
 
-    /** Applies one event read from the topics; events may arrive in any order across topics. */
+    /** Applies one event read from the topics; events may arrive in any order across topics, and more than once. */
     public void apply(FreshenEvent event) {
-        if (event instanceof BaseImageUpdated || event instanceof ForceUpdateRequested) {
-            started(event.runId(), event.imageId(), event.occurredAt());
-        } else if (event instanceof ImagePublished published) {
-            ended(published, State.PUBLISHED, published.image().tag());
-        } else if (event instanceof PipelineFailed failed) {
-            ended(failed, State.FAILED, failed.stage().id() + ": " + failed.reason());
-        }
-        // intermediate stage events do not change whether a run is in flight
-    }
-
-    public void started(String runId, String imageId, Instant at) {
-        runs.merge(runId, new Run(runId, imageId, at, State.IN_FLIGHT, null, null),
-                (known, fresh) -> known.startedAt() == null ? new Run(runId, imageId, at, known.state(), known.endedAt(),
-                        known.detail()) : known);
-    }
-
-    private void ended(FreshenEvent event, State state, String detail) {
-        runs.merge(event.runId(), new Run(event.runId(), event.imageId(), null, state, event.occurredAt(), detail),
-                (known, fresh) -> new Run(known.runId(), known.imageId(), known.startedAt(), state, event.occurredAt(), detail));
+        StageEntry entry = StageEntry.of(event);
+        Trigger trigger = triggerOf(event);
+        runs.compute(event.runId(), (id, known) -> (known == null ? new Run(id, event.imageId(), null, List.of()) : known)
+                .with(entry, trigger));
     }
 
     public boolean knows(String runId) {
@@ -82,5 +141,33 @@ public final class RunLedger {
         return runs.values().stream()
                 .filter(r -> r.imageId().equals(imageId) && r.state() != State.IN_FLIGHT)
                 .max(Comparator.comparing(Run::endedAt));
+    }
+
+    /**
+     * The newest runs first (by their earliest entry), at most {@code limit}, of one image or ({@code imageId} null)
+     * of all.
+     */
+    public List<Run> recent(String imageId, int limit) {
+        return runs.values().stream()
+                .filter(r -> imageId == null || r.imageId().equals(imageId))
+                .sorted(Comparator.comparing(Run::firstSeen).reversed().thenComparing(Run::runId))
+                .limit(limit).toList();
+    }
+
+    private static Trigger triggerOf(FreshenEvent event) {
+        if (event instanceof BaseImageUpdated) {
+            return Trigger.baseImageUpdated();
+        } else if (event instanceof ForceUpdateRequested e) {
+            return e.trigger();
+        } else if (event instanceof ImageBuilt e) {
+            return e.trigger();
+        } else if (event instanceof ImageVerified e) {
+            return e.trigger();
+        } else if (event instanceof ImagePublished e) {
+            return e.trigger();
+        } else if (event instanceof PipelineFailed e) {
+            return e.trigger();
+        }
+        return null;
     }
 }

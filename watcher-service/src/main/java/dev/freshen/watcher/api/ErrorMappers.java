@@ -2,6 +2,7 @@ package dev.freshen.watcher.api;
 
 import dev.freshen.watcher.NotReadyException;
 import dev.freshen.watcher.UnknownImageException;
+import dev.freshen.watcher.UnknownRunException;
 import jakarta.ws.rs.core.Response;
 import org.jboss.resteasy.reactive.RestResponse;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
@@ -13,6 +14,11 @@ public class ErrorMappers {
 
     @ServerExceptionMapper
     public RestResponse<Map<String, String>> unknownImage(UnknownImageException e) {
+        return RestResponse.status(Response.Status.NOT_FOUND, Map.of("error", e.getMessage()));
+    }
+
+    @ServerExceptionMapper
+    public RestResponse<Map<String, String>> unknownRun(UnknownRunException e) {
         return RestResponse.status(Response.Status.NOT_FOUND, Map.of("error", e.getMessage()));
     }
 

@@ -20,14 +20,15 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Feeds the {@link RunLedger} from the run topics (triggers and terminal events), always from the beginning: the
- * ledger is rebuilt from Kafka at every start, so a restarted watcher knows every run that exists.
+ * Feeds the {@link RunLedger} from the run topics (triggers, each stage's event, terminal events), always from the
+ * beginning: the ledger is rebuilt from Kafka at every start, so a restarted watcher knows every run that exists and
+ * how far each got.
  */
 @ApplicationScoped
 public class RunLedgerFeed {
 
-    static final List<String> TOPICS = List.of(Topics.BASE_IMAGE_UPDATED, Topics.FORCE_UPDATE, Topics.IMAGE_PUBLISHED,
-            Topics.PIPELINE_FAILED);
+    static final List<String> TOPICS = List.of(Topics.BASE_IMAGE_UPDATED, Topics.FORCE_UPDATE, Topics.IMAGE_BUILT,
+            Topics.IMAGE_VERIFIED, Topics.IMAGE_PUBLISHED, Topics.PIPELINE_FAILED);
     private static final Logger LOG = Logger.getLogger(RunLedgerFeed.class);
 
     private final TopicFollower follower;

@@ -1,0 +1,62 @@
+package dev.freshen.watcher.api;
+
+import dev.freshen.events.FailureKind;
+import dev.freshen.events.Stage;
+import dev.freshen.events.Trigger;
+import dev.freshen.events.image.ImageReference;
+import dev.freshen.watcher.RunLedger;
+import dev.freshen.watcher.StageEntry;
+
+import java.time.Instant;
+import java.util.List;
+
+/** The JSON shapes of runs in the API (docs/api.md). Fields are only ever added, never renamed or removed. */
+public final class RunViews {
+
+    private RunViews() {
+    }
+
+    /**
+     * A run in lists and in image views.
+     *
+     * @param detail the published version tag, or {@code <stage>: <reason>} of the failure; {@code null} in flight
+     */
+    public record RunSummary(String runId, String imageId, RunLedger.State state, Trigger trigger, Instant startedAt,
+                             Instant endedAt, String detail) {
+
+        public static RunSummary of(RunLedger.Run run) {
+            return new RunSummary(run.runId(), run.imageId(), run.state(), run.trigger(), run.startedAt(), run.endedAt(),
+                    run.detail());
+        }
+    }
+
+    /** Runs, newest first. */
+    public record RunList(List<RunSummary> runs) {
+    }
+
+    /** What a published run published. */
+    public record Published(ImageReference image, String version, List<String> tags, Instant at) {
+    }
+
+    /** Why a failed run failed. */
+    public record Failure(Stage stage, FailureKind kind, String reason, Instant at) {
+    }
+
+    /**
+     * One run with every stage so far. {@code published} is set once published, {@code failure} once failed;
+     * {@code stages} are in time order.
+     */
+    public record RunDetail(String runId, String imageId, RunLedger.State state, Trigger trigger, Instant startedAt,
+                            Instant endedAt, Published published, Failure failure, List<StageEntry> stages) {
+
+        public static RunDetail of(RunLedger.Run run) {
+            StageEntry outcome = run.outcome().orElse(null);
+            Published published = outcome != null && outcome.event() == StageEntry.Event.IMAGE_PUBLISHED
+                    ? new Published(outcome.image(), outcome.version(), outcome.tags(), outcome.at()) : null;
+            Failure failure = outcome != null && outcome.event() == StageEntry.Event.PIPELINE_FAILED
+                    ? new Failure(outcome.stage(), outcome.kind(), outcome.reason(), outcome.at()) : null;
+            return new RunDetail(run.runId(), run.imageId(), run.state(), run.trigger(), run.startedAt(), run.endedAt(),
+                    published, failure, run.stages());
+        }
+    }
+}
