@@ -107,7 +107,7 @@ fi
 say "watching $images_dir (image $image_id); the company's own images are in $repo/platform-images"
 
 jar() { echo "$repo/$1-service/target/quarkus-app/quarkus-run.jar"; }
-missing_jars() { local s; for s in "${services[@]}"; do [ -f "$(jar "$s")" ] || return 0; done; return 1; }
+missing_jars() { local s; for s in "${services[@]}"; do [ -f "$(jar "$s")" ] || return 0; done; [ ! -f "$repo/freshen-cli/target/freshen" ]; }
 if [ "${FRESHEN_REBUILD:-}" = 1 ] || missing_jars; then
   say "building the services (./mvnw package, tests skipped: the test command runs them; log: $state/logs/build.log)"
   step "building the services" "$state/logs/build.log"
@@ -154,57 +154,35 @@ for s in "${services[@]}"; do
   say "$s ready on http://127.0.0.1:${ports[$s]} (log: $state/logs/$s.log)"
 done
 
-# Follows one run through the logs of the stages until it is announced or fails.
-follow_run() {
-  local run=$1 deadline=$((SECONDS + run_timeout)) seen=""
-  while ((SECONDS < deadline)); do
-    for stage in "builder:candidate" "tester:verified" "publisher:published" "notifier:announced"; do
-      local svc=${stage%%:*} word=${stage#*:}
-      if [[ $seen != *"$svc"* ]] && grep -q "Run $run .*$word" "$state/logs/$svc.log" 2>/dev/null; then
-        say "  $(grep -m1 "Run $run .*$word" "$state/logs/$svc.log" | sed 's/.*\] ([^)]*) //')"
-        seen="$seen $svc"
-      fi
-    done
-    if grep -q "Run $run .*failed" "$state/logs"/*.log 2>/dev/null; then
-      grep -h "Run $run .*failed" "$state/logs"/*.log | head -3 >&2
-      die "run $run failed (see the cards in $state/notifications)"
-    fi
-    [[ $seen == *notifier* ]] && return 0
+freshen=$repo/freshen-cli/target/freshen
+api=(--api http://127.0.0.1:8081 --api-key-file "$state/api-key")
+
+# One round: publishes a new fixture base (the vendor's update), then asks the watcher to check now and follows the
+# run it starts with the operator CLI (`freshen check --wait`: each stage as it completes, then the published
+# reference). Prints the CLI's lines; fails when no run starts or the run fails.
+round() {
+  "$here/fixture-base.sh" --registry "$registry" --repository dotnet/runtime --tag 10.0 >/dev/null
+  "$freshen" check "$image_id" --wait --timeout "${run_timeout}s" "${api[@]}" | tee "$state/logs/round.log" | sed 's/^/  /'
+  grep -q '^published ' "$state/logs/round.log" || die "the check of $image_id started no run (output above; $state/logs/watcher.log says more)"
+}
+
+# The card of a run, once the notifier has posted it (the notifier logs each delivery).
+await_card() {
+  local run=$1 deadline=$((SECONDS + 60))
+  until grep -q "Run $run .*announced" "$state/logs/notifier.log" 2>/dev/null; do
+    ((SECONDS < deadline)) || die "run $run was published but no card was posted within 60 s (log: $state/logs/notifier.log)"
     sleep 1
   done
-  die "run $run did not finish within ${run_timeout}s (logs: $state/logs/)"
+  say "  $(grep -m1 "Run $run .*announced" "$state/logs/notifier.log" | sed 's/.*\] ([^)]*) //')"
 }
 
-# Starts a run by publishing a new fixture base and asking the watcher to check now; prints the run id.
-update_base() {
-  "$here/fixture-base.sh" --registry "$registry" --repository dotnet/runtime --tag 10.0 >/dev/null
-  local answer
-  answer=$(curl -sS -w '\n%{http_code}' -X POST -H "Authorization: Bearer $(cat "$state/api-key")" \
-    "http://127.0.0.1:8081/api/v1/images/$image_id/check")
-  [ "${answer##*$'\n'}" = 200 ] || die "the watcher refused the check of $image_id (HTTP ${answer##*$'\n'}): ${answer%$'\n'*}"
-  sed -n 's/.*"runId":"\([^"]*\)".*/\1/p' <<<"${answer%$'\n'*}"
-}
-
-# The reference a run published, <registry>/<repository>:<version tag>@<digest>, read back from the registry.
-published_reference() {
-  local run=$1 repository version digest
-  repository=$(sed -n 's/^ *repository: *//p' "$images_dir/$image_id/platform-image.yaml" | head -1)
-  version=$(grep -h "Run $run .*published as" "$state/logs/publisher.log" | tail -1 | sed 's/.*published as //' | tr -d '[:space:]')
-  digest=$(curl -fsSI -H "Accept: application/vnd.oci.image.index.v1+json, application/vnd.docker.distribution.manifest.list.v2+json, application/vnd.oci.image.manifest.v1+json, application/vnd.docker.distribution.manifest.v2+json" \
-    "http://$registry/v2/$repository/manifests/$version" | tr -d '\r' | sed -n 's/^[Dd]ocker-[Cc]ontent-[Dd]igest: *//p')
-  [ -n "$version" ] && [ -n "$digest" ] || die "run $run: no version tag of it found in $registry/$repository"
-  echo "$registry/$repository:$version@$digest"
-}
-
-for round in 1 2; do
-  say "round $round: the vendor publishes a new $registry/dotnet/runtime:10.0"
-  step "round $round: publishing the fixture base and asking the watcher to check" "$state/logs/watcher.log"
-  run=$(update_base)
-  [ -n "$run" ] || die "the watcher started no run (GET http://127.0.0.1:8081/api/v1/images/$image_id says why)"
-  say "  watcher: base changed, run $run"
-  follow_run "$run"
-  reference=$(published_reference "$run")
-  say "  published: $reference"
+for number in 1 2; do
+  say "round $number: the vendor publishes a new $registry/dotnet/runtime:10.0"
+  step "round $number: the vendor update and the run it starts" "$state/logs/round.log"
+  round
+  run=$(sed -n 's/.*: started run \([^ ]*\) .*/\1/p' "$state/logs/round.log" | head -1)
+  reference=$(sed -n 's/^published \([^ ]*\) after .*/\1/p' "$state/logs/round.log")
+  await_card "$run"
 done
 
 say "cards received (Teams Adaptive Cards as posted): $state/notifications/"

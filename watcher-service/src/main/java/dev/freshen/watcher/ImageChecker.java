@@ -6,9 +6,11 @@ import dev.freshen.descriptor.PlatformImageCatalog;
 import dev.freshen.events.BaseImage;
 import dev.freshen.events.BaseImageUpdated;
 import dev.freshen.events.ForceUpdateRequested;
+import dev.freshen.events.ImagePublished;
 import dev.freshen.events.RunIds;
 import dev.freshen.events.image.Digest;
 import dev.freshen.events.image.ImageReference;
+import dev.freshen.events.image.VersionTag;
 import org.jboss.logging.Logger;
 
 import java.time.Clock;
@@ -69,6 +71,27 @@ public class ImageChecker {
 
     public Optional<CheckOutcome> lastOutcome(String imageId) {
         return Optional.ofNullable(lastOutcomes.get(imageId));
+    }
+
+    /**
+     * A publish heard on Kafka after the last check: the last check's view of the published image ({@code builtFrom})
+     * moves to it when its version is higher, so the API and {@code freshen status} show the newest version without
+     * another round of registry requests. The check's result and upstream digests stay as they were seen.
+     */
+    public void published(ImagePublished event) {
+        lastOutcomes.computeIfPresent(event.imageId(), (id, outcome) -> {
+            String prefix = catalog.get().image(id).map(i -> i.descriptor().target().tagPrefix()).orElse(null);
+            Optional<VersionTag> heard = prefix == null ? Optional.empty() : VersionTag.parse(prefix, event.image().tag());
+            Optional<VersionTag> known = outcome.builtFrom() == null ? Optional.empty()
+                    : VersionTag.parse(prefix, outcome.builtFrom().versionTag());
+            if (heard.isEmpty() || (known.isPresent() && known.get().compareTo(heard.get()) >= 0)) {
+                return outcome;
+            }
+            Map<ImageReference, Digest> bases = new LinkedHashMap<>();
+            event.baseImages().forEach(base -> bases.put(base.reference(), base.digest()));
+            return new CheckOutcome(id, outcome.checkedAt(), outcome.result(), outcome.upstreamDigests(),
+                    new BuiltFrom(event.image().tag(), event.digest(), bases), outcome.runId(), outcome.message());
+        });
     }
 
     private PlatformImage image(String imageId) {

@@ -2,9 +2,12 @@ package dev.freshen.watcher.messaging;
 
 import dev.freshen.events.EventJson;
 import dev.freshen.events.EventType;
+import dev.freshen.events.FreshenEvent;
+import dev.freshen.events.ImagePublished;
 import dev.freshen.events.InvalidEventException;
 import dev.freshen.events.Topics;
 import dev.freshen.messaging.TopicFollower;
+import dev.freshen.watcher.ImageChecker;
 import dev.freshen.watcher.RunLedger;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -34,9 +37,10 @@ public class RunLedgerFeed {
     private final TopicFollower follower;
 
     @Inject
-    public RunLedgerFeed(RunLedger ledger, @Identifier("default-kafka-broker") Map<String, Object> kafka) {
-        this.follower = new TopicFollower(kafka, "freshen-watcher-run-ledger", TOPICS, record -> apply(ledger, record))
-                .onCaughtUp(ledger::markComplete);
+    public RunLedgerFeed(RunLedger ledger, ImageChecker checker,
+                         @Identifier("default-kafka-broker") Map<String, Object> kafka) {
+        this.follower = new TopicFollower(kafka, "freshen-watcher-run-ledger", TOPICS,
+                record -> apply(ledger, checker, record)).onCaughtUp(ledger::markComplete);
     }
 
     void onStart(@Observes StartupEvent start) {
@@ -56,10 +60,14 @@ public class RunLedgerFeed {
         return follower.awaitCaughtUp(timeout);
     }
 
-    private static void apply(RunLedger ledger, ConsumerRecord<String, byte[]> record) {
+    private static void apply(RunLedger ledger, ImageChecker checker, ConsumerRecord<String, byte[]> record) {
         EventType type = EventType.fromTopic(record.topic()).orElseThrow();
         try {
-            ledger.apply(EventJson.read(record.value(), type));
+            FreshenEvent event = EventJson.read(record.value(), type);
+            ledger.apply(event);
+            if (event instanceof ImagePublished published) {
+                checker.published(published);
+            }
         } catch (InvalidEventException e) {
             LOG.debugf("Run ledger skips %s/%d@%d: %s", record.topic(), record.partition(), record.offset(), e.getMessage());
         }
