@@ -13,13 +13,13 @@
 # ports of 127.0.0.1, and the five services as processes, and stops them all at the end.
 #
 # Environment: FRESHEN_REBUILD=1 packages the services again even when their jars exist.
-set -euo pipefail
-
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 repo=$(cd "$here/.." && pwd)
 cd "$repo"
-
-say() { printf '[bench] %s\n' "$*" >&2; }
+script_name=bench
+# shellcheck source=SCRIPTDIR/../deploy/lib/script.sh
+source "$repo/deploy/lib/script.sh"
+say() { _line "$*" >&2; }
 
 # dockerd, docker-registry, busybox-static: installed if missing; a running engine is left alone.
 deploy/local/stack.sh up docker
@@ -31,12 +31,14 @@ for s in "${services[@]}"; do
 done
 if [ "${FRESHEN_REBUILD:-}" = 1 ] || [ $missing = 1 ]; then
   say "packaging the services (./mvnw package, tests skipped)"
+  step "packaging the services"
   ./mvnw -B -q package -DskipTests
 fi
 
 # The benchmark module and what it needs from the reactor (without running the services' Quarkus build again, which
 # the step above did): its classes and its runtime classpath (benchmarks/target/classpath.txt).
 say "building the benchmarks module"
+step "building the benchmarks module"
 ./mvnw -B -q -Pbenchmarks -pl benchmarks -am package -Dmaven.test.skip=true -Dquarkus.build.skip=true
 
 classpath="$here/target/classes:$(cat "$here/target/classpath.txt")"
