@@ -25,8 +25,18 @@ public final class FailureKind {
     public static final FailureKind PERMANENT = new FailureKind("permanent", true);
     /** Something outside was unavailable (registry 5xx, daemon down) and the retries ran out. */
     public static final FailureKind TRANSIENT_EXHAUSTED = new FailureKind("transient-exhausted", true);
+    /**
+     * The stage failed in a way its code did not expect (a defect, or an input it cannot handle yet): the run ends so
+     * that somebody is told, and the input record is also dead-lettered, so it can be replayed once fixed.
+     */
+    public static final FailureKind INTERNAL = new FailureKind("internal", true);
+    /**
+     * No stage answered within the watcher's budget for the stage the run was waiting for
+     * ({@code freshen.watcher.run-timeout.*}); a stage that answers later supersedes this outcome.
+     */
+    public static final FailureKind TIMED_OUT = new FailureKind("timed-out", true);
 
-    private static final List<FailureKind> KNOWN = List.of(PERMANENT, TRANSIENT_EXHAUSTED);
+    private static final List<FailureKind> KNOWN = List.of(PERMANENT, TRANSIENT_EXHAUSTED, INTERNAL, TIMED_OUT);
     private static final Map<String, FailureKind> BY_ID = WireIds.index(KNOWN, FailureKind::id);
 
     private final String id;

@@ -113,7 +113,7 @@ class NewerWriterTest {
     @Test
     void unknownValuesReadAsOtherWithTheirIds() {
         PipelineFailed failed = (PipelineFailed) EventJson.read(newer(EventType.PIPELINE_FAILED), EventType.PIPELINE_FAILED);
-        assertEquals(FailureKind.of("timed-out"), failed.kind());
+        assertEquals(FailureKind.of("quota-exceeded"), failed.kind());
         assertTrue(failed.kind().isOther());
         assertEquals("scan", failed.stage().id());
         assertTrue(failed.stage().isOther());

@@ -22,7 +22,7 @@ class OpenValuesTest {
 
     @Test
     void wellKnownIdsAreTheirConstantsWithTheWireIdsOfBefore() {
-        assertEquals(List.of("permanent", "transient-exhausted"), FailureKind.knownValues().stream().map(FailureKind::id).toList());
+        assertEquals(List.of("permanent", "transient-exhausted", "internal", "timed-out"), FailureKind.knownValues().stream().map(FailureKind::id).toList());
         assertEquals(List.of("detect", "build", "test", "publish", "notify"), Stage.knownValues().stream().map(Stage::id).toList());
         assertEquals(List.of("base-image-updated", "forced"), Trigger.Kind.knownValues().stream().map(Trigger.Kind::id).toList());
         FailureKind.knownValues().forEach(k -> assertSame(k, FailureKind.of(k.id())));
@@ -33,14 +33,14 @@ class OpenValuesTest {
 
     @Test
     void anUnknownIdIsAnOtherValueEqualByItsId() {
-        FailureKind timedOut = FailureKind.of("timed-out");
-        assertTrue(timedOut.isOther());
-        assertEquals("timed-out", timedOut.id());
-        assertEquals("timed-out", timedOut.toString());
-        assertEquals(FailureKind.of("timed-out"), timedOut);
-        assertEquals(FailureKind.of("timed-out").hashCode(), timedOut.hashCode());
-        assertNotEquals(FailureKind.PERMANENT, timedOut);
-        assertNotEquals(FailureKind.of("internal"), timedOut);
+        FailureKind quotaExceeded = FailureKind.of("quota-exceeded");
+        assertTrue(quotaExceeded.isOther());
+        assertEquals("quota-exceeded", quotaExceeded.id());
+        assertEquals("quota-exceeded", quotaExceeded.toString());
+        assertEquals(FailureKind.of("quota-exceeded"), quotaExceeded);
+        assertEquals(FailureKind.of("quota-exceeded").hashCode(), quotaExceeded.hashCode());
+        assertNotEquals(FailureKind.PERMANENT, quotaExceeded);
+        assertNotEquals(FailureKind.of("scan-failed"), quotaExceeded);
         assertTrue(Stage.of("scan").isOther());
         assertTrue(Trigger.Kind.of("parent-published").isOther());
     }
@@ -64,9 +64,9 @@ class OpenValuesTest {
     @Test
     void anOtherFailureKindRoundTrips() {
         PipelineFailed failed = new PipelineFailed("run-1", "net10/runtime", 1, Instant.parse("2026-12-01T09:00:00Z"),
-                Stage.of("scan"), FailureKind.of("internal"), "scanner crashed", null, Trigger.baseImageUpdated());
+                Stage.of("scan"), FailureKind.of("scan-failed"), "scanner crashed", null, Trigger.baseImageUpdated());
         String json = EventJson.writeString(failed);
-        assertTrue(json.contains("\"stage\":\"scan\",\"kind\":\"internal\""), json);
+        assertTrue(json.contains("\"stage\":\"scan\",\"kind\":\"scan-failed\""), json);
         assertEquals(failed, EventJson.read(json.getBytes(java.nio.charset.StandardCharsets.UTF_8), PipelineFailed.class));
     }
 

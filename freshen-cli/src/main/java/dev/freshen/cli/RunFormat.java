@@ -53,14 +53,20 @@ final class RunFormat {
         return e.attempt() > 1 ? text + " (attempt " + e.attempt() + ")" : text;
     }
 
-    /** The last line: {@code published <reference> after 1:15}, {@code failed at test (permanent) after 1:12: <reason>}. */
+    /**
+     * The last line: {@code published <reference> after 1:15}, {@code failed at test (permanent) after 1:12: <reason>},
+     * followed by {@code ; later superseded: published 10.0-1.3.0} when a later outcome told otherwise.
+     */
     static String outcome(RunView run) {
         Duration took = run.origin() == null || run.endedAt() == null ? null : Duration.between(run.origin(), run.endedAt());
         String after = took == null ? "" : " after " + elapsed(took);
+        String superseded = run.supersededBy() == null ? "" : "; later superseded: " + (RunView.PUBLISHED.equals(
+                run.supersededBy().state()) ? "published " : "failed at ") + run.supersededBy().detail();
         if (run.published() != null) {
-            return "published " + run.published().image() + after;
+            return "published " + run.published().image() + after + superseded;
         } else if (run.failure() != null) {
-            return "failed at " + run.failure().stage() + " (" + run.failure().kind() + ")" + after + ": " + run.failure().reason();
+            return "failed at " + run.failure().stage() + " (" + run.failure().kind() + ")" + after + ": "
+                    + run.failure().reason() + superseded;
         }
         String last = run.stages().isEmpty() ? "" : " (" + next(run) + ")";
         return "in flight" + last;

@@ -12,6 +12,7 @@ import dev.freshen.events.ImageBuilt;
 import dev.freshen.events.ImagePublished;
 import dev.freshen.events.ImageVerified;
 import dev.freshen.events.PipelineFailed;
+import dev.freshen.events.image.ImageReference;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -26,7 +27,7 @@ import java.util.List;
  * on the wire, so values added later are shown rather than rejected.
  */
 record RunView(String runId, String imageId, String state, Trigger trigger, Instant startedAt, Instant endedAt,
-               Published published, Failure failure, List<Entry> stages) {
+               Published published, Failure failure, Superseded supersededBy, List<Entry> stages) {
 
     static final String IN_FLIGHT = "IN_FLIGHT";
     static final String PUBLISHED = "PUBLISHED";
@@ -48,6 +49,13 @@ record RunView(String runId, String imageId, String state, Trigger trigger, Inst
 
     /** Why the run failed. */
     record Failure(String stage, String kind, String reason, Instant at) {
+    }
+
+    /**
+     * A later outcome that told otherwise than the first (published after a time-out, or the reverse); the run's
+     * state stays the first outcome. {@code detail}: the version tag, or {@code <stage>: <reason>}.
+     */
+    record Superseded(String state, String detail, Instant at) {
     }
 
     /** A base image of a {@code BASE_IMAGE_UPDATED} entry. */
@@ -123,7 +131,26 @@ record RunView(String runId, String imageId, String state, Trigger trigger, Inst
         Instant startedAt = entries.stream().filter(Entry::trigger).findFirst().map(Entry::at).orElse(null);
         FreshenEvent first = events.get(0);
         return new RunView(first.runId(), first.imageId(), state, trigger, startedAt, outcome == null ? null : outcome.at(),
-                published, failure, entries);
+                published, failure, superseded(entries, outcome), entries);
+    }
+
+    /** The newest terminal entry after {@code outcome} that tells otherwise, as the watcher's ledger finds it. */
+    private static Superseded superseded(List<Entry> entries, Entry outcome) {
+        if (outcome == null) {
+            return null;
+        }
+        return entries.stream()
+                .filter(e -> e.terminal() && e.at().isAfter(outcome.at()) && !sameOutcome(e, outcome))
+                .reduce((earlier, later) -> later)
+                .map(e -> "IMAGE_PUBLISHED".equals(e.event())
+                        ? new Superseded(PUBLISHED, ImageReference.parse(e.image()).tag(), e.at())
+                        : new Superseded(FAILED, e.stage() + ": " + e.reason(), e.at()))
+                .orElse(null);
+    }
+
+    private static boolean sameOutcome(Entry a, Entry b) {
+        return a.event().equals(b.event()) && ("IMAGE_PUBLISHED".equals(a.event())
+                ? a.image().equals(b.image()) : a.stage().equals(b.stage()) && a.kind().equals(b.kind()));
     }
 
     /** The entry of one event, as in a run document. */
@@ -153,8 +180,8 @@ record RunView(String runId, String imageId, String state, Trigger trigger, Inst
 
     private static Trigger trigger(FreshenEvent event) {
         dev.freshen.events.Trigger trigger;
-        if (event instanceof BaseImageUpdated) {
-            trigger = dev.freshen.events.Trigger.baseImageUpdated();
+        if (event instanceof BaseImageUpdated e) {
+            trigger = e.trigger();
         } else if (event instanceof ForceUpdateRequested e) {
             trigger = e.trigger();
         } else if (event instanceof ImageBuilt e) {

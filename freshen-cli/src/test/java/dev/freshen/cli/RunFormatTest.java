@@ -31,8 +31,18 @@ class RunFormatTest {
         RunView run = new RunView("f-0001", "net10/runtime", RunView.FAILED, null, RunViewTest.T0,
                 RunViewTest.T0.plusSeconds(72), null,
                 new RunView.Failure("test", "permanent", "GET /healthz answered 500, expected 200", RunViewTest.T0.plusSeconds(72)),
-                List.of());
+                null, List.of());
         assertEquals("failed at test (permanent) after 1:12: GET /healthz answered 500, expected 200", RunFormat.outcome(run));
+    }
+
+    @Test
+    void aLaterOutcomeThatToldOtherwiseIsShownBesideTheFirst() {
+        RunView run = new RunView("f-0001", "net10/runtime", RunView.FAILED, null, RunViewTest.T0,
+                RunViewTest.T0.plusSeconds(7200), null,
+                new RunView.Failure("build", "timed-out", "no answer from the build stage within 2h 00m", RunViewTest.T0.plusSeconds(7200)),
+                new RunView.Superseded(RunView.PUBLISHED, "10.0-1.3.0", RunViewTest.T0.plusSeconds(7300)), List.of());
+        assertEquals("failed at build (timed-out) after 2:00:00: no answer from the build stage within 2h 00m; later superseded: "
+                + "published 10.0-1.3.0", RunFormat.outcome(run));
     }
 
     @Test

@@ -31,7 +31,22 @@ public final class Inbound {
     private Inbound() {
     }
 
+    /**
+     * Decodes {@code message} and hands it to {@code handler}. A record that cannot be decoded, and a handler that
+     * throws, are dead-lettered; a {@link StopRequested} leaves the record unacknowledged for redelivery.
+     */
     public static <T extends FreshenEvent> CompletionStage<Void> dispatch(Message<byte[]> message, Class<T> type,
+                                                                         BiFunction<T, Message<byte[]>, CompletionStage<Void>> handler) {
+        return dispatch(message, type, null, handler);
+    }
+
+    /**
+     * As {@link #dispatch(Message, Class, BiFunction)}, for a stage that ends runs: when the handler throws, the run
+     * first ends with a {@code PipelineFailed} of kind {@code internal} ({@code failures}), then the record is
+     * dead-lettered for replay. Every run therefore ends visibly, also on a defect.
+     */
+    public static <T extends FreshenEvent> CompletionStage<Void> dispatch(Message<byte[]> message, Class<T> type,
+                                                                         InternalFailures failures,
                                                                          BiFunction<T, Message<byte[]>, CompletionStage<Void>> handler) {
         T event;
         try {
@@ -41,15 +56,27 @@ public final class Inbound {
             return message.nack(e, deadLetterMetadata(e));
         }
         try {
+            FaultInjection.beforeHandling(event);
             return handler.apply(event, message);
         } catch (StopRequested e) {
             LOG.infof("Stopping: run %s (image %s) is left unacknowledged, to be delivered again (%s)", event.runId(),
                     event.imageId(), e.getMessage());
             return new CompletableFuture<>();
         } catch (RuntimeException e) {
-            LOG.errorf(e, "Handling %s of run %s (image %s) failed; dead-lettering it", type.getSimpleName(), event.runId(),
-                    event.imageId());
-            return message.nack(e, deadLetterMetadata(e));
+            if (failures == null) {
+                LOG.errorf(e, "Handling %s of run %s (image %s) failed; dead-lettering it", type.getSimpleName(),
+                        event.runId(), event.imageId());
+                return message.nack(e, deadLetterMetadata(e));
+            }
+            LOG.errorf(e, "Handling %s of run %s (image %s) failed; ending the run as failed (internal) and "
+                    + "dead-lettering the record for replay", type.getSimpleName(), event.runId(), event.imageId());
+            return failures.report(event)
+                    .exceptionally(notSent -> {
+                        LOG.errorf("Run %s (image %s): the internal failure could not be sent (%s); the dead letter "
+                                + "is all that is left of it", event.runId(), event.imageId(), notSent.getMessage());
+                        return null;
+                    })
+                    .thenCompose(sent -> message.nack(e, deadLetterMetadata(e)));
         }
     }
 

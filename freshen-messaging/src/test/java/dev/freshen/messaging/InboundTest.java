@@ -1,20 +1,28 @@
 package dev.freshen.messaging;
 
 import dev.freshen.events.EventJson;
+import dev.freshen.events.FailureKind;
 import dev.freshen.events.ForceUpdateRequested;
 import dev.freshen.events.InvalidEventException;
+import dev.freshen.events.PipelineFailed;
 import dev.freshen.events.RunIds;
+import dev.freshen.events.Stage;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
+import org.eclipse.microprofile.reactive.messaging.Emitter;
 import org.eclipse.microprofile.reactive.messaging.Message;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class InboundTest {
@@ -52,6 +60,81 @@ class InboundTest {
             throw new IllegalStateException("bug");
         });
         assertEquals(1, nacks.get());
+    }
+
+    @Test
+    void aStageHandlerThatFailsEndsTheRunAsInternalFirstThenDeadLettersTheRecord() {
+        var event = new ForceUpdateRequested(RunIds.forced(), "net10/runtime", 1, Instant.now(), "typo fix", "cli:ana");
+        List<String> order = new ArrayList<>();
+        Message<byte[]> message = Message.of(EventJson.write(event), () -> CompletableFuture.completedFuture(null),
+                failure -> {
+                    order.add("dead-lettered: " + failure.getMessage());
+                    return CompletableFuture.completedFuture(null);
+                });
+        List<Message<? extends byte[]>> sent = new ArrayList<>();
+        var failures = new InternalFailures(Stage.BUILD, emitter(sent, order), "/freshen/builder");
+
+        Inbound.dispatch(message, ForceUpdateRequested.class, failures, (e, m) -> {
+            throw new IllegalStateException("BaseImage: field 'reference' is pinned");
+        }).toCompletableFuture().join();
+
+        assertEquals(List.of("pipeline-failed sent", "dead-lettered: BaseImage: field 'reference' is pinned"), order);
+        PipelineFailed failed = EventJson.read(sent.get(0).getPayload(), PipelineFailed.class);
+        assertEquals(event.runId(), failed.runId());
+        assertEquals(Stage.BUILD, failed.stage());
+        assertEquals(FailureKind.INTERNAL, failed.kind());
+        assertEquals("internal error in the build stage; the logs of run " + event.runId() + " say more", failed.reason());
+        assertEquals(event.trigger(), failed.trigger());
+        assertFalse(failed.reason().contains("IllegalStateException"), "no class names in user text");
+    }
+
+    @Test
+    void theFaultHookIsOffUnlessItsPropertyNamesTheImage() {
+        var event = new ForceUpdateRequested(RunIds.forced(), "net10/runtime", 1, Instant.now(), "test", "test");
+        FaultInjection.beforeHandling(event);
+        System.setProperty(FaultInjection.HANDLER_EXCEPTION, "net10/runtime");
+        try {
+            assertThrows(IllegalStateException.class, () -> FaultInjection.beforeHandling(event));
+            System.setProperty(FaultInjection.HANDLER_EXCEPTION, "net10/aspnet");
+            FaultInjection.beforeHandling(event);
+        } finally {
+            System.clearProperty(FaultInjection.HANDLER_EXCEPTION);
+        }
+    }
+
+    /** An emitter that keeps what it is given and acknowledges it at once, like a broker that took it. */
+    private static Emitter<byte[]> emitter(List<Message<? extends byte[]>> sent, List<String> order) {
+        return new Emitter<>() {
+            @Override
+            public CompletionStage<Void> send(byte[] payload) {
+                throw new UnsupportedOperationException();
+            }
+
+            @Override
+            public <M extends Message<? extends byte[]>> void send(M message) {
+                sent.add(message);
+                order.add("pipeline-failed sent");
+                message.ack();
+            }
+
+            @Override
+            public void complete() {
+            }
+
+            @Override
+            public void error(Exception e) {
+            }
+
+            @Override
+            public boolean isCancelled() {
+                return false;
+            }
+
+            @Override
+            public boolean hasRequests() {
+                return true;
+            }
+        };
     }
 
     @Test

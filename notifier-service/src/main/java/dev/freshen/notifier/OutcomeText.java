@@ -1,6 +1,7 @@
 package dev.freshen.notifier;
 
 import dev.freshen.events.BaseImage;
+import dev.freshen.events.Durations;
 import dev.freshen.events.FailureKind;
 import dev.freshen.events.ImagePublished;
 import dev.freshen.events.PipelineFailed;
@@ -62,6 +63,12 @@ public final class OutcomeText {
         if (kind.equals(FailureKind.TRANSIENT_EXHAUSTED)) {
             return "transient, retries exhausted: retrying unchanged may succeed";
         }
+        if (kind.equals(FailureKind.INTERNAL)) {
+            return "internal error: the stage's input is in its dead-letter topic, replay it once fixed (freshen dlq replay)";
+        }
+        if (kind.equals(FailureKind.TIMED_OUT)) {
+            return "timed out: no answer from the stage within its time budget; a late answer will supersede this";
+        }
         return "failed (" + kind.id() + ")";
     }
 
@@ -82,20 +89,9 @@ public final class OutcomeText {
                 + event.stage().id() + ")\"";
     }
 
-    /** 850ms, 45s, 2m 05s, 1h 02m. */
+    /** 850ms, 45s, 2m 05s, 1h 02m ({@link Durations#human}). */
     public static String duration(Duration duration) {
-        long millis = Math.max(0, duration.toMillis());
-        if (millis < 1000) {
-            return millis + "ms";
-        }
-        long seconds = Math.round(millis / 1000.0);
-        if (seconds < 60) {
-            return seconds + "s";
-        }
-        if (seconds < 3600) {
-            return String.format("%dm %02ds", seconds / 60, seconds % 60);
-        }
-        return String.format("%dh %02dm", seconds / 3600, seconds % 3600 / 60);
+        return Durations.human(duration);
     }
 
     /** From the first stage's start to the last stage's end. */

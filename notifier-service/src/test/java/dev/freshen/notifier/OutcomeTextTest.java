@@ -35,7 +35,7 @@ class OutcomeTextTest {
         assertEquals("parent published", OutcomeText.trigger(parent));
         assertNull(OutcomeText.forcedReason(parent));
         assertEquals("permanent: fix the cause, then retry", OutcomeText.failureKind(FailureKind.of("permanent")));
-        assertEquals("failed (timed-out)", OutcomeText.failureKind(FailureKind.of("timed-out")));
+        assertEquals("failed (quota-exceeded)", OutcomeText.failureKind(FailureKind.of("quota-exceeded")));
     }
 
     @Test

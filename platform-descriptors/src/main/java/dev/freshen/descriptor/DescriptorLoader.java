@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import dev.freshen.events.Durations;
 import dev.freshen.events.ImageIds;
 import dev.freshen.events.image.Digest;
 import dev.freshen.events.image.ImageReference;

@@ -1,5 +1,6 @@
 package dev.freshen.descriptor;
 
+import dev.freshen.events.Durations;
 import dev.freshen.events.image.ImageReference;
 
 import java.time.Duration;
@@ -58,7 +59,7 @@ public record IntegrationTest(String app, String dockerfile, String replaceFrom,
         expect = expect == null ? new Expect(200, null) : expect;
         startupTimeout = startupTimeout == null ? Duration.ofSeconds(60) : startupTimeout;
         if (startupTimeout.isNegative() || startupTimeout.isZero() || startupTimeout.compareTo(Duration.ofMinutes(30)) > 0) {
-            throw new InvalidField("startupTimeout", "must be between 1s and 30m, was " + startupTimeout);
+            throw new InvalidField("startupTimeout", "must be between 1s and 30m, was " + Durations.human(startupTimeout));
         }
     }
 }

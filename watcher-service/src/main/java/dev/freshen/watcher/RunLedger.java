@@ -7,6 +7,7 @@ import dev.freshen.events.ImageBuilt;
 import dev.freshen.events.ImagePublished;
 import dev.freshen.events.ImageVerified;
 import dev.freshen.events.PipelineFailed;
+import dev.freshen.events.Stage;
 import dev.freshen.events.Trigger;
 
 import java.time.Instant;
@@ -57,6 +58,39 @@ public final class RunLedger {
             return stages.stream().filter(e -> e.event().terminal()).findFirst();
         }
 
+        /**
+         * A later terminal entry that tells otherwise than the {@link #outcome()}: a run that timed out and was then
+         * published after all (a late stage, a replayed dead letter), or the reverse. The outcome stays the first
+         * (one terminal outcome per run); this is what superseded it, the newest such entry, shown beside it.
+         */
+        public Optional<StageEntry> supersededBy() {
+            return outcome().flatMap(first -> stages.stream()
+                    .filter(e -> e.event().terminal() && e.at().isAfter(first.at()) && !sameOutcome(e, first))
+                    .reduce((earlier, later) -> later));
+        }
+
+        private static boolean sameOutcome(StageEntry a, StageEntry b) {
+            return a.event() == b.event() && (a.event() == StageEntry.Event.IMAGE_PUBLISHED
+                    ? a.image().equals(b.image()) : a.stage().equals(b.stage()) && a.kind().equals(b.kind()));
+        }
+
+        /**
+         * The stage an in-flight run waits for and since when (its newest entry): {@code build} after the trigger,
+         * {@code test} after {@code ImageBuilt}, {@code publish} after {@code ImageVerified}; empty once it ended.
+         */
+        public Optional<Awaiting> awaiting() {
+            if (outcome().isPresent() || stages.isEmpty()) {
+                return Optional.empty();
+            }
+            StageEntry newest = stages.get(stages.size() - 1);
+            Stage next = switch (newest.event()) {
+                case IMAGE_BUILT -> Stage.TEST;
+                case IMAGE_VERIFIED -> Stage.PUBLISH;
+                default -> Stage.BUILD;
+            };
+            return Optional.of(new Awaiting(next, newest.at()));
+        }
+
         /** When the run was triggered; {@code null} while its trigger event has not been read. */
         public Instant startedAt() {
             return stages.stream().filter(e -> e.event().trigger()).findFirst().map(StageEntry::at).orElse(null);
@@ -100,6 +134,10 @@ public final class RunLedger {
         }
     }
 
+    /** An in-flight run waits for {@code stage}, since {@code since} (the time of its newest entry). */
+    public record Awaiting(Stage stage, Instant since) {
+    }
+
     private final Map<String, Run> runs = new ConcurrentHashMap<>();
     private volatile boolean complete;
 
@@ -136,6 +174,11 @@ public final class RunLedger {
                 .max(Comparator.comparing(Run::startedAt));
     }
 
+    /** Every run still in flight, of every image. */
+    public List<Run> inFlight() {
+        return runs.values().stream().filter(r -> r.state() == State.IN_FLIGHT).toList();
+    }
+
     /** The newest run of {@code imageId} that ended. */
     public Optional<Run> lastEnded(String imageId) {
         return runs.values().stream()
@@ -155,8 +198,8 @@ public final class RunLedger {
     }
 
     private static Trigger triggerOf(FreshenEvent event) {
-        if (event instanceof BaseImageUpdated) {
-            return Trigger.baseImageUpdated();
+        if (event instanceof BaseImageUpdated e) {
+            return e.trigger();
         } else if (event instanceof ForceUpdateRequested e) {
             return e.trigger();
         } else if (event instanceof ImageBuilt e) {

@@ -171,6 +171,42 @@ class RunLedgerTest {
         assertEquals(List.of("f-000c", "f-000a"), ledger.recent("net10/runtime", 10).stream().map(RunLedger.Run::runId).toList());
     }
 
+    @Test
+    void aLaterOutcomeThatToldOtherwiseSupersedesTheFirstWhichStaysTheOutcome() {
+        var update = SampleEvents.baseImageUpdated();
+        ledger.apply(update);
+        PipelineFailed timedOut = new PipelineFailed(update.runId(), update.imageId(), 1, T0.plusSeconds(60), Stage.BUILD,
+                FailureKind.TIMED_OUT, "no answer from the build stage within 3h 00m", null, null);
+        ledger.apply(timedOut);
+        ledger.apply(timedOut);
+        assertTrue(ledger.run(update.runId()).orElseThrow().supersededBy().isEmpty(), "the same outcome twice is one");
+
+        ledger.apply(published(update.runId(), update.imageId(), T0.plusSeconds(120)));
+        RunLedger.Run run = ledger.run(update.runId()).orElseThrow();
+        assertEquals(RunLedger.State.FAILED, run.state(), "the first outcome stays the run's outcome");
+        assertEquals(Event.IMAGE_PUBLISHED, run.supersededBy().orElseThrow().event());
+        assertEquals(1, ledger.recent(null, 10).size(), "never a second run");
+    }
+
+    @Test
+    void anInFlightRunAwaitsTheStageAfterItsNewestEvent() {
+        var update = SampleEvents.baseImageUpdated();
+        ledger.apply(update);
+        assertEquals(new RunLedger.Awaiting(Stage.BUILD, update.occurredAt()),
+                ledger.run(update.runId()).orElseThrow().awaiting().orElseThrow());
+        ImageBuilt built = built(update.runId(), update.occurredAt().plusSeconds(5));
+        ledger.apply(built);
+        assertEquals(new RunLedger.Awaiting(Stage.TEST, built.occurredAt()),
+                ledger.run(update.runId()).orElseThrow().awaiting().orElseThrow());
+        ImageVerified verified = verified(built, built.occurredAt().plusSeconds(5));
+        ledger.apply(verified);
+        assertEquals(new RunLedger.Awaiting(Stage.PUBLISH, verified.occurredAt()),
+                ledger.run(update.runId()).orElseThrow().awaiting().orElseThrow());
+        ledger.apply(published(update.runId(), update.imageId(), verified.occurredAt().plusSeconds(1)));
+        assertTrue(ledger.run(update.runId()).orElseThrow().awaiting().isEmpty());
+        assertEquals(List.of(), ledger.inFlight());
+    }
+
     static ImageBuilt built(String runId, Instant at) {
         ImageBuilt sample = SampleEvents.imageBuilt();
         return new ImageBuilt(runId, SampleEvents.IMAGE_ID, 1, at, Trigger.baseImageUpdated(), sample.baseImages(),

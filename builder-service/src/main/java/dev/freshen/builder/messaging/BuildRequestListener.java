@@ -6,9 +6,11 @@ import dev.freshen.events.BaseImageUpdated;
 import dev.freshen.events.ForceUpdateRequested;
 import dev.freshen.events.FreshenEvent;
 import dev.freshen.events.ImageBuilt;
+import dev.freshen.events.Stage;
 import dev.freshen.events.Topics;
 import dev.freshen.messaging.EventMessages;
 import dev.freshen.messaging.Inbound;
+import dev.freshen.messaging.InternalFailures;
 import io.smallrye.reactive.messaging.annotations.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -32,6 +34,7 @@ public class BuildRequestListener {
     private final BuildStage stage;
     private final Emitter<byte[]> imageBuilt;
     private final Emitter<byte[]> pipelineFailed;
+    private final InternalFailures internalFailures;
 
     @Inject
     public BuildRequestListener(BuildStage stage,
@@ -40,18 +43,21 @@ public class BuildRequestListener {
         this.stage = stage;
         this.imageBuilt = imageBuilt;
         this.pipelineFailed = pipelineFailed;
+        this.internalFailures = new InternalFailures(Stage.BUILD, pipelineFailed, SOURCE);
     }
 
     @Incoming(Topics.BASE_IMAGE_UPDATED)
     @Blocking(BUILD_POOL)
     public CompletionStage<Void> onBaseImageUpdated(Message<byte[]> message) {
-        return Inbound.dispatch(message, BaseImageUpdated.class, (event, in) -> handle(BuildRequest.of(event), in));
+        return Inbound.dispatch(message, BaseImageUpdated.class, internalFailures,
+                (event, in) -> handle(BuildRequest.of(event), in));
     }
 
     @Incoming(Topics.FORCE_UPDATE)
     @Blocking(BUILD_POOL)
     public CompletionStage<Void> onForceUpdate(Message<byte[]> message) {
-        return Inbound.dispatch(message, ForceUpdateRequested.class, (event, in) -> handle(BuildRequest.of(event), in));
+        return Inbound.dispatch(message, ForceUpdateRequested.class, internalFailures,
+                (event, in) -> handle(BuildRequest.of(event), in));
     }
 
     private CompletionStage<Void> handle(BuildRequest request, Message<byte[]> in) {

@@ -3,9 +3,11 @@ package dev.freshen.publisher.messaging;
 import dev.freshen.events.FreshenEvent;
 import dev.freshen.events.ImagePublished;
 import dev.freshen.events.ImageVerified;
+import dev.freshen.events.Stage;
 import dev.freshen.events.Topics;
 import dev.freshen.messaging.EventMessages;
 import dev.freshen.messaging.Inbound;
+import dev.freshen.messaging.InternalFailures;
 import dev.freshen.publisher.PublishStage;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -32,6 +34,7 @@ public class VerifiedImageListener {
     private final PublishStage stage;
     private final Emitter<byte[]> success;
     private final Emitter<byte[]> pipelineFailed;
+    private final InternalFailures internalFailures;
 
     @Inject
     public VerifiedImageListener(PublishStage stage,
@@ -40,12 +43,13 @@ public class VerifiedImageListener {
         this.stage = stage;
         this.success = success;
         this.pipelineFailed = pipelineFailed;
+        this.internalFailures = new InternalFailures(Stage.PUBLISH, pipelineFailed, SOURCE);
     }
 
     @Incoming(Topics.IMAGE_VERIFIED)
     @Blocking
     public CompletionStage<Void> onImageVerified(Message<byte[]> message) {
-        return Inbound.dispatch(message, ImageVerified.class, (event, in) -> {
+        return Inbound.dispatch(message, ImageVerified.class, internalFailures, (event, in) -> {
             FreshenEvent outcome = stage.publish(event);
             LOG.infof("Run %s (%s): %s", event.runId(), event.imageId(), outcome.type());
             Emitter<byte[]> out = outcome instanceof ImagePublished ? success : pipelineFailed;

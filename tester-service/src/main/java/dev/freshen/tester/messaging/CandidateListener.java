@@ -4,9 +4,11 @@ import dev.freshen.tester.VerificationStage;
 import dev.freshen.events.FreshenEvent;
 import dev.freshen.events.ImageBuilt;
 import dev.freshen.events.ImageVerified;
+import dev.freshen.events.Stage;
 import dev.freshen.events.Topics;
 import dev.freshen.messaging.EventMessages;
 import dev.freshen.messaging.Inbound;
+import dev.freshen.messaging.InternalFailures;
 import io.smallrye.reactive.messaging.annotations.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -34,6 +36,7 @@ public class CandidateListener {
     private final TestOutcomeFeed outcomes;
     private final Emitter<byte[]> success;
     private final Emitter<byte[]> pipelineFailed;
+    private final InternalFailures internalFailures;
 
     @Inject
     public CandidateListener(VerificationStage stage, TestOutcomeFeed outcomes,
@@ -43,12 +46,13 @@ public class CandidateListener {
         this.outcomes = outcomes;
         this.success = success;
         this.pipelineFailed = pipelineFailed;
+        this.internalFailures = new InternalFailures(Stage.TEST, pipelineFailed, SOURCE);
     }
 
     @Incoming(Topics.IMAGE_BUILT)
     @Blocking(TEST_POOL)
     public CompletionStage<Void> onImageBuilt(Message<byte[]> message) {
-        return Inbound.dispatch(message, ImageBuilt.class, (event, in) -> {
+        return Inbound.dispatch(message, ImageBuilt.class, internalFailures, (event, in) -> {
             awaitKnownOutcomes();
             FreshenEvent outcome = stage.verify(event);
             LOG.infof("Run %s (%s): %s", event.runId(), event.imageId(), outcome.type());

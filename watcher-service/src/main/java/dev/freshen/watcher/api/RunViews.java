@@ -22,11 +22,26 @@ public final class RunViews {
      * @param detail the published version tag, or {@code <stage>: <reason>} of the failure; {@code null} in flight
      */
     public record RunSummary(String runId, String imageId, RunLedger.State state, Trigger trigger, Instant startedAt,
-                             Instant endedAt, String detail) {
+                             Instant endedAt, String detail, Superseded supersededBy) {
 
         public static RunSummary of(RunLedger.Run run) {
             return new RunSummary(run.runId(), run.imageId(), run.state(), run.trigger(), run.startedAt(), run.endedAt(),
-                    run.detail());
+                    run.detail(), Superseded.of(run));
+        }
+    }
+
+    /**
+     * A later outcome of an ended run that tells otherwise (published after it timed out, or the reverse): the run's
+     * {@code state} stays its first outcome, this is shown beside it; {@code null} when there is none.
+     *
+     * @param detail the published version tag, or {@code <stage>: <reason>} of the failure
+     */
+    public record Superseded(RunLedger.State state, String detail, Instant at) {
+
+        static Superseded of(RunLedger.Run run) {
+            return run.supersededBy().map(e -> e.event() == StageEntry.Event.IMAGE_PUBLISHED
+                    ? new Superseded(RunLedger.State.PUBLISHED, e.image().tag(), e.at())
+                    : new Superseded(RunLedger.State.FAILED, e.stage().id() + ": " + e.reason(), e.at())).orElse(null);
         }
     }
 
@@ -43,11 +58,13 @@ public final class RunViews {
     }
 
     /**
-     * One run with every stage so far. {@code published} is set once published, {@code failure} once failed;
-     * {@code stages} are in time order.
+     * One run with every stage so far. {@code published} is set once published, {@code failure} once failed (the
+     * first outcome: one per run), {@code supersededBy} when a later outcome told otherwise; {@code stages} are in
+     * time order.
      */
     public record RunDetail(String runId, String imageId, RunLedger.State state, Trigger trigger, Instant startedAt,
-                            Instant endedAt, Published published, Failure failure, List<StageEntry> stages) {
+                            Instant endedAt, Published published, Failure failure, Superseded supersededBy,
+                            List<StageEntry> stages) {
 
         public static RunDetail of(RunLedger.Run run) {
             StageEntry outcome = run.outcome().orElse(null);
@@ -56,7 +73,7 @@ public final class RunViews {
             Failure failure = outcome != null && outcome.event() == StageEntry.Event.PIPELINE_FAILED
                     ? new Failure(outcome.stage(), outcome.kind(), outcome.reason(), outcome.at()) : null;
             return new RunDetail(run.runId(), run.imageId(), run.state(), run.trigger(), run.startedAt(), run.endedAt(),
-                    published, failure, run.stages());
+                    published, failure, Superseded.of(run), run.stages());
         }
     }
 }

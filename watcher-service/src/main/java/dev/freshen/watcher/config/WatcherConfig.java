@@ -51,5 +51,33 @@ public interface WatcherConfig {
 
         /** API key for the write endpoints, read from a file (e.g. a mounted Kubernetes Secret). */
         Optional<Path> apiKeyFile();
+
+        /** How long each stage may take to answer before the watcher ends the run as timed out. */
+        RunTimeout runTimeout();
+    }
+
+    /**
+     * The time each stage may take to answer a run, counted from the run's newest event (so it includes the time the
+     * run waits in the stage's queue behind other images' work): a run whose awaited stage says nothing for longer
+     * ends with {@code PipelineFailed} of kind {@code timed-out}, naming the stage. A stage that answers later
+     * supersedes that outcome.
+     */
+    interface RunTimeout {
+
+        /** Budget of the build stage: from the trigger to {@code ImageBuilt} or a failure. */
+        @WithDefault("3h")
+        Duration build();
+
+        /** Budget of the test stage: from {@code ImageBuilt} to {@code ImageVerified} or a failure. */
+        @WithDefault("2h")
+        Duration test();
+
+        /** Budget of the publish stage: from {@code ImageVerified} to {@code ImagePublished} or a failure. */
+        @WithDefault("1h")
+        Duration publish();
+
+        /** How often runs in flight are compared with their budgets. */
+        @WithDefault("1m")
+        Duration checkInterval();
     }
 }

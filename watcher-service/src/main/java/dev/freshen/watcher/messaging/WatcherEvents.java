@@ -2,6 +2,7 @@ package dev.freshen.watcher.messaging;
 
 import dev.freshen.events.BaseImageUpdated;
 import dev.freshen.events.ForceUpdateRequested;
+import dev.freshen.events.PipelineFailed;
 import dev.freshen.events.Topics;
 import dev.freshen.messaging.EventMessages;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -21,12 +22,15 @@ public class WatcherEvents {
 
     private final Emitter<byte[]> baseImageUpdated;
     private final Emitter<byte[]> forceUpdate;
+    private final Emitter<byte[]> pipelineFailed;
 
     @Inject
     public WatcherEvents(@Channel(Topics.BASE_IMAGE_UPDATED) Emitter<byte[]> baseImageUpdated,
-                         @Channel(Topics.FORCE_UPDATE) Emitter<byte[]> forceUpdate) {
+                         @Channel(Topics.FORCE_UPDATE) Emitter<byte[]> forceUpdate,
+                         @Channel(Topics.PIPELINE_FAILED) Emitter<byte[]> pipelineFailed) {
         this.baseImageUpdated = baseImageUpdated;
         this.forceUpdate = forceUpdate;
+        this.pipelineFailed = pipelineFailed;
     }
 
     public CompletionStage<Void> send(BaseImageUpdated event) {
@@ -35,6 +39,11 @@ public class WatcherEvents {
 
     public CompletionStage<Void> send(ForceUpdateRequested event) {
         return send(forceUpdate, EventMessages.create(event, SOURCE));
+    }
+
+    /** A run the watcher ends itself (timed out). */
+    public CompletionStage<Void> send(PipelineFailed event) {
+        return send(pipelineFailed, EventMessages.create(event, SOURCE));
     }
 
     private static CompletionStage<Void> send(Emitter<byte[]> emitter, Message<byte[]> message) {
