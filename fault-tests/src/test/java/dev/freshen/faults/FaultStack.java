@@ -2,6 +2,7 @@ package dev.freshen.faults;
 
 import dev.freshen.events.ImagePublished;
 import dev.freshen.events.image.ImageReference;
+import dev.freshen.messaging.FaultInjection;
 import dev.freshen.registry.Credentials;
 import dev.freshen.registry.RegistryClient;
 import dev.freshen.registry.RegistrySettings;
@@ -19,16 +20,21 @@ import io.restassured.specification.RequestSpecification;
 import org.awaitility.Awaitility;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 
 import static io.restassured.RestAssured.given;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The system under fault: the five packaged services as processes (a second builder on demand), a Kafka broker of its
@@ -47,6 +53,8 @@ final class FaultStack {
     static final String TEAMS_PATH = "/teams/hook-" + UUID.randomUUID();
     /** The channel the replay scenario breaks and mends. */
     static final String FLAKY_PATH = "/flaky";
+    /** A legacy Teams connector (success only when it answers {@code 1}). */
+    static final String LEGACY_PATH = "/legacy";
     static final String AWS_SECRET_KEY = "aws-secret-" + UUID.randomUUID();
     /** Once a year (1 January): runs start only when a scenario asks for them. */
     private static final String NEVER = "0 0 0 1 1 ?";
@@ -60,6 +68,8 @@ final class FaultStack {
     final WebhookReceiver receiver;
     final RegistryClient registry;
     final Path platformImages;
+    /** While this file lists an image id, the builder, tester and publisher fail on its records (the fault hook). */
+    final Path failingImages;
     final Map<String, ServiceProcess> services = new LinkedHashMap<>();
     private final Map<String, Map<String, String>> configs = new LinkedHashMap<>();
 
@@ -74,6 +84,7 @@ final class FaultStack {
         registry = new RegistryClient(RegistrySettings.defaults()
                 .withCredentials(proxy.host(), new Credentials(REGISTRY_USER, REGISTRY_PASSWORD)));
         platformImages = Files.createTempDirectory("freshen-fault-images-");
+        failingImages = Files.createTempDirectory("freshen-fault-hook-").resolve("failing-images");
         FixtureImages.publishBase(vendor.host(), "dotnet/runtime", "10.0");
         configure();
         for (String name : List.of("watcher", "builder", "tester", "publisher", "notifier")) {
@@ -108,19 +119,25 @@ final class FaultStack {
                 "freshen.registries.credentials.company.username", REGISTRY_USER,
                 "freshen.registries.credentials.company.password", REGISTRY_PASSWORD);
         // scenarios add their platform images as they go: the watcher reads the folder again every second
+        // no check at start: a watcher restarted by a scenario must not start runs of other scenarios' images
         configs.put("watcher", merge(common, registries, Map.of("freshen.watcher.api-key", API_KEY,
-                "freshen.watcher.rescan-interval", "1s")));
-        configs.put("builder", merge(common, registries, Map.of("freshen.builder.docker-cli", DockerEngine.CLI,
-                "freshen.builder.retry-backoff", "1s")));
+                "freshen.watcher.rescan-interval", "1s", "freshen.watcher.check-on-start", "false")));
+        Map<String, String> faultHook = Map.of(FaultInjection.HANDLER_EXCEPTION, failingImages.toString());
+        configs.put("builder", merge(common, registries, merge(faultHook, Map.of(
+                "freshen.builder.docker-cli", DockerEngine.CLI, "freshen.builder.retry-backoff", "1s"), Map.of())));
         Map<String, String> tester = new LinkedHashMap<>(registries);
         tester.remove("freshen.target-registry");
-        configs.put("tester", merge(common, tester, Map.of("freshen.tester.docker-cli", DockerEngine.CLI)));
-        configs.put("publisher", merge(common, registries, Map.of()));
+        configs.put("tester", merge(common, tester, merge(faultHook, Map.of("freshen.tester.docker-cli", DockerEngine.CLI),
+                Map.of())));
+        configs.put("publisher", merge(common, registries, faultHook));
         Map<String, String> notifier = new LinkedHashMap<>();
         notifier.put("freshen.notifier.channels.teams.type", "teams");
         notifier.put("freshen.notifier.channels.teams.url", receiver.url(TEAMS_PATH).toString());
         notifier.put("freshen.notifier.channels.flaky.type", "teams");
         notifier.put("freshen.notifier.channels.flaky.url", receiver.url(FLAKY_PATH).toString());
+        notifier.put("freshen.notifier.channels.legacy.type", "teams");
+        notifier.put("freshen.notifier.channels.legacy.url", receiver.url(LEGACY_PATH).toString());
+        notifier.put("freshen.notifier.channels.legacy.flavor", "legacy");
         notifier.put("freshen.notifier.default-channels", "teams");
         notifier.put("freshen.notifier.max-attempts", "2");
         notifier.put("freshen.notifier.initial-backoff", "200ms");
@@ -133,6 +150,20 @@ final class FaultStack {
 
     ServiceProcess service(String name) {
         return services.get(name);
+    }
+
+    /**
+     * Restarts service {@code name} with {@code extra} settings on top of its usual ones (another port; the API
+     * follows); {@link #restartAsUsual} undoes it.
+     */
+    void restartWith(String name, Map<String, String> extra) {
+        services.get(name).close();
+        services.put(name, ServiceProcess.start(Commands.repositoryRoot().resolve(name + "-service"),
+                merge(configs.get(name), extra, Map.of()), READY));
+    }
+
+    void restartAsUsual(String name) {
+        restartWith(name, Map.of());
     }
 
     /** A second builder instance in the same consumer group (started once). */
@@ -195,6 +226,21 @@ final class FaultStack {
     /** The end state of {@code imageIds} as the topics and the company registry tell it. */
     EndState endState(List<String> imageIds) {
         return EndState.read(topics, registry, proxy.host(), imageIds);
+    }
+
+    /** Runs the packaged {@code freshen} CLI against the suite's Kafka; its standard output. */
+    String freshen(String... args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of(Commands.repositoryRoot()
+                .resolve("freshen-cli/target/freshen").toString()));
+        command.addAll(List.of(args));
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        builder.environment().put("FRESHEN_KAFKA", kafka.bootstrapServers());
+        Process process = builder.start();
+        process.getOutputStream().close();
+        String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(process.waitFor(60, TimeUnit.SECONDS), "freshen " + String.join(" ", args) + " did not finish");
+        assertEquals(0, process.exitValue(), out);
+        return out;
     }
 
     private static Map<String, String> merge(Map<String, String> a, Map<String, String> b, Map<String, String> c) {

@@ -2,7 +2,6 @@ package dev.freshen.faults;
 
 import dev.freshen.events.ImagePublished;
 import dev.freshen.events.Topics;
-import dev.freshen.testing.Commands;
 import dev.freshen.testing.WebhookReceiver;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Order;
@@ -10,9 +9,7 @@ import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -45,18 +42,18 @@ class ReplayIT {
                     && new String(r.value(), StandardCharsets.UTF_8).contains(runId), FaultStack.RUN_TIMEOUT);
             int failedPosts = stack.receiver.requests(FaultStack.FLAKY_PATH).size();
 
-            String listed = freshen("dlq", "list", "--service", "notifier", "--image", IMAGE, "--since", "1h");
+            String listed = stack.freshen("dlq", "list", "--service", "notifier", "--image", IMAGE, "--since", "1h");
             assertTrue(listed.contains(runId) && listed.contains("no"), listed);
 
             stack.receiver.reply(FaultStack.FLAKY_PATH, WebhookReceiver.Reply.status(200));
-            assertTrue(freshen("dlq", "replay", "--service", "notifier", "--run-id", runId)
+            assertTrue(stack.freshen("dlq", "replay", "--service", "notifier", "--run-id", runId)
                     .contains("1 dead letter(s) replayed"));
             await().atMost(Duration.ofSeconds(60)).until(() -> posts() == failedPosts + 1);
             var card = stack.receiver.requests(FaultStack.FLAKY_PATH).get(failedPosts);
             assertTrue(card.body().contains(runId) && card.body().contains("10.0-1.0.0"), card.body());
 
             // again: nothing left to replay; and the event itself redelivered: already delivered
-            assertTrue(freshen("dlq", "replay", "--service", "notifier", "--run-id", runId)
+            assertTrue(stack.freshen("dlq", "replay", "--service", "notifier", "--run-id", runId)
                     .contains("0 dead letter(s) replayed"));
             stack.topics.send(published);
             await().atMost(Duration.ofSeconds(60)).until(() -> stack.service("notifier").logText().lines()
@@ -72,20 +69,5 @@ class ReplayIT {
     /** Posts to the flaky channel so far (only this scenario's image uses it). */
     private static int posts() {
         return stack.receiver.requests(FaultStack.FLAKY_PATH).size();
-    }
-
-    /** Runs the packaged {@code freshen} CLI against the suite's Kafka; its standard output. */
-    private static String freshen(String... args) throws Exception {
-        List<String> command = new ArrayList<>(List.of(Commands.repositoryRoot()
-                .resolve("freshen-cli/target/freshen").toString()));
-        command.addAll(List.of(args));
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
-        builder.environment().put("FRESHEN_KAFKA", stack.kafka.bootstrapServers());
-        Process process = builder.start();
-        process.getOutputStream().close();
-        String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(process.waitFor(60, TimeUnit.SECONDS), "freshen " + String.join(" ", args) + " did not finish");
-        assertEquals(0, process.exitValue(), out);
-        return out;
     }
 }

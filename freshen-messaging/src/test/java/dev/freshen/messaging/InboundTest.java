@@ -11,8 +11,11 @@ import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import org.eclipse.microprofile.reactive.messaging.Emitter;
 import org.eclipse.microprofile.reactive.messaging.Message;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -89,13 +92,16 @@ class InboundTest {
     }
 
     @Test
-    void theFaultHookIsOffUnlessItsPropertyNamesTheImage() {
+    void theFaultHookFailsOnlyTheImagesItsFileNamesWhileTheFileExists(@TempDir Path dir) throws Exception {
         var event = new ForceUpdateRequested(RunIds.forced(), "net10/runtime", 1, Instant.now(), "test", "test");
         FaultInjection.beforeHandling(event);
-        System.setProperty(FaultInjection.HANDLER_EXCEPTION, "net10/runtime");
+        Path file = dir.resolve("failing-images");
+        System.setProperty(FaultInjection.HANDLER_EXCEPTION, file.toString());
         try {
+            FaultInjection.beforeHandling(event);
+            Files.writeString(file, "net10/aspnet\nnet10/runtime\n");
             assertThrows(IllegalStateException.class, () -> FaultInjection.beforeHandling(event));
-            System.setProperty(FaultInjection.HANDLER_EXCEPTION, "net10/aspnet");
+            Files.writeString(file, "net10/aspnet\n");
             FaultInjection.beforeHandling(event);
         } finally {
             System.clearProperty(FaultInjection.HANDLER_EXCEPTION);
