@@ -4,6 +4,7 @@ import dev.freshen.events.EventJson;
 import dev.freshen.events.ForceUpdateRequested;
 import dev.freshen.events.InvalidEventException;
 import dev.freshen.events.RunIds;
+import dev.freshen.retry.StopRequested;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import org.eclipse.microprofile.reactive.messaging.Message;
 import org.junit.jupiter.api.Test;
