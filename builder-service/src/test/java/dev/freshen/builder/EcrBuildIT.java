@@ -16,6 +16,7 @@ import dev.freshen.testing.FixtureImages;
 import dev.freshen.testing.HtpasswdRegistry;
 import dev.freshen.testing.KafkaBroker;
 import dev.freshen.testing.LocalRegistry;
+import dev.freshen.retry.RetryPolicy;
 import dev.freshen.testing.SampleEvents;
 import dev.freshen.testing.ServiceProcess;
 import org.junit.jupiter.api.AfterAll;
@@ -103,7 +104,7 @@ class EcrBuildIT {
         System.setProperty("aws.accessKeyId", ACCESS_KEY);
         System.setProperty("aws.secretAccessKey", SECRET_KEY);
         var credentials = new EcrCredentials(host -> EcrClients.create(Optional.of(EcrApiServer.REGION),
-                Optional.of(ecr.endpoint()), Duration.ofSeconds(10), 1, Duration.ofMillis(10)),
+                Optional.of(ecr.endpoint()), Duration.ofSeconds(10), RetryPolicy.once()),
                 Set.of(target.host()), Optional.of(EcrApiServer.ACCOUNT_ID), Clock.systemUTC());
         var labels = new RegistryClient(RegistrySettings.defaults(), credentials).imageConfig(built.candidate()).labels();
         assertEquals(base.digest().toString(), labels.get(ImageLabels.BASE_DIGEST));

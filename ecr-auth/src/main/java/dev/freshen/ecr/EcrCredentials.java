@@ -6,7 +6,9 @@ import org.jboss.logging.Logger;
 import dev.freshen.registry.RegistryException;
 import dev.freshen.registry.config.RegistriesConfig;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
+import software.amazon.awssdk.core.exception.AbortedException;
 import software.amazon.awssdk.core.exception.SdkException;
+import dev.freshen.retry.StopRequested;
 import software.amazon.awssdk.services.ecr.EcrClient;
 import software.amazon.awssdk.services.ecr.model.GetAuthorizationTokenResponse;
 
@@ -60,7 +62,7 @@ public final class EcrCredentials implements CredentialsProvider {
         Function<String, EcrClient> client = host -> {
             Optional<String> region = ecr.region().or(() -> EcrClients.regionOf(host));
             return byRegion.computeIfAbsent(region.orElse(""), r -> EcrClients.create(region, ecr.endpoint(),
-                    config.timeout(), config.maxAttempts(), config.initialBackoff()));
+                    config.timeout(), config.retries()));
         };
         return new EcrCredentials(client, hosts, ecr.registryId(), Clock.systemUTC());
     }
@@ -82,6 +84,9 @@ public final class EcrCredentials implements CredentialsProvider {
         try {
             response = ecr.apply(host).getAuthorizationToken(r -> account.ifPresent(r::registryIds));
         } catch (SdkException e) {
+            if (e instanceof AbortedException || Thread.currentThread().isInterrupted()) {
+                throw new StopRequested("interrupted while getting an ECR authorization token for " + host, e);
+            }
             String code = e instanceof AwsServiceException aws && aws.awsErrorDetails() != null
                     ? aws.awsErrorDetails().errorCode() : null;
             throw new RegistryException("cannot get an ECR authorization token for " + host + (code == null ? "" : " (" + code + ")")

@@ -43,8 +43,11 @@ public final class Retry {
 
     private static final Logger LOG = Logger.getLogger("dev.freshen.retry");
 
-    /** Why the runner stopped retrying a transient failure: all attempts used, or a server asked for too long a wait. */
-    public record GaveUp(int attempts, Optional<Duration> retryAfterTooLong, RetryPolicy policy) {
+    /**
+     * Why the runner stopped retrying a transient failure of {@code what}: all attempts used, or a server asked for
+     * too long a wait.
+     */
+    public record GaveUp(String what, int attempts, Optional<Duration> retryAfterTooLong, RetryPolicy policy) {
 
         /** "4 attempts", or "asked to wait 1 h, longer than max-backoff 30 s; 1 attempt". */
         public String describe() {
@@ -189,7 +192,7 @@ public final class Retry {
             if (!retryable(e)) {
                 throw e;
             }
-            throw giveUp.failure(e, new GaveUp(attempts.get(), Optional.ofNullable(refused.get()), policy));
+            throw giveUp.failure(e, new GaveUp(what, attempts.get(), Optional.ofNullable(refused.get()), policy));
         }
     }
 

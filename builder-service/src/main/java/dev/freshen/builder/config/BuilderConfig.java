@@ -52,13 +52,16 @@ public interface BuilderConfig {
         @WithDefault("40")
         int logLines();
 
-        /** Attempts for a build that fails transiently (engine or registry unavailable). */
+        /**
+         * Attempts for a build when the Docker engine fails transiently (registry requests are retried by the
+         * registry client, per request, not here).
+         */
         @WithDefault("5")
         int maxAttempts();
 
         /** Wait after the first failed attempt; it doubles each attempt (half of it random), up to max-backoff. */
         @WithDefault("5s")
-        Duration retryBackoff();
+        Duration initialBackoff();
 
         /** The longest wait between two attempts. */
         @WithDefault("2m")

@@ -2,7 +2,6 @@ package dev.freshen.publisher.config;
 
 import dev.freshen.descriptor.PlatformImageCatalog;
 import dev.freshen.events.image.ImageReference;
-import dev.freshen.messaging.Backoff;
 import dev.freshen.publisher.PublishSettings;
 import dev.freshen.publisher.PublishStage;
 import dev.freshen.publisher.TargetRegistry;
@@ -12,6 +11,9 @@ import dev.freshen.publisher.ecr.EcrTargetRegistry;
 import dev.freshen.publisher.registry.OciTargetRegistry;
 import dev.freshen.registry.RegistryClient;
 import dev.freshen.registry.RegistrySettings;
+import dev.freshen.retry.RenamedSettings;
+import dev.freshen.retry.RetryPolicy;
+import org.eclipse.microprofile.config.ConfigProvider;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -23,6 +25,7 @@ import org.jboss.logging.Logger;
 import java.nio.file.Files;
 import java.time.Clock;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Wires the publisher's plain classes into CDI and picks the target registry implementation from
@@ -40,8 +43,8 @@ public class PublisherBeans {
                     + " does not exist (set freshen.platform-images-dir / FRESHEN_PLATFORM_IMAGES_DIR)");
         }
         var publisher = config.publisher();
-        if (publisher.maxAttempts() < 1 || publisher.maxVersionAttempts() < 1) {
-            throw new IllegalStateException("freshen.publisher.max-attempts and max-version-attempts must be at least 1");
+        if (publisher.maxVersionAttempts() < 1) {
+            throw new IllegalStateException("freshen.publisher.max-version-attempts must be at least 1");
         }
         LOG.infof("Publishing to %s (%s)", registry.host(), publisher.kind());
     }
@@ -63,7 +66,7 @@ public class PublisherBeans {
             throw new IllegalStateException("freshen.publisher.ecr.exclusion-filters: " + e.getMessage(), e);
         }
         var client = EcrClients.create(ecr.region().or(() -> EcrClients.regionOf(host)), ecr.endpoint(),
-                registries.requestTimeout(), registries.maxAttempts(), registries.initialBackoff());
+                registries.requestTimeout(), registries.retries());
         return new EcrTargetRegistry(client, host, settings, registries, Clock.systemUTC());
     }
 
@@ -80,10 +83,18 @@ public class PublisherBeans {
     @Produces
     @Singleton
     PublishStage publishStage(PublisherConfig config, TargetRegistry registry) {
+        var settings = ConfigProvider.getConfig();
+        RenamedSettings.refuse(name -> settings.getConfigValue(name).getValue() != null,
+                Map.of("freshen.publisher.retry-backoff", "freshen.publisher.initial-backoff"));
         var publisher = config.publisher();
         var catalog = new PlatformImageCatalog(config.platformImagesDir());
-        return new PublishStage(catalog::scan, registry, new PublishSettings(publisher.maxAttempts(),
-                new Backoff(publisher.retryBackoff(), publisher.maxBackoff()), publisher.maxVersionAttempts()),
+        RetryPolicy retries;
+        try {
+            retries = new RetryPolicy(publisher.maxAttempts(), publisher.initialBackoff(), publisher.maxBackoff());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalStateException("freshen.publisher: " + e.getMessage(), e);
+        }
+        return new PublishStage(catalog::scan, registry, new PublishSettings(retries, publisher.maxVersionAttempts()),
                 Clock.systemUTC());
     }
 

@@ -4,12 +4,13 @@ import com.github.dockerjava.api.DockerClient;
 import dev.freshen.descriptor.PlatformImageCatalog;
 import dev.freshen.docker.DockerEngine;
 import dev.freshen.ecr.EcrCredentials;
-import dev.freshen.messaging.Backoff;
 import dev.freshen.tester.CandidateRuntime;
 import dev.freshen.tester.RunOutcomes;
 import dev.freshen.tester.TesterSettings;
 import dev.freshen.tester.VerificationStage;
 import dev.freshen.tester.docker.DockerCandidateRuntime;
+import dev.freshen.retry.RenamedSettings;
+import dev.freshen.retry.RetryPolicy;
 import dev.freshen.tester.http.AppProbe;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -17,6 +18,7 @@ import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
+import org.eclipse.microprofile.config.ConfigProvider;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
@@ -26,6 +28,7 @@ import java.net.UnknownHostException;
 import java.net.http.HttpClient;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Map;
 
 /**
  * Wires the tester's plain classes into CDI; refuses to start without a Docker engine, and removes what a crashed
@@ -81,11 +84,22 @@ public class TesterBeans {
     @Produces
     @Singleton
     VerificationStage verificationStage(TesterConfig config, CandidateRuntime runtime, RunOutcomes outcomes) {
+        var settings = ConfigProvider.getConfig();
+        RenamedSettings.refuse(name -> settings.getConfigValue(name).getValue() != null,
+                Map.of("freshen.tester.retry-backoff", "freshen.tester.initial-backoff"));
         var tester = config.tester();
         var catalog = PlatformImageCatalog.of(config.platformImagesDir());
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
         return new VerificationStage(catalog::scan, runtime, new AppProbe(http),
-                new TesterSettings(tester.buildTimeout(), tester.commandTimeout(), tester.logLines(), tester.maxAttempts(),
-                        new Backoff(tester.retryBackoff(), tester.maxBackoff())), outcomes, Clock.systemUTC());
+                new TesterSettings(tester.buildTimeout(), tester.commandTimeout(), tester.logLines(), retries(tester)),
+                outcomes, Clock.systemUTC());
+    }
+
+    private static RetryPolicy retries(TesterConfig.Tester tester) {
+        try {
+            return new RetryPolicy(tester.maxAttempts(), tester.initialBackoff(), tester.maxBackoff());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalStateException("freshen.tester: " + e.getMessage(), e);
+        }
     }
 }

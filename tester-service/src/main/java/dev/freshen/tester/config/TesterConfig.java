@@ -50,13 +50,13 @@ public interface TesterConfig {
         @WithDefault("40")
         int logLines();
 
-        /** Attempts when Docker or the registry fail transiently (a failing test is never retried). */
+        /** Attempts when Docker fails transiently (a failing test is never retried). */
         @WithDefault("5")
         int maxAttempts();
 
         /** Wait after the first failed attempt; it doubles each attempt (half of it random), up to max-backoff. */
         @WithDefault("5s")
-        Duration retryBackoff();
+        Duration initialBackoff();
 
         /** The longest wait between two attempts. */
         @WithDefault("2m")
