@@ -165,7 +165,7 @@ public final class Retry {
                 .withMaxAttempts(policy.maxAttempts())
                 .withDelayFn(context -> wait(context.getAttemptCount(), (RuntimeException) context.getLastException()))
                 .abortIf((T result, Throwable failure) -> failure instanceof RuntimeException e && retryable(e)
-                        && tooLong(e).map(wish -> {
+                        && attempts.get() < policy.maxAttempts() && tooLong(e).map(wish -> {
                             refused.set(wish);
                             return true;
                         }).orElse(false))
