@@ -111,7 +111,7 @@ final class FaultStack {
         configs.put("watcher", merge(common, registries, Map.of("freshen.watcher.api-key", API_KEY,
                 "freshen.watcher.rescan-interval", "1s")));
         configs.put("builder", merge(common, registries, Map.of("freshen.builder.docker-cli", DockerEngine.CLI,
-                "freshen.builder.retry-backoff", "1s")));
+                "freshen.builder.initial-backoff", "1s")));
         Map<String, String> tester = new LinkedHashMap<>(registries);
         tester.remove("freshen.target-registry");
         configs.put("tester", merge(common, tester, Map.of("freshen.tester.docker-cli", DockerEngine.CLI)));

@@ -32,8 +32,12 @@ public record RegistrySettings(Set<String> insecureHosts,
                                RetryPolicy retries,
                                String platform) {
 
-    /** 4 attempts per request, 500 ms doubling (with jitter) to at most 30 s between two. */
-    public static final RetryPolicy DEFAULT_RETRIES = new RetryPolicy(4, Duration.ofMillis(500), Duration.ofSeconds(30));
+    /**
+     * 8 attempts per request, 1 s doubling (half of it random) to at most 30 s between two: the waits add up to
+     * between 45.5 s and 91 s, so a registry outage of about a minute is ridden out by the one retry layer of registry
+     * requests (see {@code freshen-retry/README.md}).
+     */
+    public static final RetryPolicy DEFAULT_RETRIES = new RetryPolicy(8, Duration.ofSeconds(1), Duration.ofSeconds(30));
 
     private static final Pattern PLATFORM = Pattern.compile("[a-z0-9_.-]+/[a-z0-9_.-]+(/[a-z0-9_.-]+)?");
 

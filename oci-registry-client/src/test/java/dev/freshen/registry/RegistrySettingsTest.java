@@ -23,7 +23,7 @@ class RegistrySettingsTest {
         assertEquals(Map.of(), settings.credentials());
         assertEquals(4, settings.maxConcurrentRequestsPerRegistry());
         assertEquals(Duration.ofSeconds(30), settings.requestTimeout());
-        assertEquals(new RetryPolicy(4, Duration.ofMillis(500), Duration.ofSeconds(30)), settings.retries());
+        assertEquals(new RetryPolicy(8, Duration.ofSeconds(1), Duration.ofSeconds(30)), settings.retries());
         assertEquals("linux/amd64", settings.platform());
     }
 

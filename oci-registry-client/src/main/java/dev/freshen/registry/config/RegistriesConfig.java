@@ -49,11 +49,11 @@ public interface RegistriesConfig {
      * Attempts for a request that fails transiently (I/O error, 5xx, 429; for the ECR API also throttling), per
      * request: registry requests are retried here and nowhere else.
      */
-    @WithDefault("4")
+    @WithDefault("8")
     int maxAttempts();
 
     /** Wait after the first failed attempt; it doubles each attempt (half of it random), up to max-backoff. */
-    @WithDefault("500ms")
+    @WithDefault("1s")
     Duration initialBackoff();
 
     /** The longest wait between two attempts; a longer Retry-After from a registry ends the retries. */
