@@ -1,5 +1,6 @@
 package dev.freshen.ecr;
 
+import dev.freshen.retry.RetryPolicy;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.exception.SdkClientException;
@@ -8,7 +9,6 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
 import software.amazon.awssdk.retries.api.BackoffStrategy;
 import software.amazon.awssdk.retries.api.RetryStrategy;
-import dev.freshen.retry.RetryPolicy;
 import software.amazon.awssdk.services.ecr.EcrClient;
 
 import java.net.URI;

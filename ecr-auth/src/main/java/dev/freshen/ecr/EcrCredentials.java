@@ -2,16 +2,20 @@ package dev.freshen.ecr;
 
 import dev.freshen.registry.Credentials;
 import dev.freshen.registry.CredentialsProvider;
-import org.jboss.logging.Logger;
 import dev.freshen.registry.RegistryException;
 import dev.freshen.registry.config.RegistriesConfig;
+import dev.freshen.retry.StopRequested;
+import org.jboss.logging.Logger;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.AbortedException;
+import software.amazon.awssdk.core.exception.ApiCallAttemptTimeoutException;
+import software.amazon.awssdk.core.exception.ApiCallTimeoutException;
 import software.amazon.awssdk.core.exception.SdkException;
-import dev.freshen.retry.StopRequested;
 import software.amazon.awssdk.services.ecr.EcrClient;
 import software.amazon.awssdk.services.ecr.model.GetAuthorizationTokenResponse;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
@@ -90,11 +94,28 @@ public final class EcrCredentials implements CredentialsProvider {
             String code = e instanceof AwsServiceException aws && aws.awsErrorDetails() != null
                     ? aws.awsErrorDetails().errorCode() : null;
             throw new RegistryException("cannot get an ECR authorization token for " + host + (code == null ? "" : " (" + code + ")")
-                    + ": " + e.getMessage(), 0, e.retryable(), code, e);
+                    + ": " + e.getMessage(), 0, isTransient(e), code, e);
         }
         var data = response.authorizationData().get(0);
         EcrToken token = EcrToken.decode(data.authorizationToken(), data.expiresAt(), data.proxyEndpoint());
         LOG.infof("ECR registry login for %s valid until %s", host, token.expiresAt());
         return token;
+    }
+
+    /**
+     * Whether a failure that the SDK gave up on may pass later: throttling, 5xx, time-outs and I/O errors (so that a
+     * stage reports {@code transient-exhausted}, not a permanent failure).
+     */
+    static boolean isTransient(SdkException e) {
+        if (e instanceof AwsServiceException aws) {
+            return aws.isThrottlingException() || aws.statusCode() >= 500 || aws.statusCode() == 429;
+        }
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof IOException || t instanceof UncheckedIOException || t instanceof ApiCallTimeoutException
+                    || t instanceof ApiCallAttemptTimeoutException) {
+                return true;
+            }
+        }
+        return e.retryable();
     }
 }

@@ -13,13 +13,13 @@ import dev.freshen.ecr.EcrCredentials;
 import dev.freshen.registry.RegistryClient;
 import dev.freshen.retry.RenamedSettings;
 import dev.freshen.retry.RetryPolicy;
-import org.eclipse.microprofile.config.ConfigProvider;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
+import org.eclipse.microprofile.config.ConfigProvider;
 import org.jboss.logging.Logger;
 
 import java.io.IOException;
