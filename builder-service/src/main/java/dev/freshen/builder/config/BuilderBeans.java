@@ -19,12 +19,10 @@ import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
-import org.eclipse.microprofile.config.ConfigProvider;
 import org.jboss.logging.Logger;
 
 import java.io.IOException;
 import java.time.Clock;
-import java.util.Map;
 
 /** Wires the builder's plain classes into CDI; refuses to start when the Docker engine or the folders are missing. */
 @ApplicationScoped
@@ -49,11 +47,11 @@ public class BuilderBeans {
 
     @Produces
     @Singleton
+    @SuppressWarnings("deprecation")
     BuildStage buildStage(BuilderConfig config, DockerClient docker) {
-        var settings = ConfigProvider.getConfig();
-        RenamedSettings.refuse(name -> settings.getConfigValue(name).getValue() != null,
-                Map.of("freshen.builder.retry-backoff", "freshen.builder.initial-backoff"));
         var builder = config.builder();
+        RenamedSettings.refuse(new RenamedSettings.Renamed("freshen.builder.retry-backoff",
+                "freshen.builder.initial-backoff", builder.retryBackoff().isPresent()));
         RegistryClient registry = new RegistryClient(config.registries().settings(), EcrCredentials.of(config.registries()));
         var catalog = PlatformImageCatalog.of(config.platformImagesDir());
         return new BuildStage(catalog::scan, new EngineCandidateStore(docker, registry, builder.pushTimeout()),

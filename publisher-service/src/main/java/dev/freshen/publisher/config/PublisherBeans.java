@@ -19,13 +19,11 @@ import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
-import org.eclipse.microprofile.config.ConfigProvider;
 import org.jboss.logging.Logger;
 
 import java.nio.file.Files;
 import java.time.Clock;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Wires the publisher's plain classes into CDI and picks the target registry implementation from
@@ -37,7 +35,7 @@ public class PublisherBeans {
 
     private static final Logger LOG = Logger.getLogger(PublisherBeans.class);
 
-    void validate(@Observes StartupEvent start, PublisherConfig config, TargetRegistry registry) {
+    void validate(@Observes StartupEvent start, PublisherConfig config, TargetRegistry registry, PublishStage stage) {
         if (!Files.isDirectory(config.platformImagesDir())) {
             throw new IllegalStateException("the platform-images folder " + config.platformImagesDir().toAbsolutePath()
                     + " does not exist (set freshen.platform-images-dir / FRESHEN_PLATFORM_IMAGES_DIR)");
@@ -82,11 +80,11 @@ public class PublisherBeans {
 
     @Produces
     @Singleton
+    @SuppressWarnings("deprecation")
     PublishStage publishStage(PublisherConfig config, TargetRegistry registry) {
-        var settings = ConfigProvider.getConfig();
-        RenamedSettings.refuse(name -> settings.getConfigValue(name).getValue() != null,
-                Map.of("freshen.publisher.retry-backoff", "freshen.publisher.initial-backoff"));
         var publisher = config.publisher();
+        RenamedSettings.refuse(new RenamedSettings.Renamed("freshen.publisher.retry-backoff",
+                "freshen.publisher.initial-backoff", publisher.retryBackoff().isPresent()));
         var catalog = new PlatformImageCatalog(config.platformImagesDir());
         RetryPolicy retries;
         try {

@@ -45,6 +45,13 @@ public interface PublisherConfig {
         @WithDefault("2s")
         Duration initialBackoff();
 
+        /**
+         * The old name of {@link #initialBackoff()}, renamed to match every other retry setting. Only read to stop the
+         * start with the new name, rather than ignore a value somebody set.
+         */
+        @Deprecated
+        Optional<String> retryBackoff();
+
         /** The longest wait between two attempts. */
         @WithDefault("1m")
         Duration maxBackoff();

@@ -18,7 +18,6 @@ import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
-import org.eclipse.microprofile.config.ConfigProvider;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
@@ -28,7 +27,6 @@ import java.net.UnknownHostException;
 import java.net.http.HttpClient;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Map;
 
 /**
  * Wires the tester's plain classes into CDI; refuses to start without a Docker engine, and removes what a crashed
@@ -83,11 +81,11 @@ public class TesterBeans {
 
     @Produces
     @Singleton
+    @SuppressWarnings("deprecation")
     VerificationStage verificationStage(TesterConfig config, CandidateRuntime runtime, RunOutcomes outcomes) {
-        var settings = ConfigProvider.getConfig();
-        RenamedSettings.refuse(name -> settings.getConfigValue(name).getValue() != null,
-                Map.of("freshen.tester.retry-backoff", "freshen.tester.initial-backoff"));
         var tester = config.tester();
+        RenamedSettings.refuse(new RenamedSettings.Renamed("freshen.tester.retry-backoff",
+                "freshen.tester.initial-backoff", tester.retryBackoff().isPresent()));
         var catalog = PlatformImageCatalog.of(config.platformImagesDir());
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
         return new VerificationStage(catalog::scan, runtime, new AppProbe(http),

@@ -58,6 +58,13 @@ public interface TesterConfig {
         @WithDefault("5s")
         Duration initialBackoff();
 
+        /**
+         * The old name of {@link #initialBackoff()}, renamed to match every other retry setting. Only read to stop the
+         * start with the new name, rather than ignore a value somebody set.
+         */
+        @Deprecated
+        Optional<String> retryBackoff();
+
         /** The longest wait between two attempts. */
         @WithDefault("2m")
         Duration maxBackoff();
