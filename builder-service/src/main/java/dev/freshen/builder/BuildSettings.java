@@ -1,13 +1,17 @@
 package dev.freshen.builder;
 
-import dev.freshen.messaging.Backoff;
+import dev.freshen.retry.RetryPolicy;
 
 import java.time.Duration;
 import java.util.Optional;
 
-/** What the {@link BuildStage} needs to know of its configuration. */
+/**
+ * What the {@link BuildStage} needs to know of its configuration.
+ *
+ * @param retries how a build is tried again when the Docker engine fails transiently
+ */
 public record BuildSettings(String targetRegistry, Optional<String> stagingRegistry, Optional<String> stagingRepository,
-                            Duration buildTimeout, int logLines, int maxAttempts, Backoff retryBackoff) {
+                            Duration buildTimeout, int logLines, RetryPolicy retries) {
 
     /** Where the candidate of {@code targetRepository} is staged: registry and repository. */
     public String candidateRepository(String targetRepository) {

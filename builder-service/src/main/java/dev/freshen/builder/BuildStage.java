@@ -19,6 +19,9 @@ import dev.freshen.events.Stage;
 import dev.freshen.events.StageTiming;
 import dev.freshen.events.image.Digest;
 import dev.freshen.events.image.ImageReference;
+import dev.freshen.registry.RegistryException;
+import dev.freshen.retry.Failures;
+import dev.freshen.retry.Retry;
 import org.jboss.logging.Logger;
 
 import java.io.IOException;
@@ -38,6 +41,12 @@ import java.util.function.Function;
  * Builds one run's platform image pinned to the run's base digests, pushes it as a candidate by digest, and says so:
  * {@code ImageBuilt}, or {@code PipelineFailed} (stage build) with the failing step and the end of the log.
  * One build per image at a time; a run whose candidate already exists is answered without building again.
+ *
+ * <p>Retries (one layer per kind of failure): Docker engine trouble (the engine unreachable or failing a build or a
+ * push transiently) is retried here, the whole attempt again, as {@link BuildSettings#retries()} says. Registry
+ * lookups are not: the registry client retried each request already, so a transient registry failure ends the run
+ * ({@code transient-exhausted}) at once. An interrupt (the service stopping) throws {@code StopRequested}: the
+ * request is left for redelivery, no {@code PipelineFailed} is sent.
  */
 public class BuildStage {
 
@@ -50,6 +59,7 @@ public class BuildStage {
     private final Function<java.nio.file.Path, Optional<String>> revisions;
     private final BuildSettings settings;
     private final Clock clock;
+    private final Retry retry;
     private final Map<String, Object> locks = new ConcurrentHashMap<>();
 
     public BuildStage(Function<String, PlatformImageCatalog.Scan> catalog, CandidateStore store, ImageBuilder engineApi,
@@ -62,6 +72,8 @@ public class BuildStage {
         this.revisions = revisions;
         this.settings = settings;
         this.clock = clock;
+        this.retry = Retry.of(settings.retries(), BuildStage::isEngineTrouble)
+                .describedBy(e -> e.getMessage() == null ? Failures.plainWords(e) : e.getMessage());
     }
 
     public FreshenEvent build(BuildRequest request) {
@@ -75,21 +87,26 @@ public class BuildStage {
         }
         PlatformImage image = found.get();
         synchronized (locks.computeIfAbsent(image.id(), id -> new Object())) {
-            FreshenEvent outcome = null;
-            for (int attempt = 1; outcome == null; attempt++) {
-                try {
-                    outcome = attempt(request, image, started);
-                } catch (BuildFailure e) {
-                    if (e.kind() == FailureKind.PERMANENT || attempt >= settings.maxAttempts()) {
-                        return failed(request, e.kind(), e.getMessage(), e instanceof LoggedBuildFailure l ? l.excerpt : null);
-                    }
-                    LOG.warnf("Run %s (%s): attempt %d failed transiently, retrying: %s", request.runId(), image.id(),
-                            attempt, e.getMessage());
-                    settings.retryBackoff().pause(attempt);
-                }
+            try {
+                return retry.get("build of run " + request.runId() + " (" + image.id() + ")",
+                        () -> attempt(request, image, started));
+            } catch (BuildFailure e) {
+                return failed(request, e.kind(), e.getMessage(), e instanceof LoggedBuildFailure l ? l.excerpt : null);
             }
-            return outcome;
         }
+    }
+
+    /** Docker engine trouble: a transient build failure that no registry lookup caused (those were retried below). */
+    static boolean isEngineTrouble(RuntimeException failure) {
+        if (!(failure instanceof BuildFailure build) || build.kind() == FailureKind.PERMANENT) {
+            return false;
+        }
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof RegistryException) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private FreshenEvent attempt(BuildRequest request, PlatformImage image, Instant started) {

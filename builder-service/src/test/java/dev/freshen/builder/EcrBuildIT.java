@@ -9,6 +9,7 @@ import dev.freshen.events.ImageLabels;
 import dev.freshen.events.image.ImageReference;
 import dev.freshen.registry.RegistryClient;
 import dev.freshen.registry.RegistrySettings;
+import dev.freshen.retry.RetryPolicy;
 import dev.freshen.testing.DockerEngine;
 import dev.freshen.testing.EcrApiServer;
 import dev.freshen.testing.EventTopics;
@@ -113,7 +114,7 @@ class EcrBuildIT {
         System.setProperty("aws.accessKeyId", READER_KEY); // the test's own reads are not the builder's
         System.setProperty("aws.secretAccessKey", READER_SECRET);
         var credentials = new EcrCredentials(host -> EcrClients.create(Optional.of(EcrApiServer.REGION),
-                Optional.of(ecr.endpoint()), Duration.ofSeconds(10), 1, Duration.ofMillis(10)),
+                Optional.of(ecr.endpoint()), Duration.ofSeconds(10), RetryPolicy.once()),
                 Set.of(ecr.registryHost()), Optional.of(EcrApiServer.ACCOUNT_ID), Clock.systemUTC());
         var labels = new RegistryClient(RegistrySettings.defaults(), credentials).imageConfig(built.candidate()).labels();
         assertEquals(base.digest().toString(), labels.get(ImageLabels.BASE_DIGEST));

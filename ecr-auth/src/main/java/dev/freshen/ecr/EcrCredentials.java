@@ -2,14 +2,20 @@ package dev.freshen.ecr;
 
 import dev.freshen.registry.Credentials;
 import dev.freshen.registry.CredentialsProvider;
-import org.jboss.logging.Logger;
 import dev.freshen.registry.RegistryException;
 import dev.freshen.registry.config.RegistriesConfig;
+import dev.freshen.retry.StopRequested;
+import org.jboss.logging.Logger;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
+import software.amazon.awssdk.core.exception.AbortedException;
+import software.amazon.awssdk.core.exception.ApiCallAttemptTimeoutException;
+import software.amazon.awssdk.core.exception.ApiCallTimeoutException;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.ecr.EcrClient;
 import software.amazon.awssdk.services.ecr.model.GetAuthorizationTokenResponse;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
@@ -60,7 +66,7 @@ public final class EcrCredentials implements CredentialsProvider {
         Function<String, EcrClient> client = host -> {
             Optional<String> region = ecr.region().or(() -> EcrClients.regionOf(host));
             return byRegion.computeIfAbsent(region.orElse(""), r -> EcrClients.create(region, ecr.endpoint(),
-                    config.timeout(), config.maxAttempts(), config.initialBackoff()));
+                    config.timeout(), config.retries()));
         };
         return new EcrCredentials(client, hosts, ecr.registryId(), Clock.systemUTC());
     }
@@ -82,14 +88,34 @@ public final class EcrCredentials implements CredentialsProvider {
         try {
             response = ecr.apply(host).getAuthorizationToken(r -> account.ifPresent(r::registryIds));
         } catch (SdkException e) {
+            if (e instanceof AbortedException || Thread.currentThread().isInterrupted()) {
+                throw new StopRequested("interrupted while getting an ECR authorization token for " + host, e);
+            }
             String code = e instanceof AwsServiceException aws && aws.awsErrorDetails() != null
                     ? aws.awsErrorDetails().errorCode() : null;
             throw new RegistryException("cannot get an ECR authorization token for " + host + (code == null ? "" : " (" + code + ")")
-                    + ": " + e.getMessage(), 0, e.retryable(), code, e);
+                    + ": " + e.getMessage(), 0, isTransient(e), code, e);
         }
         var data = response.authorizationData().get(0);
         EcrToken token = EcrToken.decode(data.authorizationToken(), data.expiresAt(), data.proxyEndpoint());
         LOG.infof("ECR registry login for %s valid until %s", host, token.expiresAt());
         return token;
+    }
+
+    /**
+     * Whether a failure that the SDK gave up on may pass later: throttling, 5xx, time-outs and I/O errors (so that a
+     * stage reports {@code transient-exhausted}, not a permanent failure).
+     */
+    static boolean isTransient(SdkException e) {
+        if (e instanceof AwsServiceException aws) {
+            return aws.isThrottlingException() || aws.statusCode() >= 500 || aws.statusCode() == 429;
+        }
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof IOException || t instanceof UncheckedIOException || t instanceof ApiCallTimeoutException
+                    || t instanceof ApiCallAttemptTimeoutException) {
+                return true;
+            }
+        }
+        return e.retryable();
     }
 }

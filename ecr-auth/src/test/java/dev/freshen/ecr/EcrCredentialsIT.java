@@ -3,6 +3,7 @@ package dev.freshen.ecr;
 import dev.freshen.registry.RegistryClient;
 import dev.freshen.registry.RegistryException;
 import dev.freshen.registry.RegistrySettings;
+import dev.freshen.retry.RetryPolicy;
 import dev.freshen.testing.EcrApiServer;
 import dev.freshen.testing.HtpasswdRegistry;
 import org.junit.jupiter.api.AfterAll;
@@ -97,12 +98,43 @@ class EcrCredentialsIT {
         }
     }
 
+    @Test
+    void throttlingIsRetriedByTheSdkPerCallWithTheRegistriesRetryPolicy() {
+        ecr.throttle("GetAuthorizationToken", 2);
+        int before = ecr.calls("GetAuthorizationToken").size();
+        var sdk = EcrClients.create(Optional.of(EcrApiServer.REGION), Optional.of(ecr.endpoint()), Duration.ofSeconds(10),
+                new RetryPolicy(3, Duration.ofMillis(10), Duration.ofMillis(50)));
+        var credentials = new EcrCredentials(host -> sdk, Set.of(registry.host()), Optional.of(EcrApiServer.ACCOUNT_ID),
+                Clock.systemUTC());
+
+        assertEquals("AWS", credentials.credentialsFor(registry.host()).orElseThrow().username());
+        List<EcrApiServer.Call> calls = ecr.calls("GetAuthorizationToken");
+        assertEquals(3, calls.size() - before, "two throttled calls, then the token");
+    }
+
+    @Test
+    void theSdkGivesUpAfterMaxAttempts() {
+        ecr.throttle("GetAuthorizationToken", 5);
+        int before = ecr.calls("GetAuthorizationToken").size();
+        var sdk = EcrClients.create(Optional.of(EcrApiServer.REGION), Optional.of(ecr.endpoint()), Duration.ofSeconds(10),
+                new RetryPolicy(2, Duration.ofMillis(10), Duration.ofMillis(50)));
+        var credentials = new EcrCredentials(host -> sdk, Set.of(registry.host()), Optional.of(EcrApiServer.ACCOUNT_ID),
+                Clock.systemUTC());
+        try {
+            var e = assertThrows(RegistryException.class, () -> credentials.credentialsFor(registry.host()));
+            assertTrue(e.isTransient(), e.getMessage());
+            assertEquals(2, ecr.calls("GetAuthorizationToken").size() - before);
+        } finally {
+            ecr.throttle("GetAuthorizationToken", 0);
+        }
+    }
+
     private EcrCredentials credentials(Clock clock) {
         return new EcrCredentials(host -> client(), Set.of(ecr.registryHost()), Optional.of(EcrApiServer.ACCOUNT_ID), clock);
     }
 
     private software.amazon.awssdk.services.ecr.EcrClient client() {
-        return EcrClients.create(Optional.of(EcrApiServer.REGION), Optional.of(ecr.endpoint()), Duration.ofSeconds(10), 1,
-                Duration.ofMillis(10));
+        return EcrClients.create(Optional.of(EcrApiServer.REGION), Optional.of(ecr.endpoint()), Duration.ofSeconds(10),
+                RetryPolicy.once());
     }
 }

@@ -1,6 +1,7 @@
 package dev.freshen.ecr;
 
 import com.sun.net.httpserver.HttpServer;
+import dev.freshen.retry.RetryPolicy;
 import dev.freshen.testing.EcrApiServer;
 import dev.freshen.testing.HtpasswdRegistry;
 import org.junit.jupiter.api.AfterAll;
@@ -144,7 +145,7 @@ class SsoProfileIT {
     @Test
     void anSsoProfileLogsInToEcrThroughTheDefaultChain() {
         EcrCredentials credentials = new EcrCredentials(host -> EcrClients.create(Optional.of(EcrApiServer.REGION),
-                Optional.of(ecr.endpoint()), Duration.ofSeconds(10), 1, Duration.ofMillis(10)),
+                Optional.of(ecr.endpoint()), Duration.ofSeconds(10), RetryPolicy.once()),
                 Set.of(ecr.registryHost()), Optional.of(EcrApiServer.ACCOUNT_ID), Clock.systemUTC());
 
         assertEquals("AWS", credentials.credentialsFor(ecr.registryHost()).orElseThrow().username());

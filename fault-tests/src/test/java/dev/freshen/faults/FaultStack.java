@@ -124,7 +124,7 @@ final class FaultStack {
                 "freshen.watcher.rescan-interval", "1s", "freshen.watcher.check-on-start", "false")));
         Map<String, String> faultHook = Map.of(FaultInjection.HANDLER_EXCEPTION, failingImages.toString());
         configs.put("builder", merge(common, registries, merge(faultHook, Map.of(
-                "freshen.builder.docker-cli", DockerEngine.CLI, "freshen.builder.retry-backoff", "1s"), Map.of())));
+                "freshen.builder.docker-cli", DockerEngine.CLI, "freshen.builder.initial-backoff", "1s"), Map.of())));
         Map<String, String> tester = new LinkedHashMap<>(registries);
         tester.remove("freshen.target-registry");
         configs.put("tester", merge(common, tester, merge(faultHook, Map.of("freshen.tester.docker-cli", DockerEngine.CLI),

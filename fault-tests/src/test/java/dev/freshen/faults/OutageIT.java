@@ -39,7 +39,8 @@ class OutageIT {
             long down = System.nanoTime();
             stack.company.stop();
             promotion.release();
-            String retried = "Run " + runId + " (" + REGISTRY_DOWN + "): publish attempt 1 failed transiently";
+            // the registry client retries the request itself (the one retry layer of registry requests)
+            String retried = "/v2/" + REGISTRY_DOWN + "/tags/list (attempt 2 of ";
             await("the registry has been down for " + OUTAGE).atMost(OUTAGE.plusSeconds(30))
                     .until(() -> System.nanoTime() - down >= OUTAGE.toNanos()
                             && stack.service("publisher").logText().contains(retried));

@@ -2,6 +2,7 @@ package dev.freshen.messaging;
 
 import dev.freshen.events.FreshenEvent;
 import dev.freshen.events.InvalidEventException;
+import dev.freshen.retry.StopRequested;
 import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import org.apache.kafka.common.header.internals.RecordHeaders;

@@ -7,6 +7,7 @@ import dev.freshen.events.InvalidEventException;
 import dev.freshen.events.PipelineFailed;
 import dev.freshen.events.RunIds;
 import dev.freshen.events.Stage;
+import dev.freshen.retry.StopRequested;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import org.eclipse.microprofile.reactive.messaging.Emitter;
 import org.eclipse.microprofile.reactive.messaging.Message;

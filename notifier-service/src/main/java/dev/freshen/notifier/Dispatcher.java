@@ -1,6 +1,7 @@
 package dev.freshen.notifier;
 
 import dev.freshen.events.FreshenEvent;
+import dev.freshen.retry.StopRequested;
 import org.jboss.logging.Logger;
 
 import java.time.Duration;
@@ -24,8 +25,7 @@ public final class Dispatcher {
     private static final Logger LOG = Logger.getLogger(Dispatcher.class);
 
     /** What happened to one event on each of its channels. */
-    public record Report(FreshenEvent event, List<String> delivered, List<String> skipped, Map<String, String> failed,
-                         boolean interrupted) {
+    public record Report(FreshenEvent event, List<String> delivered, List<String> skipped, Map<String, String> failed) {
 
         /** True when every channel has the event (now or before). */
         public boolean complete() {
@@ -44,7 +44,7 @@ public final class Dispatcher {
         }
     }
 
-    private enum Result { DELIVERED, SKIPPED, FAILED, INTERRUPTED }
+    private enum Result { DELIVERED, SKIPPED, FAILED, STOPPED }
 
     private record ChannelResult(Result result, String error) {
     }
@@ -96,7 +96,12 @@ public final class Dispatcher {
         return known.isEmpty() ? defaultChannels : known;
     }
 
-    /** Delivers {@code event} to each of its channels that does not have it yet, and reports how that went. */
+    /**
+     * Delivers {@code event} to each of its channels that does not have it yet, and reports how that went.
+     *
+     * @throws StopRequested when the service is stopping (a delivery's thread was interrupted), once every channel
+     *                       has finished: the event is to be delivered again, to the channels that do not have it
+     */
     public Report dispatch(FreshenEvent event) {
         if (!ledger.awaitReady(ledgerWait)) {
             throw new IllegalStateException("the delivery records are not read yet (Kafka unreachable?); not "
@@ -114,20 +119,21 @@ public final class Dispatcher {
         List<String> delivered = new ArrayList<>();
         List<String> skipped = new ArrayList<>();
         Map<String, String> failed = new LinkedHashMap<>();
-        boolean interrupted = false;
+        List<String> stopped = new ArrayList<>();
         for (var entry : running.entrySet()) {
             ChannelResult result = entry.getValue().join();
             switch (result.result()) {
                 case DELIVERED -> delivered.add(entry.getKey());
                 case SKIPPED -> skipped.add(entry.getKey());
                 case FAILED -> failed.put(entry.getKey(), result.error());
-                case INTERRUPTED -> {
-                    failed.put(entry.getKey(), result.error());
-                    interrupted = true;
-                }
+                case STOPPED -> stopped.add(entry.getKey());
             }
         }
-        return new Report(event, delivered, skipped, failed, interrupted);
+        if (!stopped.isEmpty()) {
+            throw new StopRequested("stopping before " + String.join(", ", stopped) + " had "
+                    + DeliveryKey.eventName(event));
+        }
+        return new Report(event, delivered, skipped, failed);
     }
 
     private ChannelResult deliver(FreshenEvent event, String channel) {
@@ -139,11 +145,19 @@ public final class Dispatcher {
             return new ChannelResult(Result.SKIPPED, null);
         }
         Notifier notifier = channels.get(channel);
-        Delivery.Outcome outcome = delivery.run(() -> notifier.notify(event));
+        Delivery.Outcome outcome;
+        try {
+            outcome = delivery.run(what + " of run " + event.runId() + " to channel " + channel,
+                    () -> notifier.notify(event));
+        } catch (StopRequested e) {
+            LOG.infof("Run %s (%s): %s not delivered to %s: %s", event.runId(), event.imageId(), what, channel,
+                    e.getMessage());
+            return new ChannelResult(Result.STOPPED, null);
+        }
         if (!outcome.delivered()) {
             String error = notifier.name() + ": " + outcome.failure();
             LOG.warnf("Run %s (%s): %s not delivered to %s: %s", event.runId(), event.imageId(), what, channel, error);
-            return new ChannelResult(outcome.interrupted() ? Result.INTERRUPTED : Result.FAILED, error);
+            return new ChannelResult(Result.FAILED, error);
         }
         try {
             ledger.record(key, event);

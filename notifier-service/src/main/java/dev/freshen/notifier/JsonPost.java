@@ -1,5 +1,7 @@
 package dev.freshen.notifier;
 
+import dev.freshen.retry.RetryAfter;
+
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -71,7 +73,7 @@ public final class JsonPost {
         }
         boolean retryable = verdict.kind() == Verdict.Kind.RETRY;
         Duration retryAfter = retryable ? answer.header("Retry-After")
-                .flatMap(value -> Delivery.parseRetryAfter(value, clock.instant())).orElse(null) : null;
+                .flatMap(value -> RetryAfter.parse(value, clock.instant())).orElse(null) : null;
         throw new DeliveryException(name + " answered HTTP " + answer.status()
                 + (verdict.reason() == null ? "" : " (" + verdict.reason() + ")") + excerpt(answer.body()), retryable,
                 retryAfter, null);

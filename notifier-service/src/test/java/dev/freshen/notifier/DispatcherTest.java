@@ -2,6 +2,7 @@ package dev.freshen.notifier;
 
 import dev.freshen.events.FreshenEvent;
 import dev.freshen.events.ImagePublished;
+import dev.freshen.retry.RetryPolicy;
 import dev.freshen.testing.SampleEvents;
 import org.junit.jupiter.api.Test;
 
@@ -57,7 +58,7 @@ class DispatcherTest {
     private Dispatcher dispatcher(List<String> defaults) {
         Function<String, List<String>> notify = id -> descriptors.getOrDefault(id, List.of());
         return new Dispatcher(Map.of("team", team, "chat", chat, "hook", hook), defaults, notify, ledger,
-                new Delivery(new Delivery.Settings(3, Duration.ZERO, Duration.ZERO), () -> 0, d -> { }), threads,
+                new Delivery(new RetryPolicy(3, Duration.ZERO, Duration.ZERO)), threads,
                 Duration.ofSeconds(1));
     }
 

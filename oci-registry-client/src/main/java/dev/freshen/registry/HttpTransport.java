@@ -1,5 +1,7 @@
 package dev.freshen.registry;
 
+import dev.freshen.retry.StopRequested;
+
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -14,7 +16,8 @@ import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Single HTTP exchanges: at most {@code maxConcurrentRequestsPerRegistry} in flight per host, each with the request
- * timeout, redirects not followed (the caller decides whether credentials go along), all counted in the stats.
+ * timeout, redirects not followed (the caller decides whether credentials go along), all counted in the stats. An
+ * interrupt (the service is stopping) is a {@link StopRequested}, never a registry failure.
  */
 final class HttpTransport {
 
@@ -55,8 +58,7 @@ final class HttpTransport {
             semaphore.acquire();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new RegistryException("interrupted while waiting to send " + method + " " + RegistryRequest.redact(uri),
-                    0, false, null, e);
+            throw new StopRequested("interrupted while waiting to send " + method + " " + RegistryRequest.redact(uri), e);
         }
         try {
             count.requests.increment();
@@ -72,7 +74,7 @@ final class HttpTransport {
             return response;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new RegistryException("interrupted during " + method + " " + RegistryRequest.redact(uri), 0, false, null, e);
+            throw new StopRequested("interrupted during " + method + " " + RegistryRequest.redact(uri), e);
         } finally {
             semaphore.release();
         }

@@ -44,8 +44,19 @@ final class OciErrors {
      */
     static RegistryException failure(String what, HttpResponse<byte[]> response) {
         int status = response.statusCode();
+        return new RegistryException(what + " failed: " + summary(response), status, isTransientStatus(status),
+                parse(response.body()).map(OciError::code).orElse(null));
+    }
+
+    /** Whether a status is worth another attempt: 5xx and 429 (too many requests). */
+    static boolean isTransientStatus(int status) {
+        return status == 429 || (status >= 500 && status <= 599);
+    }
+
+    /** "HTTP 400 MANIFEST_INVALID: manifest invalid", or the status and the start of a body that is not an OCI error. */
+    static String summary(HttpResponse<byte[]> response) {
         Optional<OciError> error = parse(response.body());
-        StringBuilder message = new StringBuilder(what).append(" failed: HTTP ").append(status);
+        StringBuilder message = new StringBuilder("HTTP ").append(response.statusCode());
         if (error.isPresent()) {
             if (error.get().code() != null) {
                 message.append(' ').append(error.get().code());
@@ -57,7 +68,6 @@ final class OciErrors {
             String text = new String(response.body(), StandardCharsets.UTF_8).strip().replaceAll("\\s+", " ");
             message.append(": ").append(text.length() > MAX_TEXT ? text.substring(0, MAX_TEXT) + "..." : text);
         }
-        return new RegistryException(message.toString(), status, RetryPolicy.isTransientStatus(status),
-                error.map(OciError::code).orElse(null));
+        return message.toString();
     }
 }

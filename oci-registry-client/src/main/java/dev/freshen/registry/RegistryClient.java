@@ -14,7 +14,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * A client of the OCI distribution API ({@code /v2/}) for any registry: Docker Hub, MCR, GHCR, ECR, the CNCF
@@ -54,10 +53,9 @@ public final class RegistryClient {
         this.settings = Objects.requireNonNull(settings, "settings");
         this.credentials = credentials.orElse(settings);
         this.transport = new HttpTransport(settings);
-        Retrier retrier = new Retrier(new RetryPolicy(settings.maxAttempts(), settings.initialBackoff(),
-                () -> ThreadLocalRandom.current().nextDouble()));
-        Authenticator authenticator = new Authenticator(this.credentials, new TokenClient(transport, retrier, settings), clock);
-        this.http = new RegistryHttp(transport, retrier, authenticator);
+        RegistryRetry retry = new RegistryRetry(settings.retries(), clock);
+        Authenticator authenticator = new Authenticator(this.credentials, new TokenClient(transport, retry, settings), clock);
+        this.http = new RegistryHttp(transport, retry, authenticator);
     }
 
     public RegistrySettings settings() {

@@ -20,18 +20,22 @@ final class RegistryHttp {
     private static final Set<Integer> REDIRECTS = Set.of(301, 302, 303, 307, 308);
 
     private final HttpTransport transport;
-    private final Retrier retrier;
+    private final RegistryRetry retry;
     private final Authenticator authenticator;
 
-    RegistryHttp(HttpTransport transport, Retrier retrier, Authenticator authenticator) {
+    RegistryHttp(HttpTransport transport, RegistryRetry retry, Authenticator authenticator) {
         this.transport = transport;
-        this.retrier = retrier;
+        this.retry = retry;
         this.authenticator = authenticator;
     }
 
-    /** The final response (any status but 401, 429 and 5xx), or a {@link RegistryException}. */
+    /**
+     * The final response (any status but 401, 429 and 5xx), or a {@link RegistryException}.
+     *
+     * @throws dev.freshen.retry.StopRequested when the thread is interrupted (the service is stopping)
+     */
     HttpResponse<byte[]> exchange(RegistryRequest request) {
-        return retrier.run(request.describe(), () -> authenticated(request));
+        return retry.exchange(request.describe(), () -> authenticated(request));
     }
 
     private HttpResponse<byte[]> authenticated(RegistryRequest request) throws IOException {

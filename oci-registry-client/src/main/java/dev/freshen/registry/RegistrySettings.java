@@ -1,5 +1,7 @@
 package dev.freshen.registry;
 
+import dev.freshen.retry.RetryPolicy;
+
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -17,8 +19,9 @@ import java.util.regex.Pattern;
  *                                         (e.g. {@code docker.io}, {@code 127.0.0.1:5000})
  * @param maxConcurrentRequestsPerRegistry requests in flight at once to one host
  * @param requestTimeout                   time allowed for one HTTP request (connect and response)
- * @param maxAttempts                      attempts for transient failures (I/O errors, timeouts, 5xx, 429)
- * @param initialBackoff                   first retry delay; doubled per attempt with jitter, capped at 30s
+ * @param retries                          how each request is retried after transient failures (I/O errors,
+ *                                         timeouts, 5xx, 429): attempts, first wait, longest wait (which also bounds a
+ *                                         {@code Retry-After}; a longer one ends the retries)
  * @param platform                         {@code os/arch[/variant]} whose manifest {@link RegistryClient#imageConfig}
  *                                         reads from an index
  */
@@ -26,9 +29,15 @@ public record RegistrySettings(Set<String> insecureHosts,
                                Map<String, Credentials> credentials,
                                int maxConcurrentRequestsPerRegistry,
                                Duration requestTimeout,
-                               int maxAttempts,
-                               Duration initialBackoff,
+                               RetryPolicy retries,
                                String platform) {
+
+    /**
+     * 8 attempts per request, 1 s doubling (half of it random) to at most 30 s between two: the waits add up to
+     * between 45.5 s and 91 s, so a registry outage of about a minute is ridden out by the one retry layer of registry
+     * requests (see {@code freshen-retry/README.md}).
+     */
+    public static final RetryPolicy DEFAULT_RETRIES = new RetryPolicy(8, Duration.ofSeconds(1), Duration.ofSeconds(30));
 
     private static final Pattern PLATFORM = Pattern.compile("[a-z0-9_.-]+/[a-z0-9_.-]+(/[a-z0-9_.-]+)?");
 
@@ -36,20 +45,14 @@ public record RegistrySettings(Set<String> insecureHosts,
         insecureHosts = Set.copyOf(Objects.requireNonNull(insecureHosts, "insecureHosts"));
         credentials = Map.copyOf(Objects.requireNonNull(credentials, "credentials"));
         Objects.requireNonNull(requestTimeout, "requestTimeout");
-        Objects.requireNonNull(initialBackoff, "initialBackoff");
+        Objects.requireNonNull(retries, "retries");
         Objects.requireNonNull(platform, "platform");
         if (maxConcurrentRequestsPerRegistry < 1) {
             throw new IllegalArgumentException("maxConcurrentRequestsPerRegistry must be at least 1, got "
                     + maxConcurrentRequestsPerRegistry);
         }
-        if (maxAttempts < 1) {
-            throw new IllegalArgumentException("maxAttempts must be at least 1, got " + maxAttempts);
-        }
         if (requestTimeout.isNegative() || requestTimeout.isZero()) {
             throw new IllegalArgumentException("requestTimeout must be positive, got " + requestTimeout);
-        }
-        if (initialBackoff.isNegative()) {
-            throw new IllegalArgumentException("initialBackoff must not be negative, got " + initialBackoff);
         }
         if (!PLATFORM.matcher(platform).matches()) {
             throw new IllegalArgumentException("platform must look like os/arch[/variant] (e.g. linux/amd64), got '"
@@ -59,31 +62,37 @@ public record RegistrySettings(Set<String> insecureHosts,
 
     /**
      * Plain http for 127.0.0.1 and localhost, no credentials, 4 concurrent requests per registry, 30s per request,
-     * 4 attempts starting at 500ms backoff, platform linux/amd64.
+     * {@link #DEFAULT_RETRIES}, platform linux/amd64.
      */
     public static RegistrySettings defaults() {
-        return new RegistrySettings(Set.of("127.0.0.1", "localhost"), Map.of(), 4, Duration.ofSeconds(30), 4,
-                Duration.ofMillis(500), "linux/amd64");
+        return new RegistrySettings(Set.of("127.0.0.1", "localhost"), Map.of(), 4, Duration.ofSeconds(30),
+                DEFAULT_RETRIES, "linux/amd64");
     }
 
     /** These settings plus credentials for {@code registry} (replacing any it had). */
     public RegistrySettings withCredentials(String registry, Credentials registryCredentials) {
         Map<String, Credentials> all = new HashMap<>(credentials);
         all.put(Objects.requireNonNull(registry, "registry"), Objects.requireNonNull(registryCredentials, "credentials"));
-        return new RegistrySettings(insecureHosts, all, maxConcurrentRequestsPerRegistry, requestTimeout, maxAttempts,
-                initialBackoff, platform);
+        return new RegistrySettings(insecureHosts, all, maxConcurrentRequestsPerRegistry, requestTimeout, retries,
+                platform);
     }
 
     /** These settings with another retry policy. */
+    public RegistrySettings withRetries(RetryPolicy policy) {
+        return new RegistrySettings(insecureHosts, credentials, maxConcurrentRequestsPerRegistry, requestTimeout, policy,
+                platform);
+    }
+
+    /** These settings with {@code attempts} per request and {@code firstBackoff}, keeping the longest wait (or raising it to {@code firstBackoff}). */
     public RegistrySettings withRetries(int attempts, Duration firstBackoff) {
-        return new RegistrySettings(insecureHosts, credentials, maxConcurrentRequestsPerRegistry, requestTimeout, attempts,
-                firstBackoff, platform);
+        return withRetries(new RetryPolicy(attempts, firstBackoff,
+                firstBackoff.compareTo(retries.maxBackoff()) > 0 ? firstBackoff : retries.maxBackoff()));
     }
 
     /** These settings with another platform for {@link RegistryClient#imageConfig}. */
     public RegistrySettings withPlatform(String newPlatform) {
         return new RegistrySettings(insecureHosts, credentials, maxConcurrentRequestsPerRegistry, requestTimeout,
-                maxAttempts, initialBackoff, newPlatform);
+                retries, newPlatform);
     }
 
     /** Whether {@code host} ({@code host[:port]}) is reached over plain http. */

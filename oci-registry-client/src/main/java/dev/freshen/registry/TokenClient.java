@@ -34,12 +34,12 @@ final class TokenClient {
     }
 
     private final HttpTransport transport;
-    private final Retrier retrier;
+    private final RegistryRetry retry;
     private final RegistrySettings settings;
 
-    TokenClient(HttpTransport transport, Retrier retrier, RegistrySettings settings) {
+    TokenClient(HttpTransport transport, RegistryRetry retry, RegistrySettings settings) {
         this.transport = transport;
-        this.retrier = retrier;
+        this.retry = retry;
         this.settings = settings;
     }
 
@@ -54,7 +54,7 @@ final class TokenClient {
         headers.put("Accept", "application/json");
         credentials.ifPresent(c -> headers.put("Authorization", c.basicAuthorization()));
         String what = "token request to " + RegistryRequest.redact(uri) + " for registry " + registry;
-        HttpResponse<byte[]> response = retrier.run(what, () -> transport.send("GET", uri, headers, null));
+        HttpResponse<byte[]> response = retry.exchange(what, () -> transport.send("GET", uri, headers, null));
         int status = response.statusCode();
         if (status == 401 || status == 403) {
             String who = credentials.map(c -> "rejected the credentials of user '" + c.username() + "'")

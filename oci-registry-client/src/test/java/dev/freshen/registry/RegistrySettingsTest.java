@@ -1,5 +1,6 @@
 package dev.freshen.registry;
 
+import dev.freshen.retry.RetryPolicy;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -22,15 +23,14 @@ class RegistrySettingsTest {
         assertEquals(Map.of(), settings.credentials());
         assertEquals(4, settings.maxConcurrentRequestsPerRegistry());
         assertEquals(Duration.ofSeconds(30), settings.requestTimeout());
-        assertEquals(4, settings.maxAttempts());
-        assertEquals(Duration.ofMillis(500), settings.initialBackoff());
+        assertEquals(new RetryPolicy(8, Duration.ofSeconds(1), Duration.ofSeconds(30)), settings.retries());
         assertEquals("linux/amd64", settings.platform());
     }
 
     @Test
     void insecureHostMatchIgnoresThePortOnlyWhenTheEntryHasNone() {
         RegistrySettings settings = new RegistrySettings(Set.of("127.0.0.1", "registry.local:5000", "[::1]"), Map.of(),
-                1, Duration.ofSeconds(1), 1, Duration.ZERO, "linux/arm64/v8");
+                1, Duration.ofSeconds(1), RetryPolicy.once(), "linux/arm64/v8");
 
         assertTrue(settings.isInsecure("127.0.0.1"));
         assertTrue(settings.isInsecure("127.0.0.1:5000"));
@@ -61,8 +61,8 @@ class RegistrySettingsTest {
         assertThrows(IllegalArgumentException.class, () -> d.withRetries(1, Duration.ofMillis(-1)));
         assertThrows(IllegalArgumentException.class, () -> d.withPlatform("amd64"));
         assertThrows(IllegalArgumentException.class, () -> new RegistrySettings(Set.of(), Map.of(), 0,
-                Duration.ofSeconds(1), 1, Duration.ZERO, "linux/amd64"));
+                Duration.ofSeconds(1), RetryPolicy.once(), "linux/amd64"));
         assertThrows(IllegalArgumentException.class, () -> new RegistrySettings(Set.of(), Map.of(), 1,
-                Duration.ZERO, 1, Duration.ZERO, "linux/amd64"));
+                Duration.ZERO, RetryPolicy.once(), "linux/amd64"));
     }
 }

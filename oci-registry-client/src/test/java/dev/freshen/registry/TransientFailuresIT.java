@@ -2,6 +2,8 @@ package dev.freshen.registry;
 
 import dev.freshen.events.image.Digest;
 import dev.freshen.events.image.ImageReference;
+import dev.freshen.retry.RetryPolicy;
+import dev.freshen.retry.StopRequested;
 import dev.freshen.testing.Ports;
 import org.junit.jupiter.api.Test;
 
@@ -16,11 +18,14 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.IntStream;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -77,10 +82,51 @@ class TransientFailuresIT {
     }
 
     @Test
+    void aRetryAfterLongerThanMaxBackoffEndsTheRetriesAtOnce() {
+        try (ScriptedServer server = ScriptedServer.start((n, request) -> ScriptedServer.Reply.of(429)
+                .header("Retry-After", "3600"))) {
+            RegistryClient client = new RegistryClient(fast.withRetries(new RetryPolicy(3, Duration.ofMillis(1),
+                    Duration.ofSeconds(30))));
+
+            RegistryException e = assertThrows(RegistryException.class, () -> client.manifestDigest(ref(server, "a/b:1")));
+
+            assertTrue(e.isTransient());
+            assertEquals(429, e.status());
+            assertTrue(e.getMessage().endsWith("failed: HTTP 429 (the registry asked to wait 1 h, longer than max-backoff "
+                    + "30 s; 1 attempt)"), e.getMessage());
+            assertEquals(1, server.received().size(), "not asked again before the registry said");
+        }
+    }
+
+    @Test
+    void anInterruptWhileWaitingToRetryStopsTheRequestAndIsNoRegistryFailure() throws Exception {
+        RegistryClient patient = new RegistryClient(fast.withRetries(new RetryPolicy(3, Duration.ofSeconds(30),
+                Duration.ofSeconds(30))));
+        AtomicReference<Throwable> thrown = new AtomicReference<>();
+        try (ScriptedServer server = ScriptedServer.start((n, request) -> ScriptedServer.Reply.of(503))) {
+            Thread caller = new Thread(() -> {
+                try {
+                    patient.manifestDigest(ref(server, "a/b:1"));
+                } catch (Throwable e) {
+                    thrown.set(e);
+                }
+            });
+            caller.start();
+            await().atMost(Duration.ofSeconds(10)).until(() -> server.received().size() == 1
+                    && caller.getState() == Thread.State.TIMED_WAITING);
+            caller.interrupt();
+            caller.join(10_000);
+
+            assertInstanceOf(StopRequested.class, thrown.get());
+            assertEquals(1, server.received().size());
+        }
+    }
+
+    @Test
     void aRequestThatTimesOutIsRetried() throws Exception {
         CountDownLatch release = new CountDownLatch(1);
         RegistrySettings impatient = new RegistrySettings(fast.insecureHosts(), fast.credentials(), 4,
-                Duration.ofMillis(300), 3, Duration.ofMillis(1), "linux/amd64");
+                Duration.ofMillis(300), fast.retries(), "linux/amd64");
         try (ScriptedServer server = ScriptedServer.start((n, request) -> {
             if (n == 1) {
                 release.await(10, TimeUnit.SECONDS); // hangs past the client's timeout
@@ -168,7 +214,7 @@ class TransientFailuresIT {
         AtomicInteger most = new AtomicInteger();
         CyclicBarrier pairs = new CyclicBarrier(2); // each request waits for a second one to be in flight with it
         RegistrySettings two = new RegistrySettings(fast.insecureHosts(), fast.credentials(), 2, Duration.ofSeconds(10),
-                1, Duration.ofMillis(1), "linux/amd64");
+                RetryPolicy.once(), "linux/amd64");
         ExecutorService callers = Executors.newFixedThreadPool(6);
         try (ScriptedServer server = ScriptedServer.start((n, request) -> {
             most.accumulateAndGet(inFlight.incrementAndGet(), Math::max);

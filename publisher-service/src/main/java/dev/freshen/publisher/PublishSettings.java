@@ -1,19 +1,19 @@
 package dev.freshen.publisher;
 
-import dev.freshen.messaging.Backoff;
+import dev.freshen.retry.RetryPolicy;
 
 /**
  * What the {@link PublishStage} needs to know of its configuration.
  *
- * @param maxAttempts        attempts for a publish that fails transiently (after the clients' own retries)
- * @param retryBackoff       waits between attempts (doubling, jittered, bounded)
- * @param maxVersionAttempts versions tried when other runs keep claiming the computed one first
+ * @param retries            how a publish is tried again, after a pause, when other publishers took every version it
+ *                           computed ({@code maxVersionAttempts} in a row); registry failures are not retried here
+ * @param maxVersionAttempts versions computed and tried at once, one after the other, in one attempt
  */
-public record PublishSettings(int maxAttempts, Backoff retryBackoff, int maxVersionAttempts) {
+public record PublishSettings(RetryPolicy retries, int maxVersionAttempts) {
 
     public PublishSettings {
-        if (maxAttempts < 1 || maxVersionAttempts < 1) {
-            throw new IllegalArgumentException("maxAttempts and maxVersionAttempts must be at least 1");
+        if (maxVersionAttempts < 1) {
+            throw new IllegalArgumentException("max-version-attempts must be at least 1, was " + maxVersionAttempts);
         }
     }
 }

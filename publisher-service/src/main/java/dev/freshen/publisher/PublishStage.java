@@ -15,6 +15,7 @@ import dev.freshen.events.image.Digest;
 import dev.freshen.events.image.ImageReference;
 import dev.freshen.events.image.VersionTag;
 import dev.freshen.registry.Manifest;
+import dev.freshen.retry.Retry;
 import org.jboss.logging.Logger;
 
 import java.time.Clock;
@@ -40,9 +41,16 @@ import java.util.function.Function;
  *     version is announced again and no new one is made (the digest identifies the run: its labels hold the run id).</li>
  *     <li>Version races: a version tag must be new; it is checked before it is put and read back after, so when
  *     another publisher took the version at the same time (or ECR refused an immutable tag) the version is
- *     recomputed, up to {@link PublishSettings#maxVersionAttempts()} times. One image publishes at a time here.</li>
+ *     recomputed at once, up to {@link PublishSettings#maxVersionAttempts()} times; when others took all of them,
+ *     the publish is tried again after a pause, as {@link PublishSettings#retries()} says. One image publishes at a
+ *     time here.</li>
  *     <li>Moving extra tags ({@code latest}, {@code 10.0}) only move to the highest version, so they never go back.</li>
  * </ul>
+ *
+ * <p>Retries (one layer per kind of failure): registry and ECR API failures are not retried here; the registry
+ * client and the AWS SDK retried each request already, so a transient one ends the run ({@code transient-exhausted})
+ * at once. Only losing the version race {@code maxVersionAttempts} times in a row is retried here. An interrupt (the
+ * service stopping) throws {@code StopRequested}: the event is left for redelivery.
  */
 public class PublishStage {
 
@@ -52,6 +60,7 @@ public class PublishStage {
     private final TargetRegistry registry;
     private final PublishSettings settings;
     private final Clock clock;
+    private final Retry retry;
     private final Map<String, ReentrantLock> locks = new ConcurrentHashMap<>();
 
     public PublishStage(Function<String, PlatformImageCatalog.Scan> catalog, TargetRegistry registry, PublishSettings settings,
@@ -60,6 +69,7 @@ public class PublishStage {
         this.registry = registry;
         this.settings = settings;
         this.clock = clock;
+        this.retry = Retry.of(settings.retries(), e -> e instanceof VersionRaceLost).describedBy(Throwable::getMessage);
     }
 
     public FreshenEvent publish(ImageVerified event) {
@@ -75,18 +85,10 @@ public class PublishStage {
         ReentrantLock lock = locks.computeIfAbsent(event.imageId(), id -> new ReentrantLock(true));
         lock.lock();
         try {
-            for (int attempt = 1; ; attempt++) {
-                try {
-                    return attempt(event, target, started);
-                } catch (PublishFailure e) {
-                    if (!e.isTransient() || attempt >= settings.maxAttempts()) {
-                        return failed(event, e.kind(), e.getMessage());
-                    }
-                    LOG.warnf("Run %s (%s): publish attempt %d failed transiently, retrying: %s", event.runId(),
-                            event.imageId(), attempt, e.getMessage());
-                    settings.retryBackoff().pause(attempt);
-                }
-            }
+            return retry.get("publish of run " + event.runId() + " (" + event.imageId() + ")",
+                    () -> attempt(event, target, started));
+        } catch (PublishFailure e) {
+            return failed(event, e.kind(), e.getMessage());
         } finally {
             lock.unlock();
         }
@@ -120,9 +122,16 @@ public class PublishStage {
             }
             return published(run, version, applied, started);
         }
-        throw PublishFailure.transientFailure("could not claim a version of " + repository.describe() + " (prefix "
+        throw new VersionRaceLost("could not claim a version of " + repository.describe() + " (prefix "
                 + target.tagPrefix() + ") in " + settings.maxVersionAttempts()
-                + " tries: other publishers kept taking the computed version first", null);
+                + " tries: other publishers kept taking the computed version first");
+    }
+
+    /** Other publishers took every version this attempt computed: the one failure this stage retries. */
+    static final class VersionRaceLost extends PublishFailure {
+        VersionRaceLost(String reason) {
+            super(FailureKind.TRANSIENT_EXHAUSTED, reason, null);
+        }
     }
 
     /** The version tag (highest first) that already names the verified digest: this run was published before. */

@@ -90,7 +90,7 @@ class EcrPublishIT {
                 Map.entry("freshen.publisher.ecr.region", EcrApiServer.REGION),
                 Map.entry("freshen.publisher.ecr.registry-id", EcrApiServer.ACCOUNT_ID),
                 Map.entry("freshen.publisher.ecr.exclusion-filters", "dev-*"),
-                Map.entry("freshen.publisher.retry-backoff", "200ms"),
+                Map.entry("freshen.publisher.initial-backoff", "200ms"),
                 Map.entry("freshen.registries.initial-backoff", "100ms"),
                 Map.entry("aws.accessKeyId", ACCESS_KEY),
                 Map.entry("aws.secretAccessKey", SECRET_KEY),

@@ -66,7 +66,7 @@ class PublishIT {
                 "kafka.bootstrap.servers", KafkaBroker.bootstrapServers(),
                 "freshen.platform-images-dir", platformImages.toString(),
                 "freshen.target-registry", registry.host(),
-                "freshen.publisher.retry-backoff", "200ms"), TIMEOUT);
+                "freshen.publisher.initial-backoff", "200ms"), TIMEOUT);
     }
 
     @AfterAll

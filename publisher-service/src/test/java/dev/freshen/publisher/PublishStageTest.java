@@ -10,8 +10,9 @@ import dev.freshen.events.Stage;
 import dev.freshen.events.StageTiming;
 import dev.freshen.events.Trigger;
 import dev.freshen.events.image.Digest;
-import dev.freshen.messaging.Backoff;
 import dev.freshen.registry.Manifest;
+import dev.freshen.retry.RetryPolicy;
+import dev.freshen.retry.StopRequested;
 import dev.freshen.testing.SampleEvents;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -29,8 +30,11 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -43,6 +47,12 @@ class PublishStageTest {
 
     private FakeTargetRegistry registry;
     private PublishStage stage;
+    private Path root;
+
+    private PublishStage stage(RetryPolicy retries) {
+        return new PublishStage(new PlatformImageCatalog(root)::scan, registry, new PublishSettings(retries, 4),
+                Clock.fixed(NOW, ZoneOffset.UTC));
+    }
 
     @BeforeEach
     void setUp(@TempDir Path root) throws IOException {
@@ -51,8 +61,8 @@ class PublishStageTest {
         Files.writeString(dir.resolve("platform-image.yaml"), "target: {repository: " + REPO
                 + ", tagPrefix: 10.0-noble, extraTags: ['10.0', latest, 'run-{runId}']}\n");
         registry = new FakeTargetRegistry();
-        stage = new PublishStage(new PlatformImageCatalog(root)::scan, registry, new PublishSettings(3, new Backoff(Duration.ZERO, Duration.ZERO), 4),
-                Clock.fixed(NOW, ZoneOffset.UTC));
+        this.root = root;
+        stage = stage(new RetryPolicy(3, Duration.ZERO, Duration.ZERO));
     }
 
     @Test
@@ -169,16 +179,15 @@ class PublishStageTest {
     }
 
     @Test
-    void transientFailuresAreRetriedAndPermanentOnesAreNot() {
-        registry.failures.add(PublishFailure.transientFailure("registry.example.com answered 503", null));
-        assertInstanceOf(ImagePublished.class, stage.publish(verified(registry.image("one"))));
-
-        for (int i = 0; i < 3; i++) {
-            registry.failures.add(PublishFailure.transientFailure("registry.example.com answered 503", null));
-        }
+    void registryFailuresAreNotRetriedHereTheRegistryClientRetriedThemAlready() {
+        registry.failures.add(PublishFailure.transientFailure("registry.example.com answered 503 (gave up after 4 attempts)",
+                null));
+        registry.failures.add(PublishFailure.transientFailure("never reached", null));
         PipelineFailed exhausted = assertInstanceOf(PipelineFailed.class, stage.publish(verified(registry.image("two"))));
         assertEquals(FailureKind.TRANSIENT_EXHAUSTED, exhausted.kind());
         assertTrue(exhausted.reason().contains("503"), exhausted.reason());
+        assertEquals(1, registry.failures.size(), "no second attempt of the publish");
+        registry.failures.clear();
 
         registry.failures.add(PublishFailure.permanent("ECR PutImage failed: AccessDeniedException: not authorized"));
         registry.failures.add(PublishFailure.transientFailure("never reached", null));
@@ -189,13 +198,70 @@ class PublishStageTest {
     }
 
     @Test
+    void aVersionRaceLostEveryTimeInOneAttemptIsTriedAgainAfterAPause() {
+        Digest rival = registry.image("rival").digest();
+        AtomicInteger taken = new AtomicInteger();
+        registry.afterPut = (tag, digest) -> {
+            if (tag.startsWith("10.0-noble-") && !digest.equals(rival) && taken.incrementAndGet() <= 4) {
+                registry.tag(REPO, tag, rival); // another publisher wins each of the 4 versions of the first attempt
+            }
+        };
+        ImagePublished published = assertInstanceOf(ImagePublished.class, stage.publish(verified(registry.image("mine"))));
+
+        assertEquals("1.4.0", published.version(), "1.0.0 to 1.3.0 went to the rival in the first attempt");
+    }
+
+    @Test
+    void aVersionRaceLostInEveryAttemptFailsTheRunTransientExhausted() {
+        Digest rival = registry.image("rival").digest();
+        registry.afterPut = (tag, digest) -> {
+            if (tag.startsWith("10.0-noble-") && !digest.equals(rival)) {
+                registry.tag(REPO, tag, rival);
+            }
+        };
+        PipelineFailed failed = assertInstanceOf(PipelineFailed.class, stage.publish(verified(registry.image("mine"))));
+
+        assertEquals(FailureKind.TRANSIENT_EXHAUSTED, failed.kind());
+        assertTrue(failed.reason().contains("other publishers kept taking the computed version first"), failed.reason());
+        assertEquals(3 * 4, versionTags().size(), "3 attempts of 4 versions each");
+    }
+
+    @Test
+    void anInterruptWhileWaitingToTryAgainLeavesTheEventForRedeliveryInsteadOfFailingTheRun() throws Exception {
+        Digest rival = registry.image("rival").digest();
+        registry.afterPut = (tag, digest) -> {
+            if (tag.startsWith("10.0-noble-") && !digest.equals(rival)) {
+                registry.tag(REPO, tag, rival);
+            }
+        };
+        PublishStage patient = stage(new RetryPolicy(3, Duration.ofSeconds(30), Duration.ofMinutes(1)));
+        ImageVerified event = verified(registry.image("mine"));
+        AtomicReference<Object> outcome = new AtomicReference<>();
+        Thread listener = new Thread(() -> {
+            try {
+                outcome.set(patient.publish(event));
+            } catch (RuntimeException e) {
+                outcome.set(e);
+            }
+        });
+        listener.start();
+        await().atMost(Duration.ofSeconds(10)).until(() -> versionTags().size() == 4
+                && listener.getState() == Thread.State.TIMED_WAITING);
+        listener.interrupt();
+        listener.join(10_000);
+
+        assertInstanceOf(StopRequested.class, outcome.get(), "no PipelineFailed: " + outcome.get());
+        assertEquals(4, versionTags().size(), "no attempt after the interrupt");
+    }
+
+    @Test
     void anUnknownTemplateInTheExtraTagsFailsTheRunBeforeAnyVersionIsTaken(@TempDir Path root) throws IOException {
         Path dir = Files.createDirectories(root.resolve(IMAGE));
         Files.writeString(dir.resolve("Dockerfile"), "FROM registry.example.com/dotnet/runtime:10.0\n");
         Files.writeString(dir.resolve("platform-image.yaml"), "target: {repository: " + REPO
                 + ", tagPrefix: 10.0-noble, extraTags: [latest, 'build-{buildNumber}']}\n");
         PublishStage withBadTemplate = new PublishStage(new PlatformImageCatalog(root)::scan, registry,
-                new PublishSettings(3, new Backoff(Duration.ZERO, Duration.ZERO), 4), Clock.fixed(NOW, ZoneOffset.UTC));
+                new PublishSettings(new RetryPolicy(3, Duration.ZERO, Duration.ZERO), 4), Clock.fixed(NOW, ZoneOffset.UTC));
 
         PipelineFailed failed = assertInstanceOf(PipelineFailed.class, withBadTemplate.publish(verified(registry.image("x"))));
         assertEquals(FailureKind.PERMANENT, failed.kind());

@@ -43,6 +43,14 @@ class StartupIT {
         assertTrue(log.contains("freshen.publisher.ecr.exclusion-filters: ECR exclusion filter 'no/slashes' is invalid"), log);
     }
 
+    @Test
+    void aRetrySettingUnderItsOldNameRefusesToStartNamingTheNewOne() throws IOException {
+        String log = failedStartLog(Map.of("freshen.target-registry", "registry.example.com",
+                "freshen.publisher.retry-backoff", "2s"));
+        assertTrue(log.contains("freshen.publisher.retry-backoff (FRESHEN_PUBLISHER_RETRY_BACKOFF) was renamed to "
+                + "freshen.publisher.initial-backoff (FRESHEN_PUBLISHER_INITIAL_BACKOFF)"), log);
+    }
+
     private static String failedStartLog(Map<String, String> config) throws IOException {
         Map<String, String> all = new HashMap<>(config);
         all.put("kafka.bootstrap.servers", KafkaBroker.bootstrapServers());

@@ -17,6 +17,10 @@ import dev.freshen.events.PipelineFailed;
 import dev.freshen.events.Stage;
 import dev.freshen.events.StageTiming;
 import dev.freshen.events.image.ImageReference;
+import dev.freshen.registry.RegistryException;
+import dev.freshen.retry.Failures;
+import dev.freshen.retry.Retry;
+import dev.freshen.retry.StopRequested;
 import dev.freshen.tester.http.AppProbe;
 import org.jboss.logging.Logger;
 
@@ -37,7 +41,9 @@ import java.util.stream.Collectors;
 /**
  * Proves a candidate, by digest: the descriptor's policy checks against the candidate itself, then the integration-test
  * application built FROM the candidate, run with its port on 127.0.0.1, and sent the descriptor's request. A failing
- * check or test is a real failure (not retried); only Docker or registry trouble is. Containers and images of a test
+ * check or test is a real failure (not retried); only Docker trouble is (the candidate's pull, the application build,
+ * the containers), the whole attempt again, as {@link TesterSettings#retries()} says; an interrupt throws
+ * {@code StopRequested} (the request is left for redelivery). Containers and images of a test
  * are always removed. A redelivered request for a run already tested (same run, same candidate digest; by this
  * instance or, as read from the output topics, by any instance before) is answered with the same outcome.
  */
@@ -51,6 +57,7 @@ public class VerificationStage {
     private final TesterSettings settings;
     private final Clock clock;
     private final RunOutcomes outcomes;
+    private final Retry retry;
     private final Map<String, Object> locks = new java.util.concurrent.ConcurrentHashMap<>();
 
     public VerificationStage(Function<String, PlatformImageCatalog.Scan> catalog, CandidateRuntime runtime, AppProbe probe,
@@ -61,6 +68,8 @@ public class VerificationStage {
         this.probe = probe;
         this.settings = settings;
         this.clock = clock;
+        this.retry = Retry.of(settings.retries(), VerificationStage::isDockerTrouble)
+                .describedBy(e -> e.getMessage() == null ? Failures.plainWords(e) : e.getMessage());
     }
 
     /** Tests one candidate; one image is tested once at a time, different images in parallel. */
@@ -87,20 +96,19 @@ public class VerificationStage {
                     .map(DescriptorException::getMessage).findFirst().orElse("no such folder with a platform-image.yaml");
             return failed(built, FailureKind.PERMANENT, "unknown platform image: " + why, null);
         }
-        for (int attempt = 1; ; attempt++) {
-            try {
-                return attempt(built, image.get(), started);
-            } catch (RuntimeException e) {
-                // Docker or registry trouble (a failing check or test is an outcome, not an exception)
-                BuildFailure failure = e instanceof BuildFailure f ? f
-                        : BuildFailure.transientFailure("Docker engine error: " + e.getMessage(), e);
-                if (failure.kind() == FailureKind.PERMANENT || attempt >= settings.maxAttempts()) {
-                    return failed(built, failure.kind(), failure.getMessage(), null);
+        try {
+            return retry.get("test of run " + built.runId() + " (" + built.imageId() + ")", () -> {
+                try {
+                    return attempt(built, image.get(), started);
+                } catch (BuildFailure | StopRequested e) {
+                    throw e;
+                } catch (RuntimeException e) {
+                    // Docker trouble (a failing check or test is an outcome, not an exception)
+                    throw BuildFailure.transientFailure("Docker engine error: " + Failures.plainWords(e), e);
                 }
-                LOG.warnf("Run %s (%s): attempt %d failed transiently, retrying: %s", built.runId(), built.imageId(),
-                        attempt, failure.getMessage());
-                settings.retryBackoff().pause(attempt);
-            }
+            });
+        } catch (BuildFailure failure) {
+            return failed(built, failure.kind(), failure.getMessage(), null);
         }
     }
 
@@ -166,6 +174,22 @@ public class VerificationStage {
         } finally {
             runtime.cleanUp(app, images);
         }
+    }
+
+    /**
+     * Docker trouble: a transient failure that no registry login caused (ECR logins were retried by the AWS SDK
+     * already, per call).
+     */
+    static boolean isDockerTrouble(RuntimeException failure) {
+        if (!(failure instanceof BuildFailure build) || build.kind() == FailureKind.PERMANENT) {
+            return false;
+        }
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof RegistryException) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Null when the answer is what the descriptor expects, else what was wrong. */

@@ -11,8 +11,9 @@ import dev.freshen.builder.docker.EngineCandidateStore;
 import dev.freshen.builder.git.GitRevision;
 import dev.freshen.descriptor.PlatformImageCatalog;
 import dev.freshen.ecr.EcrCredentials;
-import dev.freshen.messaging.Backoff;
 import dev.freshen.registry.RegistryClient;
+import dev.freshen.retry.RenamedSettings;
+import dev.freshen.retry.RetryPolicy;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -55,15 +56,25 @@ public class BuilderBeans {
 
     @Produces
     @Singleton
+    @SuppressWarnings("deprecation")
     BuildStage buildStage(BuilderConfig config, DockerClient docker) {
         var builder = config.builder();
+        RenamedSettings.refuse(new RenamedSettings.Renamed("freshen.builder.retry-backoff",
+                "freshen.builder.initial-backoff", builder.retryBackoff().isPresent()));
         RegistryClient registry = new RegistryClient(config.registries().settings(), EcrCredentials.of(config.registries()));
         var catalog = PlatformImageCatalog.of(config.platformImagesDir());
         return new BuildStage(catalog::scan, new EngineCandidateStore(docker, registry, builder.pushTimeout()),
                 new EngineApiBuilder(docker), new BuildKitCliBuilder(builder.dockerCli()), GitRevision::of,
                 new BuildSettings(config.targetRegistry(), builder.stagingRegistry(), builder.stagingRepository(),
-                        builder.buildTimeout(), builder.logLines(), builder.maxAttempts(),
-                        new Backoff(builder.retryBackoff(), builder.maxBackoff())),
+                        builder.buildTimeout(), builder.logLines(), retries(builder)),
                 Clock.systemUTC());
+    }
+
+    private static RetryPolicy retries(BuilderConfig.Builder builder) {
+        try {
+            return new RetryPolicy(builder.maxAttempts(), builder.initialBackoff(), builder.maxBackoff());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalStateException("freshen.builder: " + e.getMessage(), e);
+        }
     }
 }

@@ -56,13 +56,23 @@ public interface BuilderConfig {
         @WithDefault("40")
         int logLines();
 
-        /** Attempts for a build that fails transiently (engine or registry unavailable). */
+        /**
+         * Attempts for a build when the Docker engine fails transiently (registry requests are retried by the
+         * registry client, per request, not here).
+         */
         @WithDefault("5")
         int maxAttempts();
 
         /** Wait after the first failed attempt; it doubles each attempt (half of it random), up to max-backoff. */
         @WithDefault("5s")
-        Duration retryBackoff();
+        Duration initialBackoff();
+
+        /**
+         * The old name of {@link #initialBackoff()}, renamed to match every other retry setting. Only read to stop the
+         * start with the new name, rather than ignore a value somebody set.
+         */
+        @Deprecated
+        Optional<String> retryBackoff();
 
         /** The longest wait between two attempts. */
         @WithDefault("2m")

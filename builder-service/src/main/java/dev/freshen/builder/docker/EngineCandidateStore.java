@@ -8,6 +8,7 @@ import dev.freshen.events.image.Digest;
 import dev.freshen.events.image.ImageReference;
 import dev.freshen.registry.RegistryClient;
 import dev.freshen.registry.RegistryException;
+import dev.freshen.retry.StopRequested;
 
 import java.time.Duration;
 import java.util.Optional;
@@ -44,7 +45,7 @@ public class EngineCandidateStore implements CandidateStore {
             docker.tagImageCmd(localTag, repository, tag).exec();
             String host = repository.substring(0, repository.indexOf('/'));
             return DockerEngine.push(docker, repository, tag, registry.credentialsFor(host).orElse(null), pushTimeout);
-        } catch (BuildFailure e) {
+        } catch (BuildFailure | StopRequested e) {
             throw e;
         } catch (RuntimeException e) {
             throw BuildFailure.transientFailure("cannot push " + target + ": " + e.getMessage(), e);

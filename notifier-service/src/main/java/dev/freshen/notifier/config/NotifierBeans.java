@@ -4,6 +4,7 @@ import dev.freshen.descriptor.PlatformImageCatalog;
 import dev.freshen.notifier.Delivery;
 import dev.freshen.notifier.DeliveryLedger;
 import dev.freshen.notifier.Dispatcher;
+import dev.freshen.retry.RetryPolicy;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Priority;
@@ -23,7 +24,6 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 
@@ -114,9 +114,13 @@ public class NotifierBeans {
     Dispatcher dispatcher(NotifierConfig config, ChannelFactory.Channels channels, DeliveryLedger ledger) {
         threads = deliveryThreads(channels.byName().size());
         var settings = config.notifier();
-        Delivery delivery = new Delivery(
-                new Delivery.Settings(settings.maxAttempts(), settings.initialBackoff(), settings.maxBackoff()),
-                () -> ThreadLocalRandom.current().nextDouble(), d -> Thread.sleep(d.toMillis()));
+        Delivery delivery;
+        try {
+            delivery = new Delivery(new RetryPolicy(settings.maxAttempts(), settings.initialBackoff(),
+                    settings.maxBackoff()));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalStateException("freshen.notifier: " + e.getMessage(), e);
+        }
         PlatformImageCatalog catalog = new PlatformImageCatalog(config.platformImagesDir());
         return new Dispatcher(channels.byName(), channels.defaults(), imageId -> descriptorChannels(catalog, imageId),
                 ledger, delivery, threads, LEDGER_WAIT);

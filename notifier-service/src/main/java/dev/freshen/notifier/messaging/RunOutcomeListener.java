@@ -5,7 +5,6 @@ import dev.freshen.events.ImagePublished;
 import dev.freshen.events.PipelineFailed;
 import dev.freshen.events.Topics;
 import dev.freshen.messaging.Inbound;
-import dev.freshen.notifier.DeliveryKey;
 import dev.freshen.notifier.Dispatcher;
 import dev.freshen.notifier.NotificationFailedException;
 import io.smallrye.common.annotation.Blocking;
@@ -15,7 +14,6 @@ import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.eclipse.microprofile.reactive.messaging.Message;
 import org.jboss.logging.Logger;
 
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 /**
@@ -23,7 +21,8 @@ import java.util.concurrent.CompletionStage;
  * has the event; when a channel still fails after its retries, the record is nacked with a
  * {@link NotificationFailedException}, which the channel's {@code dead-letter-queue} failure strategy sends to
  * {@code freshen.notifier.dlq} (the error in the {@code dead-letter-reason} header). Replaying it later posts only to
- * the channels that did not get it: the others are skipped by the delivery records.
+ * the channels that did not get it: the others are skipped by the delivery records. When the service stops during a
+ * delivery, the dispatcher throws {@code StopRequested} and {@link Inbound} leaves the record for redelivery.
  */
 @ApplicationScoped
 public class RunOutcomeListener {
@@ -53,12 +52,6 @@ public class RunOutcomeListener {
         Dispatcher.Report report = dispatcher.dispatch(event);
         if (report.complete()) {
             return in.ack();
-        }
-        if (report.interrupted()) {
-            // the service is stopping: leave the record unacknowledged, it is delivered again after the restart
-            LOG.infof("Run %s (%s): stopping before all channels had %s; left for redelivery", event.runId(),
-                    event.imageId(), DeliveryKey.eventName(event));
-            return new CompletableFuture<>();
         }
         String summary = report.failureSummary();
         LOG.warnf("Dead-lettering the record at %s: %s", Inbound.position(in), summary);

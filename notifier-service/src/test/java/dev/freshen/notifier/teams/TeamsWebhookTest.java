@@ -5,6 +5,7 @@ import dev.freshen.notifier.DeliveryException;
 import dev.freshen.notifier.Events;
 import dev.freshen.notifier.JsonPost;
 import dev.freshen.notifier.RecordedAnswer;
+import dev.freshen.retry.RetryPolicy;
 import dev.freshen.testing.WebhookReceiver;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -38,14 +39,14 @@ class TeamsWebhookTest {
                 RecordedAnswer.of("teams-legacy", "success-1").reply());
         TeamsWebhook teams = teams(receiver.url("/legacy"), TeamsFlavor.LEGACY);
         List<Duration> waits = new ArrayList<>();
-        Delivery delivery = new Delivery(new Delivery.Settings(5, Duration.ofSeconds(1), Duration.ofSeconds(60)),
-                () -> 1.0, waits::add);
+        Delivery delivery = new Delivery(new RetryPolicy(5, Duration.ofMillis(100), Duration.ofSeconds(60)),
+                retry -> waits.add(retry.delay()), () -> 1.0);
 
-        Delivery.Outcome outcome = delivery.run(() -> teams.notify(Events.simplePublished("it/legacy")));
+        Delivery.Outcome outcome = delivery.run("card", () -> teams.notify(Events.simplePublished("it/legacy")));
 
         assertTrue(outcome.delivered());
         assertEquals(2, outcome.attempts());
-        assertEquals(List.of(Duration.ofSeconds(1)), waits, "the backoff of a real 429");
+        assertEquals(List.of(Duration.ofMillis(100)), waits, "the backoff of a real 429");
         assertEquals(2, receiver.requests("/legacy").size());
     }
 

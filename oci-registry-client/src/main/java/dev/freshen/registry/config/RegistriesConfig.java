@@ -2,6 +2,7 @@ package dev.freshen.registry.config;
 
 import dev.freshen.registry.Credentials;
 import dev.freshen.registry.RegistrySettings;
+import dev.freshen.retry.RetryPolicy;
 import io.smallrye.config.WithDefault;
 
 import java.io.IOException;
@@ -44,13 +45,20 @@ public interface RegistriesConfig {
     @WithDefault("30s")
     Duration timeout();
 
-    /** Attempts for a request that fails transiently (I/O error, 5xx, 429). */
-    @WithDefault("4")
+    /**
+     * Attempts for a request that fails transiently (I/O error, 5xx, 429; for the ECR API also throttling), per
+     * request: registry requests are retried here and nowhere else.
+     */
+    @WithDefault("8")
     int maxAttempts();
 
-    /** First retry delay; doubles each attempt, with jitter, up to 30s. */
-    @WithDefault("500ms")
+    /** Wait after the first failed attempt; it doubles each attempt (half of it random), up to max-backoff. */
+    @WithDefault("1s")
     Duration initialBackoff();
+
+    /** The longest wait between two attempts; a longer Retry-After from a registry ends the retries. */
+    @WithDefault("30s")
+    Duration maxBackoff();
 
     /** The platform read from multi-platform images (labels, user, env). */
     @WithDefault("linux/amd64")
@@ -97,8 +105,17 @@ public interface RegistriesConfig {
     default RegistrySettings settings() {
         Map<String, Credentials> byHost = new HashMap<>();
         credentials().forEach((name, c) -> byHost.put(c.host(), new Credentials(c.username(), password(name, c))));
-        return new RegistrySettings(Set.copyOf(insecure()), byHost, maxConcurrentRequests(), timeout(), maxAttempts(),
-                initialBackoff(), platform());
+        return new RegistrySettings(Set.copyOf(insecure()), byHost, maxConcurrentRequests(), timeout(), retries(),
+                platform());
+    }
+
+    /** {@link #maxAttempts()}, {@link #initialBackoff()} and {@link #maxBackoff()} as a policy; checks their range. */
+    default RetryPolicy retries() {
+        try {
+            return new RetryPolicy(maxAttempts(), initialBackoff(), maxBackoff());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalStateException("freshen.registries: " + e.getMessage(), e);
+        }
     }
 
     private static String password(String name, CredentialsConfig c) {

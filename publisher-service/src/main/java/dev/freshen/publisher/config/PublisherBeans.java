@@ -2,7 +2,6 @@ package dev.freshen.publisher.config;
 
 import dev.freshen.descriptor.PlatformImageCatalog;
 import dev.freshen.events.image.ImageReference;
-import dev.freshen.messaging.Backoff;
 import dev.freshen.publisher.PublishSettings;
 import dev.freshen.publisher.PublishStage;
 import dev.freshen.publisher.TargetRegistry;
@@ -12,6 +11,8 @@ import dev.freshen.publisher.ecr.EcrTargetRegistry;
 import dev.freshen.publisher.registry.OciTargetRegistry;
 import dev.freshen.registry.RegistryClient;
 import dev.freshen.registry.RegistrySettings;
+import dev.freshen.retry.RenamedSettings;
+import dev.freshen.retry.RetryPolicy;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -34,14 +35,14 @@ public class PublisherBeans {
 
     private static final Logger LOG = Logger.getLogger(PublisherBeans.class);
 
-    void validate(@Observes StartupEvent start, PublisherConfig config, TargetRegistry registry) {
+    void validate(@Observes StartupEvent start, PublisherConfig config, TargetRegistry registry, PublishStage stage) {
         if (!Files.isDirectory(config.platformImagesDir())) {
             throw new IllegalStateException("the platform-images folder " + config.platformImagesDir().toAbsolutePath()
                     + " does not exist (set freshen.platform-images-dir / FRESHEN_PLATFORM_IMAGES_DIR)");
         }
         var publisher = config.publisher();
-        if (publisher.maxAttempts() < 1 || publisher.maxVersionAttempts() < 1) {
-            throw new IllegalStateException("freshen.publisher.max-attempts and max-version-attempts must be at least 1");
+        if (publisher.maxVersionAttempts() < 1) {
+            throw new IllegalStateException("freshen.publisher.max-version-attempts must be at least 1");
         }
         LOG.infof("Publishing to %s (%s)", registry.host(), publisher.kind());
     }
@@ -63,7 +64,7 @@ public class PublisherBeans {
             throw new IllegalStateException("freshen.publisher.ecr.exclusion-filters: " + e.getMessage(), e);
         }
         var client = EcrClients.create(ecr.region().or(() -> EcrClients.regionOf(host)), ecr.endpoint(),
-                registries.requestTimeout(), registries.maxAttempts(), registries.initialBackoff());
+                registries.requestTimeout(), registries.retries());
         return new EcrTargetRegistry(client, host, settings, registries, Clock.systemUTC());
     }
 
@@ -79,11 +80,19 @@ public class PublisherBeans {
 
     @Produces
     @Singleton
+    @SuppressWarnings("deprecation")
     PublishStage publishStage(PublisherConfig config, TargetRegistry registry) {
         var publisher = config.publisher();
+        RenamedSettings.refuse(new RenamedSettings.Renamed("freshen.publisher.retry-backoff",
+                "freshen.publisher.initial-backoff", publisher.retryBackoff().isPresent()));
         var catalog = new PlatformImageCatalog(config.platformImagesDir());
-        return new PublishStage(catalog::scan, registry, new PublishSettings(publisher.maxAttempts(),
-                new Backoff(publisher.retryBackoff(), publisher.maxBackoff()), publisher.maxVersionAttempts()),
+        RetryPolicy retries;
+        try {
+            retries = new RetryPolicy(publisher.maxAttempts(), publisher.initialBackoff(), publisher.maxBackoff());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalStateException("freshen.publisher: " + e.getMessage(), e);
+        }
+        return new PublishStage(catalog::scan, registry, new PublishSettings(retries, publisher.maxVersionAttempts()),
                 Clock.systemUTC());
     }
 

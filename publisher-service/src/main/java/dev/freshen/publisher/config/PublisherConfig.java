@@ -34,19 +34,29 @@ public interface PublisherConfig {
         @WithDefault("oci")
         Kind kind();
 
-        /** Attempts for a publish that fails transiently, after the registry clients' own retries. */
+        /**
+         * Attempts for a publish whose computed versions were all taken by other publishers (max-version-attempts in a
+         * row). Registry and ECR API failures are retried per request (freshen.registries.*), not here.
+         */
         @WithDefault("6")
         int maxAttempts();
 
         /** Wait after the first failed attempt; it doubles each attempt (half of it random), up to max-backoff. */
         @WithDefault("2s")
-        Duration retryBackoff();
+        Duration initialBackoff();
+
+        /**
+         * The old name of {@link #initialBackoff()}, renamed to match every other retry setting. Only read to stop the
+         * start with the new name, rather than ignore a value somebody set.
+         */
+        @Deprecated
+        Optional<String> retryBackoff();
 
         /** The longest wait between two attempts. */
         @WithDefault("1m")
         Duration maxBackoff();
 
-        /** Versions tried when other publishers keep claiming the computed version first. */
+        /** Versions tried at once, in one attempt, when other publishers keep claiming the computed version first. */
         @WithDefault("5")
         int maxVersionAttempts();
 

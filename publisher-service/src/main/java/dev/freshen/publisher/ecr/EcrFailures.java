@@ -1,8 +1,10 @@
 package dev.freshen.publisher.ecr;
 
 import dev.freshen.publisher.PublishFailure;
+import dev.freshen.retry.StopRequested;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.ApiCallAttemptTimeoutException;
+import software.amazon.awssdk.core.exception.AbortedException;
 import software.amazon.awssdk.core.exception.ApiCallTimeoutException;
 import software.amazon.awssdk.core.exception.SdkException;
 
@@ -10,7 +12,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 
 /**
- * Turns AWS SDK failures (after the SDK's own retries) into publish failures whose reason carries the AWS error code:
+ * Turns AWS SDK failures (after the SDK's own retries) into publish failures (an interrupt into {@link StopRequested}) whose reason carries the AWS error code:
  * throttling, 5xx, timeouts and I/O errors are transient; everything else (AccessDeniedException,
  * InvalidParameterException, KmsException, missing credentials...) is permanent.
  */
@@ -24,6 +26,9 @@ final class EcrFailures {
      * @param what      what it was about, naming repository, registry and tag
      */
     static PublishFailure of(String operation, String what, SdkException e) {
+        if (e instanceof AbortedException || Thread.currentThread().isInterrupted()) {
+            throw new StopRequested("interrupted during ECR " + operation + " " + what, e);
+        }
         if (e instanceof AwsServiceException service) {
             var details = service.awsErrorDetails();
             String code = details == null || details.errorCode() == null ? "UnknownError" : details.errorCode();

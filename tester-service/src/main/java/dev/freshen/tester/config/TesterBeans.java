@@ -5,12 +5,13 @@ import dev.freshen.descriptor.PlatformImageCatalog;
 import dev.freshen.docker.BuildKitProbe;
 import dev.freshen.docker.DockerEngine;
 import dev.freshen.ecr.EcrCredentials;
-import dev.freshen.messaging.Backoff;
 import dev.freshen.tester.CandidateRuntime;
 import dev.freshen.tester.RunOutcomes;
 import dev.freshen.tester.TesterSettings;
 import dev.freshen.tester.VerificationStage;
 import dev.freshen.tester.docker.DockerCandidateRuntime;
+import dev.freshen.retry.RenamedSettings;
+import dev.freshen.retry.RetryPolicy;
 import dev.freshen.tester.http.AppProbe;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -86,12 +87,23 @@ public class TesterBeans {
 
     @Produces
     @Singleton
+    @SuppressWarnings("deprecation")
     VerificationStage verificationStage(TesterConfig config, CandidateRuntime runtime, RunOutcomes outcomes) {
         var tester = config.tester();
+        RenamedSettings.refuse(new RenamedSettings.Renamed("freshen.tester.retry-backoff",
+                "freshen.tester.initial-backoff", tester.retryBackoff().isPresent()));
         var catalog = PlatformImageCatalog.of(config.platformImagesDir());
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
         return new VerificationStage(catalog::scan, runtime, new AppProbe(http),
-                new TesterSettings(tester.buildTimeout(), tester.commandTimeout(), tester.logLines(), tester.maxAttempts(),
-                        new Backoff(tester.retryBackoff(), tester.maxBackoff())), outcomes, Clock.systemUTC());
+                new TesterSettings(tester.buildTimeout(), tester.commandTimeout(), tester.logLines(), retries(tester)),
+                outcomes, Clock.systemUTC());
+    }
+
+    private static RetryPolicy retries(TesterConfig.Tester tester) {
+        try {
+            return new RetryPolicy(tester.maxAttempts(), tester.initialBackoff(), tester.maxBackoff());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalStateException("freshen.tester: " + e.getMessage(), e);
+        }
     }
 }

@@ -54,13 +54,20 @@ public interface TesterConfig {
         @WithDefault("40")
         int logLines();
 
-        /** Attempts when Docker or the registry fail transiently (a failing test is never retried). */
+        /** Attempts when Docker fails transiently (a failing test is never retried). */
         @WithDefault("5")
         int maxAttempts();
 
         /** Wait after the first failed attempt; it doubles each attempt (half of it random), up to max-backoff. */
         @WithDefault("5s")
-        Duration retryBackoff();
+        Duration initialBackoff();
+
+        /**
+         * The old name of {@link #initialBackoff()}, renamed to match every other retry setting. Only read to stop the
+         * start with the new name, rather than ignore a value somebody set.
+         */
+        @Deprecated
+        Optional<String> retryBackoff();
 
         /** The longest wait between two attempts. */
         @WithDefault("2m")

@@ -1,0 +1,172 @@
+package dev.freshen.builder;
+
+import dev.freshen.descriptor.PlatformImageCatalog;
+import dev.freshen.docker.BuildFailure;
+import dev.freshen.docker.BuildLog;
+import dev.freshen.docker.BuildSpec;
+import dev.freshen.docker.ImageBuilder;
+import dev.freshen.events.BaseImage;
+import dev.freshen.events.FailureKind;
+import dev.freshen.events.FreshenEvent;
+import dev.freshen.events.ImageBuilt;
+import dev.freshen.events.PipelineFailed;
+import dev.freshen.events.Trigger;
+import dev.freshen.events.image.Digest;
+import dev.freshen.events.image.ImageReference;
+import dev.freshen.registry.RegistryException;
+import dev.freshen.retry.RetryPolicy;
+import dev.freshen.retry.StopRequested;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The build stage's retry rule with fakes: Docker engine trouble is retried here, registry failures are not. */
+class BuildStageTest {
+
+    private static final Instant NOW = Instant.parse("2026-11-30T10:00:00Z");
+    private static final String IMAGE = "fixture/app";
+    private static final ImageReference BASE = ImageReference.parse("127.0.0.1:5000/dotnet/runtime:10.0");
+    private static final Digest BASE_DIGEST = Digest.parse("sha256:" + "a".repeat(64));
+    private static final Digest CANDIDATE = Digest.parse("sha256:" + "c".repeat(64));
+
+    /** Builds succeed unless failures are queued; candidates are looked up and pushed in memory. */
+    private final class FakeEngine implements ImageBuilder, CandidateStore {
+        final List<RuntimeException> buildFailures = Collections.synchronizedList(new ArrayList<>());
+        final List<RuntimeException> lookupFailures = Collections.synchronizedList(new ArrayList<>());
+        final AtomicInteger builds = new AtomicInteger();
+        final AtomicInteger lookups = new AtomicInteger();
+
+        @Override
+        public String name() {
+            return "fake";
+        }
+
+        @Override
+        public String build(BuildSpec spec, BuildLog log) {
+            builds.incrementAndGet();
+            if (!buildFailures.isEmpty()) {
+                throw buildFailures.remove(0);
+            }
+            return "sha256:" + "b".repeat(64);
+        }
+
+        @Override
+        public Optional<Digest> digest(ImageReference ref) {
+            lookups.incrementAndGet();
+            if (!lookupFailures.isEmpty()) {
+                throw lookupFailures.remove(0);
+            }
+            return ref.equals(BASE) ? Optional.of(BASE_DIGEST) : Optional.empty();
+        }
+
+        @Override
+        public Digest pushAndRemove(String localTag, String repository, String tag) {
+            return CANDIDATE;
+        }
+
+        @Override
+        public void removeLocal(String localTag) {
+        }
+    }
+
+    private final FakeEngine engine = new FakeEngine();
+    private Path root;
+
+    @BeforeEach
+    void setUp(@TempDir Path root) throws IOException {
+        this.root = root;
+        Path dir = Files.createDirectories(root.resolve(IMAGE));
+        Files.writeString(dir.resolve("Dockerfile"), "FROM " + BASE + "\n");
+        Files.writeString(dir.resolve("platform-image.yaml"), "target: {repository: platform/app, tagPrefix: 10.0}\n");
+    }
+
+    private BuildStage stage(RetryPolicy retries) {
+        return new BuildStage(PlatformImageCatalog.of(root)::scan, engine, engine, engine, dir -> Optional.empty(),
+                new BuildSettings("registry.example.com", Optional.empty(), Optional.empty(), Duration.ofMinutes(1), 40,
+                        retries), Clock.fixed(NOW, ZoneOffset.UTC));
+    }
+
+    private static BuildRequest request() {
+        return new BuildRequest("run-1", IMAGE, Trigger.baseImageUpdated(), List.of(new BaseImage(BASE, BASE_DIGEST, null)), NOW);
+    }
+
+    @Test
+    void dockerEngineTroubleIsRetriedUntilTheBuildWorks() {
+        engine.buildFailures.add(BuildFailure.transientFailure("cannot reach the Docker engine: connection refused", null));
+        engine.buildFailures.add(BuildFailure.transientFailure("cannot reach the Docker engine: connection refused", null));
+
+        ImageBuilt built = assertInstanceOf(ImageBuilt.class, stage(new RetryPolicy(5, Duration.ZERO, Duration.ZERO)).build(request()));
+
+        assertEquals(CANDIDATE, built.candidate().digest());
+        assertEquals(3, engine.builds.get());
+    }
+
+    @Test
+    void afterTheLastAttemptTheRunFailsTransientExhausted() {
+        for (int i = 0; i < 3; i++) {
+            engine.buildFailures.add(BuildFailure.transientFailure("cannot reach the Docker engine: connection refused", null));
+        }
+        PipelineFailed failed = assertInstanceOf(PipelineFailed.class,
+                stage(new RetryPolicy(3, Duration.ZERO, Duration.ZERO)).build(request()));
+        assertEquals(FailureKind.TRANSIENT_EXHAUSTED, failed.kind());
+        assertEquals(3, engine.builds.get());
+    }
+
+    @Test
+    void aRegistryFailureIsNotRetriedAgainHereTheRegistryClientDidThat() {
+        RegistryException registry = new RegistryException("HEAD http://registry.example.com/v2/platform/app/manifests/"
+                + "candidate-run-1 failed: HTTP 503 (gave up after 4 attempts)", 503, true, null);
+        engine.lookupFailures.add(BuildFailure.transientFailure("registry error: " + registry.getMessage(), registry));
+
+        PipelineFailed failed = assertInstanceOf(PipelineFailed.class,
+                stage(new RetryPolicy(5, Duration.ZERO, Duration.ZERO)).build(request()));
+
+        assertEquals(FailureKind.TRANSIENT_EXHAUSTED, failed.kind());
+        assertTrue(failed.reason().contains("gave up after 4 attempts"), failed.reason());
+        assertEquals(1, engine.lookups.get(), "one lookup: no second attempt of the build stage");
+        assertEquals(0, engine.builds.get());
+    }
+
+    @Test
+    void anInterruptWhileWaitingToRetryLeavesTheRequestForRedeliveryInsteadOfFailingTheRun() throws Exception {
+        engine.buildFailures.add(BuildFailure.transientFailure("cannot reach the Docker engine: connection refused", null));
+        BuildStage patient = stage(new RetryPolicy(5, Duration.ofSeconds(30), Duration.ofMinutes(2)));
+        AtomicReference<Object> outcome = new AtomicReference<>();
+        Thread listener = new Thread(() -> {
+            try {
+                FreshenEvent event = patient.build(request());
+                outcome.set(event);
+            } catch (RuntimeException e) {
+                outcome.set(e);
+            }
+        });
+        listener.start();
+        await().atMost(Duration.ofSeconds(10)).until(() -> engine.builds.get() == 1
+                && listener.getState() == Thread.State.TIMED_WAITING);
+        listener.interrupt();
+        listener.join(10_000);
+
+        StopRequested stop = assertInstanceOf(StopRequested.class, outcome.get(), "no PipelineFailed: " + outcome.get());
+        assertTrue(stop.getMessage().contains("build of run run-1 (" + IMAGE + ")"), stop.getMessage());
+        assertEquals(1, engine.builds.get(), "no attempt after the interrupt");
+    }
+}
