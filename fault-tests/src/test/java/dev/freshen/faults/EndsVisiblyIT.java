@@ -5,6 +5,8 @@ import dev.freshen.events.ImagePublished;
 import dev.freshen.events.PipelineFailed;
 import dev.freshen.events.Stage;
 import dev.freshen.events.Topics;
+import dev.freshen.testing.ServiceProcess;
+import dev.freshen.testing.TcpFaultProxy;
 import dev.freshen.testing.WebhookReceiver;
 import io.restassured.path.json.JsonPath;
 import org.junit.jupiter.api.BeforeAll;
@@ -25,8 +27,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * Every run ends visibly: a stage that fails unexpectedly ends its run as {@code internal} (and a replay after the
  * fix publishes it, shown as superseding), a run nobody answers ends as {@code timed-out} (and the late answer
- * supersedes it), and a Teams connector that answers 200 with an error text is tried again until it really took
- * the card.
+ * supersedes it), a Teams connector that answers 200 with an error text is tried again until it really took
+ * the card, and a service stopped while it waits to retry leaves the run to its restart instead of failing it.
  */
 @Order(7)
 class EndsVisiblyIT {
@@ -34,6 +36,7 @@ class EndsVisiblyIT {
     private static final String INTERNAL = "faults/internal";
     private static final String STUCK = "faults/stuck";
     private static final String LEGACY = "faults/legacy-teams";
+    private static final String STOPPED = "faults/stopped-in-retry";
     private static FaultStack stack;
 
     @BeforeAll
@@ -42,6 +45,36 @@ class EndsVisiblyIT {
         stack.addImage(INTERNAL, "dotnet/runtime:10.0", "", "teams");
         stack.addImage(STUCK, "dotnet/runtime:10.0", "", "teams");
         stack.addImage(LEGACY, "dotnet/runtime:10.0", "", "legacy");
+        stack.addImage(STOPPED, "dotnet/runtime:10.0", "", "teams");
+    }
+
+    @Test
+    void aServiceStoppedWhileItWaitsToRetryARegistryRequestLeavesTheRunForItsRestart() throws Exception {
+        ScenarioReport.run("12 publisher stopped in a registry retry wait, restarted", () -> {
+            ServiceProcess publisher = stack.service("publisher");
+            TcpFaultProxy.Hold promotion = stack.proxy.holdFirst("GET /v2/" + STOPPED + "/tags/list");
+            String runId = stack.forceUpdate(STOPPED, "fault: stopped while retrying");
+            assertTrue(promotion.awaitHeld(FaultStack.RUN_TIMEOUT), "the publisher never started the promotion");
+            stack.company.stop();
+            try {
+                promotion.release();
+                await("the registry client waits to retry").atMost(Duration.ofSeconds(60)).until(() -> publisher
+                        .logText().contains("/v2/" + STOPPED + "/tags/list (attempt 2 of "));
+                publisher.stop();
+                assertTrue(publisher.logText().contains("Stopping: run " + runId + " (image " + STOPPED
+                        + ") is left unacknowledged, to be delivered again"), "the wait was interrupted by the stop");
+            } finally {
+                stack.company.restart();
+            }
+            publisher.restart(FaultStack.READY);
+
+            ImagePublished published = stack.awaitPublished(runId);
+            assertEquals("1.0.0", published.version());
+            EndState end = stack.endState(List.of(STOPPED));
+            end.assertConsistent();
+            assertTrue(end.failedRuns().isEmpty(), "stopping is not failing: " + end.failedRuns());
+            return end.counts();
+        });
     }
 
     @Test
