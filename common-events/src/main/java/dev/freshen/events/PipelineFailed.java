@@ -3,17 +3,41 @@ package dev.freshen.events;
 import java.time.Instant;
 
 /**
- * A run ended without publishing. {@code reason} says what went wrong in one line; {@code logExcerpt} holds the
- * last lines of the relevant log (build output, container log), already trimmed. {@code trigger} is known from
- * the build stage on.
+ * A run ended without publishing. {@code reason} says what went wrong in one line, naming the thing (the step, the
+ * check, the port, the setting); {@code logExcerpt} holds the last lines of the relevant log (build output, container
+ * log), already trimmed. {@code trigger} is known from the build stage on.
+ *
+ * <p>Optional, added in a compatible way (readers one version behind ignore them): {@code code} is the kind of
+ * problem as a stable id ({@code app-exited}, {@code app-port-closed}, {@code build-step-failed}, …; an open set
+ * like {@link FailureKind}), so that every channel can tell kinds apart without parsing text; {@code hint} says what
+ * to do about it in one sentence. Every channel (card, CLI, API) shows {@code reason}, then {@code hint}; neither
+ * ever holds a Java class name, a stack trace or an ISO-8601 duration.
  */
 public record PipelineFailed(String runId, String imageId, int attempt, Instant occurredAt, Stage stage,
-                             FailureKind kind, String reason, String logExcerpt, Trigger trigger) implements FreshenEvent {
+                             FailureKind kind, String reason, String logExcerpt, Trigger trigger, String code,
+                             String hint) implements FreshenEvent {
 
     public PipelineFailed {
         Require.envelope("PipelineFailed", runId, imageId, attempt, occurredAt);
         Require.present(stage, "PipelineFailed", "stage");
         Require.present(kind, "PipelineFailed", "kind");
         Require.present(reason, "PipelineFailed", "reason");
+        if (code != null) {
+            WireIds.check(code, "problem code");
+        }
+        if (hint != null && hint.isBlank()) {
+            hint = null;
+        }
+    }
+
+    /** A failure without a problem code or hint. */
+    public PipelineFailed(String runId, String imageId, int attempt, Instant occurredAt, Stage stage, FailureKind kind,
+                          String reason, String logExcerpt, Trigger trigger) {
+        this(runId, imageId, attempt, occurredAt, stage, kind, reason, logExcerpt, trigger, null, null);
+    }
+
+    /** This failure with a problem {@code code} and a {@code hint} of what to do. */
+    public PipelineFailed withProblem(String code, String hint) {
+        return new PipelineFailed(runId, imageId, attempt, occurredAt, stage, kind, reason, logExcerpt, trigger, code, hint);
     }
 }
