@@ -28,12 +28,13 @@ public class RunsCommand implements Callable<Integer> {
 
     /** A run in a list: the shape of {@code GET /api/v1/runs} (docs/api.md). */
     record Summary(String runId, String imageId, String state, RunView.Trigger trigger, Instant startedAt,
-                   Instant endedAt, String detail) {
+                   Instant endedAt, String detail, RunView.Superseded supersededBy) {
 
         static Summary of(RunView run) {
             String detail = run.published() != null ? tag(run.published().image())
                     : run.failure() != null ? run.failure().stage() + ": " + run.failure().reason() : null;
-            return new Summary(run.runId(), run.imageId(), run.state(), run.trigger(), run.startedAt(), run.endedAt(), detail);
+            return new Summary(run.runId(), run.imageId(), run.state(), run.trigger(), run.startedAt(), run.endedAt(), detail,
+                    run.supersededBy());
         }
 
         private static String tag(String image) {
