@@ -29,6 +29,11 @@ public final class EngineErrors {
             if (t instanceof DockerException && t.getMessage() != null) {
                 return engineMessage(t.getMessage());
             }
+            // docker-java's HTTP client (shaded Apache HttpClient), on a kept-alive connection the engine had closed
+            // (it restarted): docker-java does not check pooled connections before use
+            if (t.getClass().getSimpleName().equals("NoHttpResponseException")) {
+                return "the Docker engine closed the connection without an answer (it may have restarted)";
+            }
         }
         return Failures.plainWords(failure);
     }

@@ -32,4 +32,12 @@ class EngineErrorsTest {
         assertEquals("connection refused", EngineErrors.plainWords(
                 new RuntimeException(new IOException("boom", new ConnectException("Connection refused")))));
     }
+
+    @Test
+    void aConnectionTheEngineHadClosedSaysSo() {
+        var dropped = new RuntimeException(new com.github.dockerjava.zerodep.shaded.org.apache.hc.core5.http
+                .NoHttpResponseException("127.0.0.1:2375 failed to respond"));
+        assertEquals("the Docker engine closed the connection without an answer (it may have restarted)",
+                EngineErrors.plainWords(dropped));
+    }
 }
