@@ -99,7 +99,7 @@ public class DockerCandidateRuntime implements CandidateRuntime {
         } catch (NotFoundException e) {
             return false;
         } catch (IOException e) {
-            throw new IllegalStateException("cannot read " + path + " from the candidate: " + e.getMessage(), e);
+            throw new IllegalStateException("cannot read " + path + " from the candidate: " + EngineErrors.plainWords(e), e);
         } finally {
             removeContainer(id);
         }
