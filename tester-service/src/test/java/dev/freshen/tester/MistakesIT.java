@@ -63,8 +63,9 @@ class MistakesIT {
         LocalRegistry registry = LocalRegistry.shared();
         topics = new EventTopics(KafkaBroker.bootstrapServers());
         ImageReference base = FixtureImages.publishBase(registry.host(), "dotnet/runtime-mistakes", "10.0");
-        ImageReference candidate = candidate(registry, base);
+        Map<String, ImageReference> candidates = new LinkedHashMap<>();
         for (String name : cases().toList()) {
+            candidates.put(name, candidate(registry, base, name));
             Path folder = CASES.resolve(name);
             if (Files.isDirectory(folder.resolve("app"))) {
                 copy(folder.resolve("app"), platformImages.resolve("apps/" + name));
@@ -81,8 +82,8 @@ class MistakesIT {
         for (String name : cases().toList()) {
             Instant now = Instant.now();
             ImageBuilt built = new ImageBuilt(SampleEvents.runId(), "mistakes/" + name, 1, now, Trigger.baseImageUpdated(),
-                    List.of(new BaseImage(base.withDigest(null), base.digest(), null)), candidate, List.of(),
-                    List.of(new StageTiming(Stage.BUILD, now.minusSeconds(10), now)));
+                    List.of(new BaseImage(base.withDigest(null), base.digest(), null)), candidates.get(name),
+                    List.of(), List.of(new StageTiming(Stage.BUILD, now.minusSeconds(10), now)));
             SENT.put(name, built);
             topics.send(built);
         }
@@ -161,16 +162,20 @@ class MistakesIT {
         });
     }
 
-    /** A candidate as the builder pushes it (root, so that test apps may change files), by digest. */
-    private static ImageReference candidate(LocalRegistry registry, ImageReference base) throws IOException {
+    /**
+     * A candidate of one case as the builder pushes it (root, so that test apps may change files), by digest: each
+     * run has its own, as with the builder (whose labels make every candidate unique), since a test removes its
+     * candidate from the engine when it ends.
+     */
+    private static ImageReference candidate(LocalRegistry registry, ImageReference base, String name) throws IOException {
         Path context = Files.createTempDirectory("freshen-candidate-");
-        write(context, "Dockerfile", "FROM " + base + "\nLABEL dev.freshen.fixture=mistakes\n");
-        String tag = registry.host() + "/platform/mistakes:candidate";
+        write(context, "Dockerfile", "FROM " + base + "\nLABEL dev.freshen.fixture=mistakes-" + name + "\n");
+        String tag = registry.host() + "/platform/mistakes-" + name + ":candidate";
         DockerEngine.docker("build", "-q", "-t", tag, context.toString());
         DockerEngine.docker("push", "-q", tag);
         DockerEngine.docker("rmi", tag);
         var digest = new RegistryClient(RegistrySettings.defaults()).manifestDigest(ImageReference.parse(tag)).orElseThrow();
-        return ImageReference.parse(registry.host() + "/platform/mistakes@" + digest);
+        return ImageReference.parse(registry.host() + "/platform/mistakes-" + name + "@" + digest);
     }
 
     private static void copy(Path from, Path to) throws IOException {
