@@ -1,7 +1,6 @@
 package dev.freshen.tester.http;
 
 import dev.freshen.descriptor.IntegrationTest;
-import dev.freshen.events.Durations;
 import dev.freshen.retry.Failures;
 import dev.freshen.retry.StopRequested;
 
@@ -95,7 +94,7 @@ public final class AppProbe {
                 return Answer.answered(response.statusCode(), body.length() > MAX_BODY ? body.substring(0, MAX_BODY)
                         : body, body.getBytes(StandardCharsets.UTF_8).length, since(start));
             } catch (IOException e) {
-                lastError = plainWords(e, timeout);
+                lastError = plainWords(e);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new StopRequested("interrupted while waiting for the test app to answer", e);
@@ -113,11 +112,12 @@ public final class AppProbe {
     /**
      * Why a request got no answer, in plain words. Through Docker's port publishing, a connection to the published
      * port is accepted even when nothing listens in the container, and then closed: the JDK says "HTTP/1.1 header
-     * parser received no bytes", which is said here as "the connection was closed without an answer".
+     * parser received no bytes", which is said here as "the connection was closed without an answer". A request that
+     * times out found something that accepted the connection and never answered.
      */
-    static String plainWords(IOException failure, Duration timeout) {
+    static String plainWords(IOException failure) {
         if (failure instanceof HttpTimeoutException && !(failure instanceof HttpConnectTimeoutException)) {
-            return "no answer within " + Durations.human(timeout);
+            return "the connection stayed open without an answer";
         }
         if (failure instanceof ConnectException) {
             return "connection refused";
