@@ -45,7 +45,8 @@ import java.util.function.Function;
  * ({@link Problems}): the app's mistakes (it exits, cannot start, listens elsewhere, answers wrongly, does not build)
  * are told apart from the engine's trouble. Only Docker trouble is retried (the candidate's pull, the application
  * build, the containers), the whole attempt again, as {@link TesterSettings#retries()} says; an interrupt throws
- * {@code StopRequested} (the request is left for redelivery). Containers and images of a test are always removed. A redelivered request for a run already tested (same run, same candidate digest; by this
+ * {@code StopRequested} (the request is left for redelivery). Containers and images of a test are always removed.
+ * A redelivered request for a run already tested (same run, same candidate digest; by this
  * instance or, as read from the output topics, by any instance before) is answered with the same outcome.
  */
 public class VerificationStage {
