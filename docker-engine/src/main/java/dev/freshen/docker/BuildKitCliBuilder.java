@@ -1,5 +1,6 @@
 package dev.freshen.docker;
 
+import dev.freshen.events.Durations;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -53,7 +54,7 @@ public class BuildKitCliBuilder implements ImageBuilder {
             reader.start();
             if (!process.waitFor(spec.timeout().toMillis(), TimeUnit.MILLISECONDS)) {
                 process.destroyForcibly();
-                throw BuildFailure.permanent("build timed out after " + spec.timeout() + " and was cancelled"
+                throw BuildFailure.permanent("build timed out after " + Durations.human(spec.timeout()) + " and was cancelled"
                         + EngineApiBuilder.step(log));
             }
             reader.join(5_000);

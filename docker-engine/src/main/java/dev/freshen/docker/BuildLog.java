@@ -30,9 +30,9 @@ public final class BuildLog {
         this.keep = keep;
     }
 
-    /** Adds output, which may hold several lines or part of one. */
+    /** Adds output, which may hold several lines or part of one; escape sequences and control characters are dropped. */
     public synchronized void append(String output) {
-        for (String line : output.split("\r?\n")) {
+        for (String line : PlainText.clean(output).split("\n")) {
             if (line.isBlank()) {
                 continue;
             }

@@ -9,6 +9,7 @@ import com.github.dockerjava.core.DefaultDockerClientConfig;
 import com.github.dockerjava.core.DockerClientConfig;
 import com.github.dockerjava.core.DockerClientImpl;
 import com.github.dockerjava.zerodep.ZerodepDockerHttpClient;
+import dev.freshen.events.Durations;
 import dev.freshen.events.image.Digest;
 import dev.freshen.registry.Credentials;
 
@@ -24,29 +25,49 @@ public final class DockerEngine {
 
     /** A client for the engine named by {@code DOCKER_HOST} (default: the local Unix socket), zerodep transport. */
     public static DockerClient connect(Duration responseTimeout) {
-        DockerClientConfig config = DefaultDockerClientConfig.createDefaultConfigBuilder().build();
+        return connect(Duration.ofSeconds(10), responseTimeout);
+    }
+
+    /**
+     * A client for the engine named by {@code DOCKER_HOST} with the given time-outs: to connect, and for the engine's
+     * answer to each request (a build's answer streams for as long as the build runs).
+     */
+    public static DockerClient connect(Duration connectionTimeout, Duration responseTimeout) {
+        DockerClientConfig config = config();
         ZerodepDockerHttpClient http = new ZerodepDockerHttpClient.Builder()
                 .dockerHost(config.getDockerHost())
                 .sslConfig(config.getSSLConfig())
                 .maxConnections(16)
-                .connectionTimeout(Duration.ofSeconds(10))
+                .connectionTimeout(connectionTimeout)
                 .responseTimeout(responseTimeout)
                 .build();
         return DockerClientImpl.getInstance(config, http);
     }
 
     /**
-     * "Docker engine X (API Y)" for the start-up log.
+     * The address of the engine {@link #connect} talks to, as {@code DOCKER_HOST} says it (environment variable or
+     * system property, e.g. {@code tcp://127.0.0.1:2375}) or the default {@code unix:///var/run/docker.sock}.
+     */
+    public static String host() {
+        return config().getDockerHost().toString();
+    }
+
+    private static DockerClientConfig config() {
+        return DefaultDockerClientConfig.createDefaultConfigBuilder().build();
+    }
+
+    /**
+     * "Docker engine X (API Y) at unix:///var/run/docker.sock" for the start-up log.
      *
-     * @throws IllegalStateException naming {@code DOCKER_HOST} when no engine answers
+     * @throws IllegalStateException naming the engine's address and {@code DOCKER_HOST} when no engine answers
      */
     public static String describe(DockerClient docker) {
         try {
             var version = docker.versionCmd().exec();
-            return "Docker engine " + version.getVersion() + " (API " + version.getApiVersion() + ")";
+            return "Docker engine " + version.getVersion() + " (API " + version.getApiVersion() + ") at " + host();
         } catch (RuntimeException e) {
-            throw new IllegalStateException("the Docker engine is not reachable (DOCKER_HOST=" + System.getenv("DOCKER_HOST")
-                    + "): " + e.getMessage(), e);
+            throw new IllegalStateException("the Docker engine at " + host() + " is not reachable: "
+                    + EngineErrors.plainWords(e) + " (start it, or point DOCKER_HOST at a running engine)", e);
         }
     }
 
@@ -76,7 +97,8 @@ public final class DockerEngine {
             });
             if (!callback.awaitCompletion(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
                 callback.close();
-                throw BuildFailure.transientFailure("push of " + repository + ":" + tag + " timed out after " + timeout, null);
+                throw BuildFailure.transientFailure("push of " + repository + ":" + tag + " timed out after "
+                        + Durations.human(timeout), null);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -85,7 +107,8 @@ public final class DockerEngine {
             if (e instanceof BuildFailure failure) {
                 throw failure;
             }
-            throw BuildFailure.transientFailure("push of " + repository + ":" + tag + " failed: " + e.getMessage(), e);
+            throw BuildFailure.transientFailure("push of " + repository + ":" + tag + " failed: "
+                    + EngineErrors.plainWords(e), e);
         }
         if (error.get() != null) {
             throw BuildFailure.transientFailure("push of " + repository + ":" + tag + " failed: " + error.get(), null);
@@ -105,7 +128,8 @@ public final class DockerEngine {
         }
         try {
             if (!command.start().awaitCompletion(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-                throw BuildFailure.transientFailure("pull of " + repository + "@" + digest + " timed out after " + timeout, null);
+                throw BuildFailure.transientFailure("pull of " + repository + "@" + digest + " timed out after "
+                        + Durations.human(timeout), null);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -116,7 +140,8 @@ public final class DockerEngine {
             if (e instanceof BuildFailure failure) {
                 throw failure;
             }
-            throw BuildFailure.transientFailure("pull of " + repository + "@" + digest + " failed: " + e.getMessage(), e);
+            throw BuildFailure.transientFailure("pull of " + repository + "@" + digest + " failed: "
+                    + EngineErrors.plainWords(e), e);
         }
     }
 

@@ -4,6 +4,7 @@ import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.async.ResultCallback;
 import com.github.dockerjava.api.command.BuildImageCmd;
 import com.github.dockerjava.api.model.BuildResponseItem;
+import dev.freshen.events.Durations;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -68,7 +69,7 @@ public class EngineApiBuilder implements ImageBuilder {
             });
             if (!callback.awaitCompletion(spec.timeout().toMillis(), TimeUnit.MILLISECONDS)) {
                 callback.close();
-                throw BuildFailure.permanent("build timed out after " + spec.timeout() + " and was cancelled"
+                throw BuildFailure.permanent("build timed out after " + Durations.human(spec.timeout()) + " and was cancelled"
                         + step(log));
             }
             if (error.get() != null) {
@@ -82,12 +83,12 @@ public class EngineApiBuilder implements ImageBuilder {
             Thread.currentThread().interrupt();
             throw BuildFailure.transientFailure("interrupted while building", e);
         } catch (IOException e) {
-            throw BuildFailure.transientFailure("lost the Docker engine while building: " + e.getMessage(), e);
+            throw BuildFailure.transientFailure("lost the Docker engine while building: " + EngineErrors.plainWords(e), e);
         } catch (RuntimeException e) {
             if (e instanceof BuildFailure failure) {
                 throw failure;
             }
-            throw BuildFailure.transientFailure("the Docker engine is not reachable: " + e.getMessage(), e);
+            throw BuildFailure.transientFailure("the Docker engine is not reachable: " + EngineErrors.plainWords(e), e);
         } finally {
             delete(scratch);
         }

@@ -34,4 +34,12 @@ class BuildLogTest {
         log.append("Step 2/5 : RUN echo \"x.cs(1,1): warning CS0168: not a warning, the command that prints it\"\n");
         assertEquals(1, log.warnings().size());
     }
+
+    @Test
+    void keepsNoColoursOrProgressBarRedraws() {
+        BuildLog log = new BuildLog(10);
+        log.append("\u001B[32mStep 1/2 : RUN npm ci\u001B[0m\n10%\r55%\r100%\n\u001B[33mnpm warn: deprecated\u001B[0m\n");
+        assertEquals("Step 1/2 : RUN npm ci\n100%\nnpm warn: deprecated", log.tail());
+        assertEquals("Step 1/2 : RUN npm ci", log.currentStep());
+    }
 }

@@ -32,13 +32,27 @@ public interface CandidateRuntime {
     /** Builds the integration-test application; returns its image id. */
     String buildApp(BuildSpec spec, BuildLog log, boolean buildKit);
 
-    /** Starts the application with {@code containerPort} published on 127.0.0.1 on a free port. */
+    /**
+     * Starts the application with {@code containerPort} published on 127.0.0.1 on a free port. An application that
+     * ends at once, or that the engine cannot start (its command does not exist), is no failure here: the result is
+     * not {@linkplain RunningApp#published() published} then, and {@link #state} says how it ended.
+     *
+     * @throws RuntimeException when the engine fails (it is not reachable, or does not publish the port of a running
+     *                          container)
+     */
     RunningApp start(String image, int containerPort, String runId);
 
-    /** Whether the application's container is still running. */
-    boolean running(RunningApp app);
+    /**
+     * How the application's container is.
+     *
+     * @throws RuntimeException when the engine fails, or the container is gone
+     */
+    AppState state(RunningApp app);
 
-    /** The last lines of the application's output. */
+    /** The TCP sockets the application's running container listens on (as far as they can be read) and its EXPOSE list. */
+    AppPorts ports(RunningApp app);
+
+    /** The last lines of the application's output, escape sequences and control characters removed. */
     String logs(RunningApp app, int lines);
 
     /** Removes the container and the images of one test; never fails. */

@@ -1,6 +1,7 @@
 package dev.freshen.tester;
 
 import dev.freshen.descriptor.DescriptorException;
+import dev.freshen.descriptor.Dockerfile;
 import dev.freshen.descriptor.FromRewriter;
 import dev.freshen.descriptor.IntegrationTest;
 import dev.freshen.descriptor.PlatformImage;
@@ -8,7 +9,9 @@ import dev.freshen.descriptor.PlatformImageCatalog;
 import dev.freshen.docker.BuildFailure;
 import dev.freshen.docker.BuildLog;
 import dev.freshen.docker.BuildSpec;
+import dev.freshen.docker.EngineErrors;
 import dev.freshen.events.CheckResult;
+import dev.freshen.events.Durations;
 import dev.freshen.events.FailureKind;
 import dev.freshen.events.FreshenEvent;
 import dev.freshen.events.ImageBuilt;
@@ -25,26 +28,25 @@ import dev.freshen.tester.http.AppProbe;
 import org.jboss.logging.Logger;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
-import java.util.stream.Collectors;
 
 /**
  * Proves a candidate, by digest: the descriptor's policy checks against the candidate itself, then the integration-test
  * application built FROM the candidate, run with its port on 127.0.0.1, and sent the descriptor's request. A failing
- * check or test is a real failure (not retried); only Docker trouble is (the candidate's pull, the application build,
- * the containers), the whole attempt again, as {@link TesterSettings#retries()} says; an interrupt throws
- * {@code StopRequested} (the request is left for redelivery). Containers and images of a test
- * are always removed. A redelivered request for a run already tested (same run, same candidate digest; by this
+ * check or test is a real failure, ended at once as permanent with the problem's code, reason and hint
+ * ({@link Problems}): the app's mistakes (it exits, cannot start, listens elsewhere, answers wrongly, does not build)
+ * are told apart from the engine's trouble. Only Docker trouble is retried (the candidate's pull, the application
+ * build, the containers), the whole attempt again, as {@link TesterSettings#retries()} says; an interrupt throws
+ * {@code StopRequested} (the request is left for redelivery). Containers and images of a test are always removed.
+ * A redelivered request for a run already tested (same run, same candidate digest; by this
  * instance or, as read from the output topics, by any instance before) is answered with the same outcome.
  */
 public class VerificationStage {
@@ -92,9 +94,10 @@ public class VerificationStage {
         PlatformImageCatalog.Scan scan = catalog.apply(built.imageId());
         Optional<PlatformImage> image = scan.image(built.imageId());
         if (image.isEmpty()) {
-            String why = scan.errors().stream().filter(e -> e.file().startsWith(built.imageId() + "/"))
-                    .map(DescriptorException::getMessage).findFirst().orElse("no such folder with a platform-image.yaml");
-            return failed(built, FailureKind.PERMANENT, "unknown platform image: " + why, null);
+            return failed(built, FailureKind.PERMANENT, scan.errors().stream()
+                    .filter(e -> e.file().startsWith(built.imageId() + "/")).map(DescriptorException::getMessage)
+                    .findFirst().map(error -> Problems.descriptorInvalid(built.imageId(), error))
+                    .orElseGet(() -> Problems.unknownImage(built.imageId())));
         }
         try {
             return retry.get("test of run " + built.runId() + " (" + built.imageId() + ")", () -> {
@@ -104,19 +107,27 @@ public class VerificationStage {
                     throw e;
                 } catch (RuntimeException e) {
                     // Docker trouble (a failing check or test is an outcome, not an exception)
-                    throw BuildFailure.transientFailure("Docker engine error: " + Failures.plainWords(e), e);
+                    throw BuildFailure.transientFailure(EngineErrors.plainWords(e), e);
                 }
             });
         } catch (BuildFailure failure) {
-            return failed(built, failure.kind(), failure.getMessage(), null);
+            return failed(built, failure.kind(), isDockerTrouble(failure)
+                    ? Problems.dockerTrouble(built.imageId(), failure.getMessage())
+                    : Problems.registryTrouble(built.imageId(), failure.getMessage()));
         }
     }
 
     private FreshenEvent attempt(ImageBuilt built, PlatformImage image, Instant started) {
         ImageReference candidate = built.candidate();
-        runtime.pull(candidate);
+        try {
+            runtime.pull(candidate);
+        } catch (BuildFailure e) {
+            if (e.kind() == FailureKind.PERMANENT) {
+                return failed(built, FailureKind.PERMANENT, Problems.candidateMissing(built.imageId(), e.getMessage()));
+            }
+            throw e;
+        }
         List<String> images = new ArrayList<>(List.of(candidate.byDigestOnly().toString()));
-        RunningApp app = null;
         try {
             ImageFacts facts = runtime.inspect(candidate);
             List<CheckResult> checks = new ArrayList<>(PolicyChecks.evaluate(image.descriptor().checks(), facts,
@@ -124,46 +135,16 @@ public class VerificationStage {
                     argv -> runtime.run(candidate, argv, settings.commandTimeout(), built.runId())));
             List<CheckResult> failedChecks = checks.stream().filter(c -> !c.passed()).toList();
             if (!failedChecks.isEmpty()) {
-                return failed(built, FailureKind.PERMANENT, "policy check failed: " + failedChecks.stream()
-                        .map(c -> c.name() + " (" + c.detail() + ")").collect(Collectors.joining("; ")), null);
+                return failed(built, FailureKind.PERMANENT, Problems.policy(failedChecks));
             }
             IntegrationTest test = image.descriptor().integrationTest();
             if (test != null) {
                 String appTag = "freshen-test/" + image.id().replace('/', '-').toLowerCase() + ":" + built.runId();
                 images.add(0, appTag);
-                BuildLog log = new BuildLog(settings.logLines());
-                String dockerfile = FromRewriter.replace(read(image), ImageReference.parse(test.replaceFrom()),
-                        candidate.byDigestOnly());
-                try {
-                    runtime.buildApp(new BuildSpec(image.appDirectory(), dockerfile,
-                                    runtime.labels(built.runId()), java.util.Map.of(), appTag,
-                                    settings.buildTimeout()), log,
-                            dev.freshen.descriptor.Dockerfile.parse(dockerfile).requiresBuildKit());
-                } catch (BuildFailure e) {
-                    if (e.kind() != FailureKind.PERMANENT) {
-                        throw e;
-                    }
-                    return failed(built, FailureKind.PERMANENT, "integration-test app build failed: " + e.getMessage(),
-                            log.tail());
+                Problem problem = integrationTest(built, image, test, appTag, checks);
+                if (problem != null) {
+                    return failed(built, FailureKind.PERMANENT, problem);
                 }
-                if (!log.warnings().isEmpty() && !test.allowBuildWarnings()) {
-                    return failed(built, FailureKind.PERMANENT, "integration-test app build has " + log.warnings().size()
-                            + " warning(s) (allowBuildWarnings is false): " + log.warnings().get(0),
-                            String.join("\n", log.warnings()));
-                }
-                app = runtime.start(appTag, test.port(), built.runId());
-                RunningApp running = app;
-                var request = test.request();
-                String what = request.method() + " " + request.path();
-                AppProbe.Answer answer = probe.await(URI.create("http://127.0.0.1:" + app.hostPort()), request,
-                        test.startupTimeout(), () -> runtime.running(running));
-                String verdict = verdict(test, answer, what);
-                if (verdict != null) {
-                    return failed(built, FailureKind.PERMANENT, "integration test failed: " + verdict,
-                            runtime.logs(app, settings.logLines()));
-                }
-                checks.add(new CheckResult("integration-test: " + what, true, "answered " + answer.status() + " after "
-                        + answer.readyAfter().toMillis() + " ms"));
             }
             Instant finished = clock.instant();
             List<StageTiming> timings = new ArrayList<>(built.timings());
@@ -172,8 +153,77 @@ public class VerificationStage {
             return new ImageVerified(built.runId(), built.imageId(), 1, finished, built.trigger(), built.baseImages(),
                     candidate, checks, timings);
         } finally {
-            runtime.cleanUp(app, images);
+            runtime.cleanUp(null, images);
         }
+    }
+
+    /**
+     * Builds the test app FROM the candidate (as {@code appTag}), runs it and asks it; null when it answered as
+     * expected (its check is added to {@code checks}), else why not. The app's container is removed again.
+     */
+    private Problem integrationTest(ImageBuilt built, PlatformImage image, IntegrationTest test, String appTag,
+                                    List<CheckResult> checks) {
+        String dockerfile;
+        boolean buildKit;
+        try {
+            dockerfile = FromRewriter.replace(Files.readString(image.appDockerfilePath()),
+                    ImageReference.parse(test.replaceFrom()), built.candidate().byDigestOnly());
+            buildKit = Dockerfile.parse(dockerfile).requiresBuildKit();
+        } catch (IOException e) {
+            return Problems.dockerfileInvalid(test, "cannot read it (" + Failures.plainWords(e) + ")");
+        } catch (DescriptorException | IllegalArgumentException e) {
+            return Problems.dockerfileInvalid(test, e.getMessage());
+        }
+        BuildLog log = new BuildLog(settings.logLines());
+        try {
+            runtime.buildApp(new BuildSpec(image.appDirectory(), dockerfile, runtime.labels(built.runId()), Map.of(),
+                    appTag, settings.buildTimeout()), log, buildKit);
+        } catch (BuildFailure e) {
+            if (e.kind() != FailureKind.PERMANENT) {
+                throw e;
+            }
+            return Problems.buildFailed(test, e.getMessage(), log.tail());
+        }
+        if (!log.warnings().isEmpty() && !test.allowBuildWarnings()) {
+            return Problems.buildWarnings(test, log.warnings());
+        }
+        RunningApp running = runtime.start(appTag, test.port(), built.runId());
+        try {
+            if (!running.published()) {
+                return ended(test, running);
+            }
+            var request = test.request();
+            AppProbe.Answer answer = probe.await(URI.create("http://127.0.0.1:" + running.hostPort()), request,
+                    test.startupTimeout(), () -> runtime.state(running).running());
+            switch (answer.outcome()) {
+                case STOPPED:
+                    return ended(test, running);
+                case NO_ANSWER:
+                    return Problems.noAnswer(test, answer, runtime.ports(running),
+                            runtime.logs(running, settings.logLines()));
+                default:
+                    Problem unexpected = Problems.unexpectedAnswer(test, answer,
+                            runtime.logs(running, settings.logLines()));
+                    if (unexpected != null) {
+                        return unexpected;
+                    }
+                    checks.add(new CheckResult("integration-test: " + request.method() + " " + request.path(), true,
+                            "answered " + answer.status() + " after " + Durations.human(answer.after())));
+                    return null;
+            }
+        } finally {
+            runtime.cleanUp(running, List.of());
+        }
+    }
+
+    /** The app's container ended before it answered: how, with its last output. */
+    private Problem ended(IntegrationTest test, RunningApp app) {
+        AppState state = runtime.state(app);
+        if (state.running()) {
+            throw new IllegalStateException("the Docker engine reports the test app's container as running, but not "
+                    + "its published port " + test.port());
+        }
+        return Problems.ended(test, state, runtime.logs(app, settings.logLines()));
     }
 
     /**
@@ -192,32 +242,10 @@ public class VerificationStage {
         return true;
     }
 
-    /** Null when the answer is what the descriptor expects, else what was wrong. */
-    static String verdict(IntegrationTest test, AppProbe.Answer answer, String what) {
-        if (!answer.answered()) {
-            return what + ": " + answer.problem();
-        }
-        if (answer.status() != test.expect().status()) {
-            return what + " answered " + answer.status() + ", expected " + test.expect().status();
-        }
-        String expected = test.expect().bodyContains();
-        if (expected != null && (answer.body() == null || !answer.body().contains(expected))) {
-            return what + " answered " + answer.status() + " but the body does not contain '" + expected + "'";
-        }
-        return null;
-    }
-
-    private PipelineFailed failed(ImageBuilt built, FailureKind kind, String reason, String excerpt) {
-        LOG.warnf("Run %s (%s): test failed (%s): %s", built.runId(), built.imageId(), kind.id(), reason);
-        return new PipelineFailed(built.runId(), built.imageId(), 1, clock.instant(), Stage.TEST, kind, reason, excerpt,
-                built.trigger());
-    }
-
-    private static String read(PlatformImage image) {
-        try {
-            return Files.readString(image.appDockerfilePath());
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + image.appDockerfilePath(), e);
-        }
+    private PipelineFailed failed(ImageBuilt built, FailureKind kind, Problem problem) {
+        LOG.warnf("Run %s (%s): test failed (%s, %s): %s", built.runId(), built.imageId(), kind.id(), problem.code(),
+                problem.reason());
+        return new PipelineFailed(built.runId(), built.imageId(), 1, clock.instant(), Stage.TEST, kind, problem.reason(),
+                problem.excerpt(), built.trigger()).withProblem(problem.code(), problem.hint());
     }
 }

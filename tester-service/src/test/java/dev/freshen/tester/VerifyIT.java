@@ -28,7 +28,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -68,13 +67,6 @@ class VerifyIT {
         write(platformImages, "apps/static/Dockerfile", "FROM " + PLATFORM_FROM + "\nCOPY www /www\n"
                 + "CMD [\"httpd\", \"-f\", \"-v\", \"-p\", \"8080\", \"-h\", \"/www\"]\n");
         write(platformImages, "apps/static/www/index.html", "hello from freshen\n");
-        write(platformImages, "apps/failing/Dockerfile", "FROM " + PLATFORM_FROM + "\nCOPY www /www\n"
-                + "CMD [\"httpd\", \"-f\", \"-v\", \"-p\", \"8080\", \"-h\", \"/www\"]\n");
-        write(platformImages, "apps/failing/www/cgi-bin/status",
-                "#!/bin/sh\necho 'cgi status called: failing on purpose' >&2\necho 'Status: 500 Internal Server Error'\necho 'Content-Type: text/plain'\necho\necho broken\n");
-        Files.setPosixFilePermissions(platformImages.resolve("apps/failing/www/cgi-bin/status"),
-                PosixFilePermissions.fromString("rwxr-xr-x"));
-        write(platformImages, "apps/sleepy/Dockerfile", "FROM " + PLATFORM_FROM + "\nCMD [\"sleep\", \"3600\"]\n");
         write(platformImages, "apps/warning/Dockerfile", "FROM " + PLATFORM_FROM + "\n"
                 + "RUN echo \"Program.cs(3,5): warning CS0168: The variable 'x' is declared but never used\"\n"
                 + "CMD [\"httpd\", \"-f\", \"-p\", \"8080\", \"-h\", \"/\"]\n");
@@ -93,8 +85,6 @@ class VerifyIT {
                   request: {method: GET, path: /index.html}
                   expect: {status: 200, bodyContains: freshen}
                 """.formatted(PLATFORM_FROM));
-        descriptor(platformImages, "fixture/failing-app", integrationTest("apps/failing", "/cgi-bin/status", "30s"));
-        descriptor(platformImages, "fixture/sleepy-app", integrationTest("apps/sleepy", "/", "3s"));
         descriptor(platformImages, "fixture/warning-app", integrationTest("apps/warning", "/", "30s"));
         descriptor(platformImages, "fixture/root-policy", "checks: {user: non-root}\n");
 
@@ -187,31 +177,23 @@ class VerifyIT {
                 base.toString(), "true").strip();
     }
 
-    @Test
-    void anApplicationAnswering500FailsTheRunWithTheStatusAndItsLog() {
-        PipelineFailed failed = failure("fixture/failing-app", nonRootCandidate);
-        assertEquals("integration test failed: GET /cgi-bin/status answered 500, expected 200", failed.reason());
-        assertTrue(failed.logExcerpt() != null && failed.logExcerpt().contains("cgi status called: failing on purpose"), failed.logExcerpt());
-    }
-
-    @Test
-    void anApplicationThatNeverAnswersFailsAfterItsStartUpTimeout() {
-        PipelineFailed failed = failure("fixture/sleepy-app", nonRootCandidate);
-        assertTrue(failed.reason().startsWith("integration test failed: GET /: no answer within the start-up timeout of PT3S"),
-                failed.reason());
-    }
+    // The test app's mistakes (it exits, listens elsewhere, answers wrongly, does not build...): MistakesIT.
 
     @Test
     void aBuildWarningOfTheApplicationFailsTheRun() {
         PipelineFailed failed = failure("fixture/warning-app", nonRootCandidate);
-        assertTrue(failed.reason().startsWith("integration-test app build has 1 warning(s)"), failed.reason());
+        assertTrue(failed.reason().startsWith("integration test (apps/warning): the app's image build printed 1 warning "
+                + "(allowBuildWarnings is false): "), failed.reason());
         assertTrue(failed.reason().contains("warning CS0168"), failed.reason());
+        assertEquals("app-build-warnings", failed.code());
     }
 
     @Test
     void aRootImageUnderANonRootPolicyFailsNamingTheCheck() {
         PipelineFailed failed = failure("fixture/root-policy", rootCandidate);
         assertEquals("policy check failed: user: non-root (no USER set: the image runs as root)", failed.reason());
+        assertEquals("policy-check-failed", failed.code());
+        assertTrue(failed.hint().startsWith("Fix the platform image's Dockerfile"), failed.hint());
     }
 
     private static PipelineFailed failure(String imageId, ImageReference candidate) {

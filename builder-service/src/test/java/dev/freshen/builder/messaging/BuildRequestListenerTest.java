@@ -5,11 +5,13 @@ import dev.freshen.events.FailureKind;
 import dev.freshen.events.PipelineFailed;
 import dev.freshen.events.Stage;
 import dev.freshen.events.Topics;
+import dev.freshen.messaging.PausableInputs;
 import dev.freshen.testing.InMemoryChannels;
 import dev.freshen.testing.SampleEvents;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.smallrye.reactive.messaging.ChannelRegistry;
 import io.smallrye.reactive.messaging.memory.InMemoryConnector;
 import io.smallrye.reactive.messaging.memory.InMemorySink;
 import jakarta.enterprise.inject.Any;
@@ -19,6 +21,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -35,6 +39,9 @@ class BuildRequestListenerTest {
     @Inject
     @Any
     InMemoryConnector connector;
+
+    @Inject
+    ChannelRegistry channels;
 
     private InMemorySink<byte[]> built;
     private InMemorySink<byte[]> failed;
@@ -82,5 +89,19 @@ class BuildRequestListenerTest {
         await().until(() -> nacked.get() != null);
         assertTrue(nacked.get().getMessage().startsWith("invalid BaseImageUpdated payload"), nacked.get().getMessage());
         assertTrue(built.received().isEmpty() && failed.received().isEmpty());
+    }
+
+    @Test
+    void pausedInputsTakeNoRequestUntilResumed() {
+        PausableInputs inputs = new PausableInputs(channels, List.of(Topics.BASE_IMAGE_UPDATED, Topics.FORCE_UPDATE));
+        inputs.pause();
+        try {
+            assertTrue(inputs.paused());
+            connector.source(Topics.FORCE_UPDATE).send(EventJson.write(SampleEvents.forceUpdateRequested()));
+            await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5)).until(() -> failed.received().isEmpty());
+        } finally {
+            inputs.resume();
+        }
+        await().until(() -> failed.received().size() == 1);
     }
 }

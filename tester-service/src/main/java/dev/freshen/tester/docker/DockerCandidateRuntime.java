@@ -2,11 +2,14 @@ package dev.freshen.tester.docker;
 
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.async.ResultCallback;
+import com.github.dockerjava.api.command.InspectContainerResponse;
 import com.github.dockerjava.api.command.InspectImageResponse;
+import com.github.dockerjava.api.exception.BadRequestException;
 import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.api.model.ExposedPort;
 import com.github.dockerjava.api.model.Frame;
 import com.github.dockerjava.api.model.HostConfig;
+import com.github.dockerjava.api.model.InternetProtocol;
 import com.github.dockerjava.api.model.PortBinding;
 import com.github.dockerjava.api.model.Ports;
 import dev.freshen.docker.BuildKitCliBuilder;
@@ -14,8 +17,13 @@ import dev.freshen.docker.BuildLog;
 import dev.freshen.docker.BuildSpec;
 import dev.freshen.docker.DockerEngine;
 import dev.freshen.docker.EngineApiBuilder;
+import dev.freshen.docker.EngineErrors;
+import dev.freshen.docker.PlainText;
+import dev.freshen.events.Durations;
 import dev.freshen.events.image.ImageReference;
 import dev.freshen.registry.Credentials;
+import dev.freshen.tester.AppPorts;
+import dev.freshen.tester.AppState;
 import dev.freshen.tester.CandidateRuntime;
 import dev.freshen.tester.CommandResult;
 import dev.freshen.tester.ImageFacts;
@@ -23,9 +31,12 @@ import dev.freshen.tester.RunningApp;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
@@ -44,6 +55,7 @@ public class DockerCandidateRuntime implements CandidateRuntime {
     private final Duration pullTimeout;
     private final EngineApiBuilder engineApi;
     private final BuildKitCliBuilder buildKit;
+    private final ContainerSockets sockets;
     private final String instance;
 
     /**
@@ -58,6 +70,7 @@ public class DockerCandidateRuntime implements CandidateRuntime {
         this.pullTimeout = pullTimeout;
         this.engineApi = new EngineApiBuilder(docker);
         this.buildKit = new BuildKitCliBuilder(dockerCli);
+        this.sockets = new ContainerSockets(docker, Path.of("/proc"));
     }
 
     @Override
@@ -86,7 +99,7 @@ public class DockerCandidateRuntime implements CandidateRuntime {
         } catch (NotFoundException e) {
             return false;
         } catch (IOException e) {
-            throw new IllegalStateException("cannot read " + path + " from the candidate: " + e.getMessage(), e);
+            throw new IllegalStateException("cannot read " + path + " from the candidate: " + EngineErrors.plainWords(e), e);
         } finally {
             removeContainer(id);
         }
@@ -106,7 +119,7 @@ public class DockerCandidateRuntime implements CandidateRuntime {
             try {
                 code = docker.waitContainerCmd(id).start().awaitStatusCode(timeout.toMillis(), TimeUnit.MILLISECONDS);
             } catch (RuntimeException e) {
-                return new CommandResult(-1, "did not finish within " + timeout + "\n" + logs(id, 20));
+                return new CommandResult(-1, "did not finish within " + Durations.human(timeout) + "\n" + logs(id, 20));
             }
             return new CommandResult(code == null ? -1 : code, logs(id, 20));
         } finally {
@@ -128,23 +141,62 @@ public class DockerCandidateRuntime implements CandidateRuntime {
                 .withHostConfig(HostConfig.newHostConfig()
                         .withPortBindings(new PortBinding(Ports.Binding.bindIp("127.0.0.1"), port)))
                 .exec().getId();
-        docker.startContainerCmd(id).exec();
-        Ports.Binding[] bindings = docker.inspectContainerCmd(id).exec().getNetworkSettings().getPorts().getBindings().get(port);
-        if (bindings == null || bindings.length == 0) {
-            removeContainer(id);
-            throw new IllegalStateException("the Docker engine did not publish port " + containerPort + " on 127.0.0.1");
+        try {
+            docker.startContainerCmd(id).exec();
+        } catch (BadRequestException e) {
+            // the engine refuses the container's command (it does not exist in the image, or may not run): the app's
+            // mistake, which state() reports; other refusals (500) are the engine's trouble
+            return new RunningApp(id, 0);
         }
-        return new RunningApp(id, Integer.parseInt(bindings[0].getHostPortSpec()));
+        InspectContainerResponse started = docker.inspectContainerCmd(id).exec();
+        Ports.Binding[] bindings = started.getNetworkSettings().getPorts().getBindings().get(port);
+        if (bindings != null && bindings.length > 0) {
+            return new RunningApp(id, Integer.parseInt(bindings[0].getHostPortSpec()));
+        }
+        if (!Boolean.TRUE.equals(started.getState().getRunning())) {
+            return new RunningApp(id, 0); // it ended before the engine published its port
+        }
+        removeContainer(id);
+        throw new IllegalStateException("the Docker engine did not publish port " + containerPort + " on 127.0.0.1");
     }
 
     @Override
-    public boolean running(RunningApp app) {
+    public AppState state(RunningApp app) {
+        InspectContainerResponse.ContainerState state;
         try {
-            Boolean running = docker.inspectContainerCmd(app.containerId()).exec().getState().getRunning();
-            return Boolean.TRUE.equals(running);
+            state = docker.inspectContainerCmd(app.containerId()).exec().getState();
         } catch (NotFoundException e) {
-            return false;
+            throw new IllegalStateException("the test app's container " + app.containerId().substring(0, 12)
+                    + " was removed while it was tested", e);
         }
+        if (Boolean.TRUE.equals(state.getRunning())) {
+            return AppState.isRunning();
+        }
+        Long code = state.getExitCodeLong();
+        String error = state.getError() == null || state.getError().isBlank() ? null
+                : PlainText.oneLine(PlainText.clean(state.getError()));
+        // a container that never ran is "created" with the engine's reason; one that ran has a start time
+        boolean neverRan = "created".equals(state.getStatus());
+        return new AppState(false, code == null ? -1 : code.intValue(), Boolean.TRUE.equals(state.getOOMKilled()),
+                neverRan ? (error == null ? "the Docker engine did not start it" : error) : null);
+    }
+
+    @Override
+    public AppPorts ports(RunningApp app) {
+        Optional<List<AppPorts.Listener>> listening = sockets.listening(app.containerId());
+        List<Integer> exposed = List.of();
+        try {
+            String image = docker.inspectContainerCmd(app.containerId()).exec().getImageId();
+            var config = docker.inspectImageCmd(image).exec().getConfig();
+            if (config != null && config.getExposedPorts() != null) {
+                exposed = Arrays.stream(config.getExposedPorts())
+                        .filter(p -> p.getProtocol() == InternetProtocol.TCP)
+                        .map(ExposedPort::getPort).sorted().distinct().toList();
+            }
+        } catch (RuntimeException e) {
+            // the EXPOSE list is a hint: without it the failure says less, and is still right
+        }
+        return new AppPorts(listening, exposed);
     }
 
     @Override
@@ -200,9 +252,9 @@ public class DockerCandidateRuntime implements CandidateRuntime {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (RuntimeException e) {
-            out.append("(no log: ").append(e.getMessage()).append(')');
+            out.append("(no log: ").append(EngineErrors.plainWords(e)).append(')');
         }
-        return out.toString().strip();
+        return PlainText.clean(out.toString()).strip();
     }
 
     private void removeContainer(String id) {
