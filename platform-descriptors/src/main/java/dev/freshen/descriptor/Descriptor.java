@@ -32,6 +32,12 @@ public record Descriptor(String schedule, Target target, Build build, Integratio
 
     /** A Quartz cron expression, as the Quarkus scheduler reads it. */
     static void checkSchedule(String schedule) {
+        int fields = schedule.isBlank() ? 0 : schedule.strip().split("\\s+").length;
+        if (fields != 6 && fields != 7) {
+            throw new InvalidField("schedule", "'" + schedule + "' is not a valid cron expression: it has " + fields
+                    + (fields == 1 ? " field" : " fields") + ", a Quartz cron expression has 6 (seconds minutes hours "
+                    + "day-of-month month day-of-week) or 7 (and the year)");
+        }
         try {
             QUARTZ.parse(schedule).validate();
         } catch (IllegalArgumentException e) {

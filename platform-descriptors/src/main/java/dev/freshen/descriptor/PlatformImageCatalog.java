@@ -131,7 +131,13 @@ public final class PlatformImageCatalog {
         for (Path link : linkedFolders.stream().sorted().toList()) {
             errors.add(linkedFolder(root, link));
         }
-        Map<String, List<DescriptorProblem>> clashes = new Clashes(loaded, owners).find();
+        // an invalid image whose target is still readable keeps its claim: fixing a typo in the image that has a tag
+        // must not hand the tag to a copy meanwhile
+        Map<String, Claim> claims = new TreeMap<>();
+        loaded.forEach((id, image) -> claims.put(id, new Claim(image.image().descriptor().target(), image.reading())));
+        errors.stream().filter(e -> e.imageId() != null && e.target().isPresent())
+                .forEach(e -> claims.putIfAbsent(e.imageId(), new Claim(e.target().get(), null)));
+        Map<String, List<DescriptorProblem>> clashes = new Clashes(claims, owners).find();
         Map<String, PlatformImage> images = new TreeMap<>();
         loaded.forEach((id, image) -> {
             List<DescriptorProblem> problems = clashes.get(id);
@@ -143,8 +149,14 @@ public final class PlatformImageCatalog {
                         .resolve(PlatformImage.DESCRIPTOR_FILE)), id, problems, descriptor.target(), descriptor.channels()));
             }
         });
+        errors.replaceAll(e -> e.imageId() != null && !loaded.containsKey(e.imageId()) && clashes.containsKey(e.imageId())
+                ? e.with(clashes.get(e.imageId())) : e);
         errors.sort((a, b) -> a.file().toString().compareTo(b.file().toString()));
         return new Scan(images, errors);
+    }
+
+    /** What an image claims in the target registry; {@code reading} (where its fields are) when it loaded. */
+    private record Claim(Target target, DescriptorReader.Result reading) {
     }
 
     /** A folder that is a symbolic link: to another image (one folder, two ids), or out of the root. */
@@ -188,20 +200,20 @@ public final class PlatformImageCatalog {
      */
     private static final class Clashes {
 
-        private final Map<String, DescriptorLoader.Loaded> loaded;
+        private final Map<String, Claim> claims;
         private final TagOwners owners;
         private final Map<String, List<DescriptorProblem>> problems = new LinkedHashMap<>();
 
-        Clashes(Map<String, DescriptorLoader.Loaded> loaded, TagOwners owners) {
-            this.loaded = loaded;
+        Clashes(Map<String, Claim> claims, TagOwners owners) {
+            this.claims = claims;
             this.owners = owners;
         }
 
         Map<String, List<DescriptorProblem>> find() {
             Map<String, List<String>> byTag = new TreeMap<>();
             Map<String, List<String>> byPrefix = new TreeMap<>();
-            loaded.forEach((id, image) -> {
-                Target target = image.image().descriptor().target();
+            claims.forEach((id, claim) -> {
+                Target target = claim.target();
                 target.extraTags().stream().filter(Target::isMoving).distinct()
                         .forEach(tag -> byTag.computeIfAbsent(target.repository() + "\n" + tag, k -> new ArrayList<>()).add(id));
                 byPrefix.computeIfAbsent(target.repository() + "\n" + target.tagPrefix(), k -> new ArrayList<>()).add(id);
@@ -213,7 +225,7 @@ public final class PlatformImageCatalog {
                     Keeper keeper = keeper(ids, owners.ofTag(repository, tag));
                     for (String id : ids) {
                         if (!id.equals(keeper.id())) {
-                            int index = loaded.get(id).image().descriptor().target().extraTags().indexOf(tag);
+                            int index = claims.get(id).target().extraTags().indexOf(tag);
                             add(id, DescriptorProblem.DUPLICATE_TAG, "target.extraTags[" + index + "]",
                                     "tag " + tag + " of " + repository + " is also published by " + keeper.id(),
                                     keeper.id() + " keeps it (" + keeper.why() + "); give this image its own "
@@ -254,9 +266,9 @@ public final class PlatformImageCatalog {
         }
 
         private void add(String id, String code, String field, String message, String hint) {
-            DescriptorLoader.Loaded image = loaded.get(id);
-            DescriptorReader.Mark at = image.reading().at(field);
-            String file = image.image().id() + "/" + PlatformImage.DESCRIPTOR_FILE;
+            Claim claim = claims.get(id);
+            DescriptorReader.Mark at = claim.reading() == null ? DescriptorReader.Mark.NONE : claim.reading().at(field);
+            String file = id + "/" + PlatformImage.DESCRIPTOR_FILE;
             problems.computeIfAbsent(id, k -> new ArrayList<>())
                     .add(new DescriptorProblem(code, file, field, at.line(), at.column(), message, hint));
         }
