@@ -84,6 +84,16 @@ public class WatchSchedule {
         }
         announcer.announce();
         rescan.loaded().forEach(this::checkOnLoad);
+        drainLoadedEarly();
+    }
+
+    /** Checks, once, the images loaded before the topics were read that are still watched. */
+    private void drainLoadedEarly() {
+        for (String id : Set.copyOf(loadedEarly)) {
+            if (loadedEarly.remove(id) && catalog.get().images().containsKey(id)) {
+                checkOnLoad(id);
+            }
+        }
     }
 
     /** The schedule an image is checked on: its descriptor's, else {@code freshen.watcher.default-schedule}. */
@@ -122,8 +132,9 @@ public class WatchSchedule {
 
     /**
      * Once the topics are read: announces watch-state changes, then checks every image (when
-     * {@code check-on-start}), else those loaded meanwhile. Without Kafka it waits on (the rescans take over once the
-     * topics are read), reporting after {@code ledger-catch-up-timeout}.
+     * {@code check-on-start}), else those loaded meanwhile. When the topics are not read within
+     * {@code ledger-catch-up-timeout} it gives up the start-up check; the rescans announce and check what was loaded
+     * once they are.
      */
     private void startOnceCaughtUp() {
         try {
@@ -142,8 +153,7 @@ public class WatchSchedule {
             loadedEarly.clear();
             catalog.get().images().keySet().forEach(this::checkQuietly);
         } else {
-            Set.copyOf(loadedEarly).stream().filter(catalog.get().images()::containsKey).forEach(this::checkOnLoad);
-            loadedEarly.clear();
+            drainLoadedEarly();
         }
     }
 
