@@ -19,7 +19,9 @@ public enum EventType {
     IMAGE_BUILT(ImageBuilt.class, Topics.IMAGE_BUILT, "dev.freshen.image-built.v1"),
     IMAGE_VERIFIED(ImageVerified.class, Topics.IMAGE_VERIFIED, "dev.freshen.image-verified.v1"),
     IMAGE_PUBLISHED(ImagePublished.class, Topics.IMAGE_PUBLISHED, "dev.freshen.image-published.v1"),
-    PIPELINE_FAILED(PipelineFailed.class, Topics.PIPELINE_FAILED, "dev.freshen.pipeline-failed.v1");
+    PIPELINE_FAILED(PipelineFailed.class, Topics.PIPELINE_FAILED, "dev.freshen.pipeline-failed.v1"),
+    /** Not a run's event: an image's watch state changed (see {@link #isRunEvent()}). */
+    IMAGE_WATCH_CHANGED(ImageWatchChanged.class, Topics.IMAGE_WATCH_CHANGED, "dev.freshen.image-watch-changed.v1");
 
     private final Class<? extends FreshenEvent> recordType;
     private final String topic;
@@ -41,6 +43,19 @@ public enum EventType {
 
     public String cloudEventType() {
         return cloudEventType;
+    }
+
+    /**
+     * Whether events of this type belong to a pipeline run (trigger, stage events, outcome); false for
+     * {@link #IMAGE_WATCH_CHANGED}, whose {@code runId} identifies a change of an image's watch state.
+     */
+    public boolean isRunEvent() {
+        return this != IMAGE_WATCH_CHANGED;
+    }
+
+    /** The run event types, in pipeline order. */
+    public static java.util.List<EventType> runEvents() {
+        return Arrays.stream(values()).filter(EventType::isRunEvent).toList();
     }
 
     public static EventType of(Class<? extends FreshenEvent> recordType) {

@@ -11,7 +11,8 @@ import java.util.stream.Collectors;
 /**
  * How run ids are made. A run triggered by a base update gets an id derived from what it builds
  * (image id, new base digests, descriptor+Dockerfile content hash), so the same change seen twice is the same
- * run. A forced run gets a fresh random id.
+ * run. A forced run gets a fresh random id. A change of an image's watch state gets an id derived from the change
+ * ({@link #forWatchChange}).
  */
 public final class RunIds {
 
@@ -25,6 +26,24 @@ public final class RunIds {
                 + baseDigests.stream().map(Digest::toString).sorted().collect(Collectors.joining(",")) + "\n"
                 + contentHash;
         return "b-" + Digest.sha256Of(material.getBytes(StandardCharsets.UTF_8)).hex().substring(0, 24);
+    }
+
+    /**
+     * The id of a change of an image's watch state ({@link ImageWatchChanged}): {@code w-} and 24 hex characters of
+     * sha256 over the image id, the new state, the problems (their codes, files, fields, lines and messages, in
+     * order) and the id of the change before it ({@code null} when there was none). The same change written twice
+     * (two watchers, a retried send) has the same id, so it is announced once; the same breakage again after a fix
+     * follows another change, so it has another id and is announced again.
+     */
+    public static String forWatchChange(String imageId, WatchState state, java.util.List<ImageWatchChanged.Problem> problems,
+                                        String previousChangeId) {
+        StringBuilder material = new StringBuilder(imageId).append('\n').append(state.id()).append('\n');
+        for (ImageWatchChanged.Problem p : problems) {
+            material.append(p.code()).append('\t').append(p.file()).append('\t').append(p.field()).append('\t')
+                    .append(p.line()).append('\t').append(p.message()).append('\n');
+        }
+        material.append(previousChangeId == null ? "-" : previousChangeId);
+        return "w-" + Digest.sha256Of(material.toString().getBytes(StandardCharsets.UTF_8)).hex().substring(0, 24);
     }
 
     public static String forced() {

@@ -12,6 +12,8 @@ public final class Topics {
     public static final String IMAGE_VERIFIED = "freshen.image-verified";
     public static final String IMAGE_PUBLISHED = "freshen.image-published";
     public static final String PIPELINE_FAILED = "freshen.pipeline-failed";
+    /** {@link ImageWatchChanged}; compacted (key: image id), so the last state of every image is kept. */
+    public static final String IMAGE_WATCH_CHANGED = "freshen.image-watch-changed";
 
     public static final String WATCHER_DLQ = "freshen.watcher.dlq";
     public static final String BUILDER_DLQ = "freshen.builder.dlq";

@@ -10,12 +10,14 @@
  *   <li>An unknown field of an event is ignored.</li>
  *   <li>An unknown field of a nested value that stages copy into their own events ({@link dev.freshen.events.Trigger},
  *       {@link dev.freshen.events.BaseImage}, {@link dev.freshen.events.StageTiming},
- *       {@link dev.freshen.events.CheckResult}) is kept in the value's {@code unknownFields()} (as JSON, by name) and
+ *       {@link dev.freshen.events.CheckResult}, {@link dev.freshen.events.ImageWatchChanged.Problem}) is kept in the
+ *       value's {@code unknownFields()} (as JSON, by name) and
  *       written out again unchanged, after the known fields. It takes part in {@code equals} like every record
  *       component: a value that carries more than this version knows is not the same value as one that does not;
  *       compare the known components when that is what you mean.</li>
  *   <li>An unknown value of an open value set ({@link dev.freshen.events.FailureKind},
- *       {@link dev.freshen.events.Stage}, {@link dev.freshen.events.Trigger.Kind}) is read as "other" with its id,
+ *       {@link dev.freshen.events.Stage}, {@link dev.freshen.events.Trigger.Kind},
+ *       {@link dev.freshen.events.WatchState}) is read as "other" with its id,
  *       and written out again with that id. Code that branches on such a value has a branch for other values.</li>
  *   <li>A missing required field, a malformed value, or an unknown CloudEvents type is still rejected
  *       ({@link dev.freshen.events.InvalidEventException}): the record goes to the dead-letter topic.</li>

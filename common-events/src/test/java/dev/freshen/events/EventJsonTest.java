@@ -34,7 +34,37 @@ class EventJsonTest {
                         ImageReference.parse("127.0.0.1:5000/platform/net10-runtime:10.0-noble-1.1.0@" + CANDIDATE), "1.1.0",
                         List.of("10.0-noble-1.1.0", "10.0", "latest"), timings),
                 new PipelineFailed("run-1", "net10/runtime", 1, T0, Stage.TEST, FailureKind.PERMANENT,
-                        "POST /MyService answered 500, expected 200", "log line 1\nlog line 2", TRIGGER));
+                        "POST /MyService answered 500, expected 200", "log line 1\nlog line 2", TRIGGER),
+                watchChanged());
+    }
+
+    static ImageWatchChanged watchChanged() {
+        List<ImageWatchChanged.Problem> problems = List.of(new ImageWatchChanged.Problem("descriptor-unknown-key",
+                "unknown key 'notfy' at the top level: did you mean notify?", "Rename it to notify.",
+                "net10/runtime/platform-image.yaml", "notfy", 12, 1));
+        return new ImageWatchChanged(RunIds.forWatchChange("net10/runtime", WatchState.INVALID, problems, null),
+                "net10/runtime", 1, T0, WatchState.INVALID, WatchState.WATCHED, problems,
+                ImageReference.parse("127.0.0.1:5000/platform/net10-runtime:10.0-noble-1.1.0@" + CANDIDATE));
+    }
+
+    @Test
+    void aWatchChangeHasADeterministicIdPerChangeAndAProblemTextWithItsPlace() {
+        ImageWatchChanged changed = watchChanged();
+        assertTrue(changed.runId().matches("w-[0-9a-f]{24}"), changed.runId());
+        assertEquals(changed.runId(), watchChanged().runId(), "the same change has the same id");
+        assertTrue(!changed.runId().equals(RunIds.forWatchChange("net10/runtime", WatchState.INVALID, changed.problems(),
+                "w-000000000000000000000000")), "the same breakage after another change has another id");
+        assertTrue(!changed.runId().equals(RunIds.forWatchChange("net10/runtime", WatchState.WATCHED, List.of(), null)));
+        assertEquals("net10/runtime/platform-image.yaml line 12, column 1: unknown key 'notfy' at the top level: did you "
+                + "mean notify?", changed.problems().get(0).text());
+        String json = EventJson.writeString(changed);
+        assertTrue(json.contains("\"state\":\"invalid\",\"previousState\":\"watched\""), json);
+        assertTrue(json.contains("\"lastPublished\":\"127.0.0.1:5000/platform/net10-runtime:10.0-noble-1.1.0@sha256:"), json);
+        assertEquals(EventType.IMAGE_WATCH_CHANGED, changed.type());
+        assertTrue(!EventType.IMAGE_WATCH_CHANGED.isRunEvent() && EventType.PIPELINE_FAILED.isRunEvent());
+        assertThrows(IllegalArgumentException.class, () -> new ImageWatchChanged("w-0123", "net10/runtime", 1, T0,
+                WatchState.INVALID, null, List.of(), ImageReference.parse("127.0.0.1:5000/platform/x:1.0.0")),
+                "lastPublished carries tag and digest");
     }
 
     @Test

@@ -25,7 +25,8 @@ class EventsDocTest {
                     .filter(name -> !page.contains(name)).forEach(missing::add);
         }
         Stream.of(Stage.knownValues().stream().map(Stage::id), FailureKind.knownValues().stream().map(FailureKind::id),
-                        Trigger.Kind.knownValues().stream().map(Trigger.Kind::id))
+                        Trigger.Kind.knownValues().stream().map(Trigger.Kind::id),
+                        WatchState.knownValues().stream().map(WatchState::id))
                 .flatMap(ids -> ids)
                 .map(id -> "| `" + id + "` |")
                 .filter(row -> !page.contains(row))

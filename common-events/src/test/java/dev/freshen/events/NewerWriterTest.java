@@ -76,7 +76,7 @@ class NewerWriterTest {
             assertEquals(input.at(value.pointer()), written.at(value.pointer()), type + ": " + value.pointer()
                     + " written out again");
         }
-        for (String field : List.of("trigger", "baseImages", "timings", "checks", "stage", "kind")) {
+        for (String field : List.of("trigger", "baseImages", "timings", "checks", "stage", "kind", "state", "problems")) {
             if (input.has(field)) {
                 assertEquals(input.get(field), written.get(field), type + ": " + field + " written out again");
             }
@@ -146,6 +146,9 @@ class NewerWriterTest {
             "image-published | /version | invalid ImagePublished payload: ImagePublished: field 'version' is required",
             "pipeline-failed | /stage | invalid PipelineFailed payload: PipelineFailed: field 'stage' is required",
             "pipeline-failed | /kind | invalid PipelineFailed payload: PipelineFailed: field 'kind' is required",
+            "image-watch-changed | /state | invalid ImageWatchChanged payload: ImageWatchChanged: field 'state' is required",
+            "image-watch-changed | /problems/1/code | invalid ImageWatchChanged payload at 'problems[1]': Problem: field 'code' is required",
+            "image-watch-changed | /problems/0/message | invalid ImageWatchChanged payload at 'problems[0]': Problem: field 'message' is required",
     })
     void aMissingRequiredFieldIsStillRejectedByName(String file, String pointer, String message) {
         ObjectNode json = (ObjectNode) tree(resource(file + ".json"));
@@ -161,6 +164,7 @@ class NewerWriterTest {
     @ParameterizedTest(name = "{0} {1} = {2}")
     @CsvSource(delimiter = '|', value = {
             "pipeline-failed | /kind | Timed Out | invalid PipelineFailed payload at 'kind': failure kind 'Timed Out' is not an id",
+            "image-watch-changed | /state | Not Watched | invalid ImageWatchChanged payload at 'state': watch state 'Not Watched' is not an id",
             "pipeline-failed | /stage | '' | invalid PipelineFailed payload at 'stage': stage is empty",
             "image-built | /trigger/kind | forced! | invalid ImageBuilt payload at 'trigger.kind': trigger kind 'forced!' is not an id",
     })
@@ -206,6 +210,10 @@ class NewerWriterTest {
             open.add(new Open("/stage", failed.stage().id(), failed.stage().isOther()));
             open.add(new Open("/kind", failed.kind().id(), failed.kind().isOther()));
         }
+        if (event instanceof ImageWatchChanged changed) {
+            open.add(new Open("/state", changed.state().id(), changed.state().isOther()));
+            open.add(new Open("/previousState", changed.previousState().id(), changed.previousState().isOther()));
+        }
         return open;
     }
 
@@ -230,6 +238,10 @@ class NewerWriterTest {
         for (int i = 0; i < checks.size(); i++) {
             nested.add(new Nested("/checks/" + i, checks.get(i).unknownFields()));
         }
+        List<ImageWatchChanged.Problem> problems = event instanceof ImageWatchChanged c ? c.problems() : List.of();
+        for (int i = 0; i < problems.size(); i++) {
+            nested.add(new Nested("/problems/" + i, problems.get(i).unknownFields()));
+        }
         return nested;
     }
 
@@ -237,7 +249,8 @@ class NewerWriterTest {
      * What the stages write from {@code event}, copying as they do: the builder ({@code BuildStage.built} and
      * {@code failed}, from {@code BuildRequest.of}), the tester ({@code VerificationStage.attempt} and {@code failed};
      * {@code RunOutcomes} answers a stored outcome again as it is), the publisher ({@code PublishStage.published} and
-     * {@code failed}), the notifier's JSON webhook (the event as it is).
+     * {@code failed}), the notifier's JSON webhook (the event as it is; the only reader that writes out an
+     * {@code ImageWatchChanged} again).
      */
     static List<Reemitted> reemitted(FreshenEvent event) {
         ImageReference candidate = ImageReference.parse("127.0.0.1:5000/platform-staging/net10-runtime@sha256:" + "c".repeat(64));
@@ -279,6 +292,10 @@ class NewerWriterTest {
                             FailureKind.TRANSIENT_EXHAUSTED, "x", null, v.trigger()), List.of("trigger")),
                     new Reemitted("tester (answering again)", v,
                             List.of("trigger", "baseImages", "candidate", "checks", "timings")));
+        }
+        if (event instanceof ImageWatchChanged c) {
+            return List.of(new Reemitted("notifier webhook", c,
+                    List.of("state", "previousState", "problems", "lastPublished")));
         }
         if (event instanceof ImagePublished p) {
             return List.of(new Reemitted("notifier webhook", p,

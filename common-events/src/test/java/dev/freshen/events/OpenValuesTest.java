@@ -25,6 +25,9 @@ class OpenValuesTest {
         assertEquals(List.of("permanent", "transient-exhausted", "internal", "timed-out"), FailureKind.knownValues().stream().map(FailureKind::id).toList());
         assertEquals(List.of("detect", "build", "test", "publish", "notify"), Stage.knownValues().stream().map(Stage::id).toList());
         assertEquals(List.of("base-image-updated", "forced"), Trigger.Kind.knownValues().stream().map(Trigger.Kind::id).toList());
+        assertEquals(List.of("watched", "invalid"), WatchState.knownValues().stream().map(WatchState::id).toList());
+        WatchState.knownValues().forEach(s -> assertSame(s, WatchState.of(s.id())));
+        assertTrue(WatchState.of("checks-failing").isOther());
         FailureKind.knownValues().forEach(k -> assertSame(k, FailureKind.of(k.id())));
         Stage.knownValues().forEach(s -> assertSame(s, Stage.of(s.id())));
         Trigger.Kind.knownValues().forEach(k -> assertSame(k, Trigger.Kind.of(k.id())));
@@ -52,6 +55,7 @@ class OpenValuesTest {
         assertThrows(IllegalArgumentException.class, () -> FailureKind.of(id));
         assertThrows(IllegalArgumentException.class, () -> Stage.of(id));
         assertThrows(IllegalArgumentException.class, () -> Trigger.Kind.of(id));
+        assertThrows(IllegalArgumentException.class, () -> WatchState.of(id));
     }
 
     @Test

@@ -46,11 +46,14 @@ class TopicsTest {
         return topics;
     }
 
-    /** The compacted topics: the notifier's delivery records and the CLI's replay records. */
+    /**
+     * The compacted topics: the notifier's delivery records, the CLI's replay records, and the image watch states
+     * (the watcher reads the last one of each image back at start-up).
+     */
     static Set<String> ledgers() throws ReflectiveOperationException {
         Field replays = Class.forName("dev.freshen.cli.DlqCommand").getDeclaredField("REPLAYS");
         replays.setAccessible(true);
-        return Set.of(KafkaDeliveryLedger.TOPIC, (String) replays.get(null));
+        return Set.of(KafkaDeliveryLedger.TOPIC, (String) replays.get(null), Topics.IMAGE_WATCH_CHANGED);
     }
 
     @TestFactory

@@ -21,7 +21,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
@@ -35,8 +34,8 @@ import java.util.concurrent.ExecutionException;
  */
 final class EventLog {
 
-    /** The six event topics. */
-    static final List<String> EVENT_TOPICS = Arrays.stream(EventType.values()).map(EventType::topic).toList();
+    /** The six topics of run events (not the watch-state topic: its events belong to no run). */
+    static final List<String> EVENT_TOPICS = EventType.runEvents().stream().map(EventType::topic).toList();
     private static final Duration REFRESH = Duration.ofSeconds(5);
 
     private final KafkaSettings kafka;

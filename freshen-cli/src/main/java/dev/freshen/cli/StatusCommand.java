@@ -49,24 +49,65 @@ public class StatusCommand implements Callable<Integer> {
             Json.print(out, document);
             return 0;
         }
+        table(out, images, imageId == null ? list.path("invalidDescriptors") : Json.MAPPER.createArrayNode());
+        return 0;
+    }
+
+    /**
+     * The table of {@code images}, then, for each image whose descriptor is invalid (state {@code invalid}: listed with
+     * its last published version, not checked), its problems with where, what and what to do; then the
+     * {@code invalidDescriptors} that belong to no listed image (a folder whose name is no image id).
+     */
+    static void table(PrintWriter out, Iterable<JsonNode> images, JsonNode invalidDescriptors) {
         String format = "%-24s %-16s %-20s %-20s %-20s %s%n";
         out.printf(format, "IMAGE", "VERSION", "DIGEST", "BUILT FROM", "UPSTREAM NOW", "LAST RUN");
+        java.util.Set<String> files = new java.util.HashSet<>();
+        java.util.List<JsonNode> invalid = new java.util.ArrayList<>();
         for (JsonNode image : images) {
+            files.add(image.path("id").asText() + "/platform-image.yaml");
             JsonNode check = image.path("lastCheck");
             JsonNode builtFrom = check.path("builtFrom");
+            JsonNode published = image.path("lastPublished");
             String upstream = check.path("upstreamDigests").elements().hasNext()
                     ? RunFormat.shortDigest(check.path("upstreamDigests").elements().next().asText()) : "-";
             String base = builtFrom.path("bases").elements().hasNext()
                     ? RunFormat.shortDigest(builtFrom.path("bases").elements().next().asText()) : "-";
-            out.printf(format, image.path("id").asText(), builtFrom.path("versionTag").asText("-"),
-                    RunFormat.shortDigest(builtFrom.path("digest").asText("-")), base, upstream, lastRun(image));
+            String version = builtFrom.path("versionTag").asText(published.path("versionTag").asText("-"));
+            String digest = builtFrom.path("digest").asText(digestOf(published.path("image").asText("-")));
+            boolean notWatched = "invalid".equals(image.path("state").asText());
+            if (notWatched) {
+                invalid.add(image);
+            }
+            out.printf(format, image.path("id").asText(), version, RunFormat.shortDigest(digest), base, upstream,
+                    notWatched ? "NOT WATCHED: invalid descriptor" : lastRun(image));
         }
-        if (imageId == null) {
-            for (JsonNode invalid : list.path("invalidDescriptors")) {
-                out.println("invalid: " + invalid.path("message").asText());
+        for (JsonNode image : invalid) {
+            int count = image.path("problems").size();
+            out.printf("%n%s is not watched: its descriptor has %s (not checked, not built until fixed):%n",
+                    image.path("id").asText(), count == 1 ? "a problem" : count + " problems");
+            for (JsonNode problem : image.path("problems")) {
+                String where = problem.path("file").asText("");
+                if (problem.hasNonNull("line")) {
+                    where += " line " + problem.path("line").asInt()
+                            + (problem.hasNonNull("column") ? ", column " + problem.path("column").asInt() : "");
+                }
+                out.println("  " + (where.isBlank() ? "" : where + ": ") + problem.path("message").asText());
+                if (problem.hasNonNull("hint")) {
+                    out.println("    → " + problem.path("hint").asText());
+                }
             }
         }
-        return 0;
+        for (JsonNode descriptor : invalidDescriptors) {
+            if (!files.contains(descriptor.path("file").asText())) {
+                out.println("invalid: " + descriptor.path("message").asText());
+            }
+        }
+    }
+
+    /** {@code sha256:…} of {@code repo:tag@sha256:…}, or the text as it is. */
+    private static String digestOf(String image) {
+        int at = image.indexOf('@');
+        return at < 0 ? image : image.substring(at + 1);
     }
 
     private static String lastRun(JsonNode image) {

@@ -3,10 +3,13 @@ package dev.freshen.notifier;
 import dev.freshen.events.BaseImage;
 import dev.freshen.events.FailureKind;
 import dev.freshen.events.ImagePublished;
+import dev.freshen.events.ImageWatchChanged;
 import dev.freshen.events.PipelineFailed;
+import dev.freshen.events.RunIds;
 import dev.freshen.events.Stage;
 import dev.freshen.events.StageTiming;
 import dev.freshen.events.Trigger;
+import dev.freshen.events.WatchState;
 import dev.freshen.events.image.ImageReference;
 import dev.freshen.testing.SampleEvents;
 
@@ -39,6 +42,30 @@ public final class Events {
         ImagePublished e = SampleEvents.imagePublished();
         return new ImagePublished(e.runId(), imageId, e.attempt(), e.occurredAt(), e.trigger(), e.baseImages(), e.image(),
                 e.version(), e.tags(), e.timings());
+    }
+
+    /**
+     * The image became invalid (it was watched): two problems, one with a cron expression and markdown characters in
+     * its hint, published version known.
+     */
+    public static ImageWatchChanged notWatched(String imageId) {
+        List<ImageWatchChanged.Problem> problems = List.of(
+                new ImageWatchChanged.Problem("descriptor-invalid-cron", "field 'schedule': 'hourly' is not a valid cron "
+                        + "expression: it has 1 field, a Quartz cron expression has 6", "Write \"0 */15 * * * ?\" "
+                        + "(every 15 minutes) or leave schedule out; <b>not</b> markdown & not HTML",
+                        imageId + "/platform-image.yaml", "schedule", 1, 11),
+                new ImageWatchChanged.Problem("descriptor-unknown-key", "unknown key 'notfy' at the top level: did you "
+                        + "mean notify?", "Rename it to notify.", imageId + "/platform-image.yaml", "notfy", 12, 1));
+        return new ImageWatchChanged(RunIds.forWatchChange(imageId, WatchState.INVALID, problems, SampleEvents.runId()),
+                imageId, 1, T0, WatchState.INVALID, WatchState.WATCHED, problems,
+                ImageReference.parse("registry.example.com/platform/net10-runtime:10.0-noble-1.3.0@" + SampleEvents.digest('9')));
+    }
+
+    /** The image is watched again after {@code invalid}. */
+    public static ImageWatchChanged watchedAgain(ImageWatchChanged invalid) {
+        return new ImageWatchChanged(RunIds.forWatchChange(invalid.imageId(), WatchState.WATCHED, List.of(), invalid.runId()),
+                invalid.imageId(), 1, invalid.occurredAt().plusSeconds(600), WatchState.WATCHED, WatchState.INVALID,
+                List.of(), invalid.lastPublished());
     }
 
     /** Failed at the test stage with the given log. */

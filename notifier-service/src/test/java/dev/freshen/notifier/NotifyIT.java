@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.freshen.events.EventJson;
 import dev.freshen.events.FreshenEvent;
 import dev.freshen.events.ImagePublished;
+import dev.freshen.events.ImageWatchChanged;
 import dev.freshen.events.PipelineFailed;
 import dev.freshen.events.Topics;
 import dev.freshen.notifier.messaging.KafkaDeliveryLedger;
@@ -50,7 +51,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * The packaged notifier as its own process, with the real Kafka broker and a real HTTP server standing in for Teams
  * (Workflows and legacy), Slack and a generic webhook, answering as recorded ({@link RecordedAnswer}): what each
  * receives (valid cards, signatures the Standard Webhooks reference library verifies), retries (also a legacy Teams
- * webhook throttling behind a 200), dead letters, and idempotency across redelivery and restart. Channels are picked by the descriptors of a test platform-images folder.
+ * webhook throttling behind a 200), dead letters, and idempotency across redelivery and restart, and the announcement
+ * of an image that is not watched any more. Channels are picked by the descriptors of a test platform-images folder.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class NotifyIT {
@@ -88,6 +90,9 @@ class NotifyIT {
         image(images, "it/down", "[down]");
         image(images, "it/half", "[down, legacy]");
         image(images, "it/unlisted", null);
+        image(images, "it/broken", "[slack, legacy]");
+        Files.writeString(images.resolve("it/broken/platform-image.yaml"), "target: {repository: platform/it-broken, "
+                + "tagPrefix: '10.0'}\nbuidl: {buildkit: auto}\nnotify: [slack, legacy]\n");
         Path slackUrl = Files.writeString(dir.resolve("slack-url"), receiver.url(SLACK) + "\n");
         Path secret = Files.writeString(dir.resolve("hmac-secret"), WHSEC_SECRET + "\n" + HMAC_SECRET + "\n");
 
@@ -276,6 +281,30 @@ class NotifyIT {
         for (String secret : List.of(TEAMS_TOKEN, SLACK_TOKEN, HMAC_SECRET, WHSEC_SECRET, receiver.url("").toString())) {
             assertFalse(log.contains(secret), "the log shows " + secret);
         }
+    }
+
+    @Test
+    @Order(9)
+    void anImageNotWatchedAnyMoreIsAnnouncedOnceOnTheChannelsItsBrokenDescriptorStillNames() throws IOException {
+        ImageWatchChanged broken = Events.notWatched("it/broken");
+        ImageWatchChanged fixed = Events.watchedAgain(broken);
+        topics.send(broken);
+        topics.send(broken); // the same change written twice (a retried send, two watchers): one announcement
+        topics.send(fixed);
+        for (String path : List.of("/legacy", SLACK)) {
+            await(path).atMost(TIMEOUT).until(() -> posts(path, fixed).size() == 1);
+            assertEquals(1, posts(path, broken).size(), path);
+        }
+        String card = posts("/legacy", broken).get(0).body();
+        AdaptiveCardValidator.assertValid(card);
+        assertEquals("⚠️ it/broken is not watched any more", JSON.readTree(card).at("/attachments/0/content/body/0/text").asText());
+        assertTrue(card.contains("unknown key 'notfy' at the top level: did you mean notify?"), card);
+        AdaptiveCardValidator.assertValid(posts("/legacy", fixed).get(0).body());
+        assertTrue(JSON.readTree(posts(SLACK, broken).get(0).body()).get("text").asText()
+                .startsWith(":warning: it/broken is not watched any more: it/broken/platform-image.yaml line 1, column 11: "));
+        assertEquals(0, posts(TEAMS, broken).size() + posts("/hook", broken).size(), "not the default channels");
+        await().atMost(TIMEOUT).until(() -> notifier.logText().contains("Run " + broken.runId()
+                + " (it/broken): image-watch-changed skipped on slack: already delivered"));
     }
 
     /** Sends {@code sentinel} for the same image and waits until every channel has it: earlier events are done. */

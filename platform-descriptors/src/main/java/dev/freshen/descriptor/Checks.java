@@ -34,7 +34,7 @@ public record Checks(User user, List<String> labels, List<String> env, List<Stri
         @JsonCreator
         public static User of(String value) {
             for (User user : values()) {
-                if (user.id.equals(value.toLowerCase(Locale.ROOT))) {
+                if (value != null && user.id.equals(value.toLowerCase(Locale.ROOT))) {
                     return user;
                 }
             }
@@ -51,20 +51,26 @@ public record Checks(User user, List<String> labels, List<String> env, List<Stri
         env = env == null ? List.of() : List.copyOf(env);
         files = files == null ? List.of() : List.copyOf(files);
         commands = commands == null ? List.of() : commands.stream().map(List::copyOf).toList();
-        for (String name : env) {
-            if (!ENV_NAME.matcher(name).matches()) {
-                throw new InvalidField("env", "'" + name + "' is not an environment variable name");
-            }
+        env.forEach(Checks::checkEnvName);
+        files.forEach(Checks::checkFile);
+        commands.forEach(Checks::checkCommand);
+    }
+
+    static void checkEnvName(String name) {
+        if (name == null || !ENV_NAME.matcher(name).matches()) {
+            throw new InvalidField("env", "'" + name + "' is not an environment variable name (letters, digits, '_')");
         }
-        for (String file : files) {
-            if (!file.startsWith("/")) {
-                throw new InvalidField("files", "'" + file + "' must be an absolute path inside the image");
-            }
+    }
+
+    static void checkFile(String file) {
+        if (file == null || !file.startsWith("/")) {
+            throw new InvalidField("files", "'" + file + "' must be an absolute path inside the image");
         }
-        for (List<String> command : commands) {
-            if (command.isEmpty() || command.stream().anyMatch(String::isBlank)) {
-                throw new InvalidField("commands", "each command is a non-empty list of arguments, e.g. [dotnet, --info]");
-            }
+    }
+
+    static void checkCommand(List<String> command) {
+        if (command.isEmpty() || command.stream().anyMatch(a -> a == null || a.isBlank())) {
+            throw new InvalidField("commands", "each command is a non-empty list of arguments, e.g. [dotnet, --info]");
         }
     }
 

@@ -21,21 +21,39 @@ public record Descriptor(String schedule, Target target, Build build, Integratio
 
     public Descriptor {
         if (schedule != null) {
-            try {
-                QUARTZ.parse(schedule).validate();
-            } catch (IllegalArgumentException e) {
-                throw new InvalidField("schedule", "'" + schedule + "' is not a valid cron expression (Quartz: "
-                        + "sec min hour day-of-month month day-of-week, e.g. '0 */15 * * * ?'): " + e.getMessage());
-            }
+            checkSchedule(schedule);
         }
         InvalidField.required(target, "target");
         build = build == null ? Build.DEFAULT : build;
         checks = checks == null ? Checks.NONE : checks;
         channels = channels == null ? List.of() : List.copyOf(channels);
-        for (String channel : channels) {
-            if (channel == null || !CHANNEL.matcher(channel).matches()) {
-                throw new InvalidField("notify", "'" + channel + "' is not a channel name (lowercase letters, digits, '-')");
-            }
+        channels.forEach(Descriptor::checkChannel);
+    }
+
+    /** A Quartz cron expression, as the Quarkus scheduler reads it. */
+    static void checkSchedule(String schedule) {
+        int fields = schedule.isBlank() ? 0 : schedule.strip().split("\\s+").length;
+        if (fields != 6 && fields != 7) {
+            throw new InvalidField("schedule", "'" + schedule + "' is not a valid cron expression: it has " + fields
+                    + (fields == 1 ? " field" : " fields") + ", a Quartz cron expression has 6 (seconds minutes hours "
+                    + "day-of-month month day-of-week) or 7 (and the year)");
         }
+        try {
+            QUARTZ.parse(schedule).validate();
+        } catch (IllegalArgumentException e) {
+            throw new InvalidField("schedule", "'" + schedule + "' is not a valid cron expression: "
+                    + lowerFirst(e.getMessage()));
+        }
+    }
+
+    /** A notification channel name as configured in {@code freshen.notifier.channels.<name>}. */
+    static void checkChannel(String channel) {
+        if (channel == null || !CHANNEL.matcher(channel).matches()) {
+            throw new InvalidField("notify", "'" + channel + "' is not a channel name (lowercase letters, digits, '-')");
+        }
+    }
+
+    private static String lowerFirst(String text) {
+        return text == null || text.isEmpty() ? "not readable" : Character.toLowerCase(text.charAt(0)) + text.substring(1);
     }
 }

@@ -1,13 +1,10 @@
 package dev.freshen.descriptor;
 
 import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonDeserializer;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.freshen.events.Durations;
@@ -22,11 +19,20 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
-/** Loads one platform image folder, checking everything that can be checked without a registry. */
+/**
+ * Loads one platform image folder, checking everything that can be checked without a registry, and reporting every
+ * problem at once ({@link DescriptorException#problems()}): the descriptor is first walked key by key
+ * ({@code DescriptorReader}, which knows where each value is written), then the files it names are checked, and only a
+ * descriptor without problems is read into its records.
+ */
 public final class DescriptorLoader {
 
     private static final ObjectMapper YAML = YAMLMapper.builder()
@@ -58,107 +64,227 @@ public final class DescriptorLoader {
         return root;
     }
 
-    /** Loads the image whose {@code platform-image.yaml} is {@code descriptorFile}. */
+    /**
+     * Loads the image whose {@code platform-image.yaml} is {@code descriptorFile}.
+     *
+     * @throws DescriptorException with every problem of the descriptor (not only the first): unknown keys, missing
+     *                             and invalid values, a bad cron expression, paths outside the root, a missing
+     *                             Dockerfile or application, a {@code replaceFrom} the application does not use
+     */
     public PlatformImage load(Path descriptorFile) {
+        return read(descriptorFile).image();
+    }
+
+    /** A loaded image with where each of its descriptor's fields is written (for checks across images). */
+    record Loaded(PlatformImage image, DescriptorReader.Result reading) {
+    }
+
+    Loaded read(Path descriptorFile) {
         Path file = descriptorFile.toAbsolutePath().normalize();
         Path shown = root.relativize(file);
+        String shownText = shown.toString().replace('\\', '/');
         Path directory = file.getParent();
         String id = root.relativize(directory).toString().replace('\\', '/');
+        List<DescriptorProblem> problems = new ArrayList<>();
+        String imageId = id;
         try {
             ImageIds.validate(id);
         } catch (IllegalArgumentException e) {
-            throw new DescriptorException(shown, "folder name is not a valid image id: " + e.getMessage());
+            imageId = null;
+            problems.add(new DescriptorProblem(DescriptorProblem.INVALID_IMAGE_ID, shownText, null, 0, 0,
+                    "the folder is not a valid image id: " + e.getMessage(), "Rename the folder: an image id is a path "
+                    + "below the platform-images root whose parts are letters, digits, '.', '_' or '-', starting with "
+                    + "a letter or digit, e.g. net10/runtime."));
         }
-        Descriptor descriptor = read(file, shown);
-        Path dockerfilePath = inside(directory.resolve(descriptor.build().dockerfile()), shown, "build.dockerfile");
-        Dockerfile dockerfile = parseDockerfile(dockerfilePath, shown, "build.dockerfile");
+        String text;
+        try {
+            text = Files.readString(file, StandardCharsets.UTF_8);
+        } catch (java.nio.charset.CharacterCodingException e) {
+            problems.add(new DescriptorProblem(DescriptorProblem.UNREADABLE, shownText, null, 0, 0,
+                    "the file is not UTF-8 text", "Save it as UTF-8."));
+            throw new DescriptorException(shown, imageId, problems, null, null);
+        } catch (IOException e) {
+            problems.add(new DescriptorProblem(DescriptorProblem.UNREADABLE, shownText, null, 0, 0,
+                    "cannot read the file (" + describe(e) + ")", "Make it a readable file."));
+            throw new DescriptorException(shown, imageId, problems, null, null);
+        }
+        DescriptorReader.Result reading = DescriptorReader.read(shownText, text);
+        problems.addAll(reading.problems());
+        FileChecks files = new FileChecks(shownText, reading, problems);
+
+        String dockerfileName = reading.<String>value("build.dockerfile")
+                .orElse(reading.clean("build.dockerfile") ? "Dockerfile" : null);
+        Path dockerfilePath = dockerfileName == null ? null : files.inside(directory.resolve(dockerfileName),
+                "build.dockerfile", DescriptorProblem.DOCKERFILE_MISSING, "Create it, or set build.dockerfile to the "
+                        + "name of the Dockerfile in " + id + "/.");
+        Dockerfile dockerfile = dockerfilePath == null ? null : files.dockerfile(dockerfilePath, "build.dockerfile");
 
         Path appDirectory = null;
         Path appDockerfilePath = null;
-        IntegrationTest test = descriptor.integrationTest();
-        if (test != null) {
-            appDirectory = inside(root.resolve(test.app()), shown, "integrationTest.app");
-            if (!Files.isDirectory(appDirectory)) {
-                throw new DescriptorException(shown, "field 'integrationTest.app': " + test.app() + " is not a folder");
-            }
-            appDockerfilePath = inside(appDirectory.resolve(test.dockerfile()), shown, "integrationTest.dockerfile");
-            Dockerfile appDockerfile = parseDockerfile(appDockerfilePath, shown, "integrationTest.dockerfile");
-            ImageReference replaced = ImageReference.parse(test.replaceFrom());
-            if (appDockerfile.froms().stream().noneMatch(f -> replaced.equals(f.external()))) {
-                throw new DescriptorException(shown, "field 'integrationTest.replaceFrom': " + test.replaceFrom()
-                        + " does not appear in a FROM line of " + root.relativize(appDockerfilePath) + " (its FROM lines: "
-                        + appDockerfile.froms().stream().map(Dockerfile.From::written).collect(Collectors.joining(", ")) + ")");
+        Optional<String> app = reading.value("integrationTest.app");
+        if (app.isPresent()) {
+            appDirectory = files.inside(root.resolve(app.get()), "integrationTest.app", DescriptorProblem.APP_MISSING,
+                    "Create the application's folder with its Dockerfile, or correct integrationTest.app (a folder "
+                            + "relative to the platform-images root)" + files.nearFolder(root.resolve(app.get())));
+            if (appDirectory != null && !Files.isDirectory(appDirectory)) {
+                files.problem(DescriptorProblem.APP_MISSING, "integrationTest.app", "field 'integrationTest.app': "
+                        + app.get() + " is not a folder", "Set it to the application's folder, not a file in it.");
+                appDirectory = null;
             }
         }
-        return new PlatformImage(id, directory, descriptor, dockerfilePath, dockerfile, appDirectory, appDockerfilePath,
-                contentHash(directory));
-    }
-
-    private static Descriptor read(Path file, Path shown) {
-        try {
-            // the whole document is parsed first, so a syntax error is reported as such, with its line
-            JsonNode tree = YAML.readTree(file.toFile());
-            if (tree == null || tree.isMissingNode() || tree.isNull()) {
-                throw new DescriptorException(shown, "the file is empty");
-            }
-            if (!tree.isObject()) {
-                throw new DescriptorException(shown, "expected a mapping of keys (target, schedule, ...) at the top level");
-            }
-            return YAML.treeToValue(tree, Descriptor.class);
-        } catch (UnrecognizedPropertyException e) {
-            String where = path(e);
-            String known = e.getKnownPropertyIds().stream().map(Object::toString).sorted().collect(Collectors.joining(", "));
-            throw new DescriptorException(shown, "unknown key '" + (where.isEmpty() ? e.getPropertyName() : where)
-                    + "' (known keys here: " + known + ")", e);
-        } catch (JsonMappingException e) {
-            Throwable cause = e.getCause();
-            String where = path(e);
-            if (cause instanceof InvalidField invalid) {
-                String field = where.isEmpty() ? invalid.field() : where + "." + invalid.field();
-                if (where.endsWith("." + invalid.field()) || where.equals(invalid.field())) {
-                    field = where;
+        if (appDirectory != null) {
+            String appDockerfileName = reading.<String>value("integrationTest.dockerfile")
+                    .orElse(reading.clean("integrationTest.dockerfile") ? "Dockerfile" : null);
+            appDockerfilePath = appDockerfileName == null ? null : files.inside(appDirectory.resolve(appDockerfileName),
+                    "integrationTest.dockerfile", DescriptorProblem.APP_MISSING, "Add the application's Dockerfile to "
+                            + root.relativize(appDirectory) + "/, or set integrationTest.dockerfile to its name there.");
+            Dockerfile appDockerfile = appDockerfilePath == null ? null
+                    : files.dockerfile(appDockerfilePath, "integrationTest.dockerfile");
+            Optional<String> replaceFrom = reading.value("integrationTest.replaceFrom");
+            if (appDockerfile != null && replaceFrom.isPresent()) {
+                ImageReference replaced = ImageReference.parse(replaceFrom.get());
+                if (appDockerfile.froms().stream().noneMatch(f -> replaced.equals(f.external()))) {
+                    String froms = appDockerfile.froms().stream().map(Dockerfile.From::written).collect(Collectors.joining(", "));
+                    files.problem(DescriptorProblem.REPLACE_FROM_NOT_IN_APP, "integrationTest.replaceFrom",
+                            "field 'integrationTest.replaceFrom': " + replaceFrom.get() + " does not appear in a FROM line of "
+                                    + root.relativize(appDockerfilePath).toString().replace('\\', '/') + " (its FROM lines: " + froms + ")",
+                            "Write the image exactly as the FROM line of the application's Dockerfile that the candidate "
+                                    + "replaces names it (" + froms + "), or change that FROM line.");
                 }
-                throw new DescriptorException(shown, "field '" + field + "': " + invalid.problem(), e);
             }
-            String problem = cause != null && cause.getMessage() != null ? cause.getMessage() : e.getOriginalMessage();
-            throw new DescriptorException(shown, (where.isEmpty() ? "" : "field '" + where + "': ") + firstLine(problem), e);
-        } catch (JsonProcessingException e) {
-            throw new DescriptorException(shown, "not valid YAML: " + firstLine(e.getOriginalMessage())
-                    + (e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ")"), e);
-        } catch (IOException e) {
-            throw new DescriptorException(shown, "cannot read: " + e.getMessage(), e);
         }
+        if (!problems.isEmpty()) {
+            throw new DescriptorException(shown, imageId, problems, partialTarget(reading),
+                    reading.<List<String>>value("notify").orElse(null));
+        }
+        Descriptor descriptor;
+        try {
+            descriptor = YAML.readValue(text, Descriptor.class);
+        } catch (IOException | RuntimeException e) {
+            // the walk above checks every rule the records have; reaching this is a defect, shown without internals
+            throw new DescriptorException(shown, imageId, List.of(new DescriptorProblem(DescriptorProblem.INVALID_VALUE,
+                    shownText, null, 0, 0, "the descriptor cannot be read into its fields",
+                    "Compare it with the example in docs/descriptors.md; the watcher's log has the details.")),
+                    partialTarget(reading), null);
+        }
+        PlatformImage image = new PlatformImage(id, directory, descriptor, dockerfilePath, dockerfile, appDirectory,
+                appDockerfilePath, contentHash(directory));
+        return new Loaded(image, reading);
     }
 
-    /** Resolves a path that must stay inside the platform-images root, following symbolic links. */
-    private Path inside(Path path, Path shown, String field) {
-        Path normalized = path.toAbsolutePath().normalize();
-        if (!normalized.startsWith(root)) {
-            throw new DescriptorException(shown, "field '" + field + "': " + root.relativize(normalized)
-                    + " is outside the platform-images root");
-        }
-        if (!Files.exists(normalized)) {
-            throw new DescriptorException(shown, "field '" + field + "': " + root.relativize(normalized) + " does not exist");
+    /** The target as far as it is valid: its repository and tag prefix, with the extra tags when those are valid. */
+    private static Target partialTarget(DescriptorReader.Result reading) {
+        Optional<String> repository = reading.value("target.repository");
+        Optional<String> prefix = reading.value("target.tagPrefix");
+        if (repository.isEmpty() || prefix.isEmpty()) {
+            return null;
         }
         try {
-            if (!normalized.toRealPath().startsWith(root.toRealPath())) {
-                throw new DescriptorException(shown, "field '" + field + "': " + root.relativize(normalized)
-                        + " links outside the platform-images root");
-            }
-        } catch (IOException e) {
-            throw new DescriptorException(shown, "field '" + field + "': cannot resolve " + normalized + ": " + e.getMessage(), e);
-        }
-        return normalized;
-    }
-
-    private Dockerfile parseDockerfile(Path dockerfile, Path shown, String field) {
-        try {
-            return Dockerfile.parse(Files.readString(dockerfile, StandardCharsets.UTF_8));
+            return new Target(repository.get(), prefix.get(), reading.<List<String>>value("target.extraTags").orElse(null));
         } catch (IllegalArgumentException e) {
-            throw new DescriptorException(shown, "field '" + field + "': " + root.relativize(dockerfile) + " " + e.getMessage(), e);
-        } catch (IOException e) {
-            throw new DescriptorException(shown, "field '" + field + "': cannot read " + root.relativize(dockerfile), e);
+            return null;
         }
+    }
+
+    /** The checks of files a descriptor names, adding their problems to the descriptor's. */
+    private final class FileChecks {
+
+        private final String shownText;
+        private final DescriptorReader.Result reading;
+        private final List<DescriptorProblem> problems;
+
+        FileChecks(String shownText, DescriptorReader.Result reading, List<DescriptorProblem> problems) {
+            this.shownText = shownText;
+            this.reading = reading;
+            this.problems = problems;
+        }
+
+        void problem(String code, String field, String message, String hint) {
+            DescriptorReader.Mark at = reading.at(field);
+            problems.add(new DescriptorProblem(code, shownText, field, at.line(), at.column(), message, hint));
+        }
+
+        /** {@code path} when it stays inside the root (also through links) and exists; else null and a problem. */
+        Path inside(Path path, String field, String missingCode, String missingHint) {
+            Path normalized = path.toAbsolutePath().normalize();
+            String shown = root.relativize(normalized).toString().replace('\\', '/');
+            if (!normalized.startsWith(root)) {
+                problem(DescriptorProblem.PATH_OUTSIDE_ROOT, field, "field '" + field + "': " + shown
+                        + " is outside the platform-images root", "Use a path inside the platform-images root: "
+                        + DescriptorKeys.help(field) + ".");
+                return null;
+            }
+            if (!Files.exists(normalized)) {
+                problem(missingCode, field, "field '" + field + "': " + shown + " does not exist", missingHint);
+                return null;
+            }
+            try {
+                if (!normalized.toRealPath().startsWith(root.toRealPath())) {
+                    problem(DescriptorProblem.PATH_OUTSIDE_ROOT, field, "field '" + field + "': " + shown
+                            + " links outside the platform-images root", "Copy the file into the platform-images root "
+                            + "instead of linking to it: builds read only the root.");
+                    return null;
+                }
+            } catch (IOException e) {
+                problem(DescriptorProblem.UNREADABLE, field, "field '" + field + "': cannot resolve " + shown + " ("
+                        + describe(e) + ")", "Make it a readable file or folder inside the platform-images root.");
+                return null;
+            }
+            return normalized;
+        }
+
+        Dockerfile dockerfile(Path path, String field) {
+            String shown = root.relativize(path).toString().replace('\\', '/');
+            if (!Files.isRegularFile(path)) {
+                problem(DescriptorProblem.DOCKERFILE_MISSING, field, "field '" + field + "': " + shown + " is not a file",
+                        "Point " + field + " at the Dockerfile itself.");
+                return null;
+            }
+            try {
+                return Dockerfile.parse(Files.readString(path, StandardCharsets.UTF_8));
+            } catch (IllegalArgumentException e) {
+                // the problem is in the Dockerfile: name it, and its line ("line 3: FROM without an image")
+                Matcher numbered = Pattern.compile("^line (\\d+): (.*)$", Pattern.DOTALL).matcher(e.getMessage());
+                int line = numbered.matches() ? Integer.parseInt(numbered.group(1)) : 0;
+                problems.add(new DescriptorProblem(DescriptorProblem.DOCKERFILE_INVALID, shown, field, line, 0,
+                        numbered.matches() ? numbered.group(2) : e.getMessage(),
+                        "Fix the Dockerfile (named by " + field + "): every stage starts with FROM <image> [AS <name>]."));
+            } catch (IOException e) {
+                problem(DescriptorProblem.UNREADABLE, field, "field '" + field + "': cannot read " + shown + " ("
+                        + describe(e) + ")", "Make it a readable UTF-8 file.");
+            }
+            return null;
+        }
+
+        /** "; did you mean apps/echo?" when a folder beside a missing one has a near name, else ".". */
+        String nearFolder(Path missing) {
+            Path normalized = missing.toAbsolutePath().normalize();
+            Path parent = normalized.getParent();
+            if (parent == null || !normalized.startsWith(root) || !Files.isDirectory(parent)) {
+                return ".";
+            }
+            String name = normalized.getFileName().toString();
+            try (Stream<Path> siblings = Files.list(parent)) {
+                return siblings.filter(Files::isDirectory)
+                        .filter(p -> DescriptorKeys.distance(name.toLowerCase(java.util.Locale.ROOT),
+                                p.getFileName().toString().toLowerCase(java.util.Locale.ROOT)) <= Math.min(2, name.length() / 2))
+                        .map(p -> "; did you mean " + root.relativize(p).toString().replace('\\', '/') + "?")
+                        .findFirst().orElse(".");
+            } catch (IOException e) {
+                return ".";
+            }
+        }
+    }
+
+    /** An I/O failure in plain words. */
+    private static String describe(IOException e) {
+        if (e instanceof java.nio.file.AccessDeniedException) {
+            return "permission denied";
+        }
+        if (e instanceof java.nio.file.NoSuchFileException) {
+            return "no such file";
+        }
+        return e.getMessage() == null ? "I/O error" : e.getMessage();
     }
 
     /** sha256 over every regular file of the folder (relative path and content), in a stable order. */
@@ -176,19 +302,5 @@ public final class DescriptorLoader {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot hash " + directory, e);
         }
-    }
-
-    private static String path(JsonMappingException e) {
-        return e.getPath().stream()
-                .map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
-                .collect(Collectors.joining(".")).replace(".[", "[");
-    }
-
-    private static String firstLine(String text) {
-        if (text == null) {
-            return "invalid value";
-        }
-        int newline = text.indexOf('\n');
-        return newline < 0 ? text : text.substring(0, newline);
     }
 }

@@ -16,20 +16,31 @@ import java.util.Set;
 public record IntegrationTest(String app, String dockerfile, String replaceFrom, int port, Request request,
                               Expect expect, Duration startupTimeout, boolean allowBuildWarnings) {
 
-    private static final Set<String> METHODS = Set.of("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS");
+    private static final java.util.List<String> METHOD_ORDER = java.util.List.of("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS");
+    private static final Set<String> METHODS = Set.copyOf(METHOD_ORDER);
 
     /** The HTTP request sent to the running application. */
     public record Request(String method, String path, Map<String, String> headers, String body) {
         public Request {
-            method = method == null ? "GET" : method.toUpperCase(Locale.ROOT);
-            if (!METHODS.contains(method)) {
-                throw new InvalidField("method", "'" + method + "' is not one of " + METHODS);
-            }
+            method = method == null ? "GET" : checkMethod(method);
             path = path == null ? "/" : path;
+            checkPath(path);
+            headers = headers == null ? Map.of() : Map.copyOf(headers);
+        }
+
+        /** The method in upper case. */
+        static String checkMethod(String method) {
+            String upper = method.toUpperCase(Locale.ROOT);
+            if (!METHODS.contains(upper)) {
+                throw new InvalidField("method", "'" + method + "' is not one of " + String.join(", ", METHOD_ORDER));
+            }
+            return upper;
+        }
+
+        static void checkPath(String path) {
             if (!path.startsWith("/")) {
                 throw new InvalidField("path", "must start with '/', was '" + path + "'");
             }
-            headers = headers == null ? Map.of() : Map.copyOf(headers);
         }
     }
 
@@ -37,6 +48,10 @@ public record IntegrationTest(String app, String dockerfile, String replaceFrom,
     public record Expect(int status, String bodyContains) {
         public Expect {
             status = status == 0 ? 200 : status;
+            checkStatus(status);
+        }
+
+        static void checkStatus(int status) {
             if (status < 100 || status > 599) {
                 throw new InvalidField("status", "must be an HTTP status (100-599), was " + status);
             }
@@ -47,17 +62,29 @@ public record IntegrationTest(String app, String dockerfile, String replaceFrom,
         InvalidField.required(app, "app");
         dockerfile = dockerfile == null ? "Dockerfile" : dockerfile;
         InvalidField.required(replaceFrom, "replaceFrom");
+        checkReplaceFrom(replaceFrom);
+        checkPort(port);
+        request = request == null ? new Request(null, null, null, null) : request;
+        expect = expect == null ? new Expect(200, null) : expect;
+        startupTimeout = startupTimeout == null ? Duration.ofSeconds(60) : startupTimeout;
+        checkStartupTimeout(startupTimeout);
+    }
+
+    static void checkReplaceFrom(String replaceFrom) {
         try {
             ImageReference.parse(replaceFrom);
         } catch (IllegalArgumentException e) {
             throw new InvalidField("replaceFrom", e.getMessage());
         }
+    }
+
+    static void checkPort(int port) {
         if (port < 1 || port > 65535) {
             throw new InvalidField("port", "must be the container port the application listens on (1-65535), was " + port);
         }
-        request = request == null ? new Request(null, null, null, null) : request;
-        expect = expect == null ? new Expect(200, null) : expect;
-        startupTimeout = startupTimeout == null ? Duration.ofSeconds(60) : startupTimeout;
+    }
+
+    static void checkStartupTimeout(Duration startupTimeout) {
         if (startupTimeout.isNegative() || startupTimeout.isZero() || startupTimeout.compareTo(Duration.ofMinutes(30)) > 0) {
             throw new InvalidField("startupTimeout", "must be between 1s and 30m, was " + Durations.human(startupTimeout));
         }

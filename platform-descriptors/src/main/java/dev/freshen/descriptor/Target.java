@@ -17,26 +17,44 @@ public record Target(String repository, String tagPrefix, List<String> extraTags
 
     public Target {
         InvalidField.required(repository, "repository");
+        checkRepository(repository);
+        InvalidField.required(tagPrefix, "tagPrefix");
+        checkTagPrefix(tagPrefix);
+        extraTags = extraTags == null ? List.of() : List.copyOf(extraTags);
+        for (String tag : extraTags) {
+            checkExtraTag(tag, tagPrefix);
+        }
+    }
+
+    static void checkRepository(String repository) {
         try {
             ImageReference.parse("registry.invalid/" + repository);
         } catch (IllegalArgumentException e) {
             throw new InvalidField("repository", e.getMessage().replace("image reference 'registry.invalid/" + repository + "': ", ""));
         }
-        InvalidField.required(tagPrefix, "tagPrefix");
+    }
+
+    static void checkTagPrefix(String tagPrefix) {
         try {
             VersionTag.initial(tagPrefix);
         } catch (IllegalArgumentException e) {
             throw new InvalidField("tagPrefix", e.getMessage());
         }
-        extraTags = extraTags == null ? List.of() : List.copyOf(extraTags);
-        for (String tag : extraTags) {
-            if (tag == null || !TEMPLATE_OR_TAG.matcher(tag).matches()) {
-                throw new InvalidField("extraTags", "'" + tag + "' is not a valid tag (letters, digits, '_', '.', '-', templates in {})");
-            }
-            if (VersionTag.parse(tagPrefix, tag).isPresent()) {
-                throw new InvalidField("extraTags", "'" + tag + "' looks like a version tag of prefix " + tagPrefix
-                        + "; versions are assigned by the publisher");
-            }
+    }
+
+    /** One extra tag; {@code tagPrefix} may be {@code null} when it is not known (then only the tag's shape is checked). */
+    static void checkExtraTag(String tag, String tagPrefix) {
+        if (tag == null || !TEMPLATE_OR_TAG.matcher(tag).matches()) {
+            throw new InvalidField("extraTags", "'" + tag + "' is not a valid tag (letters, digits, '_', '.', '-', templates in {})");
         }
+        if (tagPrefix != null && VersionTag.parse(tagPrefix, tag).isPresent()) {
+            throw new InvalidField("extraTags", "'" + tag + "' looks like a version tag of prefix " + tagPrefix
+                    + "; versions are assigned by the publisher");
+        }
+    }
+
+    /** Whether {@code tag} is a literal tag (no template): the same text on every publish, so it moves. */
+    public static boolean isMoving(String tag) {
+        return !tag.contains("{");
     }
 }

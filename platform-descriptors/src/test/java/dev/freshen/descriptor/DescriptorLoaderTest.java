@@ -99,29 +99,30 @@ class DescriptorLoaderTest {
 
     @Test
     void malformedYaml() throws IOException {
-        assertError("target:\n  repository: r\n tagPrefix: p\n", "not valid YAML");
-        assertError("target: 'unclosed\n", "not valid YAML");
-        assertError("target: {repository: r, tagPrefix: p}\ntarget: {repository: s, tagPrefix: p}\n", "not valid YAML", "Duplicate field 'target'");
-        assertError("- just\n- a list\n", "expected a mapping");
+        assertError("target:\n  repository: r\n tagPrefix: p\n", "line 3, column 2: not valid YAML", "\" tagPrefix: p\"");
+        assertError("target: 'unclosed\n", "line 1, column 9: not valid YAML: the quote opened here is not closed");
+        assertError("target: {repository: r, tagPrefix: p}\ntarget: {repository: s, tagPrefix: p}\n",
+                "line 2, column 1: key 'target' appears twice (lines 1 and 2)");
+        assertError("- just\n- a list\n", "expected keys (target:, schedule:, ...) at the top level, found a list");
     }
 
     @Test
     void unknownKeyIsNamedWithItsPath() throws IOException {
-        assertError("target: {repository: r, tagPrefix: p, tagprefix: q}", "unknown key 'target.tagprefix' (known keys here: extraTags, repository, tagPrefix)");
-        assertError("target: {repository: r, tagPrefix: p}\nschedul: x", "unknown key 'schedul'");
+        assertError("target: {repository: r, tagPrefix: p, tagprefix: q}", "unknown key 'target.tagprefix': did you mean target.tagPrefix?");
+        assertError("target: {repository: r, tagPrefix: p}\nschedul: x", "line 2, column 1: unknown key 'schedul' at the top level: did you mean schedule?");
     }
 
     @Test
     void badCron() throws IOException {
-        assertError("schedule: every hour\ntarget: {repository: r, tagPrefix: p}", "field 'schedule': 'every hour' is not a valid cron expression");
+        assertError("schedule: every hour\ntarget: {repository: r, tagPrefix: p}", "line 1, column 11: field 'schedule': 'every hour' is not a valid cron expression");
     }
 
     @Test
     void missingAndInvalidFields() throws IOException {
-        assertError("schedule: \"0 0 * * * ?\"", "field 'target': is required");
-        assertError("target: {repository: r}", "field 'target.tagPrefix': is required");
+        assertError("schedule: \"0 0 * * * ?\"", "field 'target' is required");
+        assertError("target: {repository: r}", "line 1, column 1: field 'target.tagPrefix' is required");
         assertError("target: {repository: Platform/X, tagPrefix: p}", "field 'target.repository': repository name must be lowercase");
-        assertError("target: {repository: r, tagPrefix: p, extraTags: [p-1.2.0]}", "field 'target.extraTags': 'p-1.2.0' looks like a version tag");
+        assertError("target: {repository: r, tagPrefix: p, extraTags: [p-1.2.0]}", "field 'target.extraTags[0]': 'p-1.2.0' looks like a version tag");
         assertError("target: {repository: r, tagPrefix: p}\nintegrationTest: {app: apps/echo, replaceFrom: mycompany/net10-runtime:10.0, port: 0}",
                 "field 'integrationTest.port': must be the container port");
         assertError("target: {repository: r, tagPrefix: p}\nintegrationTest: {app: apps/echo, replaceFrom: x:1, port: 80, startupTimeout: soon}",
@@ -151,6 +152,7 @@ class DescriptorLoaderTest {
         write("x/y/platform-image.yaml", "target: {repository: r, tagPrefix: p}");
         var e = assertThrows(DescriptorException.class, () -> new DescriptorLoader(root).load(root.resolve("x/y/platform-image.yaml")));
         assertEquals("x/y/platform-image.yaml: field 'build.dockerfile': x/y/Dockerfile does not exist", e.getMessage());
+        assertEquals(DescriptorProblem.DOCKERFILE_MISSING, e.problems().get(0).code());
 
         assertError("target: {repository: r, tagPrefix: p}\nintegrationTest: {app: apps/echo, replaceFrom: other/base:1, port: 80}",
                 "field 'integrationTest.replaceFrom': other/base:1 does not appear in a FROM line of apps/echo/Dockerfile");
@@ -164,7 +166,8 @@ class DescriptorLoaderTest {
         var scan = new PlatformImageCatalog(root).scan();
         assertEquals(List.of("good/one"), List.copyOf(scan.images().keySet()));
         assertEquals(1, scan.errors().size());
-        assertEquals("bad/two/platform-image.yaml: field 'target.tagPrefix': is required", scan.errors().get(0).getMessage());
+        assertEquals("bad/two/platform-image.yaml line 1, column 1: field 'target.tagPrefix' is required", scan.errors().get(0).getMessage());
+        assertEquals("bad/two", scan.errors().get(0).imageId());
     }
 
     @Test
@@ -174,10 +177,62 @@ class DescriptorLoaderTest {
         write("bad/two/Dockerfile", "FROM debian\n");
         var catalog = new PlatformImageCatalog(root);
         assertEquals(List.of("good/one"), List.copyOf(catalog.scan("good/one").images().keySet()));
-        assertEquals("bad/two/platform-image.yaml: field 'target.tagPrefix': is required",
+        assertEquals("bad/two/platform-image.yaml line 1, column 1: field 'target.tagPrefix' is required",
                 catalog.scan("bad/two").errors().get(0).getMessage());
         assertTrue(catalog.scan("no/such").images().isEmpty() && catalog.scan("no/such").errors().isEmpty());
         assertTrue(catalog.scan("../escape").images().isEmpty());
+    }
+
+    @Test
+    void everyProblemOfAFileIsReportedAtOnceWithWhatCouldStillBeRead() throws IOException {
+        write("e/img/platform-image.yaml", """
+                target:
+                  repository: platform/x
+                  tagPrefix: "1.0"
+                  extraTag: [latest]
+                integrationTest: {app: apps/nope, replaceFrom: x:1, port: 70000}
+                notify: [platform-team]
+                notfy: [other]
+                """);
+        var e = assertThrows(DescriptorException.class, () -> new DescriptorLoader(root).load(root.resolve("e/img/platform-image.yaml")));
+        assertEquals(List.of("descriptor-unknown-key", "descriptor-invalid-value", "descriptor-unknown-key",
+                "descriptor-dockerfile-missing", "descriptor-app-missing"), e.problems().stream().map(DescriptorProblem::code).toList());
+        assertEquals(List.of(4, 5, 7, 0, 5), e.problems().stream().map(DescriptorProblem::line).toList());
+        assertTrue(e.getMessage().startsWith("e/img/platform-image.yaml: 5 problems: 1) line 4, column 3: unknown key "
+                + "'target.extraTag': did you mean target.extraTags?; 2) line 5, column "), e.getMessage());
+        assertEquals("e/img", e.imageId());
+        assertEquals(new Target("platform/x", "1.0", null), e.target().orElseThrow(), "the valid target is kept");
+        assertEquals(List.of("platform-team"), e.channels(), "the valid notify list is kept");
+    }
+
+    @Test
+    void nearMissesAreSuggestedAndFarOnesAreNot() {
+        assertEquals(1, DescriptorKeys.distance("notfy", "notify"));
+        assertEquals(1, DescriptorKeys.distance("tagperfix", "tagprefix"), "a swap of neighbours is one edit");
+        assertEquals(3, DescriptorKeys.distance("abc", ""));
+        assertEquals("notify", DescriptorKeys.suggestion("", "notfy").orElseThrow());
+        assertEquals("target.extraTags", DescriptorKeys.suggestion("target", "extratags").orElseThrow());
+        assertEquals("target.extraTags", DescriptorKeys.suggestion("", "extraTags").orElseThrow(), "same key, wrong level");
+        assertEquals("integrationTest.request.method", DescriptorKeys.suggestion("integrationTest.request", "methd").orElseThrow());
+        assertTrue(DescriptorKeys.suggestion("checks", "sbom").isEmpty());
+        assertTrue(DescriptorKeys.suggestion("", "xy").isEmpty(), "a short key needs a closer match");
+    }
+
+    /** The keys the walk accepts are exactly the properties the records are read from. */
+    @Test
+    void theKeysOfTheWalkAreTheRecordsProperties() {
+        var mapper = new com.fasterxml.jackson.databind.ObjectMapper();
+        Map<String, Class<?>> records = Map.of("", Descriptor.class, "target", Target.class, "build", Build.class,
+                "integrationTest", IntegrationTest.class, "integrationTest.request", IntegrationTest.Request.class,
+                "integrationTest.expect", IntegrationTest.Expect.class, "checks", Checks.class);
+        assertEquals(records.keySet(), DescriptorKeys.MAPPINGS.keySet());
+        records.forEach((path, type) -> {
+            var description = mapper.getDeserializationConfig().introspect(mapper.constructType(type));
+            var properties = new java.util.TreeSet<String>();
+            description.findProperties().stream().filter(p -> p.hasConstructorParameter())
+                    .forEach(p -> properties.add(p.getName()));
+            assertEquals(properties, DescriptorKeys.MAPPINGS.get(path), "keys of " + (path.isEmpty() ? "the top level" : path));
+        });
     }
 
     private PlatformImage minimal(String id) throws IOException {
@@ -190,7 +245,7 @@ class DescriptorLoaderTest {
         write("e/img/platform-image.yaml", yaml);
         write("e/img/Dockerfile", "FROM debian\n");
         var e = assertThrows(DescriptorException.class, () -> new DescriptorLoader(root).load(root.resolve("e/img/platform-image.yaml")));
-        assertTrue(e.getMessage().startsWith("e/img/platform-image.yaml: "), e.getMessage());
+        assertTrue(e.getMessage().startsWith("e/img/platform-image.yaml"), e.getMessage());
         for (String part : expected) {
             assertTrue(e.getMessage().contains(part), () -> "'" + e.getMessage() + "' should contain '" + part + "'");
         }

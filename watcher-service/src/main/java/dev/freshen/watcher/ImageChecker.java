@@ -94,11 +94,25 @@ public class ImageChecker {
         });
     }
 
+    /**
+     * The watched image {@code imageId}.
+     *
+     * @throws ImageNotWatchedException when its descriptor is invalid (with every problem)
+     * @throws UnknownImageException    when there is no such image
+     */
     private PlatformImage image(String imageId) {
         PlatformImageCatalog.Scan scan = catalog.get();
-        return scan.image(imageId).orElseThrow(() -> new UnknownImageException(imageId, scan.errors().stream()
-                .filter(e -> e.file().startsWith(imageId + "/"))
-                .map(DescriptorException::getMessage).findFirst().orElse(null)));
+        Optional<PlatformImage> image = scan.image(imageId);
+        if (image.isPresent()) {
+            return image.get();
+        }
+        Optional<DescriptorException> error = scan.error(imageId);
+        if (error.isPresent()) {
+            throw new ImageNotWatchedException(imageId, error.get());
+        }
+        throw new UnknownImageException(imageId, scan.errors().stream()
+                .filter(e -> e.imageId() == null && e.file().startsWith(imageId + "/"))
+                .map(DescriptorException::getMessage).findFirst().orElse(null));
     }
 
     private CheckOutcome checkLocked(PlatformImage image) {

@@ -9,6 +9,7 @@ import dev.freshen.events.ImageVerified;
 import dev.freshen.events.PipelineFailed;
 import dev.freshen.events.Stage;
 import dev.freshen.events.Trigger;
+import dev.freshen.events.image.ImageReference;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -184,6 +185,32 @@ public final class RunLedger {
         return runs.values().stream()
                 .filter(r -> r.imageId().equals(imageId) && r.state() != State.IN_FLIGHT)
                 .max(Comparator.comparing(Run::endedAt));
+    }
+
+    /** Whether any run of {@code imageId} is known (the image was watched at some point). */
+    public boolean hasRuns(String imageId) {
+        return runs.values().stream().anyMatch(r -> r.imageId().equals(imageId));
+    }
+
+    /** What the newest published run of {@code imageId} published: {@code <registry>/<repository>:<tag>@sha256:…}. */
+    public Optional<ImageReference> lastPublished(String imageId) {
+        return runs.values().stream()
+                .filter(r -> r.imageId().equals(imageId) && r.state() == State.PUBLISHED)
+                .max(Comparator.comparing(Run::endedAt))
+                .flatMap(Run::outcome).map(StageEntry::image);
+    }
+
+    /**
+     * The image whose newest publish to {@code repository} put {@code tag} on it (as far as the topics still tell),
+     * e.g. who has {@code latest} of {@code platform/team-web}.
+     */
+    public Optional<String> lastPublisherOf(String repository, String tag) {
+        return runs.values().stream()
+                .filter(r -> r.state() == State.PUBLISHED)
+                .filter(r -> r.outcome().map(e -> e.image() != null && e.image().repository().equals(repository)
+                        && e.tags() != null && e.tags().contains(tag)).orElse(false))
+                .max(Comparator.comparing(Run::endedAt))
+                .map(Run::imageId);
     }
 
     /**

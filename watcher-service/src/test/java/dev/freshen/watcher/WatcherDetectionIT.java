@@ -163,10 +163,12 @@ class WatcherDetectionIT {
     void badDescriptorsAreReportedAndTheOthersStillWatched() {
         api().get("/api/v1/images").then().statusCode(200)
                 .body("images.id", hasItem(IMAGE))
-                .body("invalidDescriptors.message", hasItem(containsString("broken/yaml/platform-image.yaml: not valid YAML")))
-                .body("invalidDescriptors.message", hasItem(containsString("broken/cron/platform-image.yaml: field 'schedule': 'hourly' is not a valid cron expression")))
-                .body("invalidDescriptors.message", hasItem(containsString("broken/escape/platform-image.yaml: field 'build.dockerfile'")));
-        api().post("/api/v1/images/broken/cron/check").then().statusCode(404)
+                .body("images.findAll { it.state == 'invalid' }.id", hasItem("broken/cron"))
+                .body("invalidDescriptors.message", hasItem(containsString("broken/yaml/platform-image.yaml line 1, column 9: not valid YAML")))
+                .body("invalidDescriptors.message", hasItem(containsString("broken/cron/platform-image.yaml line 1, column 11: field 'schedule': 'hourly' is not a valid cron expression")))
+                .body("invalidDescriptors.message", hasItem(containsString("broken/escape/platform-image.yaml")))
+                .body("invalidDescriptors.message", hasItem(containsString("field 'build.dockerfile'")));
+        api().post("/api/v1/images/broken/cron/check").then().statusCode(409)
                 .body("error", containsString("field 'schedule'"));
         given().baseUri(watcher.baseUri().toString()).get("/q/openapi").then().statusCode(200)
                 .body(containsString("/api/v1/images/{id}/force-update"));

@@ -1,5 +1,6 @@
 package dev.freshen.notifier.config;
 
+import dev.freshen.descriptor.DescriptorException;
 import dev.freshen.descriptor.PlatformImageCatalog;
 import dev.freshen.notifier.Delivery;
 import dev.freshen.notifier.DeliveryLedger;
@@ -126,7 +127,10 @@ public class NotifierBeans {
                 ledger, delivery, threads, LEDGER_WAIT);
     }
 
-    /** The descriptor's {@code notify:} names; none when the folder, the image or a valid descriptor is missing. */
+    /**
+     * The descriptor's {@code notify:} names, also of an invalid descriptor whose {@code notify:} is valid; none when
+     * the folder, the image or a readable {@code notify:} is missing.
+     */
     static List<String> descriptorChannels(PlatformImageCatalog catalog, String imageId) {
         if (!Files.isDirectory(catalog.root())) {
             return List.of();
@@ -134,10 +138,14 @@ public class NotifierBeans {
         try {
             PlatformImageCatalog.Scan scan = catalog.scan();
             return scan.image(imageId).map(i -> i.descriptor().channels()).orElseGet(() -> {
-                scan.errors().stream().filter(e -> e.file().startsWith(imageId + "/")).findFirst()
-                        .ifPresent(e -> LOG.warnf("%s: descriptor not valid, using the default channels: %s", imageId,
-                                e.getMessage()));
-                return List.of();
+                // an invalid descriptor whose notify: is still valid names its channels (they are told it is broken)
+                List<String> named = scan.error(imageId).map(DescriptorException::channels).orElse(List.of());
+                if (named.isEmpty()) {
+                    scan.errors().stream().filter(e -> e.file().startsWith(imageId + "/")).findFirst()
+                            .ifPresent(e -> LOG.warnf("%s: descriptor not valid, using the default channels: %s", imageId,
+                                    e.getMessage()));
+                }
+                return named;
             });
         } catch (RuntimeException e) {
             LOG.warnf("%s: cannot read the platform images (%s), using the default channels", imageId, e.getMessage());

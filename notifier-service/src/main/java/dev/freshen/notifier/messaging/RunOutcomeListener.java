@@ -2,6 +2,7 @@ package dev.freshen.notifier.messaging;
 
 import dev.freshen.events.FreshenEvent;
 import dev.freshen.events.ImagePublished;
+import dev.freshen.events.ImageWatchChanged;
 import dev.freshen.events.PipelineFailed;
 import dev.freshen.events.Topics;
 import dev.freshen.messaging.Inbound;
@@ -17,7 +18,8 @@ import org.jboss.logging.Logger;
 import java.util.concurrent.CompletionStage;
 
 /**
- * Announces every published or failed run through the {@link Dispatcher}. A record is acknowledged once every channel
+ * Announces every published or failed run, and every change of an image's watch state (not watched any more, watched
+ * again), through the {@link Dispatcher}. A record is acknowledged once every channel
  * has the event; when a channel still fails after its retries, the record is nacked with a
  * {@link NotificationFailedException}, which the channel's {@code dead-letter-queue} failure strategy sends to
  * {@code freshen.notifier.dlq} (the error in the {@code dead-letter-reason} header). Replaying it later posts only to
@@ -46,6 +48,13 @@ public class RunOutcomeListener {
     @Blocking
     public CompletionStage<Void> onPipelineFailed(Message<byte[]> message) {
         return Inbound.dispatch(message, PipelineFailed.class, this::announce);
+    }
+
+    /** An image is not watched any more (its descriptor became invalid), or watched again. */
+    @Incoming(Topics.IMAGE_WATCH_CHANGED)
+    @Blocking
+    public CompletionStage<Void> onImageWatchChanged(Message<byte[]> message) {
+        return Inbound.dispatch(message, ImageWatchChanged.class, this::announce);
     }
 
     private CompletionStage<Void> announce(FreshenEvent event, Message<byte[]> in) {

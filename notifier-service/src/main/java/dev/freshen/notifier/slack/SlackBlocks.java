@@ -6,8 +6,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.freshen.events.BaseImage;
 import dev.freshen.events.FreshenEvent;
 import dev.freshen.events.ImagePublished;
+import dev.freshen.events.ImageWatchChanged;
 import dev.freshen.events.PipelineFailed;
 import dev.freshen.notifier.OutcomeText;
+import dev.freshen.notifier.WatchChangeText;
 
 import java.util.stream.Collectors;
 
@@ -29,7 +31,7 @@ public final class SlackBlocks {
     private SlackBlocks() {
     }
 
-    /** The message to post for {@code event} (an {@code ImagePublished} or a {@code PipelineFailed}). */
+    /** The message to post for {@code event} (an {@code ImagePublished}, {@code PipelineFailed} or {@code ImageWatchChanged}). */
     public static ObjectNode message(FreshenEvent event) {
         if (event instanceof ImagePublished published) {
             return published(published);
@@ -37,7 +39,10 @@ public final class SlackBlocks {
         if (event instanceof PipelineFailed failed) {
             return failed(failed);
         }
-        throw new IllegalArgumentException("Slack announces published and failed runs, not " + event.type());
+        if (event instanceof ImageWatchChanged changed) {
+            return watchChanged(changed);
+        }
+        throw new IllegalArgumentException("Slack announces runs and changes of watch state, not " + event.type());
     }
 
     public static ObjectNode published(ImagePublished event) {
@@ -93,6 +98,37 @@ public final class SlackBlocks {
             text(blocks, "*Log excerpt*\n```" + logCode(event.logExcerpt()) + "```");
         }
         text(blocks, "*To retry*\n```" + code(OutcomeText.retryCommand(event)) + "```");
+        return message;
+    }
+
+    /**
+     * A change of an image's watch state: "net10/runtime is not watched any more: …" with every problem and its hint,
+     * what stays published, and how to get it watched again; or "… is watched again".
+     */
+    public static ObjectNode watchChanged(ImageWatchChanged event) {
+        boolean invalid = WatchChangeText.invalid(event);
+        String emoji = invalid ? ":warning: " : WatchChangeText.watchedAgain(event) ? ":white_check_mark: " : "";
+        ObjectNode message = JSON.objectNode().put("text", emoji + escape(OutcomeText.head(WatchChangeText.summary(event), 1_000)));
+        ArrayNode blocks = message.putArray("blocks");
+        header(blocks, (invalid ? "⚠️ " : WatchChangeText.watchedAgain(event) ? "✅ " : "") + WatchChangeText.title(event));
+        text(blocks, escape(WatchChangeText.consequence(event)));
+        for (ImageWatchChanged.Problem problem : WatchChangeText.shown(event)) {
+            String location = WatchChangeText.location(problem);
+            text(blocks, (location.isEmpty() ? "" : "*" + escape(location) + "*\n") + escape(problem.message())
+                    + (problem.hint() == null ? "" : "\n→ " + escape(problem.hint())));
+        }
+        if (WatchChangeText.omitted(event) != null) {
+            text(blocks, escape(WatchChangeText.omitted(event)));
+        }
+        ArrayNode fields = section(blocks).putArray("fields");
+        field(fields, "Image", event.imageId());
+        field(fields, "State", WatchChangeText.state(event.state()));
+        field(fields, "Last published", event.lastPublished() == null ? "nothing known" : event.lastPublished().toString());
+        field(fields, "Change", event.runId());
+        String todo = WatchChangeText.whatToDo(event);
+        if (todo != null) {
+            text(blocks, "*To have it watched again*\n" + escape(todo));
+        }
         return message;
     }
 

@@ -6,9 +6,11 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.freshen.events.BaseImage;
 import dev.freshen.events.FreshenEvent;
 import dev.freshen.events.ImagePublished;
+import dev.freshen.events.ImageWatchChanged;
 import dev.freshen.events.PipelineFailed;
 import dev.freshen.events.StageTiming;
 import dev.freshen.notifier.OutcomeText;
+import dev.freshen.notifier.WatchChangeText;
 
 import java.util.List;
 
@@ -33,7 +35,7 @@ public final class TeamsCards {
     private TeamsCards() {
     }
 
-    /** The message to post for {@code event} (an {@code ImagePublished} or a {@code PipelineFailed}). */
+    /** The message to post for {@code event} (an {@code ImagePublished}, {@code PipelineFailed} or {@code ImageWatchChanged}). */
     public static ObjectNode message(FreshenEvent event) {
         if (event instanceof ImagePublished published) {
             return envelope(published(published));
@@ -41,7 +43,10 @@ public final class TeamsCards {
         if (event instanceof PipelineFailed failed) {
             return envelope(failed(failed));
         }
-        throw new IllegalArgumentException("Teams announces published and failed runs, not " + event.type());
+        if (event instanceof ImageWatchChanged changed) {
+            return envelope(watchChanged(changed));
+        }
+        throw new IllegalArgumentException("Teams announces runs and changes of watch state, not " + event.type());
     }
 
     /** Wraps {@code card} as the single attachment of a message. */
@@ -114,6 +119,54 @@ public final class TeamsCards {
         body.add(heading("To retry"));
         body.add(code(List.of(OutcomeText.retryCommand(event))));
         return card;
+    }
+
+    /**
+     * The card for a change of an image's watch state: "net10/runtime is not watched any more" with every problem
+     * (where, what, and what to do), what stays published, and how to get it watched again; or "… is watched again".
+     */
+    public static ObjectNode watchChanged(ImageWatchChanged event) {
+        ObjectNode card = card();
+        ArrayNode body = card.putArray("body");
+        boolean invalid = WatchChangeText.invalid(event);
+        body.add(title((invalid ? "⚠️ " : WatchChangeText.watchedAgain(event) ? "✅ " : "") + WatchChangeText.title(event),
+                invalid ? "Attention" : "Good"));
+        body.add(plain(WatchChangeText.consequence(event)));
+        for (ImageWatchChanged.Problem problem : WatchChangeText.shown(event)) {
+            ObjectNode container = body.addObject().put("type", "Container").put("spacing", "Medium");
+            ArrayNode items = container.putArray("items");
+            String location = WatchChangeText.location(problem);
+            items.add(labelled(location.isEmpty() ? "" : location + ": ", OutcomeText.head(problem.message(), REASON_CHARS)));
+            if (problem.hint() != null) {
+                items.add(plain("→ " + OutcomeText.head(problem.hint(), REASON_CHARS)).put("spacing", "None"));
+            }
+        }
+        if (WatchChangeText.omitted(event) != null) {
+            body.add(plain(WatchChangeText.omitted(event)));
+        }
+        ArrayNode facts = JSON.arrayNode();
+        fact(facts, "Image", event.imageId());
+        fact(facts, "State", WatchChangeText.state(event.state()));
+        if (event.previousState() != null) {
+            fact(facts, "Before", WatchChangeText.state(event.previousState()));
+        }
+        fact(facts, "Last published", event.lastPublished() == null ? "nothing known" : event.lastPublished().toString());
+        fact(facts, "Changed at", event.occurredAt().toString());
+        fact(facts, "Change", event.runId());
+        body.add(factSet(facts));
+        String todo = WatchChangeText.whatToDo(event);
+        if (todo != null) {
+            body.add(heading("To have it watched again"));
+            body.add(plain(todo));
+        }
+        return card;
+    }
+
+    /** Free text shown as is (a {@code TextRun}, not markdown: hints hold cron expressions and paths). */
+    private static ObjectNode plain(String text) {
+        ObjectNode block = JSON.objectNode().put("type", "RichTextBlock");
+        block.putArray("inlines").addObject().put("type", "TextRun").put("text", text);
+        return block;
     }
 
     private static ObjectNode card() {

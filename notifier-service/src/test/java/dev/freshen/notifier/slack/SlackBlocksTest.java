@@ -3,6 +3,7 @@ package dev.freshen.notifier.slack;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.freshen.events.ImagePublished;
+import dev.freshen.events.ImageWatchChanged;
 import dev.freshen.events.PipelineFailed;
 import dev.freshen.notifier.Events;
 import dev.freshen.testing.SampleEvents;
@@ -57,6 +58,29 @@ class SlackBlocksTest {
         assertTrue(texts.contains("*To retry*\n```freshen force-update net10/runtime --reason \"retry of run "
                 + event.runId() + " (failed at test)\"```"), texts::toString);
         assertWithinSlackLimits(blocks);
+    }
+
+    @Test
+    void theNotWatchedMessageSaysSoInItsTextAndListsEveryProblemWithItsHint() {
+        ImageWatchChanged event = Events.notWatched("net10/runtime");
+        ObjectNode message = SlackBlocks.message(event);
+        assertEquals(":warning: net10/runtime is not watched any more: net10/runtime/platform-image.yaml line 1, "
+                + "column 11: field 'schedule': 'hourly' is not a valid cron expression: it has 1 field, a Quartz cron "
+                + "expression has 6; net10/runtime/platform-image.yaml line 12, column 1: unknown key 'notfy' at the "
+                + "top level: did you mean notify?", message.get("text").asText());
+        JsonNode blocks = message.get("blocks");
+        assertEquals("⚠️ net10/runtime is not watched any more", blocks.at("/0/text/text").asText());
+        List<String> texts = texts(blocks);
+        assertTrue(texts.contains("*net10/runtime/platform-image.yaml line 12, column 1*\nunknown key 'notfy' at the top "
+                + "level: did you mean notify?\n→ Rename it to notify."), texts::toString);
+        assertTrue(texts.stream().anyMatch(t -> t.contains("&lt;b&gt;not&lt;/b&gt; markdown &amp; not HTML")), "escaped: " + texts);
+        assertTrue(texts.contains("*State*\ninvalid: not checked, not built"), texts::toString);
+        assertTrue(texts.stream().anyMatch(t -> t.startsWith("*To have it watched again*\nFix net10/runtime/platform-image.yaml")));
+        assertWithinSlackLimits(blocks);
+
+        ObjectNode again = SlackBlocks.message(Events.watchedAgain(event));
+        assertEquals(":white_check_mark: net10/runtime is watched again", again.get("text").asText());
+        assertWithinSlackLimits(again.get("blocks"));
     }
 
     private static void assertWithinSlackLimits(JsonNode blocks) {

@@ -3,6 +3,7 @@ package dev.freshen.notifier.teams;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.freshen.events.ImagePublished;
+import dev.freshen.events.ImageWatchChanged;
 import dev.freshen.events.PipelineFailed;
 import dev.freshen.notifier.Events;
 import dev.freshen.testing.SampleEvents;
@@ -96,6 +97,54 @@ class TeamsCardsTest {
         assertTrue(facts(card).contains("Triggered by: unknown"));
         assertFalse(texts(card).contains("Log excerpt"));
         AdaptiveCardValidator.assertValid(TeamsCards.message(bare).toString());
+    }
+
+    @Test
+    void theNotWatchedCardNamesEveryProblemWithWhereWhatAndWhatToDo() {
+        ImageWatchChanged event = Events.notWatched("net10/runtime");
+        ObjectNode message = TeamsCards.message(event);
+        JsonNode card = card(message);
+
+        assertEquals("⚠️ net10/runtime is not watched any more", card.at("/body/0/text").asText());
+        assertEquals("Attention", card.at("/body/0/color").asText());
+        List<String> runs = textRuns(card);
+        assertTrue(runs.contains("Its descriptor has 2 problems, so the image is neither checked nor built until they "
+                + "are fixed. What was published stays as it is."), runs::toString);
+        assertTrue(runs.contains("net10/runtime/platform-image.yaml line 12, column 1: "), runs::toString);
+        assertTrue(runs.contains("unknown key 'notfy' at the top level: did you mean notify?"), runs::toString);
+        assertTrue(runs.contains("→ Rename it to notify."), runs::toString);
+        assertTrue(runs.contains("→ Write \"0 */15 * * * ?\" (every 15 minutes) or leave schedule out; <b>not</b> "
+                + "markdown & not HTML"), "hints are plain text runs: " + runs);
+        assertTrue(runs.stream().anyMatch(r -> r.startsWith("Fix net10/runtime/platform-image.yaml as each problem says.")), runs::toString);
+        List<String> facts = facts(card);
+        assertTrue(facts.containsAll(List.of("Image: net10/runtime", "State: invalid: not checked, not built",
+                "Before: watched", "Last published: " + event.lastPublished(), "Change: " + event.runId())), facts::toString);
+        AdaptiveCardValidator.assertValid(message.toString());
+
+        JsonNode again = card(TeamsCards.message(Events.watchedAgain(event)));
+        assertEquals("✅ net10/runtime is watched again", again.at("/body/0/text").asText());
+        assertTrue(facts(again).contains("State: watched"));
+        assertFalse(texts(again).contains("To have it watched again"));
+        AdaptiveCardValidator.assertValid(TeamsCards.message(Events.watchedAgain(event)).toString());
+    }
+
+    @Test
+    void aNewImageInvalidFromTheStartAndAStateFromANewerWatcherStillMakeValidCards() {
+        ImageWatchChanged invalid = Events.notWatched("team/web");
+        List<ImageWatchChanged.Problem> many = new ArrayList<>();
+        IntStream.range(0, 30).forEach(i -> many.add(invalid.problems().get(i % 2)));
+        ImageWatchChanged fresh = new ImageWatchChanged(invalid.runId(), "team/web", 1, Events.T0, invalid.state(), null,
+                many, null);
+        JsonNode card = card(TeamsCards.message(fresh));
+        assertEquals("⚠️ team/web is not watched", card.at("/body/0/text").asText());
+        assertTrue(facts(card).contains("Last published: nothing known"));
+        assertTrue(textRuns(card).contains("… and 10 more problems"), textRuns(card)::toString);
+        AdaptiveCardValidator.assertValid(TeamsCards.message(fresh).toString());
+
+        ImageWatchChanged newer = new ImageWatchChanged(invalid.runId(), "team/web", 1, Events.T0,
+                dev.freshen.events.WatchState.of("checks-failing"), null, List.of(), null);
+        assertEquals("team/web: now checks failing", card(TeamsCards.message(newer)).at("/body/0/text").asText());
+        AdaptiveCardValidator.assertValid(TeamsCards.message(newer).toString());
     }
 
     @Test

@@ -4,10 +4,14 @@ import dev.freshen.descriptor.PlatformImageCatalog;
 import dev.freshen.ecr.EcrCredentials;
 import dev.freshen.registry.RegistryClient;
 import dev.freshen.watcher.ImageChecker;
+import dev.freshen.watcher.ImageRegistry;
+import dev.freshen.watcher.PublishedVersions;
 import dev.freshen.watcher.RunLedger;
 import dev.freshen.watcher.RunStarter;
+import dev.freshen.watcher.WatchStates;
 import dev.freshen.watcher.api.ApiKey;
 import dev.freshen.watcher.registry.OciImageRegistry;
+import dev.freshen.watcher.registry.RegistryTagOwners;
 import dev.freshen.watcher.schedule.Catalog;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -47,10 +51,31 @@ public class WatcherBeans {
         return new RunLedger();
     }
 
+    /** The platform images; of two claiming one tag, the registry's tag label (else the run ledger) decides. */
     @Produces
     @Singleton
-    Catalog catalog(WatcherConfig config) {
-        return new Catalog(PlatformImageCatalog.of(config.platformImagesDir()));
+    Catalog catalog(WatcherConfig config, RegistryClient registryClient, RunLedger ledger) {
+        return new Catalog(PlatformImageCatalog.of(config.platformImagesDir(),
+                new RegistryTagOwners(registryClient, config.targetRegistry(), ledger)));
+    }
+
+    @Produces
+    @Singleton
+    WatchStates watchStates() {
+        return new WatchStates();
+    }
+
+    @Produces
+    @Singleton
+    ImageRegistry imageRegistry(RegistryClient registryClient, WatcherConfig config) {
+        return new OciImageRegistry(registryClient, config.targetRegistry());
+    }
+
+    @Produces
+    @Singleton
+    PublishedVersions publishedVersions(RunLedger ledger, ImageChecker checker, ImageRegistry registry,
+                                        WatcherConfig config) {
+        return new PublishedVersions(ledger, checker, registry, config.targetRegistry());
     }
 
     @Produces
@@ -61,8 +86,7 @@ public class WatcherBeans {
 
     @Produces
     @Singleton
-    ImageChecker imageChecker(Catalog catalog, RegistryClient registryClient, WatcherConfig config, RunLedger ledger,
-                              RunStarter runs, Clock clock) {
-        return new ImageChecker(catalog, new OciImageRegistry(registryClient, config.targetRegistry()), ledger, runs, clock);
+    ImageChecker imageChecker(Catalog catalog, ImageRegistry registry, RunLedger ledger, RunStarter runs, Clock clock) {
+        return new ImageChecker(catalog, registry, ledger, runs, clock);
     }
 }

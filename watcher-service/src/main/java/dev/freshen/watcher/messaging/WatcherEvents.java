@@ -2,6 +2,7 @@ package dev.freshen.watcher.messaging;
 
 import dev.freshen.events.BaseImageUpdated;
 import dev.freshen.events.ForceUpdateRequested;
+import dev.freshen.events.ImageWatchChanged;
 import dev.freshen.events.PipelineFailed;
 import dev.freshen.events.Topics;
 import dev.freshen.messaging.EventMessages;
@@ -23,14 +24,17 @@ public class WatcherEvents {
     private final Emitter<byte[]> baseImageUpdated;
     private final Emitter<byte[]> forceUpdate;
     private final Emitter<byte[]> pipelineFailed;
+    private final Emitter<byte[]> imageWatchChanged;
 
     @Inject
     public WatcherEvents(@Channel(Topics.BASE_IMAGE_UPDATED) Emitter<byte[]> baseImageUpdated,
                          @Channel(Topics.FORCE_UPDATE) Emitter<byte[]> forceUpdate,
-                         @Channel(Topics.PIPELINE_FAILED) Emitter<byte[]> pipelineFailed) {
+                         @Channel(Topics.PIPELINE_FAILED) Emitter<byte[]> pipelineFailed,
+                         @Channel(Topics.IMAGE_WATCH_CHANGED) Emitter<byte[]> imageWatchChanged) {
         this.baseImageUpdated = baseImageUpdated;
         this.forceUpdate = forceUpdate;
         this.pipelineFailed = pipelineFailed;
+        this.imageWatchChanged = imageWatchChanged;
     }
 
     public CompletionStage<Void> send(BaseImageUpdated event) {
@@ -44,6 +48,11 @@ public class WatcherEvents {
     /** A run the watcher ends itself (timed out). */
     public CompletionStage<Void> send(PipelineFailed event) {
         return send(pipelineFailed, EventMessages.create(event, SOURCE));
+    }
+
+    /** An image is not watched any more, or watched again. */
+    public CompletionStage<Void> send(ImageWatchChanged event) {
+        return send(imageWatchChanged, EventMessages.create(event, SOURCE));
     }
 
     private static CompletionStage<Void> send(Emitter<byte[]> emitter, Message<byte[]> message) {

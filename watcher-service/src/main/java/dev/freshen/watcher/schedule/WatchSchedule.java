@@ -4,6 +4,8 @@ import dev.freshen.descriptor.PlatformImage;
 import dev.freshen.watcher.ImageChecker;
 import dev.freshen.watcher.config.WatcherConfig;
 import dev.freshen.watcher.messaging.RunLedgerFeed;
+import dev.freshen.events.Durations;
+import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.scheduler.Scheduled;
 import io.quarkus.scheduler.Scheduler;
@@ -14,12 +16,17 @@ import org.jboss.logging.Logger;
 
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
 /**
  * One scheduler job per platform image, on its descriptor's cron (or the default), kept in step with the
  * platform-images folder: added, edited and removed descriptors are picked up without a restart. At start-up, once
- * the run ledger has read the topics, every image is checked once.
+ * the run ledger has read the topics, every image is checked once; after that, an image is checked once as soon as
+ * it is loaded (a new folder, a descriptor fixed or edited), not only at its next scheduled time. After each rescan
+ * the {@link WatchAnnouncer} announces images that stopped or started being watched.
  */
 @ApplicationScoped
 public class WatchSchedule {
@@ -31,31 +38,72 @@ public class WatchSchedule {
     private final ImageChecker checker;
     private final RunLedgerFeed ledgerFeed;
     private final WatcherConfig config;
+    private final WatchAnnouncer announcer;
     /** image id -> the cron its job runs on */
     private final Map<String, String> jobs = new HashMap<>();
+    /** Checks of images as they are loaded, one at a time, off the scheduler's thread. */
+    private final ExecutorService loadChecks = Executors.newSingleThreadExecutor(r -> {
+        Thread thread = new Thread(r, "watcher-load-check");
+        thread.setDaemon(true);
+        return thread;
+    });
+    /** Images loaded before the topics were read: checked once they are (when the start-up check does not). */
+    private final Set<String> loadedEarly = ConcurrentHashMap.newKeySet();
 
     @Inject
     public WatchSchedule(Scheduler scheduler, Catalog catalog, ImageChecker checker, RunLedgerFeed ledgerFeed,
-                         WatcherConfig config) {
+                         WatcherConfig config, WatchAnnouncer announcer) {
         this.scheduler = scheduler;
         this.catalog = catalog;
         this.checker = checker;
         this.ledgerFeed = ledgerFeed;
         this.config = config;
+        this.announcer = announcer;
     }
 
     void onStart(@Observes StartupEvent start) {
         catalog.rescan();
         reconcile();
-        Executors.newSingleThreadExecutor(r -> new Thread(r, "watcher-start-check")).submit(this::checkAllOnceCaughtUp);
+        Executors.newSingleThreadExecutor(r -> new Thread(r, "watcher-start-check")).submit(this::startOnceCaughtUp);
+    }
+
+    void onStop(@Observes ShutdownEvent stop) {
+        loadChecks.shutdownNow();
     }
 
     @Scheduled(every = "${freshen.watcher.rescan-interval:30s}", delayed = "${freshen.watcher.rescan-interval:30s}",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void rescan() {
-        if (catalog.rescan()) {
+        Catalog.Rescan rescan = catalog.rescan();
+        if (rescan.changed()) {
             reconcile();
         }
+        if (!ledgerFeed.caughtUp()) {
+            loadedEarly.addAll(rescan.loaded());
+            return;
+        }
+        announcer.announce();
+        rescan.loaded().forEach(this::checkOnLoad);
+        drainLoadedEarly();
+    }
+
+    /** Checks, once, the images loaded before the topics were read that are still watched. */
+    private void drainLoadedEarly() {
+        for (String id : Set.copyOf(loadedEarly)) {
+            if (loadedEarly.remove(id) && catalog.get().images().containsKey(id)) {
+                checkOnLoad(id);
+            }
+        }
+    }
+
+    /** The schedule an image is checked on: its descriptor's, else {@code freshen.watcher.default-schedule}. */
+    public String scheduleOf(PlatformImage image) {
+        return cronOf(image);
+    }
+
+    private void checkOnLoad(String imageId) {
+        LOG.infof("Checking %s now: its descriptor was loaded", imageId);
+        loadChecks.submit(() -> checkQuietly(imageId));
     }
 
     private synchronized void reconcile() {
@@ -82,21 +130,31 @@ public class WatchSchedule {
         }
     }
 
-    private void checkAllOnceCaughtUp() {
-        if (!config.watcher().checkOnStart()) {
-            return;
-        }
+    /**
+     * Once the topics are read: announces watch-state changes, then checks every image (when
+     * {@code check-on-start}), else those loaded meanwhile. When the topics are not read within
+     * {@code ledger-catch-up-timeout} it gives up the start-up check; the rescans announce and check what was loaded
+     * once they are.
+     */
+    private void startOnceCaughtUp() {
         try {
             if (!ledgerFeed.awaitCaughtUp(config.watcher().ledgerCatchUpTimeout())) {
                 LOG.errorf("The run ledger did not read the run topics within %s: start-up check skipped "
-                        + "(scheduled checks go on); is Kafka reachable?", config.watcher().ledgerCatchUpTimeout());
+                        + "(scheduled checks go on); is Kafka reachable?",
+                        Durations.human(config.watcher().ledgerCatchUpTimeout()));
                 return;
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return;
         }
-        catalog.get().images().keySet().forEach(this::checkQuietly);
+        announcer.announce();
+        if (config.watcher().checkOnStart()) {
+            loadedEarly.clear();
+            catalog.get().images().keySet().forEach(this::checkQuietly);
+        } else {
+            drainLoadedEarly();
+        }
     }
 
     private void checkQuietly(String imageId) {

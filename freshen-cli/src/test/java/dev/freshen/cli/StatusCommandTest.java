@@ -1,0 +1,51 @@
+package dev.freshen.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.junit.jupiter.api.Test;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** How {@code freshen status} shows an image whose descriptor is invalid: in the table, then every problem. */
+class StatusCommandTest {
+
+    @Test
+    void anInvalidImageIsListedWithItsLastVersionAndEveryProblemWithWhatToDo() throws Exception {
+        JsonNode list = Json.MAPPER.readTree("""
+                {"images": [
+                  {"id": "net10/runtime", "state": "invalid", "schedule": null, "baseImages": [],
+                   "lastPublished": {"image": "127.0.0.1:5000/platform/dotnet/runtime:10.0-noble-1.4.0@sha256:%s",
+                                     "versionTag": "10.0-noble-1.4.0"},
+                   "problems": [
+                     {"code": "descriptor-invalid-cron", "message": "field 'schedule': 'hourly' is not a valid cron expression",
+                      "hint": "Write a Quartz cron expression, e.g. \\"0 */15 * * * ?\\"", "file": "net10/runtime/platform-image.yaml",
+                      "field": "schedule", "line": 1, "column": 11},
+                     {"code": "descriptor-unknown-key", "message": "unknown key 'notfy' at the top level: did you mean notify?",
+                      "hint": "Rename it to notify.", "file": "net10/runtime/platform-image.yaml", "field": "notfy", "line": 6, "column": 1}]},
+                  {"id": "net10/sdk", "state": "watched", "schedule": "0 */15 * * * ?", "problems": []}],
+                 "invalidDescriptors": [
+                  {"file": "net10/runtime/platform-image.yaml", "message": "net10/runtime/platform-image.yaml: 2 problems: ..."},
+                  {"file": "bad name/platform-image.yaml", "message": "bad name/platform-image.yaml: the folder is not a valid image id"}]}
+                """.formatted("9".repeat(64)));
+        StringWriter text = new StringWriter();
+        StatusCommand.table(new PrintWriter(text, true), list.path("images"), list.path("invalidDescriptors"));
+        List<String> lines = text.toString().lines().toList();
+
+        assertTrue(lines.get(1).startsWith("net10/runtime            10.0-noble-1.4.0 "), lines.get(1));
+        assertTrue(lines.get(1).endsWith("NOT WATCHED: invalid descriptor"), lines.get(1));
+        assertTrue(lines.get(2).startsWith("net10/sdk "), lines.get(2));
+        assertEquals(List.of("",
+                "net10/runtime is not watched: its descriptor has 2 problems (not checked, not built until fixed):",
+                "  net10/runtime/platform-image.yaml line 1, column 11: field 'schedule': 'hourly' is not a valid cron expression",
+                "    → Write a Quartz cron expression, e.g. \"0 */15 * * * ?\"",
+                "  net10/runtime/platform-image.yaml line 6, column 1: unknown key 'notfy' at the top level: did you mean notify?",
+                "    → Rename it to notify.",
+                "invalid: bad name/platform-image.yaml: the folder is not a valid image id"), lines.subList(3, lines.size()));
+        assertFalse(text.toString().contains("2 problems: ..."), "an invalid image is not listed twice");
+    }
+}

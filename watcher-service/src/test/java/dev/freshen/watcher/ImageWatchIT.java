@@ -1,0 +1,271 @@
+package dev.freshen.watcher;
+
+import dev.freshen.events.BaseImageUpdated;
+import dev.freshen.events.EventJson;
+import dev.freshen.events.ImageLabels;
+import dev.freshen.events.ImageWatchChanged;
+import dev.freshen.events.Topics;
+import dev.freshen.events.WatchState;
+import dev.freshen.events.image.ImageReference;
+import dev.freshen.testing.DockerEngine;
+import dev.freshen.testing.EventTopics;
+import dev.freshen.testing.FixtureImages;
+import dev.freshen.testing.KafkaBroker;
+import dev.freshen.testing.LocalRegistry;
+import dev.freshen.testing.ServiceProcess;
+import io.restassured.path.json.JsonPath;
+import io.restassured.specification.RequestSpecification;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.nullValue;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The packaged watcher as its own process, with the real Kafka broker and registry, on the descriptor mistakes that
+ * concern an image already published: it stays visible as {@code invalid} with every problem and its last published
+ * version, is neither checked nor built, {@code check} and {@code force-update} answer 409 naming the problems; one
+ * {@code ImageWatchChanged} is written when it becomes invalid and one when it is fixed, none at the rescans in
+ * between nor after a restart. A copied folder that claims the published image's {@code latest} is refused (the
+ * registry's label decides, although the copy comes first in id order), also while the original is invalid. A new
+ * descriptor is checked as soon as it is loaded, and the API shows the schedule in force.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ImageWatchIT {
+
+    private static final String API_KEY = "test-api-key-0123456789";
+    private static final Duration TIMEOUT = Duration.ofSeconds(60);
+    /** Long enough for several rescans (every second) and a start-up announcement. */
+    private static final Duration QUIET = Duration.ofSeconds(4);
+    private static final String UNIQUE = Long.toString(System.nanoTime(), 36);
+    /** The published image. */
+    private static final String WEB = "watch-" + UNIQUE + "/web";
+    /** A copy of its folder, first in id order, claiming the same repository and latest. */
+    private static final String COPY = "watch-" + UNIQUE + "/a-copy";
+
+    private static LocalRegistry registry;
+    private static EventTopics topics;
+    private static ServiceProcess watcher;
+    private static Path root;
+    private static String repository;
+    private static String upstream;
+    private static ImageReference base;
+
+    @BeforeAll
+    static void start(@TempDir Path platformImages) {
+        DockerEngine.requireRunning();
+        root = platformImages;
+        registry = LocalRegistry.shared();
+        topics = new EventTopics(KafkaBroker.bootstrapServers());
+        upstream = "dotnet/runtime-" + UNIQUE;
+        repository = "platform/web-" + UNIQUE;
+        base = FixtureImages.publishBase(registry.host(), upstream, "10.0");
+        publishVersion("10.0-1.0.0", WEB);
+
+        write(WEB + "/Dockerfile", "FROM " + registry.host() + "/" + upstream + ":10.0\n");
+        write(WEB + "/platform-image.yaml", valid());
+        write(COPY + "/Dockerfile", "FROM " + registry.host() + "/" + upstream + ":10.0\n");
+        write(COPY + "/platform-image.yaml", """
+                target:
+                  repository: %s
+                  tagPrefix: "10.1"
+                  extraTags: [latest]
+                """.formatted(repository));
+        watcher = ServiceProcess.start(Paths.get("").toAbsolutePath(), Map.of(
+                "kafka.bootstrap.servers", KafkaBroker.bootstrapServers(),
+                "freshen.platform-images-dir", platformImages.toString(),
+                "freshen.target-registry", registry.host(),
+                "freshen.watcher.api-key", API_KEY,
+                "freshen.watcher.rescan-interval", "1s"), TIMEOUT);
+    }
+
+    @AfterAll
+    static void stop() {
+        if (watcher != null) {
+            watcher.close();
+        }
+        if (topics != null) {
+            topics.close();
+        }
+    }
+
+    @Test
+    @Order(1)
+    void aCopiedFolderClaimingThePublishedLatestIsRefusedAlthoughItComesFirst() {
+        await().atMost(TIMEOUT).until(() -> "UP_TO_DATE".equals(api().get("/api/v1/images/" + WEB).path("lastCheck.result")));
+        api().get("/api/v1/images/" + COPY).then().statusCode(200)
+                .body("state", equalTo("invalid"))
+                .body("problems[0].code", equalTo("descriptor-duplicate-tag"))
+                .body("problems[0].message", equalTo("tag latest of " + repository + " is also published by " + WEB))
+                .body("problems[0].field", equalTo("target.extraTags[0]"))
+                .body("problems[0].line", equalTo(4))
+                .body("problems[0].hint", containsString(WEB + " keeps it (the registry's tag names it as its image)"));
+        api().get("/api/v1/images/" + WEB).then().body("state", equalTo("watched"));
+        // a new folder invalid from the start is announced too, without a previous state
+        ImageWatchChanged copy = topics.awaitEvent(ImageWatchChanged.class, e -> e.imageId().equals(COPY), TIMEOUT);
+        assertEquals(WatchState.INVALID, copy.state());
+        assertNull(copy.previousState());
+    }
+
+    @Test
+    @Order(2)
+    void aPublishedImageWhoseDescriptorBreaksStaysVisibleWithEveryProblemAndIsAnnouncedOnce() {
+        write(WEB + "/platform-image.yaml", valid().replace("notify:", "notfy:").replace("\"*/1 * * * * ?\"", "hourly"));
+
+        ImageWatchChanged broken = topics.awaitEvent(ImageWatchChanged.class, e -> e.imageId().equals(WEB), TIMEOUT);
+        assertEquals(WatchState.INVALID, broken.state());
+        assertEquals(WatchState.WATCHED, broken.previousState());
+        assertEquals(List.of("descriptor-invalid-cron", "descriptor-unknown-key"),
+                broken.problems().stream().map(ImageWatchChanged.Problem::code).toList());
+        assertEquals("10.0-1.0.0", broken.lastPublished().tag());
+        assertEquals(registry.host() + "/" + repository, broken.lastPublished().registry() + "/" + broken.lastPublished().repository());
+
+        JsonPath image = api().get("/api/v1/images/" + WEB).then().statusCode(200).extract().jsonPath();
+        assertEquals("invalid", image.getString("state"));
+        assertNull(image.getString("schedule"), "not checked, so on no schedule");
+        assertEquals(List.of(1, 6), image.getList("problems.line"));
+        assertEquals("unknown key 'notfy' at the top level: did you mean notify?", image.getString("problems[1].message"));
+        assertEquals(WEB + "/platform-image.yaml", image.getString("problems[1].file"));
+        assertTrue(image.getString("problems[1].hint").startsWith("Rename it to notify"));
+        assertEquals("10.0-1.0.0", image.getString("lastPublished.versionTag"));
+        api().get("/api/v1/images").then().body("images.findAll { it.state == 'invalid' }.id", hasItem(WEB));
+
+        for (String action : List.of("check", "force-update")) {
+            api().post("/api/v1/images/" + WEB + "/" + action).then().statusCode(409)
+                    .body("code", equalTo("image-not-watched"))
+                    .body("error", containsString(WEB + " is not watched: its descriptor has 2 problems: "))
+                    .body("error", containsString("line 6, column 1: unknown key 'notfy' at the top level: did you mean notify?"))
+                    .body("hint", containsString("Fix " + WEB + "/platform-image.yaml"))
+                    .body("problems.code", hasItem("descriptor-unknown-key"));
+        }
+        // not checked while invalid (its schedule was every second), and announced once across the rescans
+        String checkedBefore = api().get("/api/v1/images/" + WEB).path("lastCheck.checkedAt");
+        await().during(QUIET).atMost(QUIET.plusSeconds(5)).until(() -> changes(WEB).size() == 1
+                && java.util.Objects.equals(checkedBefore, api().get("/api/v1/images/" + WEB).<String>path("lastCheck.checkedAt")));
+        assertEquals(1, changes(COPY).size(), "the copy is still refused while the image it copies is invalid");
+    }
+
+    @Test
+    @Order(3)
+    void aRestartedWatcherDoesNotAnnounceAgainAndStillKnowsTheLastVersionFromTheRegistry() {
+        watcher.restart(TIMEOUT);
+        api().get("/api/v1/images/" + WEB).then().statusCode(200)
+                .body("state", equalTo("invalid"))
+                .body("lastCheck", nullValue())
+                .body("lastPublished.versionTag", equalTo("10.0-1.0.0"));
+        await().during(QUIET).atMost(QUIET.plusSeconds(5)).until(() -> changes(WEB).size() == 1 && changes(COPY).size() == 1);
+        assertTrue(watcher.logText().contains("Invalid platform image descriptor, not watched: " + WEB));
+    }
+
+    @Test
+    @Order(4)
+    void aFixedDescriptorIsAnnouncedOnceAndCheckedAtOnce() {
+        Instant fixedAt = Instant.now();
+        write(WEB + "/platform-image.yaml", valid());
+        await().atMost(TIMEOUT).until(() -> changes(WEB).size() == 2);
+        ImageWatchChanged fixed = EventJson.read(changes(WEB).get(1), ImageWatchChanged.class);
+        assertEquals(WatchState.WATCHED, fixed.state());
+        assertEquals(WatchState.INVALID, fixed.previousState());
+        assertEquals(List.of(), fixed.problems());
+        await().atMost(TIMEOUT).until(() -> {
+            JsonPath image = api().get("/api/v1/images/" + WEB).then().extract().jsonPath();
+            return "watched".equals(image.getString("state")) && image.getString("lastCheck.checkedAt") != null
+                    && Instant.parse(image.getString("lastCheck.checkedAt")).isAfter(fixedAt);
+        });
+        await().during(QUIET).atMost(QUIET.plusSeconds(5)).until(() -> changes(WEB).size() == 2);
+    }
+
+    @Test
+    @Order(5)
+    void aNewDescriptorIsCheckedWhenItIsLoadedAndShowsTheDefaultSchedule() {
+        String late = "watch-" + UNIQUE + "/late";
+        Instant added = Instant.now();
+        write(late + "/Dockerfile", "FROM " + registry.host() + "/" + upstream + ":10.0\n");
+        write(late + "/platform-image.yaml", "target: {repository: platform/late-" + UNIQUE + ", tagPrefix: \"1.0\"}\n");
+        await().atMost(TIMEOUT).until(() -> api().get("/api/v1/images/" + late).statusCode() == 200);
+        api().get("/api/v1/images/" + late).then()
+                .body("state", equalTo("watched"))
+                .body("schedule", equalTo("0 */15 * * * ?"))
+                .body("problems.size()", equalTo(0));
+        // its schedule would check it in up to 15 minutes: the check on load does it now, and starts its first run
+        BaseImageUpdated run = topics.awaitEvent(BaseImageUpdated.class, e -> e.imageId().equals(late), TIMEOUT);
+        assertEquals(base.digest(), run.baseImages().get(0).digest());
+        assertTrue(Instant.parse(api().get("/api/v1/images/" + late).path("lastCheck.checkedAt")).isAfter(added));
+        assertTrue(watcher.logText().contains("Checking " + late + " now: its descriptor was loaded"));
+        assertTrue(changes(late).isEmpty(), "a new valid image is not announced");
+    }
+
+    private static String valid() {
+        return """
+                schedule: "*/1 * * * * ?"
+                target:
+                  repository: %s
+                  tagPrefix: "10.0"
+                  extraTags: [latest]
+                notify: [platform-team]
+                """.formatted(repository);
+    }
+
+    /** Every ImageWatchChanged record of {@code imageId}, in order. */
+    private static List<byte[]> changes(String imageId) {
+        return topics.readAll(Topics.IMAGE_WATCH_CHANGED).stream().filter(r -> imageId.equals(r.key()))
+                .map(r -> r.value()).toList();
+    }
+
+    /** Pushes {@code repository:<versionTag>} and {@code :latest}, built FROM the base, labelled as the builder does. */
+    private static void publishVersion(String versionTag, String imageId) {
+        String target = registry.host() + "/" + repository + ":" + versionTag;
+        String latest = registry.host() + "/" + repository + ":latest";
+        Path context;
+        try {
+            context = Files.createTempDirectory("freshen-target-");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        writeTo(context.resolve("Dockerfile"), "FROM " + base + "\nLABEL " + ImageLabels.BASE_IMAGES + "=\"" + base
+                + "\" " + ImageLabels.IMAGE_ID + "=\"" + imageId + "\"\n");
+        DockerEngine.docker("build", "-q", "-t", target, "-t", latest, context.toString());
+        DockerEngine.docker("push", "-q", target);
+        DockerEngine.docker("push", "-q", latest);
+        DockerEngine.docker("rmi", target, latest);
+    }
+
+    private static RequestSpecification api() {
+        return given().baseUri(watcher.baseUri().toString()).header("Authorization", "Bearer " + API_KEY);
+    }
+
+    private static void write(String relative, String content) {
+        writeTo(root.resolve(relative), content);
+    }
+
+    private static void writeTo(Path file, String content) {
+        try {
+            Files.createDirectories(file.getParent());
+            Files.writeString(file, content);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
