@@ -47,7 +47,7 @@ record EndState(Set<String> runs, Map<String, Set<String>> versionsByRun, Set<St
         Set<String> failed = new HashSet<>();
         Set<Digest> verified = new HashSet<>();
         int builtEvents = 0;
-        for (EventType type : EventType.values()) {
+        for (EventType type : EventType.runEvents()) {
             for (FreshenEvent event : events(topics, type, imageIds)) {
                 if (event instanceof ImagePublished p) {
                     versions.computeIfAbsent(p.runId(), r -> new HashSet<>()).add(p.version());
