@@ -18,21 +18,13 @@ import java.util.function.Supplier;
 /**
  * The watcher's REST API (docs/api.md), as the CLI uses it. Reads need no key; check and force-update send the API
  * key. The watcher's errors are problem details ({@code application/problem+json}); each becomes one
- * {@link CliException} whose message is {@code <detail>; <hint>}, the way every channel shows a problem (an unknown
- * image becomes an {@link UnknownImage}).
+ * {@link CliException} whose message is {@code <detail>; <hint>}, the way every channel shows a problem.
  */
 final class WatcherApi {
 
     private static final Duration READ_TIMEOUT = Duration.ofSeconds(15);
     /** A check asks the upstream registries (with retries): give it time. */
     private static final Duration CHECK_TIMEOUT = Duration.ofSeconds(120);
-
-    /** The watcher does not watch this image (problem {@code unknown-image}). */
-    static final class UnknownImage extends CliException {
-        UnknownImage(String message) {
-            super(message);
-        }
-    }
 
     /** The watcher could not be reached at all (as opposed to answering with an error). */
     static final class Unreachable extends CliException {
@@ -71,7 +63,7 @@ final class WatcherApi {
         return send(read("/api/v1/images"));
     }
 
-    /** {@code GET /api/v1/images/{id}}; throws {@link UnknownImage} for an image that is not watched. */
+    /** {@code GET /api/v1/images/{id}}; an image that is not watched is the problem {@code unknown-image}. */
     JsonNode image(String imageId) {
         return send(read("/api/v1/images/" + imageId));
     }
@@ -126,11 +118,7 @@ final class WatcherApi {
         if (status / 100 == 2) {
             return body;
         }
-        String message = problem(body, status);
-        if ("unknown-image".equals(body.path("code").asText())) {
-            throw new UnknownImage(message);
-        }
-        throw new CliException(message);
+        throw new CliException(problem(body, status));
     }
 
     /**
