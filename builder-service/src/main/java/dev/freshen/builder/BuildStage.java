@@ -22,6 +22,7 @@ import dev.freshen.events.image.ImageReference;
 import dev.freshen.registry.RegistryException;
 import dev.freshen.retry.Failures;
 import dev.freshen.retry.Retry;
+import dev.freshen.retry.StopRequested;
 import org.jboss.logging.Logger;
 
 import java.io.IOException;
@@ -141,21 +142,41 @@ public class BuildStage {
         return built(request, bases, ImageReference.parse(repository + "@" + digest), log.warnings(), started);
     }
 
-    /** The run's bases; a forced run (or a Dockerfile that gained a base since) resolves current digests first. */
+    /**
+     * The run's bases; a forced run (or a Dockerfile that gained a base since) resolves current digests first, and
+     * takes the previous digest of each from the labels of the newest published version (where that is not known, it
+     * stays unknown: the build does not depend on it).
+     */
     private List<BaseImage> bases(BuildRequest request, PlatformImage image) {
         Map<ImageReference, BaseImage> given = new LinkedHashMap<>();
         request.baseImages().forEach(b -> given.put(b.reference(), b));
         List<BaseImage> bases = new ArrayList<>();
+        Map<ImageReference, Digest> published = null;
         for (ImageReference ref : image.baseImages()) {
             BaseImage base = given.get(ref);
             if (base == null) {
                 Digest now = store.digest(ref).orElseThrow(() -> BuildFailure.permanent("base image " + ref
                         + " does not exist upstream"));
-                base = new BaseImage(ref, now, null);
+                published = published != null ? published : publishedBases(request, image);
+                base = new BaseImage(ref, now, published.get(ref));
             }
             bases.add(base);
         }
         return bases;
+    }
+
+    private Map<ImageReference, Digest> publishedBases(BuildRequest request, PlatformImage image) {
+        var target = image.descriptor().target();
+        try {
+            return store.publishedBases(settings.targetRegistry(), target.repository(), target.tagPrefix());
+        } catch (StopRequested e) {
+            throw e;
+        } catch (RuntimeException e) {
+            LOG.warnf("Run %s (%s): what the published version was built from is not known (%s); the bases' previous "
+                    + "digests stay unknown", request.runId(), image.id(), e.getMessage() == null ? Failures.plainWords(e)
+                    : e.getMessage());
+            return Map.of();
+        }
     }
 
     private Map<String, String> labels(BuildRequest request, PlatformImage image, List<BaseImage> bases) {

@@ -30,6 +30,7 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
@@ -54,6 +55,9 @@ class BuildStageTest {
         final List<RuntimeException> lookupFailures = Collections.synchronizedList(new ArrayList<>());
         final AtomicInteger builds = new AtomicInteger();
         final AtomicInteger lookups = new AtomicInteger();
+        final List<String> publishedLookups = Collections.synchronizedList(new ArrayList<>());
+        Map<ImageReference, Digest> published = Map.of();
+        RuntimeException publishedFailure;
 
         @Override
         public String name() {
@@ -85,6 +89,15 @@ class BuildStageTest {
 
         @Override
         public void removeLocal(String localTag) {
+        }
+
+        @Override
+        public Map<ImageReference, Digest> publishedBases(String registry, String repository, String tagPrefix) {
+            publishedLookups.add(registry + "/" + repository + ":" + tagPrefix);
+            if (publishedFailure != null) {
+                throw publishedFailure;
+            }
+            return published;
         }
     }
 
@@ -168,5 +181,34 @@ class BuildStageTest {
         StopRequested stop = assertInstanceOf(StopRequested.class, outcome.get(), "no PipelineFailed: " + outcome.get());
         assertTrue(stop.getMessage().contains("build of run run-1 (" + IMAGE + ")"), stop.getMessage());
         assertEquals(1, engine.builds.get(), "no attempt after the interrupt");
+    }
+
+    @Test
+    void aForcedRunTakesThePreviousDigestsFromTheNewestPublishedVersion() {
+        Digest before = Digest.parse("sha256:" + "9".repeat(64));
+        engine.published = Map.of(BASE, before);
+        BuildRequest forced = new BuildRequest("f-run-1", IMAGE, Trigger.forced("CVE fix", "api:ci"), List.of(), NOW);
+
+        ImageBuilt built = assertInstanceOf(ImageBuilt.class, stage(new RetryPolicy(1, Duration.ZERO, Duration.ZERO)).build(forced));
+
+        assertEquals(List.of(new BaseImage(BASE, BASE_DIGEST, before)), built.baseImages());
+        assertEquals(List.of("registry.example.com/platform/app:10.0"), engine.publishedLookups);
+    }
+
+    @Test
+    void aForcedRunWhosePublishedVersionCannotBeReadBuildsWithThePreviousDigestsUnknown() {
+        engine.publishedFailure = new RegistryException("GET http://registry.example.com/v2/platform/app/tags/list failed: "
+                + "HTTP 401", 401, false, null);
+        BuildRequest forced = new BuildRequest("f-run-2", IMAGE, Trigger.forced(null, "cli:bob"), List.of(), NOW);
+
+        ImageBuilt built = assertInstanceOf(ImageBuilt.class, stage(new RetryPolicy(1, Duration.ZERO, Duration.ZERO)).build(forced));
+
+        assertEquals(List.of(new BaseImage(BASE, BASE_DIGEST, null)), built.baseImages());
+    }
+
+    @Test
+    void aBaseUpdateKeepsTheWatchersPreviousDigestsAndReadsNothingMore() {
+        assertInstanceOf(ImageBuilt.class, stage(new RetryPolicy(1, Duration.ZERO, Duration.ZERO)).build(request()));
+        assertEquals(List.of(), engine.publishedLookups);
     }
 }

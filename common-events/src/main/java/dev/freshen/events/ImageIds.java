@@ -1,5 +1,8 @@
 package dev.freshen.events;
 
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.List;
 import java.util.regex.Pattern;
 
 /**
@@ -35,5 +38,40 @@ public final class ImageIds {
             }
         }
         return id;
+    }
+
+    /**
+     * "Did you mean …?" for a mistyped id: the ids among {@code known} within a small edit distance of {@code id} (at
+     * most 2, or a fifth of its length for long ids), or sharing its last segment, closest first, at most three. The
+     * API and the CLI suggest with this, so that both say the same.
+     */
+    public static List<String> near(String id, Collection<String> known) {
+        int limit = Math.max(2, id.length() / 5);
+        String last = id.substring(id.lastIndexOf('/') + 1);
+        return known.stream()
+                .filter(k -> !k.equals(id))
+                .filter(k -> distance(id, k) <= limit || k.substring(k.lastIndexOf('/') + 1).equals(last))
+                .sorted(Comparator.comparingInt((String k) -> distance(id, k)).thenComparing(k -> k))
+                .distinct().limit(3).toList();
+    }
+
+    /** The Levenshtein distance between {@code a} and {@code b}. */
+    public static int distance(String a, String b) {
+        int[] previous = new int[b.length() + 1];
+        int[] current = new int[b.length() + 1];
+        for (int j = 0; j <= b.length(); j++) {
+            previous[j] = j;
+        }
+        for (int i = 1; i <= a.length(); i++) {
+            current[0] = i;
+            for (int j = 1; j <= b.length(); j++) {
+                int substitution = previous[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
+                current[j] = Math.min(substitution, Math.min(previous[j] + 1, current[j - 1] + 1));
+            }
+            int[] swap = previous;
+            previous = current;
+            current = swap;
+        }
+        return previous[b.length()];
     }
 }

@@ -11,10 +11,13 @@ import java.util.List;
  * The verified digest is now in the target registry under a new version. {@code image} is the reference to
  * paste into a Dockerfile, {@code <registry>/<repository>:<version tag>@sha256:…}; {@code registry},
  * {@code repository} and {@code digest} are also written as plain JSON fields for subscribers.
+ *
+ * <p>Optional, added in a compatible way: {@code replaces} is the version tag that was the newest before this one
+ * ({@code 10.0-1.0.0} for {@code 10.0-1.1.0}), {@code null} for the first version or when a writer did not know it.
  */
 public record ImagePublished(String runId, String imageId, int attempt, Instant occurredAt, Trigger trigger,
                              List<BaseImage> baseImages, ImageReference image, String version, List<String> tags,
-                             List<StageTiming> timings) implements FreshenEvent {
+                             List<StageTiming> timings, String replaces) implements FreshenEvent {
 
     public ImagePublished {
         Require.envelope("ImagePublished", runId, imageId, attempt, occurredAt);
@@ -31,6 +34,16 @@ public record ImagePublished(String runId, String imageId, int attempt, Instant 
             throw new IllegalArgumentException("ImagePublished: field 'tags' must include the version tag " + image.tag());
         }
         timings = Require.listOrEmpty(timings);
+        if (replaces != null && replaces.isBlank()) {
+            replaces = null;
+        }
+    }
+
+    /** A publish without the version it replaces. */
+    public ImagePublished(String runId, String imageId, int attempt, Instant occurredAt, Trigger trigger,
+                          List<BaseImage> baseImages, ImageReference image, String version, List<String> tags,
+                          List<StageTiming> timings) {
+        this(runId, imageId, attempt, occurredAt, trigger, baseImages, image, version, tags, timings, null);
     }
 
     @JsonProperty("registry")

@@ -137,10 +137,20 @@ class ConfigWiringTest {
         List<String> errors = new ArrayList<>();
         if (config instanceof WatcherConfig watcher) {
             var w = watcher.watcher();
-            if (w.apiKey().isPresent() == w.apiKeyFile().isPresent()) {
-                errors.add("the watcher needs exactly one of FRESHEN_WATCHER_API_KEY, FRESHEN_WATCHER_API_KEY_FILE");
+            if (w.apiKey().isPresent() && w.apiKeyFile().isPresent()) {
+                errors.add("the watcher takes one of FRESHEN_WATCHER_API_KEY, FRESHEN_WATCHER_API_KEY_FILE, not both");
             }
+            if (w.apiKey().isEmpty() && w.apiKeyFile().isEmpty() && w.apiKeys().isEmpty()) {
+                errors.add("the watcher needs an API key: FRESHEN_WATCHER_API_KEY_FILE or FRESHEN_WATCHER_API_KEYS_<NAME>_KEY_FILE");
+            }
+            w.apiKeys().forEach((name, key) -> {
+                if (key.key().isPresent() == key.keyFile().isPresent()) {
+                    errors.add("API key " + name + ": needs exactly one of key, key-file");
+                }
+            });
             w.apiKeyFile().ifPresent(file -> errors.addAll(apiKeyLength(manifests, pod, file.toString())));
+            w.apiKeys().values().forEach(key -> key.keyFile()
+                    .ifPresent(file -> errors.addAll(apiKeyLength(manifests, pod, file.toString()))));
         }
         if (config instanceof NotifierConfig notifier) {
             var n = notifier.notifier();

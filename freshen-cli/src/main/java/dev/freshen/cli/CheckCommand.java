@@ -1,7 +1,6 @@
 package dev.freshen.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.freshen.events.ImageIds;
 import picocli.CommandLine;
 
 import java.io.PrintWriter;
@@ -48,20 +47,11 @@ public class CheckCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        try {
-            ImageIds.validate(imageId);
-        } catch (IllegalArgumentException e) {
-            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
-        }
+        ImageOption.validate(imageId, spec);
         Duration limit = wait ? timeout.value(spec.commandLine()) : null;
         PrintWriter out = spec.commandLine().getOut();
         WatcherApi watcher = api.client();
-        JsonNode outcome;
-        try {
-            outcome = watcher.check(imageId);
-        } catch (WatcherApi.UnknownImage e) {
-            throw new CliException(ImageIdHints.unknown(e.getMessage(), imageId, watcher.imageIds()));
-        }
+        JsonNode outcome = watcher.check(imageId);
         String result = outcome.path("result").asText();
         String runId = outcome.path("runId").isTextual() ? outcome.path("runId").asText() : null;
         if (!output.json()) {

@@ -71,7 +71,7 @@ public class CliConfiguration {
     }
 
     private static List<String> near(String word, List<String> candidates) {
-        return candidates.stream().filter(c -> ImageIdHints.distance(word, c) <= Math.max(2, word.length() / 4))
-                .sorted(java.util.Comparator.comparingInt(c -> ImageIdHints.distance(word, c))).limit(2).toList();
+        return candidates.stream().filter(c -> dev.freshen.events.ImageIds.distance(word, c) <= Math.max(2, word.length() / 4))
+                .sorted(java.util.Comparator.comparingInt(c -> dev.freshen.events.ImageIds.distance(word, c))).limit(2).toList();
     }
 }

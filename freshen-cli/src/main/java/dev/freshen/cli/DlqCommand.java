@@ -56,6 +56,19 @@ public class DlqCommand {
         @CommandLine.Option(names = "--partition", paramLabel = "P", description = "with --offsets: only this dead-letter partition")
         Integer partition;
 
+        @CommandLine.Mixin
+        WatcherOption watcher;
+
+        /** With {@code --image}: refuses an id that is neither on the dead-letter topics read nor watched. */
+        void requireKnownImage(List<ConsumerRecord<String, byte[]>> records, CommandLine.Model.CommandSpec spec) {
+            ImageOption.validate(imageId, spec);
+            if (imageId != null) {
+                Set<String> keys = new HashSet<>();
+                records.forEach(r -> keys.add(r.key()));
+                KnownImages.require(imageId, keys, watcher.client());
+            }
+        }
+
         List<String> topics() {
             if (service == null) {
                 return List.copyOf(SERVICES.values());
@@ -104,7 +117,9 @@ public class DlqCommand {
             Set<String> replayed = replayed(log);
             Instant now = Instant.now();
             List<DeadLetter> letters = new ArrayList<>();
-            for (ConsumerRecord<String, byte[]> record : log.readAll(topics)) {
+            List<ConsumerRecord<String, byte[]>> records = log.readAll(topics);
+            selection.requireKnownImage(records, spec);
+            for (ConsumerRecord<String, byte[]> record : records) {
                 if (selection.matches(record, now)) {
                     String id = id(record);
                     letters.add(new DeadLetter(id, id.substring(0, id.indexOf('/')), record.topic(), record.partition(),
@@ -148,7 +163,9 @@ public class DlqCommand {
             List<String> topics = selection.topics();
             Set<String> replayed = replayed(log);
             Instant now = Instant.now();
-            List<ConsumerRecord<String, byte[]>> todo = log.readAll(topics).stream()
+            List<ConsumerRecord<String, byte[]>> records = log.readAll(topics);
+            selection.requireKnownImage(records, spec);
+            List<ConsumerRecord<String, byte[]>> todo = records.stream()
                     .filter(r -> selection.matches(r, now) && !replayed.contains(id(r)) && header(r, "dead-letter-topic") != null)
                     .toList();
             List<ProducerRecord<String, byte[]>> sends = new ArrayList<>();

@@ -9,8 +9,10 @@ import java.io.PrintWriter;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
 
 /** {@code freshen events [--follow]}: the events so far in time order, or live as they flow. */
 @CommandLine.Command(name = "events", mixinStandardHelpOptions = true,
@@ -35,6 +37,9 @@ public class EventsCommand implements Callable<Integer> {
     KafkaOptions kafka;
 
     @CommandLine.Mixin
+    WatcherOption api;
+
+    @CommandLine.Mixin
     OutputOptions output;
 
     @CommandLine.Spec
@@ -48,11 +53,24 @@ public class EventsCommand implements Callable<Integer> {
         } catch (CliException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
+        ImageOption.validate(imageId, spec);
         PrintWriter out = spec.commandLine().getOut();
         EventLog log = new EventLog(kafka.settings());
         if (!follow) {
-            log.readAll(EventLog.EVENT_TOPICS).forEach(record -> print(out, record, from));
+            List<ConsumerRecord<String, byte[]>> records = log.readAll(EventLog.EVENT_TOPICS);
+            if (imageId != null) {
+                KnownImages.require(imageId, records.stream().map(ConsumerRecord::key).collect(Collectors.toSet()),
+                        api.client());
+            }
+            records.forEach(record -> print(out, record, from));
             return 0;
+        }
+        if (imageId != null) {
+            try {
+                KnownImages.require(imageId, api.client());
+            } catch (WatcherApi.Unreachable e) {
+                // following a new image's events: nothing on the topics yet, and no watcher to ask; follow anyway
+            }
         }
         try (EventLog.Tail tail = log.tail(EventLog.EVENT_TOPICS, EventLog.Start.END)) {
             while (!Thread.currentThread().isInterrupted()) {

@@ -1,7 +1,6 @@
 package dev.freshen.cli;
 
 import dev.freshen.events.ForceUpdateRequested;
-import dev.freshen.events.ImageIds;
 import dev.freshen.events.RunIds;
 import picocli.CommandLine;
 
@@ -60,22 +59,14 @@ public class ForceUpdateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        try {
-            ImageIds.validate(imageId);
-        } catch (IllegalArgumentException e) {
-            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
-        }
+        ImageOption.validate(imageId, spec);
         Duration limit = wait ? timeout.value(spec.commandLine()) : null;
         PrintWriter out = spec.commandLine().getOut();
         WatcherApi watcher = api.client();
         String runId;
         RunFollower.Source source = null;
         if (Follow.via(via, api) == Follow.Via.api) {
-            try {
-                runId = watcher.forceUpdate(imageId, reason);
-            } catch (WatcherApi.UnknownImage e) {
-                throw new CliException(ImageIdHints.unknown(e.getMessage(), imageId, watcher.imageIds()) + "; no run started");
-            }
+            runId = watcher.forceUpdate(imageId, reason);
             if (wait) {
                 source = RunSources.api(watcher, runId, Clock.systemUTC());
             }
@@ -122,9 +113,7 @@ public class ForceUpdateCommand implements Callable<Integer> {
     /** Refuses an image the watcher does not watch, before anything is published. */
     private void verify(WatcherApi watcher) {
         try {
-            watcher.image(imageId);
-        } catch (WatcherApi.UnknownImage e) {
-            throw new CliException(ImageIdHints.unknown(e.getMessage(), imageId, watcher.imageIds()) + "; nothing was published");
+            KnownImages.require(imageId, watcher);
         } catch (WatcherApi.Unreachable e) {
             throw new CliException("cannot check that '" + imageId + "' is a watched image: the watcher at " + watcher.base()
                     + " is not reachable; nothing was published. Set --api or FRESHEN_API to the watcher's URL, "

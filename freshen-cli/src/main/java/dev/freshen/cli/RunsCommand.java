@@ -16,7 +16,8 @@ import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
- * {@code freshen runs} (recent runs), {@code freshen runs --image <id>} (the runs of an image),
+ * {@code freshen runs} (recent runs), {@code freshen runs --image <id>} (the runs of an image; an id neither on the
+ * topics nor watched is refused like everywhere, see {@link KnownImages}),
  * {@code freshen runs <run-id> [--follow]} (one run stage by stage, or live until it ends); read from the topics.
  */
 @CommandLine.Command(name = "runs", mixinStandardHelpOptions = true,
@@ -66,6 +67,9 @@ public class RunsCommand implements Callable<Integer> {
     KafkaOptions kafka;
 
     @CommandLine.Mixin
+    WatcherOption api;
+
+    @CommandLine.Mixin
     OutputOptions output;
 
     @CommandLine.Spec
@@ -86,6 +90,7 @@ public class RunsCommand implements Callable<Integer> {
         if (limit < 1) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--limit must be at least 1");
         }
+        ImageOption.validate(imageId, spec);
         EventLog log = new EventLog(kafka.settings());
         PrintWriter out = spec.commandLine().getOut();
         if (follow) {
@@ -102,7 +107,11 @@ public class RunsCommand implements Callable<Integer> {
             }
             return Follow.exitCode(run);
         }
-        Map<String, List<FreshenEvent>> byRun = log.readEvents().stream()
+        List<FreshenEvent> events = log.readEvents();
+        if (imageId != null) {
+            KnownImages.require(imageId, events.stream().map(FreshenEvent::imageId).collect(Collectors.toSet()), api.client());
+        }
+        Map<String, List<FreshenEvent>> byRun = events.stream()
                 .filter(e -> runId == null || e.runId().equals(runId))
                 .filter(e -> imageId == null || e.imageId().equals(imageId))
                 .collect(Collectors.groupingBy(FreshenEvent::runId, LinkedHashMap::new, Collectors.toList()));

@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import picocli.CommandLine;
 
 import java.io.PrintWriter;
-import java.util.List;
 import java.util.concurrent.Callable;
 
 /** {@code freshen status [<image-id>]}: what each platform image is built from and how its last run went. */
@@ -19,7 +18,7 @@ public class StatusCommand implements Callable<Integer> {
     String imageId;
 
     @CommandLine.Mixin
-    ApiOptions api;
+    WatcherOption api;
 
     @CommandLine.Mixin
     OutputOptions output;
@@ -29,16 +28,17 @@ public class StatusCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        JsonNode list = api.client().images();
+        ImageOption.validate(imageId, spec);
+        WatcherApi watcher = api.client();
+        if (imageId != null) {
+            KnownImages.require(imageId, watcher);
+        }
+        JsonNode list = watcher.images();
         ArrayNode images = Json.MAPPER.createArrayNode();
         for (JsonNode image : list.path("images")) {
             if (imageId == null || imageId.equals(image.path("id").asText())) {
                 images.add(image);
             }
-        }
-        if (imageId != null && images.isEmpty()) {
-            List<String> known = list.path("images").findValuesAsText("id");
-            throw new CliException(ImageIdHints.unknown("unknown platform image '" + imageId + "'", imageId, known));
         }
         PrintWriter out = spec.commandLine().getOut();
         if (output.json()) {

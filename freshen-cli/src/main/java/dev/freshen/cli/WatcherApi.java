@@ -11,28 +11,20 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
-import java.util.stream.StreamSupport;
 
 /**
  * The watcher's REST API (docs/api.md), as the CLI uses it. Reads need no key; check and force-update send the API
- * key. Failures become one-line {@link CliException}s; an unknown image becomes an {@link UnknownImage}.
+ * key. The watcher's errors are problem details ({@code application/problem+json}); each becomes one
+ * {@link CliException} whose message is {@code <detail>; <hint>}, the way every channel shows a problem.
  */
 final class WatcherApi {
 
     private static final Duration READ_TIMEOUT = Duration.ofSeconds(15);
     /** A check asks the upstream registries (with retries): give it time. */
     private static final Duration CHECK_TIMEOUT = Duration.ofSeconds(120);
-
-    /** The watcher does not watch this image (404 on an image path). */
-    static final class UnknownImage extends CliException {
-        UnknownImage(String message) {
-            super(message);
-        }
-    }
 
     /** The watcher could not be reached at all (as opposed to answering with an error). */
     static final class Unreachable extends CliException {
@@ -57,28 +49,23 @@ final class WatcherApi {
     /** {@code POST /api/v1/images/{id}/force-update}: the run id. */
     String forceUpdate(String imageId, String reason) {
         String body = reason == null ? "" : Json.compact(Map.of("reason", reason));
-        JsonNode answer = send(write("/api/v1/images/" + imageId + "/force-update", body, READ_TIMEOUT), imageId);
+        JsonNode answer = send(write("/api/v1/images/" + imageId + "/force-update", body, READ_TIMEOUT));
         return answer.path("runId").asText();
     }
 
     /** {@code POST /api/v1/images/{id}/check}: the check's outcome. */
     JsonNode check(String imageId) {
-        return send(write("/api/v1/images/" + imageId + "/check", "", CHECK_TIMEOUT), imageId);
+        return send(write("/api/v1/images/" + imageId + "/check", "", CHECK_TIMEOUT));
     }
 
     /** {@code GET /api/v1/images}. */
     JsonNode images() {
-        return send(read("/api/v1/images"), null);
+        return send(read("/api/v1/images"));
     }
 
-    /** {@code GET /api/v1/images/{id}}; throws {@link UnknownImage} for an image that is not watched. */
+    /** {@code GET /api/v1/images/{id}}; an image that is not watched is the problem {@code unknown-image}. */
     JsonNode image(String imageId) {
-        return send(read("/api/v1/images/" + imageId), imageId);
-    }
-
-    /** The ids of the watched images (for hints). */
-    List<String> imageIds() {
-        return StreamSupport.stream(images().path("images").spliterator(), false).map(i -> i.path("id").asText()).toList();
+        return send(read("/api/v1/images/" + imageId));
     }
 
     /** {@code GET /api/v1/runs/{id}}; empty when the watcher does not know the run (yet). */
@@ -87,7 +74,7 @@ final class WatcherApi {
         if (response.statusCode() == 404 || response.statusCode() == 503) {
             return Optional.empty();
         }
-        return Optional.of(body(response, null));
+        return Optional.of(body(response));
     }
 
     private HttpRequest read(String path) {
@@ -101,8 +88,8 @@ final class WatcherApi {
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build();
     }
 
-    private JsonNode send(HttpRequest request, String imageId) {
-        return body(exchange(request), imageId);
+    private JsonNode send(HttpRequest request) {
+        return body(exchange(request));
     }
 
     private HttpResponse<String> exchange(HttpRequest request) {
@@ -119,7 +106,7 @@ final class WatcherApi {
         }
     }
 
-    private JsonNode body(HttpResponse<String> response, String imageId) {
+    private JsonNode body(HttpResponse<String> response) {
         JsonNode body;
         try {
             body = response.body().isBlank() ? Json.MAPPER.createObjectNode() : Json.MAPPER.readTree(response.body());
@@ -131,17 +118,19 @@ final class WatcherApi {
         if (status / 100 == 2) {
             return body;
         }
-        String error = body.path("error").asText("HTTP " + status);
-        if (status == 404 && imageId != null) {
-            throw new UnknownImage(error);
+        throw new CliException(problem(body, status));
+    }
+
+    /**
+     * A problem as one line, {@code <detail>; <hint>} (RFC 9457 problem details with Freshen's {@code hint}
+     * extension); an answer that is no problem: what the watcher said, or its status.
+     */
+    static String problem(JsonNode body, int status) {
+        String detail = body.path("detail").asText(body.path("error").asText(""));
+        if (detail.isBlank()) {
+            detail = "the watcher answered HTTP " + status;
         }
-        if (status == 401) {
-            throw new CliException("the watcher refused the API key (" + error + "); set FRESHEN_API_KEY, "
-                    + "FRESHEN_API_KEY_FILE or --api-key-file to the watcher's key");
-        }
-        if (status == 503) {
-            throw new CliException("the watcher is not ready (" + error + ")");
-        }
-        throw new CliException("the watcher answered " + status + ": " + error);
+        String hint = body.path("hint").asText("");
+        return hint.isBlank() ? detail : detail + "; " + hint;
     }
 }

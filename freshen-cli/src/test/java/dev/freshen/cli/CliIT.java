@@ -58,6 +58,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class CliIT {
 
     private static final String API_KEY = "cli-test-api-key-0123456789";
+    private static final String CI_KEY = "cli-test-ci-key-0123456789";
+    private static final String ROTATED_KEY = "cli-test-rotated-out-key-0123456789";
+    private static final String UNKNOWN_RUNTIM = "freshen: unknown platform image 'fixture/runtim'; did you mean "
+            + "fixture/runtime?\n";
     private static final String IMAGE = "fixture/runtime";
     private static final String OTHER_IMAGE = "fixture/aspnet";
     private static final Duration TIMEOUT = Duration.ofSeconds(60);
@@ -84,6 +88,7 @@ class CliIT {
                 "freshen.platform-images-dir", platformImages.toString(),
                 "freshen.target-registry", "127.0.0.1:1",
                 "freshen.watcher.api-key", API_KEY,
+                "freshen.watcher.api-keys.ci.key", CI_KEY,
                 "freshen.watcher.check-on-start", "false"), TIMEOUT);
     }
 
@@ -118,7 +123,7 @@ class CliIT {
         ForceUpdateRequested forced = topics.awaitEvent(ForceUpdateRequested.class,
                 e -> e.imageId().equals(IMAGE) && "CVE-2026-1234".equals(e.reason()) && e.occurredAt().isAfter(cli.started()),
                 TIMEOUT);
-        assertEquals(via.equals("api") ? "api" : "cli:" + System.getProperty("user.name"), forced.requestedBy());
+        assertEquals(via.equals("api") ? "api:default" : "cli:" + System.getProperty("user.name"), forced.requestedBy());
         String runId = forced.runId();
         ImageBuilt built = built(forced);
         topics.send(built);
@@ -173,12 +178,10 @@ class CliIT {
         Instant before = Instant.now();
         Result overKafka = freshen("force-update", "fixture/runtim", "--via", "kafka");
         assertEquals(1, overKafka.exitCode());
-        assertEquals("freshen: unknown platform image 'fixture/runtim'; did you mean fixture/runtime?; nothing was "
-                + "published\n", overKafka.err());
+        assertEquals(UNKNOWN_RUNTIM, overKafka.err());
         Result overApi = freshen("force-update", "fixture/runtim", "--via", "api", "--wait");
         assertEquals(1, overApi.exitCode());
-        assertEquals("freshen: unknown platform image 'fixture/runtim'; did you mean fixture/runtime?; no run started\n",
-                overApi.err());
+        assertEquals(UNKNOWN_RUNTIM, overApi.err());
         String deadPort = "http://127.0.0.1:" + Ports.free();
         Result watcherDown = freshen("force-update", "fixture/runtim", "--via", "kafka", "--api", deadPort);
         assertEquals(1, watcherDown.exitCode());
@@ -197,6 +200,53 @@ class CliIT {
                 .noneMatch(e -> e.imageId().equals("fixture/runtim") && e.occurredAt().isAfter(before)));
         Result unverified = freshen("force-update", "fixture/unwatched", "--via", "kafka", "--api", deadPort, "--no-verify");
         assertEquals(0, unverified.exitCode(), unverified.err());
+    }
+
+    /** Every command that takes an image id answers an unknown one with the same line, and exit 1. */
+    @Test
+    void anUnknownImageGetsTheSameLineFromEveryCommand() throws Exception {
+        for (String command : List.of("force-update fixture/runtim", "force-update fixture/runtim --via api",
+                "check fixture/runtim", "check fixture/runtim --wait", "status fixture/runtim", "status fixture/runtim -o json",
+                "runs --image fixture/runtim", "runs --image fixture/runtim -o json", "events --image fixture/runtim",
+                "dlq list --image fixture/runtim", "dlq replay --image fixture/runtim")) {
+            Result result = freshen(command.split(" "));
+            assertEquals(new Result(1, "", UNKNOWN_RUNTIM), result, command);
+        }
+        // a watched image without dead letters is no mistake; one the topics know, whose folder is gone, neither
+        Result watchedWithoutEvents = freshen("dlq", "list", "--image", OTHER_IMAGE);
+        assertEquals(0, watchedWithoutEvents.exitCode(), watchedWithoutEvents.err());
+        var gone = new ForceUpdateRequested(SampleEvents.forceUpdateRequested().runId(), "fixture/removed", 1, Instant.now(),
+                "old run", "test");
+        topics.send(gone);
+        await().atMost(TIMEOUT).until(() -> freshen("runs", "--image", "fixture/removed").out().contains(gone.runId()));
+
+        // without the watcher, the topics still tell: the same start, the cause, suggestions from the ids on the topics
+        String deadPort = "http://127.0.0.1:" + Ports.free();
+        Result offline = freshen("runs", "--image", "fixture/removd", "--api", deadPort);
+        assertEquals(1, offline.exitCode());
+        assertEquals("freshen: unknown platform image 'fixture/removd': no event of it is on the topics, and the watcher at "
+                + deadPort + ", which knows the watched images, is not reachable; did you mean fixture/removed?\n",
+                offline.err());
+        Result malformed = freshen("runs", "--image", "../etc");
+        assertEquals(2, malformed.exitCode(), malformed.err());
+    }
+
+    @Test
+    void aWrongOrRotatedKeyIsOneLineWithTheFixNeverTheKey() throws Exception {
+        Result wrong = run(command("check", IMAGE), Map.of("FRESHEN_API_KEY", "not-the-watchers-key-0000"));
+        assertEquals(1, wrong.exitCode());
+        assertEquals("freshen: the API key sent is not one of the watcher's keys (a wrong key, or one rotated out); send "
+                + "Authorization: Bearer <key> with one of the watcher's keys (freshen.watcher.api-keys.<name>); the freshen "
+                + "command reads it from FRESHEN_API_KEY, FRESHEN_API_KEY_FILE or --api-key-file\n", wrong.err());
+        Result rotated = run(command("force-update", IMAGE, "--via", "api"), Map.of("FRESHEN_API_KEY", ROTATED_KEY));
+        assertEquals(1, rotated.exitCode());
+        assertEquals(wrong.err(), rotated.err());
+        assertFalse(rotated.err().contains(ROTATED_KEY));
+        Result named = run(command("force-update", IMAGE, "--via", "api", "-o", "json"), Map.of("FRESHEN_API_KEY", CI_KEY));
+        assertEquals(0, named.exitCode(), named.err());
+        String runId = JSON.readTree(named.out()).path("runId").asText();
+        assertEquals("api:ci", topics.awaitEvent(ForceUpdateRequested.class, e -> e.runId().equals(runId), TIMEOUT)
+                .requestedBy());
     }
 
     @Test

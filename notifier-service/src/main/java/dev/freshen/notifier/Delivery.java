@@ -1,8 +1,10 @@
 package dev.freshen.notifier;
 
+import dev.freshen.retry.Failures;
 import dev.freshen.retry.Retry;
 import dev.freshen.retry.RetryPolicy;
 import dev.freshen.retry.StopRequested;
+import org.jboss.logging.Logger;
 
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
@@ -18,6 +20,8 @@ import java.util.function.DoubleSupplier;
  * Non-retryable failures end them at once.
  */
 public final class Delivery {
+
+    private static final Logger LOG = Logger.getLogger(Delivery.class);
 
     /** How a delivery ended: after {@code attempts} attempts, delivered when {@code failure} is null. */
     public record Outcome(int attempts, String failure) {
@@ -69,7 +73,9 @@ public final class Delivery {
         } catch (StopRequested e) {
             throw e;
         } catch (RuntimeException e) {
-            return new Outcome(attempts.get(), "failed: " + e.getClass().getSimpleName() + ": " + e.getMessage());
+            LOG.errorf(e, "%s failed unexpectedly", what);
+            return new Outcome(attempts.get(), "failed unexpectedly (" + Failures.plainWords(e) + "); the notifier's log "
+                    + "has the details");
         }
     }
 

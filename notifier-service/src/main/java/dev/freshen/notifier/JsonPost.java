@@ -1,5 +1,7 @@
 package dev.freshen.notifier;
 
+import dev.freshen.events.Durations;
+import dev.freshen.retry.Failures;
 import dev.freshen.retry.RetryAfter;
 
 import java.io.IOException;
@@ -17,7 +19,8 @@ import java.util.Map;
  * One POST of a JSON body to one endpoint URL, as every notifier makes it. Whether the endpoint took it is for the
  * channel's {@link AnswerRule} to say (a legacy Teams webhook answers {@code 200} also when it did not post the card);
  * a refusal becomes a {@link DeliveryException} that names the endpoint kind, the status, the rule's reason and the
- * start of the body, never the URL. Time-outs and I/O errors are retryable. A {@code Retry-After} header (seconds or
+ * start of the body, never the URL; a failure to connect in plain words ("connection refused"), never a Java class
+ * name. Time-outs and I/O errors are retryable. A {@code Retry-After} header (seconds or
  * HTTP-date) is passed on with retryable refusals.
  */
 public final class JsonPost {
@@ -57,10 +60,10 @@ public final class JsonPost {
         try {
             response = http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
         } catch (HttpTimeoutException e) {
-            throw new DeliveryException(name + " did not answer within " + timeout.toMillis() + " ms");
+            throw new DeliveryException(name + " did not answer within " + Durations.human(timeout));
         } catch (IOException e) {
-            // the JDK's messages may carry host and port: say only what kind of failure it was
-            throw new DeliveryException(name + " could not be reached: " + e.getClass().getSimpleName());
+            // in plain words ("connection refused", "TLS handshake failed"), with any part of the URL taken out
+            throw new DeliveryException(name + " could not be reached: " + redactUrl(Failures.plainWords(e)));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new DeliveryException(name + " delivery interrupted", false, null, null);
@@ -85,10 +88,15 @@ public final class JsonPost {
         if (text.isEmpty()) {
             return "";
         }
+        text = redactUrl(text);
+        return ": " + (text.length() > BODY_EXCERPT ? text.substring(0, BODY_EXCERPT) + "…" : text);
+    }
+
+    /** {@code text} without the URL, its path or its query (where a webhook's secret lives). */
+    private String redactUrl(String text) {
         text = redact(text, url.toString());
         text = redact(text, url.getRawPath());
-        text = redact(text, url.getRawQuery());
-        return ": " + (text.length() > BODY_EXCERPT ? text.substring(0, BODY_EXCERPT) + "…" : text);
+        return redact(text, url.getRawQuery());
     }
 
     private static String redact(String text, String secret) {

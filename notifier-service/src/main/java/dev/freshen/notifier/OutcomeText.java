@@ -10,20 +10,81 @@ import dev.freshen.events.Trigger;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 /**
  * The wording every notification shares, so that Teams, Slack and their tests agree: titles, triggers, durations,
- * digest changes, the Dockerfile line, the retry command, and trimming to a size limit.
+ * digest changes, the Dockerfile line, the retry command, and trimming to a size limit. Free text from the events
+ * (reasons, hints, log excerpts, who asked) goes through {@link #plain} first: every channel shows it without terminal
+ * escape codes or control characters.
  */
 public final class OutcomeText {
+
+    /**
+     * Terminal escape sequences: CSI ({@code ESC [ … final}, colours and cursor moves, also its 8-bit form), OSC
+     * ({@code ESC ] … BEL|ST}, titles and hyperlinks), DCS/SOS/PM/APC strings up to ST, and the other two- and
+     * three-byte {@code ESC} sequences (ECMA-48, the terminals' common ground).
+     */
+    private static final Pattern ESCAPES = Pattern.compile(
+            "(?:\u001B\\[|\u009B)[0-?]*[ -/]*[@-~]"
+                    + "|(?:\u001B\\]|\u009D)[^\u0007\u001B\u009C]*(?:\u0007|\u001B\\\\|\u009C)?"
+                    + "|(?:\u001B[PX^_]|[\u0090\u0098\u009E\u009F])[^\u001B\u009C]*(?:\u001B\\\\|\u009C)?"
+                    + "|\u001B[ -/]*[0-~]?");
+    /** Control characters other than line feed and tab, and the Unicode controls that reorder text on display. */
+    private static final Pattern CONTROLS = Pattern.compile(
+            "[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u200E\u200F\u202A-\u202E\u2066-\u2069]");
 
     private OutcomeText() {
     }
 
+    /**
+     * {@code text} as a card may show it: terminal escape sequences removed, each line as a terminal would leave it
+     * after carriage returns (progress bars: the last thing written), tabs as four spaces, other control characters
+     * removed; line feeds kept. {@code null} stays {@code null}.
+     */
+    public static String plain(String text) {
+        if (text == null) {
+            return null;
+        }
+        String stripped = ESCAPES.matcher(text).replaceAll("").replace("\r\n", "\n");
+        if (stripped.indexOf('\r') >= 0) {
+            stripped = Arrays.stream(stripped.split("\n", -1)).map(OutcomeText::lastWritten)
+                    .collect(Collectors.joining("\n"));
+        }
+        return CONTROLS.matcher(stripped.replace("\t", "    ")).replaceAll("");
+    }
+
+    /** What a terminal shows of a line with carriage returns: the last non-empty part written. */
+    private static String lastWritten(String line) {
+        String[] parts = line.split("\r");
+        for (int i = parts.length - 1; i >= 0; i--) {
+            if (!parts[i].isEmpty()) {
+                return parts[i];
+            }
+        }
+        return "";
+    }
+
+    /** "Published net10/runtime 10.0-1.1.0": the image and its full version tag. */
     public static String publishedTitle(ImagePublished event) {
-        return "Published " + event.imageId() + " " + event.version();
+        return "Published " + event.imageId() + " " + version(event);
+    }
+
+    /** The full version tag, {@code 10.0-1.1.0} (the event's {@code version} is only {@code 1.1.0}). */
+    public static String version(ImagePublished event) {
+        return event.image().tag();
+    }
+
+    /** The version tag this one replaces as the newest; "none (first version)" for 1.0.0; null when not known. */
+    public static String replaces(ImagePublished event) {
+        if (event.replaces() != null) {
+            return event.replaces();
+        }
+        return firstVersion(event) ? "none (first version)" : null;
     }
 
     public static String failedTitle(PipelineFailed event) {
@@ -31,8 +92,8 @@ public final class OutcomeText {
     }
 
     /**
-     * "base image update", or "forced by alice" (the reason is shown apart: it is free text); a kind this version does
-     * not know (written by a newer one) in plain words from its id: "parent published".
+     * "base image update", or "forced by api:ci-pipeline" / "forced by cli:alice" (the reason is shown apart: it is free
+     * text); a kind this version does not know (written by a newer one) in plain words from its id: "parent published".
      */
     public static String trigger(Trigger trigger) {
         if (trigger == null) {
@@ -44,7 +105,7 @@ public final class OutcomeText {
         }
         if (kind.equals(Trigger.Kind.FORCED)) {
             return trigger.requestedBy() == null || trigger.requestedBy().isBlank() ? "forced"
-                    : "forced by " + trigger.requestedBy();
+                    : "forced by " + plain(trigger.requestedBy()).strip();
         }
         return kind.id().replace('-', ' ');
     }
@@ -52,7 +113,17 @@ public final class OutcomeText {
     /** The reason given for a forced run, or null. */
     public static String forcedReason(Trigger trigger) {
         return trigger == null || trigger.kind() != Trigger.Kind.FORCED || trigger.reason() == null
-                || trigger.reason().isBlank() ? null : trigger.reason();
+                || trigger.reason().isBlank() ? null : plain(trigger.reason());
+    }
+
+    /** What went wrong, as the stage said it ({@link #plain}). */
+    public static String reason(PipelineFailed event) {
+        return plain(event.reason());
+    }
+
+    /** What to do about it, or null when the stage gave no hint ({@link #plain}). */
+    public static String hint(PipelineFailed event) {
+        return event.hint() == null || event.hint().isBlank() ? null : plain(event.hint());
     }
 
     /** What the failure kind means for a retry; a kind this version does not know: "failed (timed-out)". */
@@ -72,10 +143,21 @@ public final class OutcomeText {
         return "failed (" + kind.id() + ")";
     }
 
-    /** {@code sha256:old → sha256:new}; "(not known)" when the previous digest is unknown. */
-    public static String digestChange(BaseImage base) {
-        String previous = base.previousDigest() == null ? "(not known)" : base.previousDigest().toString();
-        return previous + " → " + base.digest();
+    /**
+     * The digest the image was built from, and how it relates to the one the previous version was built from:
+     * {@code sha256:old → sha256:new}, {@code sha256:… (unchanged)} (a forced run on the same base),
+     * {@code sha256:… (first version)}, or {@code sha256:… (previous not known)} where nobody knows it.
+     */
+    public static String baseDigest(BaseImage base, ImagePublished event) {
+        if (base.previousDigest() == null) {
+            return base.digest() + (firstVersion(event) ? " (first version)" : " (previous not known)");
+        }
+        return base.previousDigest().equals(base.digest()) ? base.digest() + " (unchanged)"
+                : base.previousDigest() + " → " + base.digest();
+    }
+
+    private static boolean firstVersion(ImagePublished event) {
+        return event.replaces() == null && "1.0.0".equals(event.version());
     }
 
     /** {@code FROM <registry>/<repository>:<version tag>@sha256:…}. */
@@ -107,11 +189,11 @@ public final class OutcomeText {
     }
 
     /**
-     * The end of a log: at most {@code maxLines} lines and about {@code maxChars} characters (the last lines matter
-     * most), each line at most {@code maxLineChars}; when lines were dropped, the first line says how many.
+     * The end of a log ({@link #plain}): at most {@code maxLines} lines and about {@code maxChars} characters (the last
+     * lines matter most), each line at most {@code maxLineChars}; when lines were dropped, the first line says how many.
      */
     public static List<String> logTail(String log, int maxLines, int maxChars, int maxLineChars) {
-        List<String> lines = log.strip().lines().map(l -> head(l.stripTrailing(), maxLineChars)).toList();
+        List<String> lines = plain(log).strip().lines().map(l -> head(l.stripTrailing(), maxLineChars)).toList();
         int from = lines.size();
         int chars = 0;
         while (from > 0 && lines.size() - from < maxLines && chars + lines.get(from - 1).length() + 1 <= maxChars) {

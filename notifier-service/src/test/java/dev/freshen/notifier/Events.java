@@ -1,5 +1,7 @@
 package dev.freshen.notifier;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.freshen.events.BaseImage;
 import dev.freshen.events.FailureKind;
 import dev.freshen.events.ImagePublished;
@@ -13,7 +15,9 @@ import dev.freshen.events.WatchState;
 import dev.freshen.events.image.ImageReference;
 import dev.freshen.testing.SampleEvents;
 
+import java.io.IOException;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 
 /** Fully populated events for the notifier's tests (fresh run ids), with a chosen image id. */
@@ -66,6 +70,58 @@ public final class Events {
         return new ImageWatchChanged(RunIds.forWatchChange(invalid.imageId(), WatchState.WATCHED, List.of(), invalid.runId()),
                 invalid.imageId(), 1, invalid.occurredAt().plusSeconds(600), WatchState.WATCHED, WatchState.INVALID,
                 List.of(), invalid.lastPublished());
+    }
+
+    /**
+     * A container log as a terminal shows it: colours (CSI), a window title and a hyperlink (OSC), a progress bar
+     * rewritten with carriage returns, a bell, a tab.
+     */
+    public static final String COLOURED_LOG = "\u001B]0;app\u0007\u001B[31;1mFATAL\u001B[0m: config missing\n"
+            + "Downloading 10%\rDownloading 55%\rDownloading 100%\u0007\n"
+            + "\u001B]8;;https://example.com\u001B\\exit\u001B]8;;\u001B\\ code\t3\u001B[K";
+
+    /**
+     * Published by a forced run on an unchanged base, the second version: what the card of such a run shows (full tag,
+     * the version replaced, who asked, a reason with escape codes).
+     */
+    public static ImagePublished forcedPublished(String imageId, String requestedBy, String replaces) {
+        BaseImage unchanged = new BaseImage(SampleEvents.BASE.reference(), SampleEvents.digest('2'), SampleEvents.digest('2'));
+        return new ImagePublished(SampleEvents.runId(), imageId, 1, T0.plusSeconds(90),
+                Trigger.forced("\u001B[33mCVE-2026-1234\u001B[0m in openssl", requestedBy), List.of(unchanged),
+                ImageReference.parse("registry.example.com/platform/net10-runtime:10.0-1.1.0@" + SampleEvents.digest('9')),
+                "1.1.0", List.of("10.0-1.1.0", "latest"), List.of(), replaces);
+    }
+
+    /** The first version of an image: nothing before it. */
+    public static ImagePublished firstPublished(String imageId) {
+        return new ImagePublished(SampleEvents.runId(), imageId, 1, T0, Trigger.baseImageUpdated(),
+                List.of(new BaseImage(SampleEvents.BASE.reference(), SampleEvents.digest('2'), null)),
+                ImageReference.parse("registry.example.com/platform/net10-runtime:10.0-1.0.0@" + SampleEvents.digest('9')),
+                "1.0.0", List.of("10.0-1.0.0", "latest"), List.of());
+    }
+
+    /** Fails unless every text in {@code json} (a message as posted) is free of escape and control characters but line feeds. */
+    public static void assertPlain(String json) {
+        JsonNode message;
+        try {
+            message = new ObjectMapper().readTree(json);
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        }
+        List<JsonNode> nodes = new ArrayList<>(List.of(message));
+        while (!nodes.isEmpty()) {
+            JsonNode node = nodes.remove(nodes.size() - 1);
+            node.forEach(nodes::add);
+            if (node.isTextual()) {
+                String text = node.asText();
+                for (int i = 0; i < text.length(); i++) {
+                    char c = text.charAt(i);
+                    if (c < 0x20 && c != '\n' || c >= 0x7f && c <= 0x9f) {
+                        throw new AssertionError("control character " + (int) c + " in: " + text);
+                    }
+                }
+            }
+        }
     }
 
     /** Failed at the test stage with the given log. */

@@ -149,13 +149,13 @@ class NotifyIT {
             AdaptiveCardValidator.assertValid(publishedCard);
             AdaptiveCardValidator.assertValid(failedCard);
             JsonNode card = JSON.readTree(publishedCard).at("/attachments/0/content");
-            assertEquals("✅ Published it/all 1.3.0", card.at("/body/0/text").asText());
+            assertEquals("✅ Published it/all 10.0-noble-1.3.0", card.at("/body/0/text").asText());
             assertTrue(publishedCard.contains("\"FROM " + published.image() + "\""), publishedCard);
             assertTrue(failedCard.contains("freshen force-update it/all --reason"), failedCard);
             assertTrue(failedCard.contains("step 2/2: exit code 3"), failedCard);
         }
         JsonNode slack = JSON.readTree(posts(SLACK, published).get(0).body());
-        assertEquals("✅ Published it/all 1.3.0", slack.at("/blocks/0/text/text").asText());
+        assertEquals("✅ Published it/all 10.0-noble-1.3.0", slack.at("/blocks/0/text/text").asText());
         assertTrue(JSON.readTree(posts(SLACK, failed).get(0).body()).get("text").asText().startsWith(":x: it/all: run failed at test"));
 
         WebhookReceiver.Request hook = posts("/hook", published).get(0);

@@ -45,4 +45,29 @@ class OutcomeTextTest {
         assertEquals(List.of("… 1 earlier line trimmed", "bbbb"), OutcomeText.logTail("aaaa\nbbbb", 10, 6, 100));
         assertEquals(List.of("abc…"), OutcomeText.logTail("abcdefgh", 10, 100, 4));
     }
+
+    @Test
+    void escapeCodesAndControlCharactersAreRemovedLineFeedsKept() {
+        assertEquals("FATAL: config missing", OutcomeText.plain("\u001B[31;1mFATAL\u001B[0m: config missing"));
+        assertEquals("title gone", OutcomeText.plain("\u001B]0;my title\u0007title gone"));
+        assertEquals("link", OutcomeText.plain("\u001B]8;;https://example.com\u001B\\link\u001B]8;;\u001B\\"));
+        assertEquals("8-bit csi", OutcomeText.plain("\u009B1m8-bit csi\u009B0m"));
+        assertEquals("charset", OutcomeText.plain("\u001B(Bcharset\u001B="));
+        assertEquals("dcs", OutcomeText.plain("\u001BPq#0;2;0;0;0\u001B\\dcs"));
+        assertEquals("Downloading 100%\nnext", OutcomeText.plain("Downloading 10%\rDownloading 100%\r\nnext"));
+        assertEquals("a    b", OutcomeText.plain("a\tb\u0000\u0007\u0008"));
+        assertEquals("abc", OutcomeText.plain("a\u202Eb\u2066c"), "no text reordering");
+        assertEquals("trailing", OutcomeText.plain("trailing\u001B"));
+        assertEquals("line 1\n\nline 3", OutcomeText.plain("line 1\n\nline 3"));
+        assertEquals("naïve ✅ 日本", OutcomeText.plain("naïve ✅ 日本"), "text itself is kept");
+        assertNull(OutcomeText.plain(null));
+    }
+
+    @Test
+    void everyFreeTextOfAnEventGoesThroughTheSameSanitizer() {
+        Trigger coloured = Trigger.forced("\u001B[1mCVE\u001B[0m", "cli:\u001B[1malice");
+        assertEquals("CVE", OutcomeText.forcedReason(coloured));
+        assertEquals("forced by cli:alice", OutcomeText.trigger(coloured));
+        assertEquals(List.of("red", "green"), OutcomeText.logTail("\u001B[31mred\u001B[0m\n\u001B[32mgreen", 10, 100, 100));
+    }
 }

@@ -120,7 +120,7 @@ public class PublishStage {
                         + "recomputing the version", event.runId(), event.imageId(), repository.describe(), version);
                 continue;
             }
-            return published(run, version, applied, started);
+            return published(run, version, previous(version, tags), applied, started);
         }
         throw new VersionRaceLost("could not claim a version of " + repository.describe() + " (prefix "
                 + target.tagPrefix() + ") in " + settings.maxVersionAttempts()
@@ -194,14 +194,21 @@ public class PublishStage {
         return applied;
     }
 
-    private ImagePublished published(Run run, VersionTag version, List<String> tags, Instant started) {
+    /** The highest version of the prefix below {@code version} among {@code tags}: the one this publish replaces. */
+    static Optional<VersionTag> previous(VersionTag version, List<String> tags) {
+        return tags.stream().map(t -> VersionTag.parse(version.prefix(), t)).flatMap(Optional::stream)
+                .filter(v -> v.compareTo(version) < 0).max(Comparator.naturalOrder());
+    }
+
+    private ImagePublished published(Run run, VersionTag version, Optional<VersionTag> replaces, List<String> tags,
+                                     Instant started) {
         Instant finished = clock.instant();
         List<StageTiming> timings = new ArrayList<>(run.event.timings());
         timings.add(new StageTiming(Stage.PUBLISH, started, finished));
         ImageReference image = new ImageReference(registry.host(), run.target.repository(), version.tag(), run.digest());
         ImageVerified event = run.event;
         return new ImagePublished(event.runId(), event.imageId(), 1, finished, event.trigger(), event.baseImages(), image,
-                version.version(), tags, timings);
+                version.version(), tags, timings, replaces.map(VersionTag::tag).orElse(null));
     }
 
     private PipelineFailed failed(ImageVerified event, FailureKind kind, String reason) {

@@ -82,6 +82,7 @@ class PublishStageTest {
         ImagePublished published = assertInstanceOf(ImagePublished.class, stage.publish(event));
 
         assertEquals("1.0.0", published.version());
+        assertEquals(null, published.replaces(), "the first version replaces none");
         assertEquals(List.of("10.0-noble-1.0.0", "10.0", "latest", "run-" + event.runId()), published.tags());
         assertEquals(registry.puts, published.tags(), "tags put in this order");
         assertEquals(FakeTargetRegistry.HOST + "/" + REPO + ":10.0-noble-1.0.0@" + image.digest(), published.image().toString());
@@ -107,6 +108,7 @@ class PublishStageTest {
 
         ImagePublished published = assertInstanceOf(ImagePublished.class, stage.publish(verified(registry.image("new"))));
         assertEquals("1.11.0", published.version());
+        assertEquals("10.0-noble-1.10.0", published.replaces(), "the highest version before it, compared numerically");
     }
 
     @Test
@@ -129,6 +131,7 @@ class PublishStageTest {
 
         ImagePublished redelivered = assertInstanceOf(ImagePublished.class, stage.publish(older));
         assertEquals("1.0.0", redelivered.version());
+        assertEquals(null, redelivered.replaces(), "announced again: still the first version");
         assertEquals(List.of("10.0-noble-1.0.0", "run-" + older.runId()), redelivered.tags());
         assertEquals(Optional.of(newer.digest()), registry.tagged(REPO, "latest"));
         assertEquals(Optional.of(newer.digest()), registry.tagged(REPO, "10.0"));

@@ -126,7 +126,7 @@ class RunsApiIT {
     void aFailedRunNamesStageKindAndReason() {
         Instant t0 = Instant.now().truncatedTo(ChronoUnit.MILLIS);
         String runId = "f-" + Long.toString(System.nanoTime(), 36);
-        topics.send(new ForceUpdateRequested(runId, IMAGE, 1, t0, null, "api"));
+        topics.send(new ForceUpdateRequested(runId, IMAGE, 1, t0, null, "api:default"));
         PipelineFailed failed = RunLedgerTest.failed(runId, Stage.BUILD, t0.plusSeconds(3));
         topics.send(new PipelineFailed(runId, IMAGE, 1, failed.occurredAt(), failed.stage(), failed.kind(),
                 "step 2/3 RUN apk add: exit code 1", failed.logExcerpt(), failed.trigger()));
@@ -145,11 +145,11 @@ class RunsApiIT {
     @Test
     void unknownAndMalformedRunIdsAreClearErrors() {
         api().get("/api/v1/runs/f-000000000000000000000000").then().statusCode(404)
-                .body("error", containsString("unknown run 'f-000000000000000000000000'"));
+                .body("detail", containsString("unknown run 'f-000000000000000000000000'"));
         api().get("/api/v1/runs/not%20a%20run").then().statusCode(400)
-                .body("error", containsString("is not a run id"));
+                .body("detail", containsString("is not a run id"));
         api().urlEncodingEnabled(false).get("/api/v1/runs/%2E%2E").then().statusCode(400);
-        api().get("/api/v1/runs?limit=0").then().statusCode(400).body("error", containsString("limit"));
+        api().get("/api/v1/runs?limit=0").then().statusCode(400).body("detail", containsString("limit"));
         given().baseUri(watcher.baseUri().toString()).get("/q/openapi").then().statusCode(200)
                 .body(containsString("/api/v1/runs/{id}"));
     }

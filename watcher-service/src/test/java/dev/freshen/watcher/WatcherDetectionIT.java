@@ -141,7 +141,7 @@ class WatcherDetectionIT {
         given().baseUri(watcher.baseUri().toString()).header("Authorization", "Bearer wrong-key-wrong-key")
                 .post("/api/v1/images/" + IMAGE + "/check").then().statusCode(401);
         api().post("/api/v1/images/no/such-image/force-update").then().statusCode(404)
-                .body("error", containsString("unknown platform image 'no/such-image'"));
+                .body("detail", containsString("unknown platform image 'no/such-image'"));
         api().urlEncodingEnabled(false).post("/api/v1/images/fixture/%2E%2E/etc/force-update").then().statusCode(400);
 
         String runId = api().contentType(ContentType.JSON).body("{\"reason\":\"Dockerfile changed\"}")
@@ -149,6 +149,7 @@ class WatcherDetectionIT {
         ForceUpdateRequested forced = topics.awaitEvent(ForceUpdateRequested.class, e -> e.runId().equals(runId), TIMEOUT);
         assertEquals("Dockerfile changed", forced.reason());
         assertEquals(IMAGE, forced.imageId());
+        assertEquals("api:default", forced.requestedBy(), "freshen.watcher.api-key is the key named default");
     }
 
     @Test
@@ -169,7 +170,8 @@ class WatcherDetectionIT {
                 .body("invalidDescriptors.message", hasItem(containsString("broken/escape/platform-image.yaml")))
                 .body("invalidDescriptors.message", hasItem(containsString("field 'build.dockerfile'")));
         api().post("/api/v1/images/broken/cron/check").then().statusCode(409)
-                .body("error", containsString("field 'schedule'"));
+                .body("code", equalTo("image-not-watched")).body("detail", containsString("field 'schedule'"))
+                .body("problems.field", hasItem("schedule"));
         given().baseUri(watcher.baseUri().toString()).get("/q/openapi").then().statusCode(200)
                 .body(containsString("/api/v1/images/{id}/force-update"));
         given().baseUri(watcher.baseUri().toString()).get("/q/health/ready").then().statusCode(200)

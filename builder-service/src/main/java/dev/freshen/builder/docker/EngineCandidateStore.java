@@ -4,13 +4,16 @@ import dev.freshen.docker.DockerEngine;
 import dev.freshen.docker.BuildFailure;
 import com.github.dockerjava.api.DockerClient;
 import dev.freshen.builder.CandidateStore;
+import dev.freshen.events.ImageLabels;
 import dev.freshen.events.image.Digest;
 import dev.freshen.events.image.ImageReference;
+import dev.freshen.events.image.VersionTag;
 import dev.freshen.registry.RegistryClient;
 import dev.freshen.registry.RegistryException;
 import dev.freshen.retry.StopRequested;
 
 import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -62,6 +65,20 @@ public class EngineCandidateStore implements CandidateStore {
         } catch (RuntimeException ignored) {
             // best effort: the image may never have been built
         }
+    }
+
+    @Override
+    public Map<ImageReference, Digest> publishedBases(String host, String repository, String tagPrefix) {
+        Optional<VersionTag> newest = VersionTag.highest(tagPrefix, registry.tags(host, repository));
+        if (newest.isEmpty()) {
+            return Map.of();
+        }
+        ImageReference published = new ImageReference(host, repository, newest.get().tag(), null);
+        Optional<Digest> digest = registry.manifestDigest(published);
+        if (digest.isEmpty()) {
+            return Map.of(); // deleted between listing and reading
+        }
+        return ImageLabels.builtFrom(registry.imageConfig(published.withDigest(digest.get())).labels());
     }
 
     private static BuildFailure registryFailure(ImageReference ref, RegistryException e) {

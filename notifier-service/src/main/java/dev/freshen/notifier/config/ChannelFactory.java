@@ -8,11 +8,15 @@ import dev.freshen.notifier.teams.TeamsWebhook;
 import dev.freshen.notifier.webhook.JsonWebhook;
 import dev.freshen.notifier.webhook.StandardWebhooks;
 
+import dev.freshen.retry.Failures;
+
 import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.http.HttpClient;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -206,8 +210,15 @@ public final class ChannelFactory {
                     return Optional.empty();
                 }
                 return Optional.of(text);
+            } catch (NoSuchFileException e) {
+                problems.add(key + setting + "-file: no such file " + path);
+                return Optional.empty();
+            } catch (AccessDeniedException e) {
+                problems.add(key + setting + "-file: cannot read " + path + " (permission denied)");
+                return Optional.empty();
             } catch (IOException | RuntimeException e) {
-                problems.add(key + setting + "-file: cannot read " + path + " (" + e.getClass().getSimpleName() + ")");
+                problems.add(key + setting + "-file: cannot read " + path + " ("
+                        + (Files.isDirectory(path) ? "a folder, not a file" : Failures.plainWords(e)) + ")");
                 return Optional.empty();
             }
         }

@@ -53,7 +53,11 @@ public final class SlackBlocks {
         header(blocks, "✅ " + title);
         ArrayNode fields = section(blocks).putArray("fields");
         field(fields, "Image", event.imageId());
-        field(fields, "Version", event.version());
+        field(fields, "Version", OutcomeText.version(event));
+        String replaces = OutcomeText.replaces(event);
+        if (replaces != null) {
+            field(fields, "Replaces", replaces);
+        }
         field(fields, "Tags", String.join(", ", event.tags()));
         field(fields, "Triggered by", OutcomeText.trigger(event.trigger()));
         field(fields, "Run", event.runId());
@@ -64,7 +68,7 @@ public final class SlackBlocks {
         text(blocks, "*Image URI*\n`" + escape(event.image().toString()) + "`");
         for (BaseImage base : event.baseImages()) {
             text(blocks, "*Base image* " + escape(base.reference().toString())
-                    + "\n`" + escape(OutcomeText.digestChange(base)) + "`");
+                    + "\n`" + escape(OutcomeText.baseDigest(base, event)) + "`");
         }
         text(blocks, "*Copy this into your Dockerfile*\n```" + code(OutcomeText.dockerfileLine(event)) + "```");
         if (!event.timings().isEmpty()) {
@@ -79,20 +83,25 @@ public final class SlackBlocks {
 
     public static ObjectNode failed(PipelineFailed event) {
         String title = OutcomeText.failedTitle(event);
+        String reason = OutcomeText.reason(event);
         ObjectNode message = JSON.objectNode()
-                .put("text", ":x: " + escape(title) + ": " + escape(OutcomeText.head(event.reason(), 300)));
+                .put("text", ":x: " + escape(title) + ": " + escape(OutcomeText.head(reason, 300)));
         ArrayNode blocks = message.putArray("blocks");
         header(blocks, "❌ " + title);
-        text(blocks, "*Reason*\n" + escape(event.reason()));
+        text(blocks, "*Reason*\n" + escape(reason));
+        String hint = OutcomeText.hint(event);
+        if (hint != null) {
+            text(blocks, "*What to do*\n" + escape(hint));
+        }
         ArrayNode fields = section(blocks).putArray("fields");
         field(fields, "Image", event.imageId());
         field(fields, "Stage", event.stage().id());
         field(fields, "Failure", OutcomeText.failureKind(event.kind()));
         field(fields, "Triggered by", OutcomeText.trigger(event.trigger()));
         field(fields, "Run", event.runId());
-        String reason = OutcomeText.forcedReason(event.trigger());
-        if (reason != null) {
-            field(fields, "Forced because", reason);
+        String forcedReason = OutcomeText.forcedReason(event.trigger());
+        if (forcedReason != null) {
+            field(fields, "Forced because", forcedReason);
         }
         if (event.logExcerpt() != null && !event.logExcerpt().isBlank()) {
             text(blocks, "*Log excerpt*\n```" + logCode(event.logExcerpt()) + "```");

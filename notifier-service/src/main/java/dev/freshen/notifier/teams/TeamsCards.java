@@ -18,7 +18,8 @@ import java.util.List;
  * Builds the Microsoft Teams message for an event: an Adaptive Card (version 1.4, the highest Teams renders
  * everywhere; {@code msteams.width: Full}) in the {@code {"type":"message","attachments":[…]}} envelope that both
  * Workflows ("When a Teams webhook request is received") and legacy incoming webhooks accept. Pure: event in, JSON out.
- * Free text (reasons, log lines) goes into {@code TextRun}s, which Teams does not read as markdown; identifiers,
+ * Free text (reasons, hints, log lines, already {@link OutcomeText#plain plain}) goes into {@code TextRun}s, which
+ * Teams does not read as markdown; identifiers,
  * digests and durations go into fact sets. Long texts are trimmed so the message stays far below Teams' 28 KB limit.
  */
 public final class TeamsCards {
@@ -59,19 +60,26 @@ public final class TeamsCards {
         return message;
     }
 
-    /** The card for a published image: what, where, from which base, why, how long, and the line to copy. */
+    /**
+     * The card for a published image: what (the full version tag and the one it replaces), where, from which bases
+     * (each digest and what the previous version was built from), why and who asked, how long, and the line to copy.
+     */
     public static ObjectNode published(ImagePublished event) {
         ObjectNode card = card();
         ArrayNode body = card.putArray("body");
         body.add(title("✅ " + OutcomeText.publishedTitle(event), "Good"));
         ArrayNode facts = JSON.arrayNode();
         fact(facts, "Image", event.imageId());
-        fact(facts, "Version", event.version());
+        fact(facts, "Version", OutcomeText.version(event));
+        String replaces = OutcomeText.replaces(event);
+        if (replaces != null) {
+            fact(facts, "Replaces", replaces);
+        }
         fact(facts, "Image URI", event.image().toString());
         fact(facts, "Tags", String.join(", ", event.tags()));
         for (BaseImage base : event.baseImages()) {
             fact(facts, "Base image", base.reference().toString());
-            fact(facts, "Base digest", OutcomeText.digestChange(base));
+            fact(facts, "Base digest", OutcomeText.baseDigest(base, event));
         }
         fact(facts, "Triggered by", OutcomeText.trigger(event.trigger()));
         fact(facts, "Run", event.runId());
@@ -94,12 +102,16 @@ public final class TeamsCards {
         return card;
     }
 
-    /** The card for a failed run: which stage, why, the end of the log, and how to retry. */
+    /** The card for a failed run: which stage, why, what to do, the end of the log, and how to retry. */
     public static ObjectNode failed(PipelineFailed event) {
         ObjectNode card = card();
         ArrayNode body = card.putArray("body");
         body.add(title("❌ " + OutcomeText.failedTitle(event), "Attention"));
-        body.add(labelled("Reason: ", OutcomeText.head(event.reason(), REASON_CHARS)));
+        body.add(labelled("Reason: ", OutcomeText.head(OutcomeText.reason(event), REASON_CHARS)));
+        String hint = OutcomeText.hint(event);
+        if (hint != null) {
+            body.add(labelled("What to do: ", OutcomeText.head(hint, REASON_CHARS)));
+        }
         ArrayNode facts = JSON.arrayNode();
         fact(facts, "Image", event.imageId());
         fact(facts, "Stage", event.stage().id());

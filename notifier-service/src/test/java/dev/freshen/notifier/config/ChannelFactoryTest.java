@@ -136,7 +136,7 @@ class ChannelFactoryTest {
                   - freshen.notifier.channels.b-no-type.type: is required (one of teams, slack, webhook)
                   - freshen.notifier.channels.c-no-url.url: is required (or freshen.notifier.channels.c-no-url.url-file)
                   - freshen.notifier.channels.d-both.url and freshen.notifier.channels.d-both.url-file: set one of them, not both
-                  - freshen.notifier.channels.e-missing-file.url-file: cannot read %s (NoSuchFileException)
+                  - freshen.notifier.channels.e-missing-file.url-file: no such file %s
                   - freshen.notifier.channels.f-not-a-url.url: is not an absolute http(s) URL with a host (value not shown: it is a secret)
                   - freshen.notifier.channels.g-secret-on-teams.secret: only webhook channels sign their posts; a teams channel takes no secret
                   - freshen.notifier.default-channels: [ghost] not configured (configured: Bad_Name, a-unknown-type, b-no-type, c-no-url, d-both, e-missing-file, f-not-a-url, g-secret-on-teams)"""

@@ -24,11 +24,12 @@ class SlackBlocksTest {
         ImagePublished event = Events.published("net10/runtime");
         ObjectNode message = SlackBlocks.message(event);
 
-        assertTrue(message.get("text").asText().startsWith(":white_check_mark: Published net10/runtime 1.3.0: "));
+        assertTrue(message.get("text").asText().startsWith(":white_check_mark: Published net10/runtime 10.0-noble-1.3.0: "));
         JsonNode blocks = message.get("blocks");
         assertEquals("header", blocks.at("/0/type").asText());
         assertEquals("plain_text", blocks.at("/0/text/type").asText());
-        assertEquals("✅ Published net10/runtime 1.3.0", blocks.at("/0/text/text").asText());
+        assertEquals("✅ Published net10/runtime 10.0-noble-1.3.0", blocks.at("/0/text/text").asText());
+        assertTrue(texts(blocks).contains("*Version*\n10.0-noble-1.3.0"), texts(blocks)::toString);
         List<String> texts = texts(blocks);
         assertTrue(texts.contains("*Image*\nnet10/runtime"), texts::toString);
         assertTrue(texts.contains("*Tags*\n10.0-noble-1.3.0, 10.0, latest"), texts::toString);
@@ -81,6 +82,34 @@ class SlackBlocksTest {
         ObjectNode again = SlackBlocks.message(Events.watchedAgain(event));
         assertEquals(":white_check_mark: net10/runtime is watched again", again.get("text").asText());
         assertWithinSlackLimits(again.get("blocks"));
+    }
+
+    @Test
+    void aForcedRunsMessageSaysWhatItWasBuiltFromWhatItReplacesAndWhoAsked() {
+        ImagePublished event = Events.forcedPublished("net10/runtime", "api:ci-pipeline", "10.0-1.0.0");
+        ObjectNode message = SlackBlocks.message(event);
+        List<String> texts = texts(message.get("blocks"));
+
+        assertTrue(texts.containsAll(List.of("*Version*\n10.0-1.1.0", "*Replaces*\n10.0-1.0.0",
+                "*Triggered by*\nforced by api:ci-pipeline", "*Reason*\nCVE-2026-1234 in openssl",
+                "*Base image* 127.0.0.1:5000/dotnet/runtime:10.0\n`" + SampleEvents.digest('2') + " (unchanged)`")),
+                texts::toString);
+        Events.assertPlain(message.toString());
+        assertWithinSlackLimits(message.get("blocks"));
+    }
+
+    @Test
+    void aFailedRunsMessageSaysWhatToDoAndShowsTheLogWithoutEscapeCodes() {
+        PipelineFailed event = Events.failed("net10/runtime", Events.COLOURED_LOG)
+                .withProblem("app-exited", "fix the app's configuration, then force an update");
+        ObjectNode message = SlackBlocks.message(event);
+        List<String> texts = texts(message.get("blocks"));
+
+        assertTrue(texts.contains("*What to do*\nfix the app's configuration, then force an update"), texts::toString);
+        String logText = texts.stream().filter(t -> t.startsWith("*Log excerpt*")).findFirst().orElseThrow();
+        assertTrue(logText.contains("FATAL: config missing\nDownloading 100%\nexit code    3"), logText);
+        Events.assertPlain(message.toString());
+        assertWithinSlackLimits(message.get("blocks"));
     }
 
     private static void assertWithinSlackLimits(JsonNode blocks) {

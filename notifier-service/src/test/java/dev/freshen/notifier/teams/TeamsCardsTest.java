@@ -29,18 +29,19 @@ class TeamsCardsTest {
 
         assertEquals("1.4", card.get("version").asText());
         assertEquals("Full", card.at("/msteams/width").asText());
-        assertEquals("✅ Published net10/runtime 1.3.0", card.at("/body/0/text").asText());
+        assertEquals("✅ Published net10/runtime 10.0-noble-1.3.0", card.at("/body/0/text").asText());
         assertEquals("Large", card.at("/body/0/size").asText());
         List<String> facts = facts(card);
         assertTrue(facts.contains("Image: net10/runtime"), facts::toString);
-        assertTrue(facts.contains("Version: 1.3.0"), facts::toString);
+        assertTrue(facts.contains("Version: 10.0-noble-1.3.0"), facts::toString);
+        assertFalse(facts.stream().anyMatch(f -> f.startsWith("Replaces:")), "not known, not shown: " + facts);
         assertTrue(facts.contains("Image URI: registry.example.com/platform/net10-runtime:10.0-noble-1.3.0@"
                 + SampleEvents.digest('9')), facts::toString);
         assertTrue(facts.contains("Tags: 10.0-noble-1.3.0, 10.0, latest"), facts::toString);
         assertTrue(facts.contains("Base image: 127.0.0.1:5000/dotnet/runtime:10.0"), facts::toString);
         assertTrue(facts.contains("Base digest: " + SampleEvents.digest('1') + " → " + SampleEvents.digest('2')), facts::toString);
         assertTrue(facts.contains("Base image: mcr.microsoft.com/dotnet/aspnet:10.0"), facts::toString);
-        assertTrue(facts.contains("Base digest: (not known) → " + SampleEvents.digest('5')), facts::toString);
+        assertTrue(facts.contains("Base digest: " + SampleEvents.digest('5') + " (previous not known)"), facts::toString);
         assertTrue(facts.contains("Triggered by: forced by alice"), facts::toString);
         assertTrue(facts.contains("Run: " + event.runId()), facts::toString);
         assertTrue(facts.containsAll(List.of("build: 2m 05s", "test: 44s", "publish: 850ms", "total: 2m 52s")), facts::toString);
@@ -68,6 +69,42 @@ class TeamsCardsTest {
         assertTrue(runs.containsAll(List.of("step 1/3", " ", "step 2/3 *failed*", "exit code 3")), runs::toString);
         assertTrue(runs.contains("freshen force-update net10/runtime --reason \"retry of run " + event.runId()
                 + " (failed at test)\""), runs::toString);
+        AdaptiveCardValidator.assertValid(message.toString());
+    }
+
+    /** The forced run's card: the bases it was built from, the full tag and the one it replaces, who asked. */
+    @Test
+    void aForcedRunsCardSaysWhatItWasBuiltFromWhatItReplacesAndWhoAsked() {
+        ImagePublished event = Events.forcedPublished("net10/runtime", "api:ci-pipeline", "10.0-1.0.0");
+        ObjectNode message = TeamsCards.message(event);
+        JsonNode card = card(message);
+
+        assertEquals("✅ Published net10/runtime 10.0-1.1.0", card.at("/body/0/text").asText());
+        List<String> facts = facts(card);
+        assertTrue(facts.containsAll(List.of("Version: 10.0-1.1.0", "Replaces: 10.0-1.0.0",
+                "Base image: 127.0.0.1:5000/dotnet/runtime:10.0",
+                "Base digest: " + SampleEvents.digest('2') + " (unchanged)",
+                "Triggered by: forced by api:ci-pipeline")), facts::toString);
+        assertFalse(facts.toString().contains("not known"), facts::toString);
+        assertTrue(textRuns(card).contains("CVE-2026-1234 in openssl"), "the reason without escape codes: " + textRuns(card));
+        AdaptiveCardValidator.assertValid(message.toString());
+
+        JsonNode first = card(TeamsCards.message(Events.firstPublished("net10/runtime")));
+        assertTrue(facts(first).containsAll(List.of("Version: 10.0-1.0.0", "Replaces: none (first version)",
+                "Base digest: " + SampleEvents.digest('2') + " (first version)")), facts(first)::toString);
+    }
+
+    @Test
+    void aFailedRunsCardSaysWhatToDoAndShowsTheLogWithoutEscapeCodes() {
+        PipelineFailed event = Events.failed("net10/runtime", Events.COLOURED_LOG)
+                .withProblem("app-exited", "\u001B[1mfix the app's configuration\u001B[0m, then force an update");
+        ObjectNode message = TeamsCards.message(event);
+        JsonNode card = card(message);
+
+        List<String> runs = textRuns(card);
+        assertEquals(runs.get(runs.indexOf("What to do: ") + 1), "fix the app's configuration, then force an update");
+        assertTrue(runs.containsAll(List.of("FATAL: config missing", "Downloading 100%", "exit code    3")), runs::toString);
+        Events.assertPlain(message.toString());
         AdaptiveCardValidator.assertValid(message.toString());
     }
 

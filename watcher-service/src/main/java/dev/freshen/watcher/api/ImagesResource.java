@@ -8,7 +8,6 @@ import dev.freshen.events.WatchState;
 import dev.freshen.events.image.ImageReference;
 import dev.freshen.watcher.CheckOutcome;
 import dev.freshen.watcher.ImageChecker;
-import dev.freshen.watcher.ImageNotWatchedException;
 import dev.freshen.watcher.PublishedVersions;
 import dev.freshen.watcher.RunLedger;
 import dev.freshen.watcher.api.RunViews.RunSummary;
@@ -17,24 +16,30 @@ import dev.freshen.watcher.schedule.WatchSchedule;
 import dev.freshen.watcher.UnknownImageException;
 import io.smallrye.common.annotation.Blocking;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.RestResponse;
-import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -62,12 +67,14 @@ public class ImagesResource {
      * @param lastPublished the newest published version, if known
      * @param problems      why it is invalid, in file order; empty when watched
      */
+    @Schema(requiredProperties = {"id", "state", "baseImages", "problems"})
     public record ImageView(String id, WatchState state, String schedule, Target target, List<String> baseImages,
                             CheckOutcome lastCheck, RunSummary inFlightRun, RunSummary lastRun,
                             LastPublished lastPublished, List<ProblemView> problems) {
     }
 
     /** A published version: {@code image} ({@code <registry>/<repository>:<tag>@sha256:…}) and its version tag. */
+    @Schema(requiredProperties = {"image", "versionTag"})
     public record LastPublished(ImageReference image, String versionTag) {
 
         static LastPublished of(ImageReference image) {
@@ -80,6 +87,7 @@ public class ImagesResource {
      * and where ({@code file} relative to the platform-images root, {@code field}, 1-based {@code line} and
      * {@code column}, absent when not known).
      */
+    @Schema(requiredProperties = {"code", "message"})
     public record ProblemView(String code, String message, String hint, String file, String field, Integer line,
                               Integer column) {
 
@@ -90,25 +98,27 @@ public class ImagesResource {
     }
 
     /** A descriptor that is not watched, and why (also shown as an image of state {@code invalid} when it has an id). */
+    @Schema(requiredProperties = {"file", "message"})
     public record InvalidDescriptor(String file, String message) {
     }
 
     /**
      * All images, watched and invalid, and (as before, for older clients) the descriptors that are not watched.
      */
+    @Schema(requiredProperties = {"images", "invalidDescriptors"})
     public record ImageList(List<ImageView> images, List<InvalidDescriptor> invalidDescriptors) {
     }
 
-    /** The answer to {@code check} or {@code force-update} of an image that is not watched: 409 with every problem. */
-    public record NotWatched(String error, String code, String hint, List<ProblemView> problems) {
-    }
-
     /** Optional body of a force-update. */
-    public record ForceUpdateBody(String reason) {
+    @Schema(description = "optional body of a force-update", additionalProperties = Schema.False.class)
+    public record ForceUpdateBody(@Schema(description = "why, shown in the run and the notification",
+            examples = "CVE-2026-1234 in openssl") String reason) {
     }
 
     /** The run a force-update started. */
-    public record RunAccepted(String runId, String imageId) {
+    @Schema(requiredProperties = {"runId", "imageId"})
+    public record RunAccepted(@Schema(examples = "f-3c9e1a0b7d2e4f5a6b7c8d9e") String runId,
+                              @Schema(examples = "net10/runtime") String imageId) {
     }
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -128,9 +138,13 @@ public class ImagesResource {
     @Inject
     PublishedVersions published;
 
+    @Inject
+    ApiKeys apiKeys;
+
     @GET
     @Operation(summary = "Every watched image, and the descriptors that are not watched, with why")
-    @APIResponse(responseCode = "200", description = "the images")
+    @APIResponse(responseCode = "200", description = "the images",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ImageList.class)))
     public ImageList list() {
         var scan = catalog.get();
         Map<String, ImageView> views = new TreeMap<>();
@@ -143,10 +157,12 @@ public class ImagesResource {
 
     @GET
     @Path("/{id: .+}")
-    @Operation(summary = "One watched image")
-    @APIResponse(responseCode = "200", description = "the image")
-    @APIResponse(responseCode = "404", description = "not a watched image (no such folder, or its descriptor is invalid)")
-    public ImageView get(@Parameter(description = "the image id, slashes as they are, e.g. net10/runtime")
+    @Operation(summary = "One image: watched, or invalid with every problem of its descriptor")
+    @APIResponse(responseCode = "200", description = "the image",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ImageView.class)))
+    @APIResponse(responseCode = "400", ref = WatcherApiDefinition.BAD_REQUEST)
+    @APIResponse(responseCode = "404", ref = WatcherApiDefinition.UNKNOWN_IMAGE)
+    public ImageView get(@Parameter(description = "the image id, slashes as they are", example = "net10/runtime")
                          @PathParam("id") String id) {
         var scan = catalog.get();
         return scan.image(id).map(this::view).or(() -> scan.error(id).map(this::view))
@@ -155,46 +171,94 @@ public class ImagesResource {
 
     @POST
     @Path("/{id: .+}/check")
-    @Operation(summary = "Check the image's bases upstream now; starts a run when one moved (needs the API key)")
-    @APIResponse(responseCode = "200", description = "the outcome: UP_TO_DATE, RUN_STARTED, RUN_EXISTS, NO_BASES or ERROR")
-    @APIResponse(responseCode = "401", description = "no or wrong API key")
-    @APIResponse(responseCode = "404", description = "not a watched image")
-    @APIResponse(responseCode = "503", description = "the run ledger is still reading the topics")
-    public CheckOutcome check(@PathParam("id") String id) {
+    @Operation(summary = "Check the image's bases upstream now; starts a run when one moved (needs an API key)")
+    @SecurityRequirement(name = WatcherApiDefinition.API_KEY)
+    @APIResponse(responseCode = "200", description = "the outcome: UP_TO_DATE, RUN_STARTED, RUN_EXISTS, NO_BASES or ERROR",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = CheckOutcome.class)))
+    @APIResponse(responseCode = "400", ref = WatcherApiDefinition.BAD_REQUEST)
+    @APIResponse(responseCode = "401", ref = WatcherApiDefinition.UNAUTHORIZED)
+    @APIResponse(responseCode = "404", ref = WatcherApiDefinition.UNKNOWN_IMAGE)
+    @APIResponse(responseCode = "409", ref = WatcherApiDefinition.NOT_WATCHED)
+    @APIResponse(responseCode = "503", ref = WatcherApiDefinition.NOT_READY)
+    public CheckOutcome check(@Parameter(description = "the image id, slashes as they are", example = "net10/runtime")
+                              @PathParam("id") String id) {
         return checker.check(id);
     }
 
     @POST
     @Path("/{id: .+}/force-update")
     @Consumes(MediaType.WILDCARD)
-    @Operation(summary = "Rebuild the image now, whatever its bases (needs the API key)")
-    @APIResponse(responseCode = "202", description = "the run started: {\"runId\", \"imageId\"}")
-    @APIResponse(responseCode = "400", description = "the body is neither empty nor {\"reason\": \"...\"}")
-    @APIResponse(responseCode = "401", description = "no or wrong API key")
-    @APIResponse(responseCode = "404", description = "not a watched image")
-    public Response forceUpdate(@PathParam("id") String id,
-                                @RequestBody(description = "optional: {\"reason\": \"...\"}") String body) {
-        var event = checker.forceUpdate(id, reason(body), "api");
-        return Response.accepted(new RunAccepted(event.runId(), id)).build();
+    @Operation(summary = "Rebuild the image now, whatever its bases (needs an API key); the run is recorded as "
+            + "requested by api:<key name>")
+    @SecurityRequirement(name = WatcherApiDefinition.API_KEY)
+    @RequestBody(required = false, description = "none, or {\"reason\": \"...\"}",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ForceUpdateBody.class)))
+    @APIResponse(responseCode = "202", description = "the run started; follow it with GET /api/v1/runs/{runId}",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = RunAccepted.class)))
+    @APIResponse(responseCode = "400", ref = WatcherApiDefinition.BAD_REQUEST)
+    @APIResponse(responseCode = "401", ref = WatcherApiDefinition.UNAUTHORIZED)
+    @APIResponse(responseCode = "404", ref = WatcherApiDefinition.UNKNOWN_IMAGE)
+    @APIResponse(responseCode = "409", ref = WatcherApiDefinition.NOT_WATCHED)
+    @APIResponse(responseCode = "415", ref = WatcherApiDefinition.UNSUPPORTED_MEDIA_TYPE)
+    public Response forceUpdate(@Parameter(description = "the image id, slashes as they are", example = "net10/runtime")
+                                @PathParam("id") String id,
+                                @Parameter(hidden = true) @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
+                                @Parameter(hidden = true) @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType,
+                                String body) {
+        String reason = reason(contentType, body);
+        var event = checker.forceUpdate(id, reason, ApiKeyFilter.caller(apiKeys, authorization));
+        return Response.accepted(new RunAccepted(event.runId(), id)).type(MediaType.APPLICATION_JSON_TYPE).build();
     }
 
-    /** The body is optional: none, or {@code {"reason": "..."}}. */
-    private static String reason(String body) {
+    /**
+     * The body is optional: none (whatever the content type: some clients send one with an empty body), or
+     * {@code {"reason": "..."}} as JSON (the reason may be null).
+     */
+    static String reason(String contentType, String body) {
         if (body == null || body.isBlank()) {
             return null;
         }
-        try {
-            return JSON.readValue(body, ForceUpdateBody.class).reason();
-        } catch (JsonProcessingException e) {
-            throw new IllegalArgumentException("the body must be empty or {\"reason\": \"...\"}: " + e.getOriginalMessage());
+        if (contentType != null && !isJson(contentType)) {
+            throw ApiProblem.of(415, "unsupported-media-type", "Body type not supported", "the body is "
+                    + contentType.replaceAll(";.*", "").strip() + "; this endpoint takes JSON",
+                    "send {\"reason\": \"why\"} with Content-Type: application/json, or no body");
         }
+        String hint = "send {\"reason\": \"why\"} with Content-Type: application/json, or no body";
+        JsonNode json;
+        try {
+            json = JSON.readTree(body);
+        } catch (JsonProcessingException e) {
+            var at = e.getLocation();
+            throw ApiProblem.badBody("the body is not JSON" + (at == null ? "" : " (line " + at.getLineNr() + ", column "
+                    + at.getColumnNr() + ")"), hint);
+        }
+        if (!json.isObject()) {
+            throw ApiProblem.badBody("the body must be a JSON object, is " + json.getNodeType().name().toLowerCase(java.util.Locale.ROOT), hint);
+        }
+        for (Iterator<String> names = json.fieldNames(); names.hasNext(); ) {
+            String name = names.next();
+            if (!name.equals("reason")) {
+                throw ApiProblem.badBody("the body has an unknown field '" + name + "'", hint);
+            }
+        }
+        JsonNode reason = json.path("reason");
+        if (reason.isMissingNode() || reason.isNull()) {
+            return null;
+        }
+        if (!reason.isTextual()) {
+            throw ApiProblem.badBody("'reason' must be a string, is " + reason.getNodeType().name().toLowerCase(java.util.Locale.ROOT), hint);
+        }
+        return reason.asText().isBlank() ? null : reason.asText();
     }
 
-    /** 409: the image is there, but its descriptor is invalid; the body names every problem and what to do. */
-    @ServerExceptionMapper
-    public RestResponse<NotWatched> notWatched(ImageNotWatchedException e) {
-        return RestResponse.status(Response.Status.CONFLICT, new NotWatched(e.getMessage(), ImageNotWatchedException.CODE,
-                e.hint(), e.problems().stream().map(ProblemView::of).toList()));
+    private static boolean isJson(String contentType) {
+        try {
+            MediaType type = MediaType.valueOf(contentType);
+            return type.getType().equals("application")
+                    && (type.getSubtype().equals("json") || type.getSubtype().endsWith("+json"));
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
     }
 
     private ImageView view(PlatformImage image) {

@@ -7,6 +7,8 @@ import dev.freshen.events.image.ImageReference;
 import dev.freshen.watcher.RunLedger;
 import dev.freshen.watcher.StageEntry;
 
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+
 import java.time.Instant;
 import java.util.List;
 
@@ -21,6 +23,7 @@ public final class RunViews {
      *
      * @param detail the published version tag, or {@code <stage>: <reason>} of the failure; {@code null} in flight
      */
+    @Schema(requiredProperties = {"runId", "imageId", "state"})
     public record RunSummary(String runId, String imageId, RunLedger.State state, Trigger trigger, Instant startedAt,
                              Instant endedAt, String detail, Superseded supersededBy) {
 
@@ -36,6 +39,7 @@ public final class RunViews {
      *
      * @param detail the published version tag, or {@code <stage>: <reason>} of the failure
      */
+    @Schema(requiredProperties = {"state", "at"})
     public record Superseded(RunLedger.State state, String detail, Instant at) {
 
         static Superseded of(RunLedger.Run run) {
@@ -46,14 +50,17 @@ public final class RunViews {
     }
 
     /** Runs, newest first. */
+    @Schema(requiredProperties = "runs")
     public record RunList(List<RunSummary> runs) {
     }
 
     /** What a published run published. */
+    @Schema(requiredProperties = {"image", "version", "tags", "at"})
     public record Published(ImageReference image, String version, List<String> tags, Instant at) {
     }
 
     /** Why a failed run failed. */
+    @Schema(requiredProperties = {"stage", "kind", "reason", "at"})
     public record Failure(Stage stage, FailureKind kind, String reason, Instant at) {
     }
 
@@ -62,6 +69,7 @@ public final class RunViews {
      * first outcome: one per run), {@code supersededBy} when a later outcome told otherwise; {@code stages} are in
      * time order.
      */
+    @Schema(requiredProperties = {"runId", "imageId", "state", "stages"})
     public record RunDetail(String runId, String imageId, RunLedger.State state, Trigger trigger, Instant startedAt,
                             Instant endedAt, Published published, Failure failure, Superseded supersededBy,
                             List<StageEntry> stages) {

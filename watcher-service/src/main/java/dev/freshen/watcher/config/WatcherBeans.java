@@ -9,7 +9,7 @@ import dev.freshen.watcher.PublishedVersions;
 import dev.freshen.watcher.RunLedger;
 import dev.freshen.watcher.RunStarter;
 import dev.freshen.watcher.WatchStates;
-import dev.freshen.watcher.api.ApiKey;
+import dev.freshen.watcher.api.ApiKeys;
 import dev.freshen.watcher.registry.OciImageRegistry;
 import dev.freshen.watcher.registry.RegistryTagOwners;
 import dev.freshen.watcher.schedule.Catalog;
@@ -21,6 +21,8 @@ import jakarta.inject.Singleton;
 import org.jboss.logging.Logger;
 
 import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /** Wires the watcher's plain classes into CDI; refuses to start when misconfigured. */
 @ApplicationScoped
@@ -28,9 +30,9 @@ public class WatcherBeans {
 
     private static final Logger LOG = Logger.getLogger(WatcherBeans.class);
 
-    void validate(@Observes StartupEvent start, WatcherConfig config, ApiKey apiKey, Catalog catalog) {
-        LOG.infof("Platform images from %s, published to %s", config.platformImagesDir().toAbsolutePath(),
-                config.targetRegistry());
+    void validate(@Observes StartupEvent start, WatcherConfig config, ApiKeys apiKeys, Catalog catalog) {
+        LOG.infof("Platform images from %s, published to %s; API keys: %s", config.platformImagesDir().toAbsolutePath(),
+                config.targetRegistry(), String.join(", ", apiKeys.names()));
     }
 
     @Produces
@@ -41,8 +43,11 @@ public class WatcherBeans {
 
     @Produces
     @Singleton
-    ApiKey apiKey(WatcherConfig config) {
-        return ApiKey.of(config.watcher().apiKey(), config.watcher().apiKeyFile());
+    ApiKeys apiKeys(WatcherConfig config) {
+        var watcher = config.watcher();
+        Map<String, ApiKeys.Setting> named = new LinkedHashMap<>();
+        watcher.apiKeys().forEach((name, key) -> named.put(name, new ApiKeys.Setting(key.key(), key.keyFile())));
+        return ApiKeys.of(new ApiKeys.Setting(watcher.apiKey(), watcher.apiKeyFile()), named);
     }
 
     @Produces

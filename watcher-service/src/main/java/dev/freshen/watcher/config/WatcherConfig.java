@@ -3,9 +3,11 @@ package dev.freshen.watcher.config;
 import dev.freshen.registry.config.RegistriesConfig;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import io.smallrye.config.WithName;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -46,14 +48,37 @@ public interface WatcherConfig {
         @WithDefault("2m")
         Duration ledgerCatchUpTimeout();
 
-        /** API key for the write endpoints (force-update, check), as a value. One of api-key, api-key-file is required. */
+        /**
+         * The API key named {@code default} for the write endpoints (force-update, check), as a value. At least one key
+         * is required: this one (or {@code api-key-file}), or one or more of {@code api-keys.<name>}.
+         */
         Optional<String> apiKey();
 
-        /** API key for the write endpoints, read from a file (e.g. a mounted Kubernetes Secret). */
+        /** The API key named {@code default}, read from a file (e.g. a mounted Kubernetes Secret). */
         Optional<Path> apiKeyFile();
+
+        /**
+         * Named API keys for the write endpoints, {@code api-keys.<name>.key} or {@code api-keys.<name>.key-file}: a
+         * forced run records who asked as {@code api:<name>}. Several keys are valid at once, so a key is rotated by
+         * adding the new one, moving the clients, then removing the old one. Names are lowercase letters, digits and
+         * {@code -}; from environment variables only letters and digits ({@code FRESHEN_WATCHER_API_KEYS_CI_KEY_FILE}
+         * names {@code ci}).
+         */
+        @WithName("api-keys")
+        Map<String, NamedApiKey> apiKeys();
 
         /** How long each stage may take to answer before the watcher ends the run as timed out. */
         RunTimeout runTimeout();
+    }
+
+    /** One named API key: exactly one of {@code key}, {@code key-file}; at least 16 characters. */
+    interface NamedApiKey {
+
+        /** The key as a value. */
+        Optional<String> key();
+
+        /** The key, read from a file (e.g. a mounted Kubernetes Secret); surrounding white space is ignored. */
+        Optional<Path> keyFile();
     }
 
     /**

@@ -1,0 +1,44 @@
+package dev.freshen.cli;
+
+import dev.freshen.events.ImageIds;
+
+import java.util.Collection;
+import java.util.List;
+import java.util.TreeSet;
+
+/**
+ * Refuses an image id nobody knows, with the same one line whatever the command: {@code unknown platform image 'x';
+ * did you mean y?}. The watcher knows the watched images and answers the line itself (problem {@code unknown-image},
+ * its suggestions the watched ids closest to the one asked for); commands that read the topics ask it only when the
+ * topics hold nothing of the image, and, when the watcher cannot be reached, suggest from the image ids on the topics.
+ */
+final class KnownImages {
+
+    private KnownImages() {
+    }
+
+    /** Asks the watcher; throws the unknown-image line when it does not watch {@code imageId}. */
+    static void require(String imageId, WatcherApi watcher) {
+        watcher.image(imageId);
+    }
+
+    /**
+     * For a command that read the topics: fine when {@code onTopics} (the image ids of the records read) holds
+     * {@code imageId}, or the watcher watches it; else the unknown-image line.
+     *
+     * @throws CliException the line, exit code 1
+     */
+    static void require(String imageId, Collection<String> onTopics, WatcherApi watcher) {
+        if (onTopics.contains(imageId)) {
+            return;
+        }
+        try {
+            watcher.image(imageId);
+        } catch (WatcherApi.Unreachable e) {
+            List<String> near = ImageIds.near(imageId, new TreeSet<>(onTopics));
+            throw new CliException("unknown platform image '" + imageId + "': no event of it is on the topics, and the "
+                    + "watcher at " + watcher.base() + ", which knows the watched images, is not reachable; "
+                    + (near.isEmpty() ? "check the id with 'freshen status'" : "did you mean " + String.join(" or ", near) + "?"));
+        }
+    }
+}
