@@ -27,14 +27,20 @@ die() { _line "error: $*" >&2; exit 1; }
 # step WHAT [LOG]: names what the script does from now on (and the log that tells more), for the failure message.
 step() { _step=$1; _step_log=${2:-}; }
 
+# The script's own standard error, kept for _on_error: a command that fails inside a function whose output is
+# redirected to a log (`build >"$log" 2>&1`) must still be reported on the terminal, not only in that log.
+exec {_stderr}>&2
+
 _on_error() {
   local rc=$1 line=$2 command=$3 file=${BASH_SOURCE[1]:-$0}
   trap - ERR
-  _line "error: ${_step:-a step} failed: \`$command\` exited $rc (${file#"${repo:-}/"}:$line)${_step_log:+; log: $_step_log}" >&2
-  if [ -n "$_step_log" ] && [ -f "$_step_log" ]; then
-    _line "last lines of $_step_log:" >&2
-    tail -n 15 "$_step_log" | sed 's/^/    /' >&2
-  fi
+  {
+    _line "error: ${_step:-a step} failed: \`$command\` exited $rc (${file#"${repo:-}/"}:$line)${_step_log:+; log: $_step_log}"
+    if [ -n "$_step_log" ] && [ -f "$_step_log" ]; then
+      _line "last lines of $_step_log:"
+      tail -n 15 "$_step_log" | sed 's/^/    /'
+    fi
+  } >&"$_stderr"
   exit "$rc"
 }
 trap '_on_error $? $LINENO "$BASH_COMMAND"' ERR
