@@ -155,8 +155,8 @@ class ImageWatchIT {
         for (String action : List.of("check", "force-update")) {
             api().post("/api/v1/images/" + WEB + "/" + action).then().statusCode(409)
                     .body("code", equalTo("image-not-watched"))
-                    .body("error", containsString(WEB + " is not watched: its descriptor has 2 problems: "))
-                    .body("error", containsString("line 6, column 1: unknown key 'notfy' at the top level: did you mean notify?"))
+                    .body("detail", containsString(WEB + " is not watched: its descriptor has 2 problems: "))
+                    .body("detail", containsString("line 6, column 1: unknown key 'notfy' at the top level: did you mean notify?"))
                     .body("hint", containsString("Fix " + WEB + "/platform-image.yaml"))
                     .body("problems.code", hasItem("descriptor-unknown-key"));
         }

@@ -66,6 +66,7 @@ class WatcherApiContractIT {
     private static final String CI_KEY = "contract-ci-pipeline-key-0123456789";
     private static final String IMAGE = "contract/app";
     private static final String BASED = "contract/based";
+    private static final String INVALID = "contract/invalid";
     private static final ObjectMapper JSON = new ObjectMapper();
     /** Answers a test here cannot produce, and why. */
     private static final Map<String, String> UNREACHED = Map.of("503", "the run ledger is still reading the topics");
@@ -94,6 +95,7 @@ class WatcherApiContractIT {
         write(platformImages.resolve(IMAGE), "FROM scratch\nCOPY app /\n", "target: {repository: platform/contract-app, tagPrefix: \"10.0\"}\n");
         write(platformImages.resolve(BASED), "FROM 127.0.0.1:1/dotnet/runtime:10.0\n",
                 "target: {repository: platform/contract-based, tagPrefix: \"10.0\"}\n");
+        write(platformImages.resolve(INVALID), "FROM scratch\n", "target: {repository: platform/contract-invalid}\nnotfy: []\n");
         watcher = ServiceProcess.start(Paths.get("").toAbsolutePath(), Map.of(
                 "kafka.bootstrap.servers", KafkaBroker.bootstrapServers(),
                 "freshen.platform-images-dir", platformImages.toString(),
@@ -129,8 +131,11 @@ class WatcherApiContractIT {
                 new Call("POST /api/v1/images/{id}/check", "/api/v1/images/" + IMAGE + "/check",
                         Map.of("Authorization", "Bearer not-one-of-the-watchers-keys"), null),
                 new Call("POST /api/v1/images/{id}/check", "/api/v1/images/contract/aap/check", key, null),
+                new Call("POST /api/v1/images/{id}/check", "/api/v1/images/" + INVALID + "/check", key, null),
+                new Call("GET /api/v1/images/{id}", "/api/v1/images/" + INVALID, Map.of(), null),
                 new Call("POST /api/v1/images/{id}/check", "/api/v1/images/contract/../etc/check", key, null),
                 new Call("POST /api/v1/images/{id}/force-update", "/api/v1/images/" + IMAGE + "/force-update", key, null),
+                new Call("POST /api/v1/images/{id}/force-update", "/api/v1/images/" + INVALID + "/force-update", key, null),
                 new Call("POST /api/v1/images/{id}/force-update", "/api/v1/images/" + IMAGE + "/force-update", json,
                         "{\"reason\": \"contract test\"}"),
                 new Call("POST /api/v1/images/{id}/force-update", "/api/v1/images/" + IMAGE + "/force-update", json,
