@@ -6,6 +6,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.freshen.testing.Commands;
 import dev.freshen.testing.KafkaBroker;
 import dev.freshen.testing.WebhookReceiver;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -36,39 +37,52 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.fail;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The mistakes corpus: user mistakes, one folder each under {@code src/test/resources/mistakes/<NN-name>/}, played
  * against the whole local stack ({@link CorpusStack}: the five packaged services, Kafka, a registry, a Teams double)
  * as a user makes them, each with the exact places the answer must appear (the API, the {@code freshen} command, a
- * card, {@code freshen status}) and the words it must and must not contain. The format of {@code case.yaml} is in
- * {@code src/test/resources/mistakes/README.md}; docs/testing.md says how to add a case.
+ * card, {@code freshen status}) and the words it must and must not contain. docs/testing.md describes the format of
+ * {@code case.yaml} and how to add a case; a key the format does not have fails the case (a misspelt expectation
+ * would otherwise check nothing).
  *
- * <p>A case marked {@code known-gap: <why>} still expects the right answer: while it fails it is reported as skipped
- * with the reason; once it passes it fails, asking for the mark to go.
+ * <p>Each case prints what each step got back, and the corpus ends with a table of the cases (channels checked,
+ * pass or FAIL, seconds), also written to {@code target/mistakes-corpus.txt}.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class MistakesCorpusIT {
 
-    static final Path CASES = Commands.repositoryRoot().resolve("e2e-tests/src/test/resources/mistakes");
+    /** The case folders; {@code -Dcorpus.cases=<folder>} reads them from elsewhere. */
+    static final Path CASES = Path.of(System.getProperty("corpus.cases",
+            Commands.repositoryRoot().resolve("e2e-tests/src/test/resources/mistakes").toString()));
+    /** {@code -Dcorpus.only=<regex>}: only the cases whose folder name matches (e.g. {@code 1[5-7]-.*}). */
+    private static final Pattern ONLY = Pattern.compile(System.getProperty("corpus.only", ".*"));
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration RUN_TIMEOUT = Duration.ofMinutes(4);
     private static final Duration RESCAN_TIMEOUT = Duration.ofSeconds(60);
     private static final Duration CARD_TIMEOUT = Duration.ofSeconds(60);
     private static final Path CLI = Commands.repositoryRoot().resolve("freshen-cli/target/freshen");
-    /** The keys of a step that say how to do it, not what to do. */
     /** The members of a card that hold what a reader sees. */
     private static final Set<String> TEXTS = Set.of("text", "title", "value");
+    /** The keys of a step that say how to do it, not what to do. */
     private static final Set<String> OPTIONS = Set.of("expect", "key", "env", "to", "state", "channel", "settings",
             "drop", "body", "content-type", "headers");
+    /** The keys of a case. */
+    private static final Set<String> CASE_KEYS = Set.of("mistake", "note", "images", "steps");
+    /** What each step that checks an answer may expect; the other steps expect nothing. */
+    private static final Map<String, Set<String>> EXPECT = Map.of(
+            "api", Set.of("status", "code", "detail", "hint", "json", "contains", "headers", "not-contains"),
+            "cli", Set.of("exit", "stdout", "stderr", "output", "not-contains"),
+            "status", Set.of("line", "block", "not-contains"),
+            "card", Set.of("contains", "count", "not-contains"));
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     /** "Exactly n cards" claims, checked again once every case has run (a card announced twice comes late). */
@@ -77,6 +91,10 @@ class MistakesCorpusIT {
     private CorpusStack stack;
     /** What each step of the running case got back, printed after it (target/failsafe-reports/*-output.txt). */
     private final StringBuilder transcript = new StringBuilder();
+
+    /** The channels the running case has checked so far, for the table. */
+    private final Set<String> channels = new LinkedHashSet<>();
+    private final List<String> rows = new ArrayList<>();
 
     private record CardClaim(String folder, String channel, String imageId, List<String> words, int count) {
     }
@@ -97,16 +115,26 @@ class MistakesCorpusIT {
     }
 
     @AfterAll
-    void stopStack() {
+    void stopStack() throws IOException {
         if (stack != null) {
             stack.close();
         }
+        if (rows.isEmpty()) {
+            return;
+        }
+        StringBuilder table = new StringBuilder("\nMistakes corpus\n");
+        table.append("%-44s %-22s %-6s %7s%n".formatted("CASE", "CHANNELS", "RESULT", "TIME"));
+        rows.forEach(table::append);
+        long passed = rows.stream().filter(r -> r.contains(" pass ")).count();
+        table.append("%d of %d cases passed%n".formatted(passed, rows.size()));
+        System.out.print(table);
+        Files.writeString(Commands.repositoryRoot().resolve("e2e-tests/target/mistakes-corpus.txt"), table.toString());
     }
 
     static Stream<String> cases() {
         try (Stream<Path> dirs = Files.list(CASES)) {
             return dirs.filter(d -> Files.isRegularFile(d.resolve("case.yaml"))).map(d -> d.getFileName().toString())
-                    .sorted().toList().stream();
+                    .filter(name -> ONLY.matcher(name).matches()).sorted().toList().stream();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -117,10 +145,12 @@ class MistakesCorpusIT {
     @Order(1)
     void mistake(String folder) {
         JsonNode spec = read(folder);
-        String gap = spec.path("known-gap").asText(null);
         long started = System.nanoTime();
         transcript.setLength(0);
+        channels.clear();
+        boolean passed = false;
         try {
+            validate(folder, spec);
             int n = 0;
             for (JsonNode step : spec.path("steps")) {
                 n++;
@@ -131,18 +161,43 @@ class MistakesCorpusIT {
                             + e.getMessage(), e);
                 }
             }
-        } catch (AssertionError | RuntimeException e) {
-            if (gap != null) {
-                System.out.println("CORPUS " + folder + ": known gap: " + gap + "\n" + e.getMessage());
-                assumeTrue(false, "known gap: " + gap);
-            }
-            throw e;
+            passed = true;
         } finally {
             stack.restoreSettings();
-            System.out.printf("CORPUS %s: %.1f s%n%s", folder, (System.nanoTime() - started) / 1e9, transcript);
+            double seconds = (System.nanoTime() - started) / 1e9;
+            rows.add("%-44s %-22s %-6s %6.1fs%n".formatted(folder, String.join(",", channels), passed ? "pass" : "FAIL",
+                    seconds));
+            System.out.printf("CORPUS %s: %s, %.1f s%n%s", folder, passed ? "pass" : "FAIL", seconds, transcript);
         }
-        if (gap != null) {
-            fail("[" + folder + "] passes now: remove its known-gap line (" + gap + ")");
+    }
+
+    /** Fails on a key the format does not have, and on a case that checks no answer. */
+    private static void validate(String folder, JsonNode spec) {
+        spec.fieldNames().forEachRemaining(key -> {
+            if (!CASE_KEYS.contains(key)) {
+                throw new IllegalArgumentException("[" + folder + "] case.yaml: unknown key '" + key + "' (keys: "
+                        + String.join(", ", new java.util.TreeSet<>(CASE_KEYS)) + ")");
+            }
+        });
+        if (spec.path("mistake").asText("").isBlank()) {
+            throw new IllegalArgumentException("[" + folder + "] case.yaml: say the mistake ('mistake:')");
+        }
+        boolean checks = false;
+        for (JsonNode step : spec.path("steps")) {
+            String action = action(step);
+            Set<String> allowed = EXPECT.getOrDefault(action, Set.of());
+            checks |= !allowed.isEmpty();
+            step.path("expect").fieldNames().forEachRemaining(key -> {
+                if (!allowed.contains(key)) {
+                    throw new IllegalArgumentException("[" + folder + "] case.yaml: step '" + describe(step)
+                            + "' cannot expect '" + key + "'" + (allowed.isEmpty() ? "" : " (it may expect: "
+                            + String.join(", ", new java.util.TreeSet<>(allowed)) + ")"));
+                }
+            });
+        }
+        if (!checks) {
+            throw new IllegalArgumentException("[" + folder + "] case.yaml: no step checks an answer (api, cli, "
+                    + "status or card)");
         }
     }
 
@@ -168,6 +223,9 @@ class MistakesCorpusIT {
         String action = action(step);
         String value = expand(step.path(action).asText());
         JsonNode expect = step.path("expect");
+        if (EXPECT.containsKey(action)) {
+            channels.add(action);
+        }
         switch (action) {
             case "files" -> writeFiles(CASES.resolve(folder).resolve(value), required(step, "to"));
             case "remove" -> remove(value);
@@ -228,30 +286,43 @@ class MistakesCorpusIT {
 
     /** A rescan wait: until the watcher shows {@code id} in {@code state} ({@code watched}, {@code invalid}, {@code unknown}). */
     private void awaitImage(String id, String state) {
-        await("the watcher shows " + id + " as " + state).atMost(RESCAN_TIMEOUT).pollInterval(Duration.ofMillis(250))
-                .until(() -> {
-                    HttpResponse<String> answer = send("GET", "/api/v1/images/" + id, Map.of(), null);
-                    if (state.equals("unknown")) {
-                        return answer.statusCode() == 404;
-                    }
-                    return answer.statusCode() == 200 && JSON.readTree(answer.body()).path("state").asText().equals(state);
-                });
+        String[] last = {"nothing"};
+        try {
+            await().atMost(RESCAN_TIMEOUT).pollInterval(Duration.ofMillis(250)).until(() -> {
+                HttpResponse<String> answer = send("GET", "/api/v1/images/" + id, Map.of(), null);
+                last[0] = answer.statusCode() + " " + answer.body();
+                if (state.equals("unknown")) {
+                    return answer.statusCode() == 404;
+                }
+                return answer.statusCode() == 200 && JSON.readTree(answer.body()).path("state").asText().equals(state);
+            });
+        } catch (ConditionTimeoutException e) {
+            throw new AssertionError("the watcher did not show " + id + " as " + state + " within "
+                    + RESCAN_TIMEOUT.toSeconds() + " s; GET /api/v1/images/" + id + " answered at last: " + last[0]);
+        }
     }
 
     /** Until a run of {@code id} has ended in {@code state} ({@code published} or {@code failed}). */
     private void awaitRun(String id, String state) {
-        await("a run of " + id + " " + state).atMost(RUN_TIMEOUT).pollInterval(Duration.ofSeconds(1)).until(() -> {
-            HttpResponse<String> answer = send("GET", "/api/v1/runs?image=" + id, Map.of(), null);
-            if (answer.statusCode() != 200) {
-                return false;
-            }
-            for (JsonNode run : JSON.readTree(answer.body()).path("runs")) {
-                if (run.path("state").asText().equalsIgnoreCase(state)) {
-                    return true;
+        String[] last = {"nothing"};
+        try {
+            await().atMost(RUN_TIMEOUT).pollInterval(Duration.ofSeconds(1)).until(() -> {
+                HttpResponse<String> answer = send("GET", "/api/v1/runs?image=" + id, Map.of(), null);
+                last[0] = answer.statusCode() + " " + answer.body();
+                if (answer.statusCode() != 200) {
+                    return false;
                 }
-            }
-            return false;
-        });
+                for (JsonNode run : JSON.readTree(answer.body()).path("runs")) {
+                    if (run.path("state").asText().equalsIgnoreCase(state)) {
+                        return true;
+                    }
+                }
+                return false;
+            });
+        } catch (ConditionTimeoutException e) {
+            throw new AssertionError("no run of " + id + " ended " + state + " within " + RUN_TIMEOUT.toSeconds()
+                    + " s; GET /api/v1/runs?image=" + id + " answered at last: " + last[0]);
+        }
     }
 
     private void restart(String service, JsonNode step) {
@@ -394,10 +465,25 @@ class MistakesCorpusIT {
         int count = expect.path("count").asInt(1);
         claims.add(new CardClaim(folder, channel, id, words, count));
         if (count == 0) {
+            // none now, and none at the end of the corpus (a card may come late)
+            List<String> now = cards(channel, id, words);
+            if (!now.isEmpty()) {
+                fail("card on " + channel + ": expected no card about " + id + " with " + words + ", got:\n"
+                        + UserText.indent(String.join("\n----\n", now)));
+            }
             return;
         }
-        List<String> found = await("a card on " + channel + " about " + id + " with " + words).atMost(CARD_TIMEOUT)
-                .pollInterval(Duration.ofMillis(250)).until(() -> cards(channel, id, words), c -> c.size() >= count);
+        List<String> found;
+        try {
+            found = await().atMost(CARD_TIMEOUT).pollInterval(Duration.ofMillis(250))
+                    .until(() -> cards(channel, id, words), c -> c.size() >= count);
+        } catch (ConditionTimeoutException e) {
+            List<String> about = cards(channel, id, List.of());
+            throw new AssertionError("card on " + channel + ": " + cards(channel, id, words).size() + " card(s) about "
+                    + id + " with " + words + " within " + CARD_TIMEOUT.toSeconds() + " s, expected " + count + "; "
+                    + (about.isEmpty() ? "no card about " + id + " came on " + channel
+                    : "the cards about " + id + " on " + channel + " are:\n" + UserText.indent(String.join("\n----\n", about))));
+        }
         String where = "the cards on " + channel + " about " + id + ":\n" + String.join("\n----\n", found);
         note(where);
         assertEquals(count, found.size(), where);

@@ -7,8 +7,8 @@ import java.util.regex.Pattern;
 
 /**
  * The rules every user-facing text of the corpus is held to (API answers, CLI output, status lines, cards): the words
- * a case expects are in it, and none of what must never reach a user is: Java class names and packages, stack
- * frames, ISO-8601 durations, and the API keys (configured or sent).
+ * a case expects are in it, and none of what must never reach a user is: Java exception and class names (qualified by
+ * their package), stack frames, ISO-8601 durations, and the API keys (configured or sent).
  */
 final class UserText {
 
@@ -16,6 +16,7 @@ final class UserText {
     static final List<Pattern> NEVER = List.of(
             Pattern.compile("Exception"),
             Pattern.compile("\\bjava\\.[a-z]"),
+            Pattern.compile("\\b(?:[a-z][a-z0-9_]*\\.){2,}[A-Z][A-Za-z0-9_$]*"),
             Pattern.compile("\\bPT\\d"),
             Pattern.compile("\\bat dev\\."),
             Pattern.compile("(?m)^\\s+at [a-z][\\w$]*\\.[\\w$.]+\\("),
