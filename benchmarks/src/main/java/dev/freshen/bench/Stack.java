@@ -134,6 +134,7 @@ final class Stack implements AutoCloseable {
                 config.put("freshen.watcher.api-key", API_KEY);
                 config.put("freshen.target-registry", registryName());
                 config.put("freshen.watcher.check-on-start", "false");
+                config.put("freshen.watcher.check-on-load", "false");
             }
             case "builder" -> {
                 config.put("freshen.builder.docker-cli", DockerEngine.CLI);

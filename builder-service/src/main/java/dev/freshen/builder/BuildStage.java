@@ -82,9 +82,11 @@ public class BuildStage {
         PlatformImageCatalog.Scan scan = catalog.apply(request.imageId());
         Optional<PlatformImage> found = scan.image(request.imageId());
         if (found.isEmpty()) {
-            String why = scan.errors().stream().filter(e -> e.file().startsWith(request.imageId() + "/"))
-                    .map(DescriptorException::getMessage).findFirst().orElse("no such folder with a platform-image.yaml");
-            return failed(request, FailureKind.PERMANENT, "unknown platform image: " + why, null);
+            Optional<String> why = scan.errors().stream().filter(e -> e.file().startsWith(request.imageId() + "/"))
+                    .map(DescriptorException::getMessage).findFirst();
+            return failed(request, FailureKind.PERMANENT, why.isPresent() ? BuildProblems.DESCRIPTOR_INVALID
+                    : BuildProblems.UNKNOWN_IMAGE, "unknown platform image: "
+                    + why.orElse("no such folder with a platform-image.yaml"), null);
         }
         PlatformImage image = found.get();
         synchronized (locks.computeIfAbsent(image.id(), id -> new Object())) {
@@ -92,7 +94,8 @@ public class BuildStage {
                 return retry.get("build of run " + request.runId() + " (" + image.id() + ")",
                         () -> attempt(request, image, started));
             } catch (BuildFailure e) {
-                return failed(request, e.kind(), e.getMessage(), e instanceof LoggedBuildFailure l ? l.excerpt : null);
+                return failed(request, e.kind(), e.code(), e.getMessage(),
+                        e instanceof LoggedBuildFailure l ? l.excerpt : null);
             }
         }
     }
@@ -155,7 +158,7 @@ public class BuildStage {
         for (ImageReference ref : image.baseImages()) {
             BaseImage base = given.get(ref);
             if (base == null) {
-                Digest now = store.digest(ref).orElseThrow(() -> BuildFailure.permanent("base image " + ref
+                Digest now = store.digest(ref).orElseThrow(() -> BuildFailure.permanent(BuildFailure.IMAGE_MISSING, "base image " + ref
                         + " does not exist upstream"));
                 published = published != null ? published : publishedBases(request, image);
                 base = new BaseImage(ref, now, published.get(ref));
@@ -203,10 +206,10 @@ public class BuildStage {
                 List.of(new StageTiming(Stage.BUILD, started, finished)));
     }
 
-    private PipelineFailed failed(BuildRequest request, FailureKind kind, String reason, String excerpt) {
-        LOG.warnf("Run %s (%s): build failed (%s): %s", request.runId(), request.imageId(), kind.id(), reason);
+    private PipelineFailed failed(BuildRequest request, FailureKind kind, String code, String reason, String excerpt) {
+        LOG.warnf("Run %s (%s): build failed (%s, %s): %s", request.runId(), request.imageId(), kind.id(), code, reason);
         return new PipelineFailed(request.runId(), request.imageId(), 1, clock.instant(), Stage.BUILD, kind, reason, excerpt,
-                request.trigger());
+                request.trigger()).withProblem(code, BuildProblems.hint(code, request.imageId(), settings));
     }
 
     private static String read(PlatformImage image) {
@@ -222,7 +225,7 @@ public class BuildStage {
         private final String excerpt;
 
         LoggedBuildFailure(BuildFailure cause, String excerpt) {
-            super(cause.kind(), cause.getMessage(), cause);
+            super(cause.kind(), cause.code(), cause.getMessage(), cause);
             this.excerpt = excerpt;
         }
     }

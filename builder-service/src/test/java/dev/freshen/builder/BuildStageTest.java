@@ -124,8 +124,8 @@ class BuildStageTest {
 
     @Test
     void dockerEngineTroubleIsRetriedUntilTheBuildWorks() {
-        engine.buildFailures.add(BuildFailure.transientFailure("cannot reach the Docker engine: connection refused", null));
-        engine.buildFailures.add(BuildFailure.transientFailure("cannot reach the Docker engine: connection refused", null));
+        engine.buildFailures.add(BuildFailure.transientFailure(BuildFailure.ENGINE_ERROR, "cannot reach the Docker engine: connection refused", null));
+        engine.buildFailures.add(BuildFailure.transientFailure(BuildFailure.ENGINE_ERROR, "cannot reach the Docker engine: connection refused", null));
 
         ImageBuilt built = assertInstanceOf(ImageBuilt.class, stage(new RetryPolicy(5, Duration.ZERO, Duration.ZERO)).build(request()));
 
@@ -136,19 +136,21 @@ class BuildStageTest {
     @Test
     void afterTheLastAttemptTheRunFailsTransientExhausted() {
         for (int i = 0; i < 3; i++) {
-            engine.buildFailures.add(BuildFailure.transientFailure("cannot reach the Docker engine: connection refused", null));
+            engine.buildFailures.add(BuildFailure.transientFailure(BuildFailure.ENGINE_ERROR, "cannot reach the Docker engine: connection refused", null));
         }
         PipelineFailed failed = assertInstanceOf(PipelineFailed.class,
                 stage(new RetryPolicy(3, Duration.ZERO, Duration.ZERO)).build(request()));
         assertEquals(FailureKind.TRANSIENT_EXHAUSTED, failed.kind());
         assertEquals(3, engine.builds.get());
+        assertEquals(BuildFailure.ENGINE_ERROR, failed.code(), "the failure's problem code reaches the event");
+        assertTrue(failed.hint().startsWith("Check the builder's Docker engine"), failed.hint());
     }
 
     @Test
     void aRegistryFailureIsNotRetriedAgainHereTheRegistryClientDidThat() {
         RegistryException registry = new RegistryException("HEAD http://registry.example.com/v2/platform/app/manifests/"
                 + "candidate-run-1 failed: HTTP 503 (gave up after 4 attempts)", 503, true, null);
-        engine.lookupFailures.add(BuildFailure.transientFailure("registry error: " + registry.getMessage(), registry));
+        engine.lookupFailures.add(BuildFailure.transientFailure(BuildFailure.REGISTRY_ERROR, "registry error: " + registry.getMessage(), registry));
 
         PipelineFailed failed = assertInstanceOf(PipelineFailed.class,
                 stage(new RetryPolicy(5, Duration.ZERO, Duration.ZERO)).build(request()));
@@ -161,7 +163,7 @@ class BuildStageTest {
 
     @Test
     void anInterruptWhileWaitingToRetryLeavesTheRequestForRedeliveryInsteadOfFailingTheRun() throws Exception {
-        engine.buildFailures.add(BuildFailure.transientFailure("cannot reach the Docker engine: connection refused", null));
+        engine.buildFailures.add(BuildFailure.transientFailure(BuildFailure.ENGINE_ERROR, "cannot reach the Docker engine: connection refused", null));
         BuildStage patient = stage(new RetryPolicy(5, Duration.ofSeconds(30), Duration.ofMinutes(2)));
         AtomicReference<Object> outcome = new AtomicReference<>();
         Thread listener = new Thread(() -> {

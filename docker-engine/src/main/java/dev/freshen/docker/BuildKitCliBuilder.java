@@ -54,26 +54,26 @@ public class BuildKitCliBuilder implements ImageBuilder {
             reader.start();
             if (!process.waitFor(spec.timeout().toMillis(), TimeUnit.MILLISECONDS)) {
                 process.destroyForcibly();
-                throw BuildFailure.permanent("build timed out after " + Durations.human(spec.timeout()) + " and was cancelled"
+                throw BuildFailure.permanent(BuildFailure.TIMED_OUT, "build timed out after " + Durations.human(spec.timeout()) + " and was cancelled"
                         + EngineApiBuilder.step(log));
             }
             reader.join(5_000);
             if (process.exitValue() != 0) {
                 String tail = log.tail();
                 if (tail.contains("Cannot connect to the Docker daemon") || tail.contains("error during connect")) {
-                    throw BuildFailure.transientFailure("the Docker engine is not reachable: " + lastLine(tail), null);
+                    throw BuildFailure.transientFailure(BuildFailure.ENGINE_ERROR, "the Docker engine is not reachable: " + lastLine(tail), null);
                 }
-                throw BuildFailure.permanent("build failed" + EngineApiBuilder.step(log) + ": " + lastLine(tail));
+                throw BuildFailure.permanent(BuildFailure.STEP_FAILED, "build failed" + EngineApiBuilder.step(log) + ": " + lastLine(tail));
             }
             return Files.readString(idFile).strip();
         } catch (IOException e) {
-            throw BuildFailure.transientFailure("cannot run " + dockerCli + ": " + e.getMessage(), e);
+            throw BuildFailure.transientFailure(BuildFailure.ENGINE_ERROR, "cannot run " + dockerCli + ": " + e.getMessage(), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             if (process != null) {
                 process.destroyForcibly();
             }
-            throw BuildFailure.transientFailure("interrupted while building", e);
+            throw BuildFailure.transientFailure(BuildFailure.ENGINE_ERROR, "interrupted while building", e);
         } finally {
             if (idFile != null) {
                 idFile.toFile().delete();

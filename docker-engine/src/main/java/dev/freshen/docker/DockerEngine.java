@@ -97,24 +97,24 @@ public final class DockerEngine {
             });
             if (!callback.awaitCompletion(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
                 callback.close();
-                throw BuildFailure.transientFailure("push of " + repository + ":" + tag + " timed out after "
+                throw BuildFailure.transientFailure(BuildFailure.PUSH_FAILED, "push of " + repository + ":" + tag + " timed out after "
                         + Durations.human(timeout), null);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw BuildFailure.transientFailure("interrupted while pushing", e);
+            throw BuildFailure.transientFailure(BuildFailure.PUSH_FAILED, "interrupted while pushing", e);
         } catch (java.io.IOException | RuntimeException e) {
             if (e instanceof BuildFailure failure) {
                 throw failure;
             }
-            throw BuildFailure.transientFailure("push of " + repository + ":" + tag + " failed: "
+            throw BuildFailure.transientFailure(BuildFailure.PUSH_FAILED, "push of " + repository + ":" + tag + " failed: "
                     + EngineErrors.plainWords(e), e);
         }
         if (error.get() != null) {
-            throw BuildFailure.transientFailure("push of " + repository + ":" + tag + " failed: " + error.get(), null);
+            throw BuildFailure.transientFailure(BuildFailure.PUSH_FAILED, "push of " + repository + ":" + tag + " failed: " + error.get(), null);
         }
         if (digest.get() == null) {
-            throw BuildFailure.transientFailure("the registry did not report a digest for " + repository + ":" + tag, null);
+            throw BuildFailure.transientFailure(BuildFailure.PUSH_FAILED, "the registry did not report a digest for " + repository + ":" + tag, null);
         }
         return Digest.parse(digest.get());
     }
@@ -128,19 +128,19 @@ public final class DockerEngine {
         }
         try {
             if (!command.start().awaitCompletion(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-                throw BuildFailure.transientFailure("pull of " + repository + "@" + digest + " timed out after "
+                throw BuildFailure.transientFailure(BuildFailure.REGISTRY_ERROR, "pull of " + repository + "@" + digest + " timed out after "
                         + Durations.human(timeout), null);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw BuildFailure.transientFailure("interrupted while pulling", e);
+            throw BuildFailure.transientFailure(BuildFailure.REGISTRY_ERROR, "interrupted while pulling", e);
         } catch (NotFoundException e) {
-            throw BuildFailure.permanent(repository + "@" + digest + " does not exist in the registry");
+            throw BuildFailure.permanent(BuildFailure.IMAGE_MISSING, repository + "@" + digest + " does not exist in the registry");
         } catch (RuntimeException e) {
             if (e instanceof BuildFailure failure) {
                 throw failure;
             }
-            throw BuildFailure.transientFailure("pull of " + repository + "@" + digest + " failed: "
+            throw BuildFailure.transientFailure(BuildFailure.REGISTRY_ERROR, "pull of " + repository + "@" + digest + " failed: "
                     + EngineErrors.plainWords(e), e);
         }
     }

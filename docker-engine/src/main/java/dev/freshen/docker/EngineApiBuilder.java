@@ -69,26 +69,26 @@ public class EngineApiBuilder implements ImageBuilder {
             });
             if (!callback.awaitCompletion(spec.timeout().toMillis(), TimeUnit.MILLISECONDS)) {
                 callback.close();
-                throw BuildFailure.permanent("build timed out after " + Durations.human(spec.timeout()) + " and was cancelled"
+                throw BuildFailure.permanent(BuildFailure.TIMED_OUT, "build timed out after " + Durations.human(spec.timeout()) + " and was cancelled"
                         + step(log));
             }
             if (error.get() != null) {
-                throw BuildFailure.permanent("build failed" + step(log) + ": " + error.get().strip());
+                throw BuildFailure.permanent(BuildFailure.STEP_FAILED, "build failed" + step(log) + ": " + error.get().strip());
             }
             if (imageId.get() == null) {
-                throw BuildFailure.transientFailure("the Docker engine ended the build without an image id", null);
+                throw BuildFailure.transientFailure(BuildFailure.ENGINE_ERROR, "the Docker engine ended the build without an image id", null);
             }
             return imageId.get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw BuildFailure.transientFailure("interrupted while building", e);
+            throw BuildFailure.transientFailure(BuildFailure.ENGINE_ERROR, "interrupted while building", e);
         } catch (IOException e) {
-            throw BuildFailure.transientFailure("lost the Docker engine while building: " + EngineErrors.plainWords(e), e);
+            throw BuildFailure.transientFailure(BuildFailure.ENGINE_ERROR, "lost the Docker engine while building: " + EngineErrors.plainWords(e), e);
         } catch (RuntimeException e) {
             if (e instanceof BuildFailure failure) {
                 throw failure;
             }
-            throw BuildFailure.transientFailure("the Docker engine is not reachable: " + EngineErrors.plainWords(e), e);
+            throw BuildFailure.transientFailure(BuildFailure.ENGINE_ERROR, "the Docker engine is not reachable: " + EngineErrors.plainWords(e), e);
         } finally {
             delete(scratch);
         }

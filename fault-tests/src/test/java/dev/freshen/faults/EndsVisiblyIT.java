@@ -52,8 +52,9 @@ class EndsVisiblyIT {
     void aServiceStoppedWhileItWaitsToRetryARegistryRequestLeavesTheRunForItsRestart() throws Exception {
         ScenarioReport.run("12 publisher stopped in a registry retry wait, restarted", () -> {
             ServiceProcess publisher = stack.service("publisher");
-            TcpFaultProxy.Hold promotion = stack.proxy.holdFirst("GET /v2/" + STOPPED + "/tags/list");
             String runId = stack.forceUpdate(STOPPED, "fault: stopped while retrying");
+            stack.awaitBuilding(runId, STOPPED);
+            TcpFaultProxy.Hold promotion = stack.proxy.holdFirst("GET /v2/" + STOPPED + "/tags/list");
             assertTrue(promotion.awaitHeld(FaultStack.RUN_TIMEOUT), "the publisher never started the promotion");
             stack.company.stop();
             try {

@@ -119,9 +119,11 @@ final class FaultStack {
                 "freshen.registries.credentials.company.username", REGISTRY_USER,
                 "freshen.registries.credentials.company.password", REGISTRY_PASSWORD);
         // scenarios add their platform images as they go: the watcher reads the folder again every second
-        // no check at start: a watcher restarted by a scenario must not start runs of other scenarios' images
+        // no check at start or on load: a scenario starts its runs itself, and a watcher restarted by a scenario must
+        // not start runs of other scenarios' images
         configs.put("watcher", merge(common, registries, Map.of("freshen.watcher.api-key", API_KEY,
-                "freshen.watcher.rescan-interval", "1s", "freshen.watcher.check-on-start", "false")));
+                "freshen.watcher.rescan-interval", "1s", "freshen.watcher.check-on-start", "false",
+                "freshen.watcher.check-on-load", "false")));
         Map<String, String> faultHook = Map.of(FaultInjection.HANDLER_EXCEPTION, failingImages.toString());
         configs.put("builder", merge(common, registries, merge(faultHook, Map.of(
                 "freshen.builder.docker-cli", DockerEngine.CLI, "freshen.builder.initial-backoff", "1s"), Map.of())));
@@ -217,6 +219,16 @@ final class FaultStack {
     /** Asks the watcher to check {@code imageId} now; the run id it started. */
     String check(String imageId) {
         return api().post("/api/v1/images/" + imageId + "/check").then().statusCode(200).extract().path("runId");
+    }
+
+    /**
+     * Waits until the builder builds run {@code runId} of {@code imageId}. By then it has read what the newest published
+     * version was built from (a forced run lists the target's tags), so the next request for the image's tags is the
+     * publisher's.
+     */
+    void awaitBuilding(String runId, String imageId) {
+        Awaitility.await("the builder builds run " + runId).atMost(RUN_TIMEOUT).until(() -> service("builder").logText()
+                .contains("Run " + runId + " (" + imageId + "): building with"));
     }
 
     ImagePublished awaitPublished(String runId) {

@@ -33,18 +33,22 @@ class OutageIT {
     void aRegistryDownForThirtySecondsDuringPromotionIsRetriedUntilItIsBack() throws Exception {
         ScenarioReport.run("3 registry down 30 s during promotion", () -> {
             // the publisher's first request of the run: hold it, take the registry down, let it fail
-            TcpFaultProxy.Hold promotion = stack.proxy.holdFirst("GET /v2/" + REGISTRY_DOWN + "/tags/list");
             String runId = stack.forceUpdate(REGISTRY_DOWN, "fault: registry down");
+            stack.awaitBuilding(runId, REGISTRY_DOWN);
+            TcpFaultProxy.Hold promotion = stack.proxy.holdFirst("GET /v2/" + REGISTRY_DOWN + "/tags/list");
             assertTrue(promotion.awaitHeld(FaultStack.RUN_TIMEOUT), "the publisher never started the promotion");
             long down = System.nanoTime();
             stack.company.stop();
-            promotion.release();
-            // the registry client retries the request itself (the one retry layer of registry requests)
-            String retried = "/v2/" + REGISTRY_DOWN + "/tags/list (attempt 2 of ";
-            await("the registry has been down for " + OUTAGE).atMost(OUTAGE.plusSeconds(30))
-                    .until(() -> System.nanoTime() - down >= OUTAGE.toNanos()
-                            && stack.service("publisher").logText().contains(retried));
-            stack.company.restart();
+            try {
+                promotion.release();
+                // the registry client retries the request itself (the one retry layer of registry requests)
+                String retried = "/v2/" + REGISTRY_DOWN + "/tags/list (attempt 2 of ";
+                await("the registry has been down for " + OUTAGE).atMost(OUTAGE.plusSeconds(30))
+                        .until(() -> System.nanoTime() - down >= OUTAGE.toNanos()
+                                && stack.service("publisher").logText().contains(retried));
+            } finally {
+                stack.company.restart(); // also when the scenario fails: the scenarios after it need the registry
+            }
 
             ImagePublished published = stack.awaitPublished(runId);
             assertEquals("1.0.0", published.version());
@@ -59,8 +63,7 @@ class OutageIT {
     void aKafkaBrokerRestartedInTheMiddleOfARunDoesNotLoseIt() throws Exception {
         ScenarioReport.run("4 Kafka broker restarted mid-run", () -> {
             String runId = stack.forceUpdate(KAFKA_RESTART, "fault: broker restart");
-            await().atMost(FaultStack.RUN_TIMEOUT).until(() -> stack.service("builder").logText()
-                    .contains("Run " + runId + " (" + KAFKA_RESTART + "): building with"));
+            stack.awaitBuilding(runId, KAFKA_RESTART);
             stack.kafka.restart();
 
             ImagePublished published = stack.awaitPublished(runId);

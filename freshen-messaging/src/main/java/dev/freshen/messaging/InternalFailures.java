@@ -28,6 +28,9 @@ import java.util.concurrent.CompletionStage;
  */
 public final class InternalFailures {
 
+    /** The problem code of a run ended by an unexpected failure of a stage. */
+    public static final String INTERNAL_ERROR = "internal-error";
+
     private final Stage stage;
     private final Emitter<byte[]> pipelineFailed;
     private final String source;
@@ -53,7 +56,10 @@ public final class InternalFailures {
     public PipelineFailed outcome(FreshenEvent input) {
         return new PipelineFailed(input.runId(), input.imageId(), input.attempt(), clock.instant(), stage,
                 FailureKind.INTERNAL, "internal error in the " + stage.id() + " stage; the logs of run " + input.runId()
-                + " say more", null, trigger(input));
+                + " say more", null, trigger(input))
+                .withProblem(INTERNAL_ERROR, "The run's input was dead-lettered: report the log lines of run "
+                        + input.runId() + " to the Freshen maintainers; once a fix is deployed, 'freshen dlq replay "
+                        + "--run-id " + input.runId() + "' runs it again.");
     }
 
     /** Sends {@link #outcome}; completes once Kafka has it, exceptionally when it could not be sent. */

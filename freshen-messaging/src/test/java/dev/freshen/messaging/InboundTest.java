@@ -88,6 +88,8 @@ class InboundTest {
         assertEquals(Stage.BUILD, failed.stage());
         assertEquals(FailureKind.INTERNAL, failed.kind());
         assertEquals("internal error in the build stage; the logs of run " + event.runId() + " say more", failed.reason());
+        assertEquals(InternalFailures.INTERNAL_ERROR, failed.code());
+        assertTrue(failed.hint().contains("'freshen dlq replay --run-id " + event.runId() + "'"), failed.hint());
         assertEquals(event.trigger(), failed.trigger());
         assertFalse(failed.reason().contains("IllegalStateException"), "no class names in user text");
     }

@@ -46,11 +46,11 @@ public final class ExtraTags {
         for (String template : templates) {
             String tag = expand(template, runId, DATE.format(verifiedAt), version.version());
             if (!TAG.matcher(tag).matches()) {
-                throw PublishFailure.permanent("extra tag '" + template + "' expands to '" + tag
+                throw PublishFailure.permanent(PublishFailure.EXTRA_TAG_INVALID, "extra tag '" + template + "' expands to '" + tag
                         + "', which is not a valid tag (up to 128 letters, digits, '_', '.' or '-')");
             }
             if (VersionTag.parse(version.prefix(), tag).isPresent() && !tag.equals(version.tag())) {
-                throw PublishFailure.permanent("extra tag '" + template + "' expands to '" + tag
+                throw PublishFailure.permanent(PublishFailure.EXTRA_TAG_INVALID, "extra tag '" + template + "' expands to '" + tag
                         + "', a version tag of prefix " + version.prefix() + "; versions are assigned by the publisher");
             }
             if (seen.add(tag)) {
@@ -78,7 +78,7 @@ public final class ExtraTags {
                 case "runId" -> runId;
                 case "date" -> date;
                 case "version" -> version;
-                default -> throw PublishFailure.permanent("extra tag '" + template + "': unknown template {"
+                default -> throw PublishFailure.permanent(PublishFailure.EXTRA_TAG_INVALID, "extra tag '" + template + "': unknown template {"
                         + matcher.group(1) + "} (known: {runId}, {date}, {version})");
             };
             matcher.appendReplacement(out, Matcher.quoteReplacement(value));

@@ -9,27 +9,54 @@ import dev.freshen.events.FailureKind;
  */
 public class PublishFailure extends RuntimeException {
 
-    private final FailureKind kind;
+    /** A registry refused or failed a request (its client retried already). */
+    public static final String REGISTRY_ERROR = "registry-error";
+    /** The ECR API refused or failed a request (the SDK retried already). */
+    public static final String ECR_ERROR = "ecr-error";
+    /** The verified candidate is not in its registry any more. */
+    public static final String CANDIDATE_MISSING = "candidate-missing";
+    /** The candidate's manifests cannot be copied as they are (invalid JSON or digests, too deep, changed digest). */
+    public static final String CANDIDATE_INVALID = "candidate-invalid";
+    /** An extra tag of the descriptor expands to a tag that may not be put. */
+    public static final String EXTRA_TAG_INVALID = "extra-tag-invalid";
+    /** An extra tag exists already, immutable, on another image. */
+    public static final String EXTRA_TAG_CONFLICT = "extra-tag-conflict";
+    /** The repository would need more ECR tag mutability exclusion filters than ECR allows. */
+    public static final String ECR_FILTERS_EXCEEDED = "ecr-filters-exceeded";
+    /** Other publishers took every version this publisher computed, attempt after attempt. */
+    public static final String VERSION_RACE_LOST = "version-race-lost";
 
-    public PublishFailure(FailureKind kind, String reason, Throwable cause) {
+    private final FailureKind kind;
+    private final String code;
+
+    public PublishFailure(FailureKind kind, String code, String reason, Throwable cause) {
         super(reason, cause);
         this.kind = kind;
+        this.code = code;
     }
 
-    public static PublishFailure permanent(String reason) {
-        return new PublishFailure(FailureKind.PERMANENT, reason, null);
+    /** A failure that retrying unchanged cannot fix; {@code code} is one of the constants of this class. */
+    public static PublishFailure permanent(String code, String reason) {
+        return new PublishFailure(FailureKind.PERMANENT, code, reason, null);
     }
 
-    public static PublishFailure permanent(String reason, Throwable cause) {
-        return new PublishFailure(FailureKind.PERMANENT, reason, cause);
+    /** A failure that retrying unchanged cannot fix, caused by {@code cause}. */
+    public static PublishFailure permanent(String code, String reason, Throwable cause) {
+        return new PublishFailure(FailureKind.PERMANENT, code, reason, cause);
     }
 
-    public static PublishFailure transientFailure(String reason, Throwable cause) {
-        return new PublishFailure(FailureKind.TRANSIENT_EXHAUSTED, reason, cause);
+    /** A failure that may pass when tried again. */
+    public static PublishFailure transientFailure(String code, String reason, Throwable cause) {
+        return new PublishFailure(FailureKind.TRANSIENT_EXHAUSTED, code, reason, cause);
     }
 
     public FailureKind kind() {
         return kind;
+    }
+
+    /** The kind of problem, one of the constants of this class ({@code PipelineFailed.code}). */
+    public String code() {
+        return code;
     }
 
     public boolean isTransient() {

@@ -77,9 +77,11 @@ public class PublishStage {
         PlatformImageCatalog.Scan scan = catalog.apply(event.imageId());
         Optional<PlatformImage> found = scan.image(event.imageId());
         if (found.isEmpty()) {
-            String why = scan.errors().stream().filter(e -> e.file().startsWith(event.imageId() + "/"))
-                    .map(DescriptorException::getMessage).findFirst().orElse("no such folder with a platform-image.yaml");
-            return failed(event, FailureKind.PERMANENT, "unknown platform image: " + why);
+            Optional<String> why = scan.errors().stream().filter(e -> e.file().startsWith(event.imageId() + "/"))
+                    .map(DescriptorException::getMessage).findFirst();
+            return failed(event, FailureKind.PERMANENT, why.isPresent() ? PublishProblems.DESCRIPTOR_INVALID
+                    : PublishProblems.UNKNOWN_IMAGE, "unknown platform image: "
+                    + why.orElse("no such folder with a platform-image.yaml"));
         }
         Target target = found.get().descriptor().target();
         ReentrantLock lock = locks.computeIfAbsent(event.imageId(), id -> new ReentrantLock(true));
@@ -88,7 +90,7 @@ public class PublishStage {
             return retry.get("publish of run " + event.runId() + " (" + event.imageId() + ")",
                     () -> attempt(event, target, started));
         } catch (PublishFailure e) {
-            return failed(event, e.kind(), e.getMessage());
+            return failed(event, e.kind(), e.code(), e.getMessage());
         } finally {
             lock.unlock();
         }
@@ -130,7 +132,7 @@ public class PublishStage {
     /** Other publishers took every version this attempt computed: the one failure this stage retries. */
     static final class VersionRaceLost extends PublishFailure {
         VersionRaceLost(String reason) {
-            super(FailureKind.TRANSIENT_EXHAUSTED, reason, null);
+            super(FailureKind.TRANSIENT_EXHAUSTED, VERSION_RACE_LOST, reason, null);
         }
     }
 
@@ -186,7 +188,7 @@ public class PublishStage {
             try {
                 run.repository.putTag(run.manifest(), extra.tag());
             } catch (TagConflictException e) {
-                throw PublishFailure.permanent(version + " is published, but extra tag '" + extra.tag()
+                throw PublishFailure.permanent(PublishFailure.EXTRA_TAG_CONFLICT, version + " is published, but extra tag '" + extra.tag()
                         + "' cannot be put: " + e.getMessage(), e);
             }
             applied.add(extra.tag());
@@ -211,10 +213,10 @@ public class PublishStage {
                 version.version(), tags, timings, replaces.map(VersionTag::tag).orElse(null));
     }
 
-    private PipelineFailed failed(ImageVerified event, FailureKind kind, String reason) {
-        LOG.warnf("Run %s (%s): publish failed (%s): %s", event.runId(), event.imageId(), kind.id(), reason);
+    private PipelineFailed failed(ImageVerified event, FailureKind kind, String code, String reason) {
+        LOG.warnf("Run %s (%s): publish failed (%s, %s): %s", event.runId(), event.imageId(), kind.id(), code, reason);
         return new PipelineFailed(event.runId(), event.imageId(), 1, clock.instant(), Stage.PUBLISH, kind, reason, null,
-                event.trigger());
+                event.trigger()).withProblem(code, PublishProblems.hint(code, event.imageId()));
     }
 
     /** One run's publish: the event, its target, the repository, and the verified image once imported. */
@@ -239,7 +241,7 @@ public class PublishStage {
             if (manifest == null) {
                 manifest = repository.importImage(event.candidate());
                 if (!manifest.digest().equals(digest())) {
-                    throw PublishFailure.permanent("the manifest imported into " + repository.describe() + " has digest "
+                    throw PublishFailure.permanent(PublishFailure.CANDIDATE_INVALID, "the manifest imported into " + repository.describe() + " has digest "
                             + manifest.digest() + ", not the verified " + digest());
                 }
             }

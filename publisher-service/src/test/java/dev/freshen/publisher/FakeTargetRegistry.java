@@ -104,7 +104,7 @@ final class FakeTargetRegistry implements TargetRegistry {
             synchronized (FakeTargetRegistry.this) {
                 Manifest manifest = images.get(verified.digest());
                 if (manifest == null) {
-                    throw PublishFailure.permanent("the verified image " + verified + " no longer exists");
+                    throw PublishFailure.permanent(PublishFailure.CANDIDATE_MISSING, "the verified image " + verified + " no longer exists");
                 }
                 return manifest;
             }

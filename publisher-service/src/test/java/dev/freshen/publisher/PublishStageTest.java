@@ -183,17 +183,17 @@ class PublishStageTest {
 
     @Test
     void registryFailuresAreNotRetriedHereTheRegistryClientRetriedThemAlready() {
-        registry.failures.add(PublishFailure.transientFailure("registry.example.com answered 503 (gave up after 4 attempts)",
+        registry.failures.add(PublishFailure.transientFailure(PublishFailure.REGISTRY_ERROR, "registry.example.com answered 503 (gave up after 4 attempts)",
                 null));
-        registry.failures.add(PublishFailure.transientFailure("never reached", null));
+        registry.failures.add(PublishFailure.transientFailure(PublishFailure.REGISTRY_ERROR, "never reached", null));
         PipelineFailed exhausted = assertInstanceOf(PipelineFailed.class, stage.publish(verified(registry.image("two"))));
         assertEquals(FailureKind.TRANSIENT_EXHAUSTED, exhausted.kind());
         assertTrue(exhausted.reason().contains("503"), exhausted.reason());
         assertEquals(1, registry.failures.size(), "no second attempt of the publish");
         registry.failures.clear();
 
-        registry.failures.add(PublishFailure.permanent("ECR PutImage failed: AccessDeniedException: not authorized"));
-        registry.failures.add(PublishFailure.transientFailure("never reached", null));
+        registry.failures.add(PublishFailure.permanent(PublishFailure.ECR_ERROR, "ECR PutImage failed: AccessDeniedException: not authorized"));
+        registry.failures.add(PublishFailure.transientFailure(PublishFailure.REGISTRY_ERROR, "never reached", null));
         PipelineFailed denied = assertInstanceOf(PipelineFailed.class, stage.publish(verified(registry.image("three"))));
         assertEquals(FailureKind.PERMANENT, denied.kind());
         assertTrue(denied.reason().contains("AccessDeniedException"), denied.reason());

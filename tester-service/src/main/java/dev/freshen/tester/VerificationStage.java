@@ -107,7 +107,7 @@ public class VerificationStage {
                     throw e;
                 } catch (RuntimeException e) {
                     // Docker trouble (a failing check or test is an outcome, not an exception)
-                    throw BuildFailure.transientFailure(EngineErrors.plainWords(e), e);
+                    throw BuildFailure.transientFailure(BuildFailure.ENGINE_ERROR, EngineErrors.plainWords(e), e);
                 }
             });
         } catch (BuildFailure failure) {

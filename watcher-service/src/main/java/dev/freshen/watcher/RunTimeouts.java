@@ -23,6 +23,9 @@ import java.util.Optional;
  */
 public final class RunTimeouts {
 
+    /** The problem code of a run ended for want of an answer. */
+    public static final String STAGE_TIMED_OUT = "stage-timed-out";
+
     private final Map<Stage, Duration> budgets;
 
     /** @param budgets the time each stage may take to answer (build, test, publish); a stage not named never times out */
@@ -37,6 +40,15 @@ public final class RunTimeouts {
                 .toList();
     }
 
+    private static String service(Stage stage) {
+        return switch (stage.id()) {
+            case "build" -> "builder";
+            case "test" -> "tester";
+            case "publish" -> "publisher";
+            default -> stage.id() + " service";
+        };
+    }
+
     private Optional<PipelineFailed> expired(RunLedger.Run run, RunLedger.Awaiting awaiting, Instant now) {
         Duration budget = budgets.get(awaiting.stage());
         if (budget == null || !now.isAfter(awaiting.since().plus(budget))) {
@@ -46,7 +58,9 @@ public final class RunTimeouts {
         Trigger trigger = run.trigger();
         return Optional.of(new PipelineFailed(run.runId(), run.imageId(), 1, now, awaiting.stage(), FailureKind.TIMED_OUT,
                 "no answer from the " + stage + " stage within " + Durations.human(budget) + " (freshen.watcher.run-timeout."
-                        + stage + "); is the " + stage + " service running and consuming? If it answers later, its "
-                        + "outcome supersedes this one", null, trigger));
+                        + stage + ")", null, trigger)
+                .withProblem(STAGE_TIMED_OUT, "Check that the " + service(awaiting.stage()) + " is running and "
+                        + "consuming (its /q/health/ready says why it pauses); if it answers later, its outcome "
+                        + "supersedes this one."));
     }
 }

@@ -19,6 +19,8 @@ import java.util.Map;
 import java.util.Optional;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** {@link ImageChecker} with a fake registry: what a check reports, and how a publish heard later updates it. */
 class ImageCheckerTest {
@@ -87,6 +89,25 @@ class ImageCheckerTest {
     void aPublishBeforeAnyCheckChangesNothing() {
         checker.published(published("10.0-1.1.0", 'b'));
         assertEquals(Optional.empty(), checker.lastOutcome(ID));
+    }
+
+    @Test
+    void aForcedRunKafkaDidNotTakeIsNotRecordedSoTheNextRequestStartsOne() {
+        RunLedger ledger = new RunLedger();
+        ledger.markComplete();
+        PlatformImageCatalog.Scan scan = new PlatformImageCatalog(root).scan();
+        ImageChecker refused = new ImageChecker(() -> scan, null, ledger, trigger -> {
+            throw new RunNotStartedException("Kafka did not take ForceUpdateRequested of run " + trigger.runId()
+                    + " within 30s; the run may still start once it does", null);
+        }, Clock.systemUTC());
+
+        RunNotStartedException e = assertThrows(RunNotStartedException.class,
+                () -> refused.forceUpdate(ID, "fix", "api:default"));
+
+        assertTrue(e.getMessage().startsWith("Kafka did not take ForceUpdateRequested of run f-"), e.getMessage());
+        assertEquals(List.of(), ledger.inFlight(), "the ledger records only runs Kafka took");
+        assertEquals(1, checker.forceUpdate(ID, "fix", "api:default").attempt());
+        assertEquals(1, started.size());
     }
 
     private static ImagePublished published(String versionTag, char digest) {

@@ -45,8 +45,10 @@ class RunTimeoutsTest {
         assertEquals(Stage.TEST, failed.stage());
         assertEquals(FailureKind.TIMED_OUT, failed.kind());
         assertEquals(now, failed.occurredAt());
-        assertEquals("no answer from the test stage within 1h 30m (freshen.watcher.run-timeout.test); is the test "
-                + "service running and consuming? If it answers later, its outcome supersedes this one", failed.reason());
+        assertEquals("no answer from the test stage within 1h 30m (freshen.watcher.run-timeout.test)", failed.reason());
+        assertEquals(RunTimeouts.STAGE_TIMED_OUT, failed.code());
+        assertEquals("Check that the tester is running and consuming (its /q/health/ready says why it pauses); if it "
+                + "answers later, its outcome supersedes this one.", failed.hint());
         assertEquals("forced", failed.trigger().kind().id());
         assertFalse(failed.reason().contains("PT"), "no ISO-8601 durations in user text");
     }

@@ -51,7 +51,7 @@ public class EngineCandidateStore implements CandidateStore {
         } catch (BuildFailure | StopRequested e) {
             throw e;
         } catch (RuntimeException e) {
-            throw BuildFailure.transientFailure("cannot push " + target + ": " + e.getMessage(), e);
+            throw BuildFailure.transientFailure(BuildFailure.PUSH_FAILED, "cannot push " + target + ": " + e.getMessage(), e);
         } finally {
             removeLocal(target);
             removeLocal(localTag);
@@ -83,6 +83,7 @@ public class EngineCandidateStore implements CandidateStore {
 
     private static BuildFailure registryFailure(ImageReference ref, RegistryException e) {
         String reason = "registry error for " + ref + ": " + e.getMessage();
-        return e.isTransient() ? BuildFailure.transientFailure(reason, e) : BuildFailure.permanent(reason);
+        return e.isTransient() ? BuildFailure.transientFailure(BuildFailure.REGISTRY_ERROR, reason, e)
+                : BuildFailure.permanent(BuildFailure.REGISTRY_ERROR, reason);
     }
 }

@@ -38,10 +38,12 @@ final class EcrFailures {
                     + ")";
             boolean transientFailure = service.isThrottlingException() || service.statusCode() >= 500
                     || service.statusCode() == 429;
-            return transientFailure ? PublishFailure.transientFailure(reason, e) : PublishFailure.permanent(reason, e);
+            return transientFailure ? PublishFailure.transientFailure(PublishFailure.ECR_ERROR, reason, e)
+                    : PublishFailure.permanent(PublishFailure.ECR_ERROR, reason, e);
         }
         String reason = "ECR " + operation + " " + what + " failed: " + e.getMessage();
-        return isIoOrTimeout(e) ? PublishFailure.transientFailure(reason, e) : PublishFailure.permanent(reason, e);
+        return isIoOrTimeout(e) ? PublishFailure.transientFailure(PublishFailure.ECR_ERROR, reason, e)
+                : PublishFailure.permanent(PublishFailure.ECR_ERROR, reason, e);
     }
 
     private static boolean isIoOrTimeout(Throwable e) {

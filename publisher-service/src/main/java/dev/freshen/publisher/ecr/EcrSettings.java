@@ -63,7 +63,7 @@ public record EcrSettings(String registryId, TagMutability tagMutability, List<S
         }
         filters.addAll(exclusionFilters);
         if (filters.size() > MAX_FILTERS) {
-            throw PublishFailure.permanent("repository " + target.repository() + " would need " + filters.size()
+            throw PublishFailure.permanent(PublishFailure.ECR_FILTERS_EXCEEDED, "repository " + target.repository() + " would need " + filters.size()
                     + " ECR tag mutability exclusion filters " + filters + ", ECR allows " + MAX_FILTERS
                     + ": use fewer moving extra tags or fewer freshen.publisher.ecr.exclusion-filters");
         }

@@ -106,13 +106,13 @@ public final class EcrTargetRegistry implements TargetRegistry, AutoCloseable {
                 }
             });
             AuthorizationData data = response.authorizationData().stream().findFirst().orElseThrow(() ->
-                    PublishFailure.permanent("ECR GetAuthorizationToken for " + settings.describeRegistry()
+                    PublishFailure.permanent(PublishFailure.ECR_ERROR, "ECR GetAuthorizationToken for " + settings.describeRegistry()
                             + " returned no authorization data"));
             return EcrToken.decode(data.authorizationToken(), data.expiresAt(), data.proxyEndpoint());
         } catch (SdkException e) {
             throw EcrFailures.of("GetAuthorizationToken", "for " + settings.describeRegistry(), e);
         } catch (IllegalArgumentException e) {
-            throw PublishFailure.permanent("ECR GetAuthorizationToken for " + settings.describeRegistry() + ": "
+            throw PublishFailure.permanent(PublishFailure.ECR_ERROR, "ECR GetAuthorizationToken for " + settings.describeRegistry() + ": "
                     + e.getMessage(), e);
         }
     }

@@ -82,7 +82,7 @@ final class EcrTargetRepository implements TargetRepository {
             return new ImageCopier(login.client()).copy(verified, host, name);
         }
         Image image = image(ImageIdentifier.builder().imageDigest(verified.digest().toString()).build(),
-                describe() + "@" + verified.digest()).orElseThrow(() -> PublishFailure.permanent(
+                describe() + "@" + verified.digest()).orElseThrow(() -> PublishFailure.permanent(PublishFailure.CANDIDATE_MISSING,
                 "the verified image " + verified.byDigestOnly() + " no longer exists"));
         byte[] content = image.imageManifest().getBytes(StandardCharsets.UTF_8);
         String mediaType = image.imageManifestMediaType() != null ? image.imageManifestMediaType() : mediaTypeOf(content);
@@ -140,7 +140,7 @@ final class EcrTargetRepository implements TargetRepository {
         if (failure.isEmpty() || "ImageNotFound".equals(failure.get().failureCodeAsString())) {
             return Optional.empty();
         }
-        throw PublishFailure.permanent("ECR BatchGetImage of " + what + " in " + settings.describeRegistry()
+        throw PublishFailure.permanent(PublishFailure.ECR_ERROR, "ECR BatchGetImage of " + what + " in " + settings.describeRegistry()
                 + " failed: " + failure.get().failureCodeAsString() + ": " + failure.get().failureReason());
     }
 
@@ -149,7 +149,7 @@ final class EcrTargetRepository implements TargetRepository {
             String declared = JSON.readTree(content).path("mediaType").asText("");
             return declared.isEmpty() ? MediaTypes.OCI_MANIFEST : declared;
         } catch (IOException e) {
-            throw PublishFailure.permanent("an ECR manifest is not valid JSON: " + e.getMessage(), e);
+            throw PublishFailure.permanent(PublishFailure.CANDIDATE_INVALID, "an ECR manifest is not valid JSON: " + e.getMessage(), e);
         }
     }
 }

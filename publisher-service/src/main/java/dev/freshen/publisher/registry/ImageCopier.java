@@ -42,7 +42,7 @@ public final class ImageCopier {
     public Manifest copy(ImageReference source, String registry, String repository) {
         String into = registry + "/" + repository;
         try {
-            Manifest manifest = client.manifest(source.byDigestOnly()).orElseThrow(() -> PublishFailure.permanent(
+            Manifest manifest = client.manifest(source.byDigestOnly()).orElseThrow(() -> PublishFailure.permanent(PublishFailure.CANDIDATE_MISSING,
                     "the verified image " + source.byDigestOnly() + " no longer exists"));
             if (!source.registry().equals(registry) || !source.repository().equals(repository)) {
                 Counts counts = new Counts();
@@ -61,12 +61,12 @@ public final class ImageCopier {
         JsonNode json = read(manifest);
         if (manifest.isIndex()) {
             if (depth >= MAX_INDEX_DEPTH) {
-                throw PublishFailure.permanent("image " + source + ": indexes nested deeper than " + MAX_INDEX_DEPTH);
+                throw PublishFailure.permanent(PublishFailure.CANDIDATE_INVALID, "image " + source + ": indexes nested deeper than " + MAX_INDEX_DEPTH);
             }
             for (JsonNode entry : json.path("manifests")) {
                 Digest child = digest(entry, source);
                 ImageReference childRef = source.withTag(null).withDigest(child);
-                Manifest childManifest = client.manifest(childRef).orElseThrow(() -> PublishFailure.permanent(
+                Manifest childManifest = client.manifest(childRef).orElseThrow(() -> PublishFailure.permanent(PublishFailure.CANDIDATE_MISSING,
                         "image " + source + ": its index lists " + child + ", which does not exist"));
                 copyContent(childRef, childManifest, registry, repository, depth + 1, counts);
                 client.putManifest(registry, repository, child.toString(), childManifest);
@@ -97,7 +97,7 @@ public final class ImageCopier {
         try {
             return Digest.parse(descriptor.path("digest").asText(""));
         } catch (IllegalArgumentException e) {
-            throw PublishFailure.permanent("image " + in + " references an invalid digest: " + e.getMessage(), e);
+            throw PublishFailure.permanent(PublishFailure.CANDIDATE_INVALID, "image " + in + " references an invalid digest: " + e.getMessage(), e);
         }
     }
 
@@ -105,7 +105,7 @@ public final class ImageCopier {
         try {
             return JSON.readTree(manifest.content());
         } catch (IOException e) {
-            throw PublishFailure.permanent("manifest " + manifest.digest() + " is not valid JSON: " + e.getMessage(), e);
+            throw PublishFailure.permanent(PublishFailure.CANDIDATE_INVALID, "manifest " + manifest.digest() + " is not valid JSON: " + e.getMessage(), e);
         }
     }
 

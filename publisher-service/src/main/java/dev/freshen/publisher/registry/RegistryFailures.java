@@ -14,6 +14,7 @@ public final class RegistryFailures {
      */
     public static PublishFailure of(String what, RegistryException e) {
         String reason = what + ": " + e.getMessage();
-        return e.isTransient() ? PublishFailure.transientFailure(reason, e) : PublishFailure.permanent(reason, e);
+        return e.isTransient() ? PublishFailure.transientFailure(PublishFailure.REGISTRY_ERROR, reason, e)
+                : PublishFailure.permanent(PublishFailure.REGISTRY_ERROR, reason, e);
     }
 }

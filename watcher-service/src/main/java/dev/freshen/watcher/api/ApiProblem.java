@@ -88,6 +88,14 @@ public final class ApiProblem extends RuntimeException {
                 Map.of("Retry-After", "5"));
     }
 
+    /** {@code 503 kafka-unavailable}: Kafka did not take a run's trigger event in time. */
+    public static ApiProblem kafkaUnavailable(String detail) {
+        return new ApiProblem(503, "kafka-unavailable", "Kafka did not take the run", detail,
+                "check that Kafka is reachable from the watcher (kafka.bootstrap.servers, GET /q/health/ready), then "
+                        + "look for the run ('freshen runs --image <id>') before asking again", null,
+                Map.of("Retry-After", "30"));
+    }
+
     /** {@code 400 bad-path}: dot segments, encoded slashes or backslashes in the path ({@link RawPathGuard}). */
     public static ApiProblem badPath() {
         return new ApiProblem(400, "bad-path", "Path not allowed",

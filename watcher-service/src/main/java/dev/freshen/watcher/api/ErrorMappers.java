@@ -2,6 +2,7 @@ package dev.freshen.watcher.api;
 
 import dev.freshen.watcher.ImageNotWatchedException;
 import dev.freshen.watcher.NotReadyException;
+import dev.freshen.watcher.RunNotStartedException;
 import dev.freshen.watcher.UnknownImageException;
 import dev.freshen.watcher.UnknownRunException;
 import dev.freshen.watcher.schedule.Catalog;
@@ -54,6 +55,12 @@ public class ErrorMappers {
     @ServerExceptionMapper
     public RestResponse<String> notReady(NotReadyException e) {
         return ProblemResponses.of(ApiProblem.notReady(e.getMessage()));
+    }
+
+    @ServerExceptionMapper
+    public RestResponse<String> runNotStarted(RunNotStartedException e) {
+        LOG.warnf("Run not started: %s", e.getMessage());
+        return ProblemResponses.of(ApiProblem.kafkaUnavailable(e.getMessage()));
     }
 
     /** The HTTP layer's own answers: no such endpoint, method not allowed, unsupported body type, … */

@@ -200,6 +200,7 @@ public class ImagesResource {
     @APIResponse(responseCode = "404", ref = WatcherApiDefinition.UNKNOWN_IMAGE)
     @APIResponse(responseCode = "409", ref = WatcherApiDefinition.NOT_WATCHED)
     @APIResponse(responseCode = "415", ref = WatcherApiDefinition.UNSUPPORTED_MEDIA_TYPE)
+    @APIResponse(responseCode = "503", ref = WatcherApiDefinition.NOT_READY)
     public Response forceUpdate(@Parameter(description = "the image id, slashes as they are", example = "net10/runtime")
                                 @PathParam("id") String id,
                                 @Parameter(hidden = true) @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,

@@ -50,7 +50,8 @@ import org.eclipse.microprofile.openapi.annotations.security.SecurityScheme;
                                 description = "a body that is not JSON (unsupported-media-type)",
                                 content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class))),
                         @APIResponse(name = WatcherApiDefinition.NOT_READY, responseCode = "503",
-                                description = "the run ledger is still reading the topics after a start (not-ready); "
+                                description = "the run ledger is still reading the topics after a start (not-ready), "
+                                        + "or Kafka did not take the run's trigger event in time (kafka-unavailable); "
                                         + "with Retry-After",
                                 content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
                 }))

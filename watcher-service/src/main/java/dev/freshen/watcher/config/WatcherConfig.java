@@ -44,6 +44,13 @@ public interface WatcherConfig {
         @WithDefault("true")
         boolean checkOnStart();
 
+        /**
+         * Check an image once as soon as its descriptor is loaded (a new folder, a descriptor fixed or edited), not
+         * only at its next scheduled time. Off, a loaded image waits for its schedule (or a check through the API).
+         */
+        @WithDefault("true")
+        boolean checkOnLoad();
+
         /** How long start-up may wait for the run ledger to read the event topics. */
         @WithDefault("2m")
         Duration ledgerCatchUpTimeout();

@@ -1,8 +1,10 @@
 package dev.freshen.watcher.messaging;
 
 import dev.freshen.events.BaseImageUpdated;
+import dev.freshen.events.Durations;
 import dev.freshen.events.ForceUpdateRequested;
 import dev.freshen.events.FreshenEvent;
+import dev.freshen.watcher.RunNotStartedException;
 import dev.freshen.watcher.RunStarter;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -33,10 +35,11 @@ public class KafkaRunStarter implements RunStarter {
             sent.toCompletableFuture().get(SEND_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while publishing " + trigger.type(), e);
+            throw new RunNotStartedException("interrupted while publishing " + trigger.type() + " of run "
+                    + trigger.runId(), e);
         } catch (ExecutionException | TimeoutException e) {
-            throw new IllegalStateException("Kafka did not take " + trigger.type() + " of run " + trigger.runId()
-                    + " within " + SEND_TIMEOUT.toSeconds() + "s", e);
+            throw new RunNotStartedException("Kafka did not take " + trigger.type() + " of run " + trigger.runId()
+                    + " within " + Durations.human(SEND_TIMEOUT) + "; the run may still start once it does", e);
         }
     }
 }

@@ -25,7 +25,8 @@ import java.util.concurrent.Executors;
  * One scheduler job per platform image, on its descriptor's cron (or the default), kept in step with the
  * platform-images folder: added, edited and removed descriptors are picked up without a restart. At start-up, once
  * the run ledger has read the topics, every image is checked once; after that, an image is checked once as soon as
- * it is loaded (a new folder, a descriptor fixed or edited), not only at its next scheduled time. After each rescan
+ * it is loaded (a new folder, a descriptor fixed or edited), not only at its next scheduled time
+ * ({@code check-on-load}). After each rescan
  * the {@link WatchAnnouncer} announces images that stopped or started being watched.
  */
 @ApplicationScoped
@@ -102,6 +103,10 @@ public class WatchSchedule {
     }
 
     private void checkOnLoad(String imageId) {
+        if (!config.watcher().checkOnLoad()) {
+            LOG.infof("Loaded %s; it is checked on its schedule (check-on-load is off)", imageId);
+            return;
+        }
         LOG.infof("Checking %s now: its descriptor was loaded", imageId);
         loadChecks.submit(() -> checkQuietly(imageId));
     }

@@ -1,0 +1,54 @@
+package dev.freshen.builder;
+
+import dev.freshen.docker.BuildFailure;
+import dev.freshen.events.Durations;
+
+/**
+ * What to do about a failed build: one hint per problem code, so that a kind of build failure reads the same in every
+ * run and every channel (card, CLI, API show {@code PipelineFailed.reason}, then the hint). Problem codes of the build
+ * stage are those of {@link BuildFailure} ({@code build-step-failed}, {@code build-timed-out},
+ * {@code docker-engine-error}, {@code push-failed}, {@code image-missing}, {@code registry-error}), plus
+ * {@code descriptor-invalid} and {@code unknown-image} when the builder cannot use the image's folder.
+ */
+public final class BuildProblems {
+
+    /** The builder finds the image's folder but not a usable descriptor in it. */
+    public static final String DESCRIPTOR_INVALID = "descriptor-invalid";
+    /** The builder finds no folder of the image. */
+    public static final String UNKNOWN_IMAGE = "unknown-image";
+
+    private BuildProblems() {
+    }
+
+    /**
+     * One sentence saying what to do about {@code code} for image {@code imageId} built with {@code settings}; null
+     * for a code without advice.
+     */
+    public static String hint(String code, String imageId, BuildSettings settings) {
+        String dockerfile = imageId + "/Dockerfile";
+        return switch (code) {
+            case BuildFailure.STEP_FAILED -> "Fix that instruction of " + dockerfile + " (the log excerpt shows its "
+                    + "output); 'DOCKER_BUILDKIT=1 docker build " + imageId + "' in the platform-images folder builds "
+                    + "it the same way.";
+            case BuildFailure.TIMED_OUT -> "Find the step that hangs (often one that waits on the network) in the log "
+                    + "excerpt, or raise freshen.builder.build-timeout (now " + Durations.human(settings.buildTimeout())
+                    + ").";
+            case BuildFailure.IMAGE_MISSING -> "Check the FROM lines of " + dockerfile + ": the name or tag is wrong, or "
+                    + "the image was removed from its registry; a fixed Dockerfile is built at the next check.";
+            case BuildFailure.REGISTRY_ERROR -> "Check that the registry named in the reason is reachable from the "
+                    + "builder and that its credentials (freshen.registries.credentials.*, or ECR through the AWS "
+                    + "credentials) allow reading; then 'freshen force-update " + imageId + "'.";
+            case BuildFailure.PUSH_FAILED -> "Check that the staging registry "
+                    + settings.stagingRegistry().orElse(settings.targetRegistry()) + " is reachable from the builder's Docker engine and accepts pushes with "
+                    + "the builder's credentials; then 'freshen force-update " + imageId + "'.";
+            case BuildFailure.ENGINE_ERROR -> "Check the builder's Docker engine ('docker info' where the builder "
+                    + "runs); the builder stops taking work while it is away; then 'freshen force-update " + imageId
+                    + "'.";
+            case DESCRIPTOR_INVALID -> "Fix " + imageId + "/platform-image.yaml ('freshen status " + imageId
+                    + "' lists every problem); the watcher checks it again once it is fixed.";
+            case UNKNOWN_IMAGE -> "The folder " + imageId + " is not in the builder's platform-images folder: mount the "
+                    + "same folder into every service (freshen.platform-images-dir).";
+            default -> null;
+        };
+    }
+}

@@ -1,0 +1,43 @@
+package dev.freshen.publisher;
+
+import org.junit.jupiter.api.Test;
+
+import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class PublishProblemsTest {
+
+    @Test
+    void everyPublishProblemCodeHasAHintInPlainWords() throws IllegalAccessException {
+        List<String> codes = new ArrayList<>(constants(PublishFailure.class));
+        codes.addAll(constants(PublishProblems.class));
+        assertEquals(10, codes.size(), codes.toString());
+        for (String code : codes) {
+            String hint = PublishProblems.hint(code, "net10/runtime");
+            assertNotNull(hint, code);
+            assertTrue(hint.endsWith("."), code + ": one sentence: " + hint);
+            assertTrue(hint.contains("net10/runtime"), code + ": names the image: " + hint);
+            assertFalse(hint.matches("(?s).*\\bPT\\d.*"), code + ": no ISO-8601 durations: " + hint);
+            assertFalse(hint.matches("(?s).*\\b[A-Z][a-z]+(Exception|Failure)\\b.*"), code + ": no class names: " + hint);
+        }
+        assertNull(PublishProblems.hint("something-newer", "net10/runtime"));
+    }
+
+    private static List<String> constants(Class<?> type) throws IllegalAccessException {
+        List<String> values = new ArrayList<>();
+        for (Field field : type.getFields()) {
+            if (Modifier.isStatic(field.getModifiers()) && field.getType() == String.class) {
+                values.add((String) field.get(null));
+            }
+        }
+        return values;
+    }
+}
