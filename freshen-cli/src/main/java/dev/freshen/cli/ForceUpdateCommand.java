@@ -110,10 +110,10 @@ public class ForceUpdateCommand implements Callable<Integer> {
         return Follow.exitCode(run);
     }
 
-    /** Refuses an image the watcher does not watch, before anything is published. */
+    /** Refuses an image the watcher does not know or does not watch (invalid), before anything is published. */
     private void verify(WatcherApi watcher) {
         try {
-            KnownImages.require(imageId, watcher);
+            KnownImages.requireWatched(imageId, watcher);
         } catch (WatcherApi.Unreachable e) {
             throw new CliException("cannot check that '" + imageId + "' is a watched image: the watcher at " + watcher.base()
                     + " is not reachable; nothing was published. Set --api or FRESHEN_API to the watcher's URL, "

@@ -1,5 +1,6 @@
 package dev.freshen.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.freshen.events.ImageIds;
 
 import java.util.Collection;
@@ -20,6 +21,35 @@ final class KnownImages {
     /** Asks the watcher; throws the unknown-image line when it does not watch {@code imageId}. */
     static void require(String imageId, WatcherApi watcher) {
         watcher.image(imageId);
+    }
+
+    /**
+     * Asks the watcher; throws the unknown-image line when it does not know {@code imageId}, and the line of the
+     * API's {@code image-not-watched} problem when the image's descriptor is invalid (it would not be built).
+     */
+    static void requireWatched(String imageId, WatcherApi watcher) {
+        JsonNode image = watcher.image(imageId);
+        if ("invalid".equals(image.path("state").asText())) {
+            throw new CliException(notWatched(imageId, image.path("problems")));
+        }
+    }
+
+    /**
+     * {@code <id> is not watched: its descriptor has a problem: <file> line <l>, column <c>: <message>; Fix <file> …}:
+     * the words of the watcher's {@code 409 image-not-watched} answer, from the problems of the image's view.
+     */
+    static String notWatched(String imageId, JsonNode problems) {
+        List<String> texts = new java.util.ArrayList<>();
+        for (JsonNode problem : problems) {
+            String place = problem.hasNonNull("line") ? " line " + problem.path("line").asInt()
+                    + (problem.hasNonNull("column") ? ", column " + problem.path("column").asInt() : "") : "";
+            texts.add(problem.path("file").asText("") + place + ": " + problem.path("message").asText());
+        }
+        String descriptor = imageId + "/platform-image.yaml";
+        return imageId + " is not watched: its descriptor has " + (texts.size() == 1 ? "a problem: "
+                : texts.size() + " problems: ") + String.join("; ", texts) + "; Fix " + descriptor
+                + " (each problem says how); the watcher reads it again at its next rescan, watches " + imageId
+                + " again and announces it.";
     }
 
     /**

@@ -78,14 +78,31 @@ final class WatcherApi {
     }
 
     private HttpRequest read(String path) {
-        return HttpRequest.newBuilder(URI.create(base + path)).timeout(READ_TIMEOUT).GET().build();
+        return HttpRequest.newBuilder(uri(path)).timeout(READ_TIMEOUT).GET().build();
     }
 
     private HttpRequest write(String path, String body, Duration timeout) {
-        return HttpRequest.newBuilder(URI.create(base + path)).timeout(timeout)
+        return HttpRequest.newBuilder(uri(path)).timeout(timeout)
                 .header("Authorization", "Bearer " + apiKey.get())
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build();
+    }
+
+    /** {@code base + path}, or the line saying that {@code base} is no http(s) URL. */
+    private URI uri(String path) {
+        try {
+            URI uri = URI.create(base + path);
+            if (uri.getScheme() == null || !uri.getScheme().matches("https?") || uri.getHost() == null) {
+                throw new IllegalArgumentException("not an http(s) URL");
+            }
+            return uri;
+        } catch (IllegalArgumentException e) {
+            throw new CliException(notAUrl());
+        }
+    }
+
+    private String notAUrl() {
+        return "'" + base + "' is not a URL (--api or FRESHEN_API), e.g. http://127.0.0.1:8081";
     }
 
     private JsonNode send(HttpRequest request) {
@@ -102,7 +119,7 @@ final class WatcherApi {
             Thread.currentThread().interrupt();
             throw new CliException("interrupted");
         } catch (IllegalArgumentException e) {
-            throw new CliException("'" + base + "' is not a URL (--api or FRESHEN_API), e.g. http://127.0.0.1:8081");
+            throw new CliException(notAUrl());
         }
     }
 

@@ -63,6 +63,14 @@ class CommandLineTest {
     }
 
     @Test
+    void aWatcherAddressThatIsNoUrlIsOneLineNamingIt() {
+        for (String api : List.of("not-a-url", "127.0.0.1:8081", "ftp://127.0.0.1:8081")) {
+            assertEquals(new Run(1, "", "freshen: '" + api + "' is not a URL (--api or FRESHEN_API), e.g. "
+                    + "http://127.0.0.1:8081\n"), run("status", "--api", api));
+        }
+    }
+
+    @Test
     void theCompletionScriptCoversEveryCommand() {
         Run bash = run("completion", "bash");
         assertEquals(0, bash.exitCode(), bash.err());

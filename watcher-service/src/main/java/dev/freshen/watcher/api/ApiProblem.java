@@ -58,11 +58,11 @@ public final class ApiProblem extends RuntimeException {
     }
 
     /**
-     * {@code 404 unknown-image}: no watched image has this id.
+     * {@code 404 unknown-image}: no image, watched or invalid, has this id.
      *
      * @param detail what the watcher knows ("unknown platform image 'x'", with the descriptor's error when its folder
      *               exists)
-     * @param known  the watched image ids, for suggestions ({@link ImageIds#near})
+     * @param known  the image ids the watcher knows, watched or invalid, for suggestions ({@link ImageIds#near})
      */
     public static ApiProblem unknownImage(String id, String detail, List<String> known) {
         List<String> near = ImageIds.near(id, known);

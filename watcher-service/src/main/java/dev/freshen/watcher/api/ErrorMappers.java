@@ -15,7 +15,6 @@ import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.RestResponse;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
-import java.util.List;
 
 /**
  * Every error the API answers is a {@link Problem} ({@code application/problem+json}): the API's own
@@ -38,8 +37,8 @@ public class ErrorMappers {
     @ServerExceptionMapper
     public RestResponse<String> unknownImage(UnknownImageException e, UriInfo uri) {
         String id = uri.getPathParameters().getFirst("id");
-        List<String> known = List.copyOf(catalog.get().images().keySet());
-        return ProblemResponses.of(ApiProblem.unknownImage(id == null ? "" : id, e.getMessage(), known));
+        return ProblemResponses.of(ApiProblem.unknownImage(id == null ? "" : id, e.getMessage(),
+                RunsResource.ids(catalog.get())));
     }
 
     /** 409: the image is there, but its descriptor is invalid; the answer names every problem and what to do. */

@@ -1,5 +1,7 @@
 package dev.freshen.watcher.api;
 
+import dev.freshen.descriptor.DescriptorException;
+import dev.freshen.descriptor.PlatformImageCatalog;
 import dev.freshen.events.ImageIds;
 import dev.freshen.watcher.NotReadyException;
 import dev.freshen.watcher.RunLedger;
@@ -25,7 +27,9 @@ import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import java.util.List;
+import java.util.Objects;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 /** The runs the watcher's {@link RunLedger} knows, read from the event topics: recent ones, and one stage by stage. */
 @Path("/api/v1/runs")
@@ -50,8 +54,8 @@ public class RunsResource {
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = RunList.class)))
     @APIResponse(responseCode = "400", ref = WatcherApiDefinition.BAD_REQUEST)
     @APIResponse(responseCode = "404", ref = WatcherApiDefinition.UNKNOWN_IMAGE)
-    public RunList list(@Parameter(description = "only runs of this platform image: a watched one, or one with runs on "
-                                + "the topics", example = "net10/runtime")
+    public RunList list(@Parameter(description = "only runs of this platform image: a watched or invalid one, or one "
+                                + "with runs on the topics", example = "net10/runtime")
                         @QueryParam("image") String image,
                         @Parameter(description = "at most this many runs", schema = @Schema(type = SchemaType.INTEGER,
                                 minimum = "1", maximum = "500", defaultValue = "20"))
@@ -65,9 +69,9 @@ public class RunsResource {
             }
         }
         List<RunSummary> runs = ledger.recent(image, max).stream().map(RunSummary::of).toList();
-        if (image != null && runs.isEmpty() && catalog.get().image(image).isEmpty()) {
-            List<String> known = List.copyOf(catalog.get().images().keySet());
-            throw ApiProblem.unknownImage(image, "unknown platform image '" + image + "'", known);
+        PlatformImageCatalog.Scan scan = catalog.get();
+        if (image != null && runs.isEmpty() && scan.image(image).isEmpty() && scan.error(image).isEmpty()) {
+            throw ApiProblem.unknownImage(image, "unknown platform image '" + image + "'", ids(scan));
         }
         return new RunList(runs);
     }
@@ -86,6 +90,12 @@ public class RunsResource {
         }
         return ledger.run(id).map(RunDetail::of).orElseThrow(() -> ledger.complete() ? new UnknownRunException(id)
                 : new NotReadyException("the run ledger is still reading the run topics"));
+    }
+
+    /** Every image id the watcher knows, watched or invalid: the ones an unknown id may be near. */
+    static List<String> ids(PlatformImageCatalog.Scan scan) {
+        return Stream.concat(scan.images().keySet().stream(),
+                scan.errors().stream().map(DescriptorException::imageId).filter(Objects::nonNull)).distinct().sorted().toList();
     }
 
     private static int limit(String text) {
