@@ -45,7 +45,7 @@ class DockerIgnoreIT {
     private static final Pattern BUILDKIT_OUTPUT = Pattern.compile("^#\\d+ \\d+\\.\\d+ (.*)$");
 
     /** The tree every case starts from (the Dockerfile is added by the test). */
-    private static final List<String> TREE = List.of(
+    static final List<String> TREE = List.of(
             ".env",
             ".git/HEAD",
             "README.md",
