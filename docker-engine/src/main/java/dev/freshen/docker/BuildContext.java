@@ -234,7 +234,13 @@ public final class BuildContext {
         tar.closeArchiveEntry();
     }
 
+    /** The permission bits, setuid, setgid and sticky included (Linux's unix:mode), else the POSIX permissions. */
     private static int mode(Entry entry) {
+        try {
+            return (Integer) Files.getAttribute(entry.source(), "unix:mode", LinkOption.NOFOLLOW_LINKS) & 07777;
+        } catch (UnsupportedOperationException | IllegalArgumentException | IOException e) {
+            // not Linux: the POSIX permissions, or a default
+        }
         try {
             Set<PosixFilePermission> permissions = Files.readAttributes(entry.source(), PosixFileAttributes.class,
                     LinkOption.NOFOLLOW_LINKS).permissions();

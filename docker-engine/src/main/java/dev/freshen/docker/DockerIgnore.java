@@ -26,7 +26,8 @@ import java.util.regex.Pattern;
  * {@code [}, a trailing {@code \}) or a lone {@code !} is refused, as Go's {@code filepath.Match} refuses it.
  *
  * <p>No Java library implements these rules exactly (docker-java's own matcher, for one, refuses a context whose
- * {@code .dockerignore} excludes the Dockerfile), hence this class; {@code DockerIgnoreIT} checks it against BuildKit.
+ * {@code .dockerignore} excludes the Dockerfile), hence this class. {@code DockerIgnoreIT} checks the contexts it
+ * gives against BuildKit, {@code DockerIgnoreGoReferenceIT} its matching against Docker's Go matcher itself.
  */
 public final class DockerIgnore {
 

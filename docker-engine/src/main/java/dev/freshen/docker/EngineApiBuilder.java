@@ -33,12 +33,12 @@ import java.util.regex.Pattern;
 public class EngineApiBuilder implements ImageBuilder {
 
     /**
-     * Answers 5xx of the engine's /build that are about the input, not the engine: the Dockerfile missing from the
-     * context, a Dockerfile path out of it, a tar the engine cannot read ({@code moby/moby:
-     * builder/remotecontext/detect.go}, {@code pkg/archive}).
+     * Answers 5xx of the engine's /build that are about the input, not the engine (Engine 20.10 answers them 500):
+     * the Dockerfile missing from the context, a Dockerfile path out of it, a tar the engine cannot read
+     * ({@code moby/moby: builder/remotecontext/detect.go}, {@code pkg/archive}).
      */
     private static final Pattern INPUT_ERROR = Pattern.compile("(?i)cannot locate specified dockerfile|forbidden path outside"
-            + "|outside the build context|archive/tar|unexpected EOF|invalid tar header|dockerfile parse error");
+            + "|outside the build context|archive/tar|invalid tar header|dockerfile parse error");
 
     private final DockerClient docker;
 

@@ -32,6 +32,7 @@ class BuildContextTest {
         write("ca-certificates/corp.crt", "cert");
         write("secret.txt", "secret");
         Files.createSymbolicLink(context.resolve("ca-certificates/link.crt"), Path.of("corp.crt"));
+        Files.setPosixFilePermissions(context.resolve("ca-certificates/corp.crt"), java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-x---"));
 
         Map<String, TarArchiveEntry> entries = new LinkedHashMap<>();
         Map<String, String> contents = new LinkedHashMap<>();
@@ -51,6 +52,8 @@ class BuildContextTest {
         assertEquals("*\n!Dockerfile\n!ca-certificates/\n\n" + dockerfile + "\n", contents.get(".dockerignore"));
         assertEquals("corp.crt", entries.get("ca-certificates/link.crt").getLinkName());
         assertEquals(0, entries.get("Dockerfile").getLongUserId());
+        assertEquals(0100750, entries.get("ca-certificates/corp.crt").getMode());
+        assertTrue(entries.get("ca-certificates/").isDirectory());
         assertEquals(dockerfile, BuildContext.write(context, "FROM base:1@sha256:" + "a".repeat(64) + "\n",
                 new ByteArrayOutputStream()), "the same Dockerfile, the same name");
     }
