@@ -90,15 +90,15 @@ public class BuildKitCliBuilder implements ImageBuilder {
     }
 
     /**
-     * What a failed {@code docker build} was about, from its last lines: an engine the CLI could not reach (transient;
+     * What a failed {@code docker build} was about, from its last line (the CLI's error): an engine the CLI could not reach (transient;
      * the words of the docker CLI 20.10 and later, with BuildKit or without), input the CLI or BuildKit refused before
      * any step ran (a context that cannot be read or sent, a Dockerfile that does not parse: permanent
      * {@link BuildFailure#CONTEXT_INVALID}), else the step that failed (permanent).
      */
     static BuildFailure failure(BuildLog log) {
-        String tail = log.tail();
-        String last = lastLine(tail);
-        if (ENGINE_UNREACHABLE.matcher(tail).find()) {
+        String last = lastLine(log.tail());
+        // the last line only: a step's own output may talk about a daemon it cannot reach
+        if (ENGINE_UNREACHABLE.matcher(last).find()) {
             return BuildFailure.transientFailure(BuildFailure.ENGINE_ERROR, "the Docker engine is not reachable: " + last, null);
         }
         if (INPUT_ERROR.matcher(last).find()) {

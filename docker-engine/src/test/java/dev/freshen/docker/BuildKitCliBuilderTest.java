@@ -30,6 +30,15 @@ class BuildKitCliBuilderTest {
     }
 
     @Test
+    void aStepThatPrintsTheCliWordsIsStillAFailingStep() {
+        BuildFailure failure = BuildKitCliBuilder.failure(log("#5 [2/2] RUN docker ps",
+                "#5 0.2 Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker daemon running?",
+                "#5 ERROR: process \"/bin/sh -c docker ps\" did not complete successfully: exit code: 1"));
+        assertEquals(FailureKind.PERMANENT, failure.kind());
+        assertEquals(BuildFailure.STEP_FAILED, failure.code());
+    }
+
+    @Test
     void aFailingStepIsNamed() {
         BuildFailure failure = BuildKitCliBuilder.failure(log("#5 [2/2] RUN exit 3", "#5 ERROR: process \"/bin/sh -c exit 3\" "
                 + "did not complete successfully: exit code: 3"));
