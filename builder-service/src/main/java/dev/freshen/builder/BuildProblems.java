@@ -6,7 +6,7 @@ import dev.freshen.events.Durations;
 /**
  * What to do about a failed build: one hint per problem code, so that a kind of build failure reads the same in every
  * run and every channel (card, CLI, API show {@code PipelineFailed.reason}, then the hint). Problem codes of the build
- * stage are those of {@link BuildFailure} ({@code build-step-failed}, {@code build-timed-out},
+ * stage are those of {@link BuildFailure} ({@code build-step-failed}, {@code build-context-invalid}, {@code build-timed-out},
  * {@code docker-engine-error}, {@code push-failed}, {@code image-missing}, {@code registry-error}), plus
  * {@code descriptor-invalid} and {@code unknown-image} when the builder cannot use the image's folder.
  */
@@ -30,6 +30,10 @@ public final class BuildProblems {
             case BuildFailure.STEP_FAILED -> "Fix that instruction of " + dockerfile + " (the log excerpt shows its "
                     + "output); 'DOCKER_BUILDKIT=1 docker build " + imageId + "' in the platform-images folder builds "
                     + "it the same way.";
+            case BuildFailure.CONTEXT_INVALID -> "Fix what the reason names in the folder " + imageId + " (its "
+                    + "Dockerfile, its .dockerignore, or a file the build cannot read); 'DOCKER_BUILDKIT=1 docker build "
+                    + imageId + "' in the platform-images folder shows the same error, and a fixed folder is built at "
+                    + "the next check.";
             case BuildFailure.TIMED_OUT -> "Find the step that hangs (often one that waits on the network) in the log "
                     + "excerpt, or raise freshen.builder.build-timeout (now " + Durations.human(settings.buildTimeout())
                     + ").";

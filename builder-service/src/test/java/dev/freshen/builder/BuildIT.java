@@ -39,6 +39,7 @@ import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -85,6 +86,19 @@ class BuildIT {
                 RUN echo about to fail && exit 3
                 """.formatted(upstream));
         write(platformImages, "fixture/broken/platform-image.yaml", "target: {repository: platform/broken, tagPrefix: '10.0'}\n");
+        // the issue's context: everything out but the Dockerfile and one folder (the pinned copy has another name)
+        write(platformImages, "fixture/dockerignore/.dockerignore", "*\n!Dockerfile\n!ca-certificates/\n");
+        write(platformImages, "fixture/dockerignore/Dockerfile", """
+                FROM %s:10.0
+                COPY . /ctx
+                RUN test -f /ctx/ca-certificates/corp-root.crt && test ! -e /ctx/secret.env
+                """.formatted(upstream));
+        write(platformImages, "fixture/dockerignore/ca-certificates/corp-root.crt", "cert\n");
+        write(platformImages, "fixture/dockerignore/secret.env", "TOKEN=x\n");
+        write(platformImages, "fixture/dockerignore/platform-image.yaml", "target: {repository: platform/dockerignore, tagPrefix: '10.0'}\n");
+        write(platformImages, "fixture/bad-pattern/.dockerignore", "bin\n[obj\n");
+        write(platformImages, "fixture/bad-pattern/Dockerfile", "FROM %s:10.0\n".formatted(upstream));
+        write(platformImages, "fixture/bad-pattern/platform-image.yaml", "target: {repository: platform/bad-pattern, tagPrefix: '10.0'}\n");
 
         builder = ServiceProcess.start(Paths.get("").toAbsolutePath(), Map.of(
                 "kafka.bootstrap.servers", KafkaBroker.bootstrapServers(),
@@ -151,6 +165,27 @@ class BuildIT {
         BaseImageUpdated next = update("fixture/classic", baseV2);
         topics.send(next);
         topics.awaitEvent(ImageBuilt.class, e -> e.runId().equals(next.runId()), TIMEOUT);
+    }
+
+    @Test
+    void aDockerignoreThatExcludesTheDockerfileBuildsThroughTheEngineApi() {
+        BaseImageUpdated request = update("fixture/dockerignore", baseV2);
+        topics.send(request);
+        ImageBuilt built = topics.awaitEvent(ImageBuilt.class, e -> e.runId().equals(request.runId()), TIMEOUT);
+        assertEquals(baseV2.digest().toString(), registryClient.imageConfig(built.candidate()).labels().get(ImageLabels.BASE_DIGEST));
+        assertTrue(builder.logText().contains("(fixture/dockerignore): building with engine-api"));
+    }
+
+    @Test
+    void aMalformedDockerignorePatternFailsTheRunAtOnceWithItsLine() {
+        BaseImageUpdated request = update("fixture/bad-pattern", baseV2);
+        topics.send(request);
+        PipelineFailed failed = topics.awaitEvent(PipelineFailed.class, e -> e.runId().equals(request.runId()), TIMEOUT);
+        assertEquals(FailureKind.PERMANENT, failed.kind());
+        assertEquals("build-context-invalid", failed.code());
+        assertTrue(failed.reason().contains(".dockerignore line 2: the pattern \"[obj\" is malformed"), failed.reason());
+        assertTrue(failed.hint().contains("fixture/bad-pattern"), failed.hint());
+        assertFalse(builder.logText().contains("Retrying build of run " + request.runId()), "not retried");
     }
 
     @Test

@@ -11,6 +11,11 @@ public class BuildFailure extends RuntimeException {
 
     /** An instruction of the Dockerfile failed (the message names the step). */
     public static final String STEP_FAILED = "build-step-failed";
+    /**
+     * The build's input cannot be built as given: the build context cannot be read, its {@code .dockerignore} has a
+     * malformed pattern, or the engine refused the Dockerfile or the context (e.g. a Dockerfile that does not parse).
+     */
+    public static final String CONTEXT_INVALID = "build-context-invalid";
     /** The build ran longer than its time-out and was cancelled. */
     public static final String TIMED_OUT = "build-timed-out";
     /** The Docker engine (or its CLI) failed or could not be reached. */

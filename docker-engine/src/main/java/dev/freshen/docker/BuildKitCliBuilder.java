@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 
 /**
  * Builds with BuildKit through the docker CLI ({@code DOCKER_BUILDKIT=1 docker build}), for Dockerfiles that use
@@ -19,6 +20,16 @@ import java.util.concurrent.TimeUnit;
  * input ({@code -f -}), so the context folder is used as it is. Same labels, log capture and result as the Engine API.
  */
 public class BuildKitCliBuilder implements ImageBuilder {
+
+    /** The docker CLI's words for an engine it cannot reach ("failed to dial gRPC: cannot connect ..." with BuildKit). */
+    private static final Pattern ENGINE_UNREACHABLE = Pattern.compile("(?i)cannot connect to the docker daemon"
+            + "|error during connect|failed to dial grpc|is the docker daemon running");
+    /**
+     * The docker CLI's and BuildKit's words for input refused before a step ran: the context ("unable to prepare
+     * context", "error from sender: ..."), the Dockerfile ("failed to read dockerfile", "dockerfile parse error").
+     */
+    private static final Pattern INPUT_ERROR = Pattern.compile("(?i)unable to prepare context|error from sender"
+            + "|failed to read dockerfile|dockerfile parse error|failed to create llb definition");
 
     private final String dockerCli;
 
@@ -34,6 +45,7 @@ public class BuildKitCliBuilder implements ImageBuilder {
 
     @Override
     public String build(BuildSpec spec, BuildLog log) {
+        checkDockerIgnore(spec.context());
         Path idFile = null;
         Process process = null;
         try {
@@ -59,11 +71,7 @@ public class BuildKitCliBuilder implements ImageBuilder {
             }
             reader.join(5_000);
             if (process.exitValue() != 0) {
-                String tail = log.tail();
-                if (tail.contains("Cannot connect to the Docker daemon") || tail.contains("error during connect")) {
-                    throw BuildFailure.transientFailure(BuildFailure.ENGINE_ERROR, "the Docker engine is not reachable: " + lastLine(tail), null);
-                }
-                throw BuildFailure.permanent(BuildFailure.STEP_FAILED, "build failed" + EngineApiBuilder.step(log) + ": " + lastLine(tail));
+                throw failure(log);
             }
             return Files.readString(idFile).strip();
         } catch (IOException e) {
@@ -78,6 +86,43 @@ public class BuildKitCliBuilder implements ImageBuilder {
             if (idFile != null) {
                 idFile.toFile().delete();
             }
+        }
+    }
+
+    /**
+     * What a failed {@code docker build} was about, from its last line (the CLI's error): an engine the CLI could not reach (transient;
+     * the words of the docker CLI 20.10 and later, with BuildKit or without), input the CLI or BuildKit refused before
+     * any step ran (a context that cannot be read or sent, a Dockerfile that does not parse: permanent
+     * {@link BuildFailure#CONTEXT_INVALID}), else the step that failed (permanent).
+     */
+    static BuildFailure failure(BuildLog log) {
+        String last = lastLine(log.tail());
+        // the last line only: a step's own output may talk about a daemon it cannot reach
+        if (ENGINE_UNREACHABLE.matcher(last).find()) {
+            return BuildFailure.transientFailure(BuildFailure.ENGINE_ERROR, "the Docker engine is not reachable: " + last, null);
+        }
+        if (INPUT_ERROR.matcher(last).find()) {
+            return BuildFailure.permanent(BuildFailure.CONTEXT_INVALID, "docker build refused the build's input: " + last);
+        }
+        return BuildFailure.permanent(BuildFailure.STEP_FAILED, "build failed" + EngineApiBuilder.step(log) + ": " + last);
+    }
+
+    /**
+     * Refuses a malformed {@code .dockerignore} pattern before the CLI runs, with the same reason as the Engine API
+     * path (the CLI would say "error from sender: invalid excludepatterns" without the line).
+     */
+    private static void checkDockerIgnore(Path context) {
+        Path file = context.resolve(DockerIgnore.FILE_NAME);
+        if (!Files.isRegularFile(file)) {
+            return;
+        }
+        try {
+            DockerIgnore.parse(Files.readAllBytes(file));
+        } catch (DockerIgnore.InvalidPattern e) {
+            throw BuildFailure.permanent(BuildFailure.CONTEXT_INVALID, e.getMessage());
+        } catch (IOException e) {
+            throw BuildFailure.permanent(BuildFailure.CONTEXT_INVALID, "cannot read .dockerignore in the build context: "
+                    + EngineErrors.plainWords(e));
         }
     }
 

@@ -3,28 +3,42 @@ package dev.freshen.docker;
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.async.ResultCallback;
 import com.github.dockerjava.api.command.BuildImageCmd;
+import com.github.dockerjava.api.exception.DockerException;
 import com.github.dockerjava.api.model.BuildResponseItem;
 import dev.freshen.events.Durations;
 
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
 import java.io.IOException;
-import java.io.UncheckedIOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.util.Comparator;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.stream.Stream;
+import java.util.regex.Pattern;
 
 /**
  * Builds through the Docker Engine API (docker-java): the classic builder, which rejects BuildKit-only syntax.
- * The context is copied to a scratch folder with the pinned Dockerfile beside it, so the platform image folder is
- * never changed.
+ *
+ * <p>The context goes to the engine as the docker CLI sends it ({@link BuildContext}): the files the folder's
+ * {@code .dockerignore} leaves in by Docker's rules ({@link DockerIgnore}), whatever it says about the Dockerfile, and
+ * the pinned Dockerfile under a hidden name; the platform image folder is never changed.
+ *
+ * <p>Failures: what is wrong with the build's input (a context that cannot be read, a malformed {@code .dockerignore}
+ * pattern, a Dockerfile the engine refuses, a step that fails) is permanent with the engine's own words; only an engine
+ * that cannot be reached, or that fails in itself (an answer 5xx about something other than the input), is transient.
  */
 public class EngineApiBuilder implements ImageBuilder {
 
-    static final String PINNED_DOCKERFILE = "Dockerfile.freshen-pinned";
+    /**
+     * Answers 5xx of the engine's /build that are about the input, not the engine (Engine 20.10 answers them 500):
+     * the Dockerfile missing from the context, a Dockerfile path out of it, a tar the engine cannot read
+     * ({@code moby/moby: builder/remotecontext/detect.go}, {@code pkg/archive}).
+     */
+    private static final Pattern INPUT_ERROR = Pattern.compile("(?i)cannot locate specified dockerfile|forbidden path outside"
+            + "|outside the build context|archive/tar|invalid tar header|dockerfile parse error");
 
     private final DockerClient docker;
 
@@ -39,11 +53,33 @@ public class EngineApiBuilder implements ImageBuilder {
 
     @Override
     public String build(BuildSpec spec, BuildLog log) {
-        Path scratch = copyContext(spec);
+        Path tar = null;
         try {
-            BuildImageCmd command = docker.buildImageCmd()
-                    .withBaseDirectory(scratch.toFile())
-                    .withDockerfile(scratch.resolve(PINNED_DOCKERFILE).toFile())
+            tar = Files.createTempFile("freshen-context-", ".tar");
+            String dockerfilePath;
+            try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(tar))) {
+                dockerfilePath = BuildContext.write(spec.context(), spec.dockerfile(), out);
+            } catch (IOException e) {
+                throw BuildFailure.transientFailure(BuildFailure.ENGINE_ERROR, "cannot write the build context to "
+                        + tar + ": " + EngineErrors.plainWords(e), e);
+            }
+            try (InputStream context = new BufferedInputStream(Files.newInputStream(tar))) {
+                return build(spec, log, context, dockerfilePath);
+            }
+        } catch (IOException e) {
+            throw BuildFailure.transientFailure(BuildFailure.ENGINE_ERROR, "cannot prepare the build context of "
+                    + spec.context() + ": " + EngineErrors.plainWords(e), e);
+        } finally {
+            if (tar != null) {
+                tar.toFile().delete();
+            }
+        }
+    }
+
+    private String build(BuildSpec spec, BuildLog log, InputStream context, String dockerfilePath) {
+        try {
+            BuildImageCmd command = docker.buildImageCmd(context)
+                    .withDockerfilePath(dockerfilePath)
                     .withLabels(spec.labels())
                     .withTags(Set.of(spec.tag()))
                     .withRemove(true)
@@ -88,41 +124,35 @@ public class EngineApiBuilder implements ImageBuilder {
             if (e instanceof BuildFailure failure) {
                 throw failure;
             }
-            throw BuildFailure.transientFailure(BuildFailure.ENGINE_ERROR, "the Docker engine is not reachable: " + EngineErrors.plainWords(e), e);
-        } finally {
-            delete(scratch);
+            throw classify(e);
         }
+    }
+
+    /**
+     * A failure docker-java raised on the build: the engine's answer 4xx, or 5xx about the input, is permanent
+     * ({@link BuildFailure#CONTEXT_INVALID}); another answer of the engine is its own trouble, and no answer at all
+     * means it is not reachable (both transient).
+     */
+    static BuildFailure classify(RuntimeException e) {
+        DockerException answer = null;
+        for (Throwable t = e; t != null && answer == null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof DockerException d && d.getHttpStatus() > 0) {
+                answer = d;
+            }
+        }
+        if (answer == null) {
+            return BuildFailure.transientFailure(BuildFailure.ENGINE_ERROR,
+                    "the Docker engine is not reachable: " + EngineErrors.plainWords(e), e);
+        }
+        String message = EngineErrors.plainWords(answer);
+        int status = answer.getHttpStatus();
+        if (status >= 400 && status < 500 || INPUT_ERROR.matcher(message).find()) {
+            return BuildFailure.permanent(BuildFailure.CONTEXT_INVALID, "the Docker engine refused the build: " + message);
+        }
+        return BuildFailure.transientFailure(BuildFailure.ENGINE_ERROR, "the Docker engine failed the build: " + message, e);
     }
 
     static String step(BuildLog log) {
         return log.currentStep() == null ? "" : " at " + log.currentStep();
-    }
-
-    private static Path copyContext(BuildSpec spec) {
-        try {
-            Path scratch = Files.createTempDirectory("freshen-build-");
-            try (Stream<Path> files = Files.walk(spec.context())) {
-                for (Path source : files.toList()) {
-                    Path target = scratch.resolve(spec.context().relativize(source).toString());
-                    if (Files.isDirectory(source)) {
-                        Files.createDirectories(target);
-                    } else {
-                        Files.copy(source, target, StandardCopyOption.COPY_ATTRIBUTES);
-                    }
-                }
-            }
-            Files.writeString(scratch.resolve(PINNED_DOCKERFILE), spec.dockerfile());
-            return scratch;
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot prepare the build context of " + spec.context(), e);
-        }
-    }
-
-    private static void delete(Path dir) {
-        try (Stream<Path> files = Files.walk(dir)) {
-            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException ignored) {
-            // a scratch folder left in the temp dir is harmless
-        }
     }
 }
