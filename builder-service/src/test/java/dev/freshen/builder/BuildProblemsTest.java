@@ -2,10 +2,9 @@ package dev.freshen.builder;
 
 import dev.freshen.docker.BuildFailure;
 import dev.freshen.retry.RetryPolicy;
+import dev.freshen.testing.StringConstants;
 import org.junit.jupiter.api.Test;
 
-import java.lang.reflect.Field;
-import java.lang.reflect.Modifier;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,9 +22,9 @@ class BuildProblemsTest {
             Optional.empty(), Duration.ofMinutes(45), 40, RetryPolicy.once());
 
     @Test
-    void everyBuildProblemCodeHasAHintInPlainWords() throws IllegalAccessException {
-        List<String> codes = new ArrayList<>(constants(BuildFailure.class));
-        codes.addAll(constants(BuildProblems.class));
+    void everyBuildProblemCodeHasAHintInPlainWords() {
+        List<String> codes = new ArrayList<>(StringConstants.of(BuildFailure.class));
+        codes.addAll(StringConstants.of(BuildProblems.class));
         assertEquals(9, codes.size(), codes.toString());
         for (String code : codes) {
             String hint = BuildProblems.hint(code, "net10/runtime", SETTINGS);
@@ -43,15 +42,5 @@ class BuildProblemsTest {
                 .contains("freshen.builder.build-timeout (now 45m 00s)"));
         assertTrue(BuildProblems.hint(BuildFailure.PUSH_FAILED, "net10/runtime", SETTINGS).contains("staging.example.com"));
         assertNull(BuildProblems.hint("something-newer", "net10/runtime", SETTINGS));
-    }
-
-    private static List<String> constants(Class<?> type) throws IllegalAccessException {
-        List<String> values = new ArrayList<>();
-        for (Field field : type.getFields()) {
-            if (Modifier.isStatic(field.getModifiers()) && field.getType() == String.class) {
-                values.add((String) field.get(null));
-            }
-        }
-        return values;
     }
 }

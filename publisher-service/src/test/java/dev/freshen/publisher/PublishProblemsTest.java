@@ -1,9 +1,8 @@
 package dev.freshen.publisher;
 
+import dev.freshen.testing.StringConstants;
 import org.junit.jupiter.api.Test;
 
-import java.lang.reflect.Field;
-import java.lang.reflect.Modifier;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -16,9 +15,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class PublishProblemsTest {
 
     @Test
-    void everyPublishProblemCodeHasAHintInPlainWords() throws IllegalAccessException {
-        List<String> codes = new ArrayList<>(constants(PublishFailure.class));
-        codes.addAll(constants(PublishProblems.class));
+    void everyPublishProblemCodeHasAHintInPlainWords() {
+        List<String> codes = new ArrayList<>(StringConstants.of(PublishFailure.class));
+        codes.addAll(StringConstants.of(PublishProblems.class));
         assertEquals(10, codes.size(), codes.toString());
         for (String code : codes) {
             String hint = PublishProblems.hint(code, "net10/runtime");
@@ -29,15 +28,5 @@ class PublishProblemsTest {
             assertFalse(hint.matches("(?s).*\\b[A-Z][a-z]+(Exception|Failure)\\b.*"), code + ": no class names: " + hint);
         }
         assertNull(PublishProblems.hint("something-newer", "net10/runtime"));
-    }
-
-    private static List<String> constants(Class<?> type) throws IllegalAccessException {
-        List<String> values = new ArrayList<>();
-        for (Field field : type.getFields()) {
-            if (Modifier.isStatic(field.getModifiers()) && field.getType() == String.class) {
-                values.add((String) field.get(null));
-            }
-        }
-        return values;
     }
 }

@@ -1,6 +1,6 @@
 package dev.freshen.notifier.teams;
 
-import dev.freshen.notifier.NodePackage;
+import dev.freshen.testing.NodePackage;
 
 import java.util.List;
 
@@ -16,7 +16,7 @@ public final class AdaptiveCardValidator {
     /** The pinned version of the npm package {@code adaptivecards} (the current one when this was written). */
     public static final String VERSION = "3.0.6";
 
-    private static final NodePackage PACKAGE = new NodePackage("adaptivecards", VERSION);
+    private static final NodePackage PACKAGE = NodePackage.forThisModule("adaptivecards", VERSION);
 
     private AdaptiveCardValidator() {
     }

@@ -2,7 +2,7 @@ package dev.freshen.notifier.webhook;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.freshen.notifier.NodePackage;
+import dev.freshen.testing.NodePackage;
 
 import java.io.UncheckedIOException;
 import java.util.Base64;
@@ -20,7 +20,7 @@ public final class StandardWebhooksVerifier {
     /** The pinned version of the npm package {@code standardwebhooks} (the current one when this was written). */
     public static final String VERSION = "1.1.1";
 
-    private static final NodePackage PACKAGE = new NodePackage("standardwebhooks", VERSION);
+    private static final NodePackage PACKAGE = NodePackage.forThisModule("standardwebhooks", VERSION);
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private StandardWebhooksVerifier() {

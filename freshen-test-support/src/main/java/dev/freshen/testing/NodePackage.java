@@ -1,4 +1,4 @@
-package dev.freshen.notifier;
+package dev.freshen.testing;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -10,11 +10,10 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * An npm package that the notifier's tests run with node as the independent, official reading of something Freshen
- * produces (the Adaptive Cards parser, the Standard Webhooks verifier). It is installed once per checkout into
- * {@code target/<package>} ({@code npm install --no-save}, at the pinned version) and scripts from
- * {@code src/test/node} run with {@code NODE_PATH} pointing there. node and npm must be on the PATH and the npm
- * registry reachable on the first run.
+ * An npm package that tests run with node as the independent, official reading of something Freshen produces (the
+ * Adaptive Cards parser, the Standard Webhooks verifier). It is installed once per checkout into a prefix folder
+ * ({@code npm install --no-save}, at the pinned version) and scripts run with {@code NODE_PATH} pointing there. node
+ * and npm must be on the PATH and the npm registry reachable on the first run.
  */
 public final class NodePackage {
 
@@ -22,26 +21,36 @@ public final class NodePackage {
     public record Result(int exit, String output) {
     }
 
-    private static final Path MODULE = Path.of(System.getProperty("basedir", "")).toAbsolutePath();
-
     private final String name;
     private final String version;
     private final Path prefix;
+    private final Path scripts;
 
-    public NodePackage(String name, String version) {
+    /**
+     * @param prefix  where the package is installed ({@code <prefix>/node_modules/<name>})
+     * @param scripts the folder of the scripts {@link #run} runs
+     */
+    public NodePackage(String name, String version, Path prefix, Path scripts) {
         this.name = name;
         this.version = version;
-        this.prefix = MODULE.resolve("target").resolve(name);
+        this.prefix = prefix;
+        this.scripts = scripts;
+    }
+
+    /** The package for the tests of the module being built: installed into {@code target/<name>}, scripts in {@code src/test/node}. */
+    public static NodePackage forThisModule(String name, String version) {
+        Path module = Path.of(System.getProperty("basedir", "")).toAbsolutePath();
+        return new NodePackage(name, version, module.resolve("target").resolve(name), module.resolve("src/test/node"));
     }
 
     public String version() {
         return version;
     }
 
-    /** Runs {@code src/test/node/<script>} with {@code stdin}, after installing the package if needed. */
+    /** Runs {@code <scripts>/<script>} with {@code stdin}, after installing the package if needed. */
     public Result run(String script, String stdin, int timeoutSeconds) {
         ensureInstalled();
-        return exec(List.of("node", MODULE.resolve("src/test/node").resolve(script).toString()), stdin, timeoutSeconds);
+        return exec(List.of("node", scripts.resolve(script).toString()), stdin, timeoutSeconds);
     }
 
     private synchronized void ensureInstalled() {
@@ -64,7 +73,7 @@ public final class NodePackage {
 
     private Result exec(List<String> command, String stdin, int timeoutSeconds) {
         try {
-            ProcessBuilder builder = new ProcessBuilder(command).directory(MODULE.toFile()).redirectErrorStream(true);
+            ProcessBuilder builder = new ProcessBuilder(command).directory(prefix.toFile()).redirectErrorStream(true);
             builder.environment().put("NODE_PATH", prefix.resolve("node_modules").toString());
             Process process = builder.start();
             try (OutputStream in = process.getOutputStream()) {
