@@ -9,6 +9,9 @@ import dev.freshen.events.StageTiming;
 import dev.freshen.events.Trigger;
 
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -23,6 +26,9 @@ import java.util.stream.Collectors;
  * escape codes or control characters.
  */
 public final class OutcomeText {
+
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'")
+            .withZone(ZoneOffset.UTC);
 
     /**
      * Terminal escape sequences: CSI ({@code ESC [ … final}, colours and cursor moves, also its 8-bit form), OSC
@@ -174,6 +180,11 @@ public final class OutcomeText {
     /** 850ms, 45s, 2m 05s, 1h 02m ({@link Durations#human}). */
     public static String duration(Duration duration) {
         return Durations.human(duration);
+    }
+
+    /** {@code 2026-11-30 19:28:59 UTC}: a moment as people read it, to the second, in UTC. */
+    public static String time(Instant instant) {
+        return TIME.format(instant);
     }
 
     /** From the first stage's start to the last stage's end. */

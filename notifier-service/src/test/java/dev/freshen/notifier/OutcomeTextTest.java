@@ -21,6 +21,11 @@ class OutcomeTextTest {
     }
 
     @Test
+    void momentsAreShownToTheSecondInUtc() {
+        assertEquals("2026-11-30 19:28:59 UTC", OutcomeText.time(java.time.Instant.parse("2026-11-30T19:28:59.015310838Z")));
+    }
+
+    @Test
     void triggersSayWhatStartedTheRun() {
         assertEquals("base image update", OutcomeText.trigger(Trigger.baseImageUpdated()));
         assertEquals("forced by alice", OutcomeText.trigger(Trigger.forced("why", "alice")));

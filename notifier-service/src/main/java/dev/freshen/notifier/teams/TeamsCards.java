@@ -118,7 +118,7 @@ public final class TeamsCards {
         fact(facts, "Failure", OutcomeText.failureKind(event.kind()));
         fact(facts, "Triggered by", OutcomeText.trigger(event.trigger()));
         fact(facts, "Run", event.runId());
-        fact(facts, "Failed at", event.occurredAt().toString());
+        fact(facts, "Failed at", OutcomeText.time(event.occurredAt()));
         body.add(factSet(facts));
         String reason = OutcomeText.forcedReason(event.trigger());
         if (reason != null) {
@@ -163,7 +163,7 @@ public final class TeamsCards {
             fact(facts, "Before", WatchChangeText.state(event.previousState()));
         }
         fact(facts, "Last published", event.lastPublished() == null ? "nothing known" : event.lastPublished().toString());
-        fact(facts, "Changed at", event.occurredAt().toString());
+        fact(facts, "Changed at", OutcomeText.time(event.occurredAt()));
         fact(facts, "Change", event.runId());
         body.add(factSet(facts));
         String todo = WatchChangeText.whatToDo(event);
