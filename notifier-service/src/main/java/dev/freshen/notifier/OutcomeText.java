@@ -116,6 +116,18 @@ public final class OutcomeText {
         return kind.id().replace('-', ' ');
     }
 
+    /**
+     * What started the run that published {@code event}: as {@link #trigger(Trigger)}, except that a base-image check
+     * that published an image's first version (nothing replaced) says "first version (a new image)".
+     */
+    public static String trigger(ImagePublished event) {
+        Trigger trigger = event.trigger();
+        if (trigger != null && trigger.kind().equals(Trigger.Kind.BASE_IMAGE_UPDATED) && event.replaces() == null) {
+            return "first version (a new image)";
+        }
+        return trigger(trigger);
+    }
+
     /** The reason given for a forced run, or null. */
     public static String forcedReason(Trigger trigger) {
         return trigger == null || trigger.kind() != Trigger.Kind.FORCED || trigger.reason() == null

@@ -1,6 +1,7 @@
 package dev.freshen.notifier;
 
 import dev.freshen.events.FailureKind;
+import dev.freshen.events.ImagePublished;
 import dev.freshen.events.Trigger;
 import org.junit.jupiter.api.Test;
 
@@ -23,6 +24,16 @@ class OutcomeTextTest {
     @Test
     void momentsAreShownToTheSecondInUtc() {
         assertEquals("2026-11-30 19:28:59 UTC", OutcomeText.time(java.time.Instant.parse("2026-11-30T19:28:59.015310838Z")));
+    }
+
+    @Test
+    void aBaseCheckThatPublishedAnImagesFirstVersionSaysSo() {
+        ImagePublished first = Events.simplePublished("net10/runtime");
+        assertEquals("first version (a new image)", OutcomeText.trigger(first));
+        ImagePublished next = new ImagePublished(first.runId(), first.imageId(), 1, first.occurredAt(), first.trigger(),
+                first.baseImages(), first.image(), first.version(), first.tags(), first.timings(), "10.0-1.0.0");
+        assertEquals("base image update", OutcomeText.trigger(next));
+        assertEquals("forced by alice", OutcomeText.trigger(Events.published("net10/runtime")));
     }
 
     @Test

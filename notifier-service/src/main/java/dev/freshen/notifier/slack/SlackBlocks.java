@@ -59,7 +59,7 @@ public final class SlackBlocks {
             field(fields, "Replaces", replaces);
         }
         field(fields, "Tags", String.join(", ", event.tags()));
-        field(fields, "Triggered by", OutcomeText.trigger(event.trigger()));
+        field(fields, "Triggered by", OutcomeText.trigger(event));
         field(fields, "Run", event.runId());
         String reason = OutcomeText.forcedReason(event.trigger());
         if (reason != null) {

@@ -81,7 +81,7 @@ public final class TeamsCards {
             fact(facts, "Base image", base.reference().toString());
             fact(facts, "Base digest", OutcomeText.baseDigest(base, event));
         }
-        fact(facts, "Triggered by", OutcomeText.trigger(event.trigger()));
+        fact(facts, "Triggered by", OutcomeText.trigger(event));
         fact(facts, "Run", event.runId());
         body.add(factSet(facts));
         String reason = OutcomeText.forcedReason(event.trigger());
