@@ -180,7 +180,10 @@ for number in 1 2; do
   say "round $number: the vendor publishes a new $registry/dotnet/runtime:10.0"
   step "round $number: the vendor update and the run it starts" "$state/logs/round.log"
   round
-  run=$(sed -n 's/.*: started run \([^ ]*\) .*/\1/p' "$state/logs/round.log" | head -1)
+  # the run this check started, or the one a scheduled check started a moment before ("run <id> for this change is")
+  run=$(sed -n 's/.*: started run \([^ ]*\) .*/\1/p; s/.*; run \([^ ]*\) for this change is .*/\1/p' \
+    "$state/logs/round.log" | head -1)
+  [ -n "$run" ] || die "the check of $image_id named no run (output above)"
   reference=$(sed -n 's/^published \([^ ]*\) after .*/\1/p' "$state/logs/round.log")
   await_card "$run"
 done
