@@ -27,20 +27,18 @@ die() { _line "error: $*" >&2; exit 1; }
 # step WHAT [LOG]: names what the script does from now on (and the log that tells more), for the failure message.
 step() { _step=$1; _step_log=${2:-}; }
 
-# The script's own standard error, kept for _on_error: a command that fails inside a function whose output is
-# redirected to a log (`build >"$log" 2>&1`) must still be reported on the terminal, not only in that log.
-exec {_stderr}>&2
-
 _on_error() {
   local rc=$1 line=$2 command=$3 file=${BASH_SOURCE[1]:-$0}
   trap - ERR
-  {
-    _line "error: ${_step:-a step} failed: \`$command\` exited $rc (${file#"${repo:-}/"}:$line)${_step_log:+; log: $_step_log}"
-    if [ -n "$_step_log" ] && [ -f "$_step_log" ]; then
-      _line "last lines of $_step_log:"
-      tail -n 15 "$_step_log" | sed 's/^/    /'
-    fi
-  } >&"$_stderr"
+  _line "error: ${_step:-a step} failed: \`$command\` exited $rc (${file#"${repo:-}/"}:$line)${_step_log:+; log: $_step_log}" >&2
+  if [ -n "$_step_log" ] && [ -f "$_step_log" ]; then
+    _line "last lines of $_step_log:" >&2
+    tail -n 15 "$_step_log" | sed 's/^/    /' >&2
+  fi
   exit "$rc"
 }
-trap '_on_error $? $LINENO "$BASH_COMMAND"' ERR
+# A command failing inside a function returns from the function with its status, up to the script's top level, where
+# the failure is reported: inside, standard error may be redirected to a log (`push >>"$log" 2>&1`), and the message
+# would end up there instead of on the terminal. (No saved copy of stderr: daemons started in the background would
+# inherit it and hold a caller's pipe open.)
+trap '_rc=$?; if [ -n "${FUNCNAME[0]:-}" ]; then return "$_rc"; fi; _on_error "$_rc" "$LINENO" "$BASH_COMMAND"' ERR

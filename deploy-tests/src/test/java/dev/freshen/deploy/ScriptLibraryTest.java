@@ -4,10 +4,15 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -49,6 +54,20 @@ class ScriptLibraryTest {
         assertTrue(run.stderr().contains("log: " + dir.resolve("step.log")), run.stderr());
     }
 
+    @Test
+    void aDaemonStartedInTheBackgroundDoesNotHoldTheCallersOutputOpen() throws Exception {
+        // `run.sh 2>&1 | tee log` (as CI runs it) ends when run.sh ends, although the services it started run on
+        Run run = script("""
+                sleep 60 >/dev/null 2>&1 </dev/null &
+                echo "$!" >"$LOG"
+                say "started"
+                """);
+        long daemon = Long.parseLong(Files.readString(dir.resolve("step.log")).strip());
+        ProcessHandle.of(daemon).ifPresent(ProcessHandle::destroy);
+        assertEquals(0, run.exit());
+        assertEquals("[t] started\n", run.stdout());
+    }
+
     private Run script(String body) throws IOException, InterruptedException {
         Path script = dir.resolve("t.sh");
         Files.writeString(script, """
@@ -58,10 +77,23 @@ class ScriptLibraryTest {
                 """.formatted(RepoFiles.root().resolve("deploy/lib/script.sh"), dir.resolve("step.log")) + body);
         Process process = new ProcessBuilder("bash", script.toString()).start();
         process.getOutputStream().close();
-        String stdout = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        String stderr = new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+        // the script's output ends when the script does (not when processes it started in the background end)
+        CompletableFuture<String> stdout = CompletableFuture.supplyAsync(() -> read(process.getInputStream()));
+        CompletableFuture<String> stderr = CompletableFuture.supplyAsync(() -> read(process.getErrorStream()));
         assertTrue(process.waitFor(30, TimeUnit.SECONDS), "the script ends");
-        return new Run(process.exitValue(), stdout, stderr);
+        try {
+            return new Run(process.exitValue(), stdout.get(20, TimeUnit.SECONDS), stderr.get(20, TimeUnit.SECONDS));
+        } catch (ExecutionException | TimeoutException e) {
+            throw new AssertionError("the script's output stays open after it ended: a process it started holds it", e);
+        }
+    }
+
+    private static String read(InputStream stream) {
+        try {
+            return new String(stream.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     private record Run(int exit, String stdout, String stderr) {
