@@ -8,12 +8,14 @@ import dev.freshen.events.Durations;
  * run and every channel (card, CLI, API show {@code PipelineFailed.reason}, then the hint). Problem codes of the build
  * stage are those of {@link BuildFailure} ({@code build-step-failed}, {@code build-timed-out},
  * {@code docker-engine-error}, {@code push-failed}, {@code image-missing}, {@code registry-error}), plus
- * {@code descriptor-invalid} and {@code unknown-image} when the builder cannot use the image's folder.
+ * {@code descriptor-invalid}, {@code dockerfile-invalid} and {@code unknown-image} when the builder cannot use the image's folder.
  */
 public final class BuildProblems {
 
     /** The builder finds the image's folder but not a usable descriptor in it. */
     public static final String DESCRIPTOR_INVALID = "descriptor-invalid";
+    /** The image's Dockerfile cannot be read or its bases pinned (it changed since the watcher read it). */
+    public static final String DOCKERFILE_INVALID = "dockerfile-invalid";
     /** The builder finds no folder of the image. */
     public static final String UNKNOWN_IMAGE = "unknown-image";
 
@@ -46,6 +48,9 @@ public final class BuildProblems {
                     + "'.";
             case DESCRIPTOR_INVALID -> "Fix " + imageId + "/platform-image.yaml ('freshen status " + imageId
                     + "' lists every problem); the watcher checks it again once it is fixed.";
+            case DOCKERFILE_INVALID -> "Fix " + dockerfile + " at the line the reason names ('freshen status " + imageId
+                    + "' shows the same problem once the watcher reads it again); then 'freshen force-update " + imageId
+                    + "'.";
             case UNKNOWN_IMAGE -> "The folder " + imageId + " is not in the builder's platform-images folder: mount the "
                     + "same folder into every service (freshen.platform-images-dir).";
             default -> null;

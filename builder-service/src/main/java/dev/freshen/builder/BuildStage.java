@@ -26,7 +26,6 @@ import dev.freshen.retry.StopRequested;
 import org.jboss.logging.Logger;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.time.Clock;
 import java.time.Instant;
@@ -125,9 +124,9 @@ public class BuildStage {
         }
         Map<ImageReference, ImageReference> pinned = new LinkedHashMap<>();
         bases.forEach(b -> pinned.put(b.reference(), b.pinned()));
-        String dockerfile = FromRewriter.pinAll(read(image), pinned);
-        String localTag = "freshen-build/" + image.id().replace('/', '-').toLowerCase() + ":" + request.runId();
         Build build = image.descriptor().build();
+        String dockerfile = pinned(image, pinned, build);
+        String localTag = "freshen-build/" + image.id().replace('/', '-').toLowerCase() + ":" + request.runId();
         ImageBuilder builder = build.buildkit() == Build.BuildKit.ALWAYS
                 || build.buildkit() == Build.BuildKit.AUTO && image.dockerfile().requiresBuildKit() ? buildKit : engineApi;
         BuildLog log = new BuildLog(settings.logLines());
@@ -212,11 +211,27 @@ public class BuildStage {
                 request.trigger()).withProblem(code, BuildProblems.hint(code, request.imageId(), settings));
     }
 
-    private static String read(PlatformImage image) {
+    /**
+     * The image's Dockerfile with every watched base pinned to the run's digest (only the references change).
+     *
+     * @throws BuildFailure {@link BuildProblems#DOCKERFILE_INVALID}, permanent, when the file cannot be read or pinned
+     *                      (it changed on disk since the catalog read it): never an exception that would
+     *                      dead-letter the request
+     */
+    private static String pinned(PlatformImage image, Map<ImageReference, ImageReference> pinned, Build build) {
+        String shown = image.id() + "/" + build.dockerfile();
+        String text;
         try {
-            return Files.readString(image.dockerfilePath());
+            text = Files.readString(image.dockerfilePath());
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + image.dockerfilePath(), e);
+            throw BuildFailure.permanent(BuildProblems.DOCKERFILE_INVALID, "cannot read " + shown + " ("
+                    + Failures.plainWords(e) + ")");
+        }
+        try {
+            return FromRewriter.pinAll(text, pinned, build.args());
+        } catch (IllegalArgumentException e) {
+            throw BuildFailure.permanent(BuildProblems.DOCKERFILE_INVALID, "cannot pin the bases of " + shown + ": "
+                    + e.getMessage());
         }
     }
 

@@ -143,7 +143,7 @@ public final class DescriptorLoader {
             Optional<String> replaceFrom = reading.value("integrationTest.replaceFrom");
             if (appDockerfile != null && replaceFrom.isPresent()) {
                 ImageReference replaced = ImageReference.parse(replaceFrom.get());
-                if (appDockerfile.froms().stream().noneMatch(f -> replaced.equals(f.external()))) {
+                if (appDockerfile.images().stream().noneMatch(i -> replaced.equals(i.reference()) || replaced.equals(i.watched()))) {
                     String froms = appDockerfile.froms().stream().map(Dockerfile.From::written).collect(Collectors.joining(", "));
                     files.problem(DescriptorProblem.REPLACE_FROM_NOT_IN_APP, "integrationTest.replaceFrom",
                             "field 'integrationTest.replaceFrom': " + replaceFrom.get() + " does not appear in a FROM line of "
