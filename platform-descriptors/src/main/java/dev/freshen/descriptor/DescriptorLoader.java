@@ -253,6 +253,12 @@ public final class DescriptorLoader {
             } catch (IOException e) {
                 problem(DescriptorProblem.UNREADABLE, field, "field '" + field + "': cannot read " + shown + " ("
                         + describe(e) + ")", "Make it a readable UTF-8 file.");
+            } catch (RuntimeException e) {
+                // a defect of the reader must not stop the scan of the other images; the log has the details
+                System.getLogger(DescriptorLoader.class.getName()).log(System.Logger.Level.WARNING, "Cannot read " + shown, e);
+                problems.add(new DescriptorProblem(DescriptorProblem.DOCKERFILE_INVALID, shown, field, 0, 0,
+                        "Freshen cannot read this Dockerfile", "Check that 'docker build' reads it; if it does, report "
+                        + "the file to the Freshen maintainers (the watcher's log has the details)."));
             }
             return null;
         }

@@ -171,7 +171,6 @@ public record Dockerfile(List<From> froms, List<Image> images, boolean requiresB
         private final Map<String, String> globalArgs = new LinkedHashMap<>();
         private final Set<String> automatic = new HashSet<>();
         private final List<From> froms = new ArrayList<>();
-        private final List<Integer> fromBaseStage = new ArrayList<>();
         private final Map<String, Integer> stagesByName = new HashMap<>();
         private final List<Set<Integer>> stageDeps = new ArrayList<>();
         private final List<PendingImage> pending = new ArrayList<>();
@@ -348,7 +347,6 @@ public record Dockerfile(List<From> froms, List<Image> images, boolean requiresB
                 pending.add(new PendingImage(Kind.FROM, line, written, external, stage, span[0], span[1]));
             }
             froms.add(new From(line, written, resolved, stageName, external));
-            fromBaseStage.add(baseStage);
             if (stageName != null) {
                 stagesByName.put(stageName, stage);
             }

@@ -65,7 +65,7 @@ final class DockerfileSyntax {
     }
 
     /** A flag as BuildKit reads it: {@code --name=value} with quotes and escapes removed. */
-    record Flag(String name, String value, boolean hasValue, Located located) {
+    record Flag(String name, String value, Located located) {
         /** The file span of the value's characters [from, to) (in {@link #value()}). */
         int[] valueSpan(int from, int to) {
             int skip = located.text().length() - value.length();
@@ -75,7 +75,7 @@ final class DockerfileSyntax {
 
     /** One instruction: its keyword as written, its lines, flags and arguments (the text after the flags). */
     record Instruction(String keyword, int startLine, int endLine, List<Flag> flags, Located args, boolean json,
-                       List<String> jsonArgs, int heredocs) {
+                       int heredocs) {
         String command() {
             return keyword.toLowerCase(Locale.ROOT);
         }
@@ -186,7 +186,7 @@ final class DockerfileSyntax {
                 }
             }
             instructions.add(new Instruction(instruction.keyword(), lineNumber, i, instruction.flags(), instruction.args(),
-                    instruction.json(), instruction.jsonArgs(), heredocs));
+                    instruction.json(), heredocs));
         }
         if (instructions.isEmpty()) {
             throw new SyntaxError(0, "the file has no instructions");
@@ -300,9 +300,8 @@ final class DockerfileSyntax {
             argsStart++;
         }
         Located args = line.sub(argsStart, Math.max(argsStart, to));
-        List<String> jsonArgs = JSON_FORMS.contains(keyword.toLowerCase(Locale.ROOT)) ? jsonArray(args.text(), startLine) : null;
-        return new Instruction(keyword, startLine, endLine, List.copyOf(flags), args, jsonArgs != null,
-                jsonArgs == null ? List.of() : jsonArgs, 0);
+        boolean json = JSON_FORMS.contains(keyword.toLowerCase(Locale.ROOT)) && isJsonArray(args.text(), startLine);
+        return new Instruction(keyword, startLine, endLine, List.copyOf(flags), args, json, 0);
     }
 
     /** Reads the flags from {@code pos}; returns where the arguments start. */
@@ -359,34 +358,32 @@ final class DockerfileSyntax {
                 String name = eq < 0 ? body : body.substring(0, eq);
                 String value = eq < 0 ? "" : body.substring(eq + 1);
                 int[] located = offsets.stream().mapToInt(Integer::intValue).toArray();
-                flags.add(new Flag(name, value, eq >= 0, new Located(w, located.length == 0 ? new int[]{line.offsets()[start]}
+                flags.add(new Flag(name, value, new Located(w, located.length == 0 ? new int[]{line.offsets()[start]}
                         : located)));
             }
         }
     }
 
-    /** The arguments as a JSON array of texts, or {@code null} when they are not one (shell form). */
-    private static List<String> jsonArray(String args, int line) {
+    /** Whether the arguments are a JSON array of texts (JSON form) rather than shell form. */
+    private static boolean isJsonArray(String args, int line) {
         if (!args.startsWith("[")) {
-            return null;
+            return false;
         }
         JsonNode node;
         try {
             node = JSON.readTree(args);
         } catch (JsonProcessingException e) {
-            return null;
+            return false;
         }
         if (node == null || !node.isArray()) {
-            return null;
+            return false;
         }
-        List<String> values = new ArrayList<>();
         for (JsonNode item : node) {
             if (!item.isTextual()) {
                 throw new SyntaxError(line, "the JSON array holds something else than texts: " + args);
             }
-            values.add(item.asText());
         }
-        return List.copyOf(values);
+        return true;
     }
 
     private static boolean canContainHeredoc(Instruction instruction, char escape) {
