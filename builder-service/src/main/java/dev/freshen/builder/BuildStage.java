@@ -147,7 +147,8 @@ public class BuildStage {
     /**
      * The run's bases; a forced run (or a Dockerfile that gained a base since) resolves current digests first, and
      * takes the previous digest of each from the labels of the newest published version (where that is not known, it
-     * stays unknown: the build does not depend on it).
+     * stays unknown: the build does not depend on it). A base whose Dockerfile reference carries a digest too
+     * ({@code name:tag@sha256:…}) says which ({@link BaseImage#pinnedInDockerfile()}): the run pins it again.
      */
     private List<BaseImage> bases(BuildRequest request, PlatformImage image) {
         Map<ImageReference, BaseImage> given = new LinkedHashMap<>();
@@ -162,9 +163,16 @@ public class BuildStage {
                 published = published != null ? published : publishedBases(request, image);
                 base = new BaseImage(ref, now, published.get(ref));
             }
-            bases.add(base);
+            bases.add(base.withPinnedInDockerfile(writtenDigest(image, ref)));
         }
         return bases;
+    }
+
+    /** The digest the Dockerfile's first reference to {@code base} carries ({@code name:tag@digest}), or null. */
+    private static Digest writtenDigest(PlatformImage image, ImageReference base) {
+        return image.dockerfile().images().stream()
+                .filter(i -> i.read() && base.equals(i.watched()) && i.reference().isPinned())
+                .map(i -> i.reference().digest()).findFirst().orElse(null);
     }
 
     private Map<ImageReference, Digest> publishedBases(BuildRequest request, PlatformImage image) {

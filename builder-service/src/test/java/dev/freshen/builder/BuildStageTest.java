@@ -131,7 +131,8 @@ class BuildStageTest {
 
         ImageBuilt built = assertInstanceOf(ImageBuilt.class, stage(new RetryPolicy(1, Duration.ZERO, Duration.ZERO)).build(request()));
 
-        assertEquals(List.of(new BaseImage(BASE, BASE_DIGEST, null)), built.baseImages());
+        assertEquals(List.of(new BaseImage(BASE, BASE_DIGEST, null).withPinnedInDockerfile(Digest.parse("sha256:" + "0".repeat(64)))),
+                built.baseImages(), "the digest the Dockerfile was pinned to goes with the run (the card shows it)");
         assertEquals("# pinned by Renovate\nFROM " + BASE + "@" + BASE_DIGEST + " AS final\nUSER app\n",
                 engine.lastSpec.get().dockerfile());
     }

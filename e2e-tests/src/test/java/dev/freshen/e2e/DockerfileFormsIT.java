@@ -13,6 +13,7 @@ import dev.freshen.testing.FixtureImages;
 import dev.freshen.testing.KafkaBroker;
 import dev.freshen.testing.LocalRegistry;
 import dev.freshen.testing.ServiceProcess;
+import dev.freshen.testing.WebhookReceiver;
 import io.restassured.specification.RequestSpecification;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -30,18 +31,21 @@ import java.util.Map;
 import java.util.stream.Stream;
 
 import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.empty;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Dockerfiles as platform teams write them (issue 19), through the packaged watcher, builder, tester and publisher:
+ * Dockerfiles as platform teams write them (issue 19), through the packaged watcher, builder, tester, publisher and
+ * notifier:
  * <ul>
  *   <li><b>B</b>, a base already pinned as Renovate and Dependabot commit it ({@code name:tag@digest}, an older digest
- *       of the tag): watched by its tag and pinned again to the run's digest;</li>
+ *       of the tag): watched by its tag and pinned again to the run's digest; the card says what it was pinned to;</li>
  *   <li><b>C</b>, an {@code ARG} tag variant whose default the descriptor's {@code build.args} overrides: the
  *       overriding variant is the base watched, built and labelled, never the default's;</li>
  *   <li>a base pinned by digest alone ({@code name@digest}): pinned, not watched, no run, no error.</li>
@@ -64,6 +68,7 @@ class DockerfileFormsIT {
     private LocalRegistry registry;
     private RegistryClient registryClient;
     private EventTopics topics;
+    private WebhookReceiver receiver;
     private ImageReference pinnedInDockerfile;
     private ImageReference tagNow;
     private ImageReference defaultVariant;
@@ -75,6 +80,7 @@ class DockerfileFormsIT {
         registry = LocalRegistry.shared();
         registryClient = new RegistryClient(RegistrySettings.defaults());
         topics = new EventTopics(KafkaBroker.bootstrapServers());
+        receiver = WebhookReceiver.start();
 
         // B: the Dockerfile pins an older digest of the tag; the vendor has moved the tag since
         pinnedInDockerfile = FixtureImages.publishBase(registry.host(), VENDOR, "10.0");
@@ -94,8 +100,12 @@ class DockerfileFormsIT {
                 "watcher", Map.of("freshen.watcher.api-key", API_KEY, "freshen.target-registry", target),
                 "builder", Map.of("freshen.builder.docker-cli", DockerEngine.CLI, "freshen.target-registry", target),
                 "tester", Map.of("freshen.tester.docker-cli", DockerEngine.CLI),
-                "publisher", Map.of("freshen.target-registry", target));
-        for (String name : List.of("watcher", "builder", "tester", "publisher")) {
+                "publisher", Map.of("freshen.target-registry", target),
+                "notifier", Map.of(
+                        "freshen.notifier.channels.teams.type", "teams",
+                        "freshen.notifier.channels.teams.url", receiver.url("/teams").toString(),
+                        "freshen.notifier.default-channels", "teams"));
+        for (String name : List.of("watcher", "builder", "tester", "publisher", "notifier")) {
             Map<String, String> config = new LinkedHashMap<>(common);
             config.putAll(own.get(name));
             services.put(name, ServiceProcess.start(root.resolve(name + "-service"), config, Duration.ofSeconds(90)));
@@ -107,6 +117,9 @@ class DockerfileFormsIT {
         services.values().forEach(ServiceProcess::close);
         if (topics != null) {
             topics.close();
+        }
+        if (receiver != null) {
+            receiver.close();
         }
     }
 
@@ -122,10 +135,12 @@ class DockerfileFormsIT {
         ImageReference base = ImageReference.parse(registry.host() + "/" + VENDOR + ":10.0");
         assertEquals(base, published.baseImages().get(0).reference());
         assertEquals(tagNow.digest(), published.baseImages().get(0).digest(), "the tag's digest now, not the Dockerfile's");
+        assertEquals(pinnedInDockerfile.digest(), published.baseImages().get(0).pinnedInDockerfile());
         assertEquals(base.withDigest(tagNow.digest()).toString(), baseImagesLabel(published),
                 "the label names the digest the run built from");
         awaitVerified(published);
         api().post("/api/v1/images/" + PINNED + "/check").then().statusCode(200).body("result", equalTo("UP_TO_DATE"));
+        awaitCard(published.runId(), "the Dockerfile was pinned to " + pinnedInDockerfile.digest());
     }
 
     @Test
@@ -137,6 +152,7 @@ class DockerfileFormsIT {
         ImagePublished published = awaitPublished(VARIANT);
         assertEquals(base, published.baseImages().get(0).reference());
         assertEquals(chiseled.digest(), published.baseImages().get(0).digest());
+        assertNull(published.baseImages().get(0).pinnedInDockerfile());
         String label = baseImagesLabel(published);
         assertEquals(base.withDigest(chiseled.digest()).toString(), label);
         assertTrue(!label.contains(defaultVariant.digest().toString()), "never the ARG default's base: " + label);
@@ -168,6 +184,12 @@ class DockerfileFormsIT {
         ImageVerified verified = topics.awaitEvent(ImageVerified.class, e -> e.runId().equals(published.runId()),
                 Duration.ofSeconds(30));
         assertTrue(verified.checks().stream().allMatch(c -> c.passed()), verified.checks().toString());
+    }
+
+    /** Waits for the Teams card of the run, which must contain {@code text}. */
+    private void awaitCard(String runId, String text) {
+        await().atMost(Duration.ofSeconds(60)).until(() -> receiver.requests().stream()
+                .anyMatch(r -> r.path().equals("/teams") && r.body().contains(runId) && r.body().contains(text)));
     }
 
     /** The {@code dev.freshen.base-images} label of the image in the registry. */
