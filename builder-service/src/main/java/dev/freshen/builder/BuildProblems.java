@@ -8,7 +8,8 @@ import dev.freshen.events.Durations;
  * run and every channel (card, CLI, API show {@code PipelineFailed.reason}, then the hint). Problem codes of the build
  * stage are those of {@link BuildFailure} ({@code build-step-failed}, {@code build-timed-out},
  * {@code docker-engine-error}, {@code push-failed}, {@code image-missing}, {@code registry-error}), plus
- * {@code descriptor-invalid}, {@code dockerfile-invalid} and {@code unknown-image} when the builder cannot use the image's folder.
+ * {@code descriptor-invalid}, {@code dockerfile-invalid} and {@code unknown-image} when the builder cannot use the image's folder,
+ * and {@code dockerfile-frontend-unavailable} when the engine cannot fetch the frontend a {@code # syntax=} names.
  */
 public final class BuildProblems {
 
@@ -16,6 +17,8 @@ public final class BuildProblems {
     public static final String DESCRIPTOR_INVALID = "descriptor-invalid";
     /** The image's Dockerfile cannot be read or its bases pinned (it changed since the watcher read it). */
     public static final String DOCKERFILE_INVALID = "dockerfile-invalid";
+    /** The Docker engine cannot fetch the Dockerfile frontend image that the file's {@code # syntax=} directive names. */
+    public static final String FRONTEND_UNAVAILABLE = "dockerfile-frontend-unavailable";
     /** The builder finds no folder of the image. */
     public static final String UNKNOWN_IMAGE = "unknown-image";
 
@@ -51,6 +54,10 @@ public final class BuildProblems {
             case DOCKERFILE_INVALID -> "Fix " + dockerfile + " at the line the reason names ('freshen status " + imageId
                     + "' shows the same problem once the watcher reads it again); then 'freshen force-update " + imageId
                     + "'.";
+            case FRONTEND_UNAVAILABLE -> "Let the builder's Docker engine pull the frontend that the '# syntax=' line of "
+                    + dockerfile + " names (or point the line at a mirror of it in a registry the engine reaches); "
+                    + "without that line the engine's own, older frontend reads the file, and docker 20.10's cannot "
+                    + "read heredocs. Then 'freshen force-update " + imageId + "'.";
             case UNKNOWN_IMAGE -> "The folder " + imageId + " is not in the builder's platform-images folder: mount the "
                     + "same folder into every service (freshen.platform-images-dir).";
             default -> null;

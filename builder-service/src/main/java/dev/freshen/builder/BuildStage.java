@@ -136,7 +136,7 @@ public class BuildStage {
                     settings.buildTimeout()), log);
         } catch (BuildFailure e) {
             store.removeLocal(localTag);
-            throw new LoggedBuildFailure(e, log.tail());
+            throw new LoggedBuildFailure(frontendUnavailable(e, image), log.tail());
         }
         Digest digest = store.pushAndRemove(localTag, repository, tag);
         LOG.infof("Run %s (%s): candidate %s@%s (%d log lines, %d warnings)", request.runId(), image.id(), repository,
@@ -166,6 +166,30 @@ public class BuildStage {
             bases.add(base.withPinnedInDockerfile(writtenDigest(image, ref)));
         }
         return bases;
+    }
+
+    /**
+     * {@code failure} as {@link BuildProblems#FRONTEND_UNAVAILABLE} when the Dockerfile names a frontend with
+     * {@code # syntax=} and the build failed before reading it, on fetching that image (BuildKit fails "with frontend
+     * gateway.v0" on a request for the image, naming its repository): the file is not at fault, the engine's access to the frontend is.
+     * Any other failure as it is.
+     */
+    private static final java.util.regex.Pattern FETCH_FAILED = java.util.regex.Pattern.compile(
+            "failed to do request|failed to resolve|pull access denied|no such host|unauthorized|manifest unknown|not found");
+
+    static BuildFailure frontendUnavailable(BuildFailure failure, PlatformImage image) {
+        String syntax = image.dockerfile().syntax();
+        String reason = failure.getMessage() == null ? "" : failure.getMessage();
+        if (syntax == null || !reason.contains("gateway.v0") || !FETCH_FAILED.matcher(reason).find()) {
+            return failure;
+        }
+        String repository = syntax.replaceFirst("[:@].*$", "");
+        if (!reason.contains(repository)) {
+            return failure;
+        }
+        return new BuildFailure(FailureKind.PERMANENT, BuildProblems.FRONTEND_UNAVAILABLE, "the Docker engine cannot fetch "
+                + "the Dockerfile frontend " + syntax + " that the '# syntax=' line of " + image.id() + "/"
+                + image.descriptor().build().dockerfile() + " names: " + reason, failure);
     }
 
     /** The digest the Dockerfile's first reference to {@code base} carries ({@code name:tag@digest}), or null. */

@@ -169,6 +169,36 @@ class BuildStageTest {
     }
 
     @Test
+    void aSyntaxFrontendTheEngineCannotFetchIsSaidSoNotBlamedOnAnInstruction() throws IOException {
+        Files.writeString(root.resolve(IMAGE).resolve("Dockerfile"), "# syntax=docker/dockerfile:1\nFROM " + BASE
+                + "\nCOPY <<EOT /etc/motd\nfrom the platform team\nEOT\n");
+        String engine = "build failed: failed to solve with frontend dockerfile.v0: failed to solve with frontend gateway.v0: "
+                + "failed to do request: Head \"https://registry-1.docker.io/v2/docker/dockerfile/manifests/1\": dial tcp: "
+                + "lookup registry-1.docker.io: no such host";
+        this.engine.buildFailures.add(BuildFailure.permanent(BuildFailure.STEP_FAILED, engine));
+
+        PipelineFailed failed = assertInstanceOf(PipelineFailed.class, stage(new RetryPolicy(3, Duration.ZERO, Duration.ZERO)).build(request()));
+
+        assertEquals(FailureKind.PERMANENT, failed.kind());
+        assertEquals(BuildProblems.FRONTEND_UNAVAILABLE, failed.code());
+        assertTrue(failed.reason().startsWith("the Docker engine cannot fetch the Dockerfile frontend docker/dockerfile:1 "
+                + "that the '# syntax=' line of fixture/app/Dockerfile names: build failed: "), failed.reason());
+        assertTrue(failed.hint().startsWith("Let the builder's Docker engine pull the frontend"), failed.hint());
+        assertEquals(1, this.engine.builds.get(), "not retried");
+    }
+
+    @Test
+    void aStepThatFailsUnderASyntaxFrontendIsStillTheInstructionsFault() throws IOException {
+        Files.writeString(root.resolve(IMAGE).resolve("Dockerfile"), "# syntax=docker/dockerfile:1\nFROM " + BASE + "\nRUN false\n");
+        engine.buildFailures.add(BuildFailure.permanent(BuildFailure.STEP_FAILED, "build failed at step RUN false: failed to "
+                + "solve with frontend gateway.v0: process \"/bin/sh -c false\" did not complete successfully: exit code: 1"));
+
+        PipelineFailed failed = assertInstanceOf(PipelineFailed.class, stage(new RetryPolicy(3, Duration.ZERO, Duration.ZERO)).build(request()));
+
+        assertEquals(BuildFailure.STEP_FAILED, failed.code());
+    }
+
+    @Test
     void dockerEngineTroubleIsRetriedUntilTheBuildWorks() {
         engine.buildFailures.add(BuildFailure.transientFailure(BuildFailure.ENGINE_ERROR, "cannot reach the Docker engine: connection refused", null));
         engine.buildFailures.add(BuildFailure.transientFailure(BuildFailure.ENGINE_ERROR, "cannot reach the Docker engine: connection refused", null));

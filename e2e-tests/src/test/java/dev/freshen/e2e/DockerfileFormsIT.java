@@ -1,8 +1,13 @@
 package dev.freshen.e2e;
 
+import dev.freshen.events.EventJson;
+import dev.freshen.events.FailureKind;
 import dev.freshen.events.ImageLabels;
 import dev.freshen.events.ImagePublished;
 import dev.freshen.events.ImageVerified;
+import dev.freshen.events.PipelineFailed;
+import dev.freshen.events.Stage;
+import dev.freshen.events.Topics;
 import dev.freshen.events.image.ImageReference;
 import dev.freshen.registry.RegistryClient;
 import dev.freshen.registry.RegistrySettings;
@@ -28,6 +33,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Stream;
 
 import static io.restassured.RestAssured.given;
@@ -48,7 +54,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  *       of the tag): watched by its tag and pinned again to the run's digest; the card says what it was pinned to;</li>
  *   <li><b>C</b>, an {@code ARG} tag variant whose default the descriptor's {@code build.args} overrides: the
  *       overriding variant is the base watched, built and labelled, never the default's;</li>
- *   <li>a base pinned by digest alone ({@code name@digest}): pinned, not watched, no run, no error.</li>
+ *   <li>a base pinned by digest alone ({@code name@digest}): pinned, not watched, no run, no error;</li>
+ *   <li><b>A</b>, a heredoc whose body has a line starting with "from": detected as the one base its FROM names;
+ *       built where the engine can fetch the {@code docker/dockerfile:1} frontend its {@code # syntax=} names, else a
+ *       permanent {@code PipelineFailed} of the build that says so (nothing can be pulled here).</li>
  * </ul>
  * What is checked is what a user would check: the published image's {@code dev.freshen.base-images} label names the
  * right base digests, and the watcher finds the published image up to date.
@@ -61,6 +70,7 @@ class DockerfileFormsIT {
     private static final String PINNED = "forms/pinned-tag-digest";
     private static final String VARIANT = "forms/variant-build-arg";
     private static final String DIGEST_ONLY = "forms/pinned-digest-only";
+    private static final String HEREDOC = "forms/heredoc";
     /** A repository of its own: PipelineIT publishes revisions of dotnet/runtime:10.0 in the same registry. */
     private static final String VENDOR = "dotnet-forms/runtime";
 
@@ -172,6 +182,37 @@ class DockerfileFormsIT {
                 .body("message", containsString("pinned, not watched"));
     }
 
+    @Test
+    void aHeredocBodyIsDataAndItsRunEndsInAClearOutcome() {
+        String base = registry.host() + "/" + VENDOR + ":10.0";
+        api().get("/api/v1/images/" + HEREDOC).then().statusCode(200)
+                .body("state", equalTo("watched"))
+                .body("baseImages", equalTo(List.of(base)))
+                .body("problems", empty());
+
+        // never published: the start-up check starts a run; which outcome depends on the engine reaching Docker Hub
+        Object outcome = await().atMost(RUN_TIMEOUT).until(() -> outcome(HEREDOC), Optional::isPresent).orElseThrow();
+        if (outcome instanceof PipelineFailed failed) {
+            assertEquals(Stage.BUILD, failed.stage());
+            assertEquals(FailureKind.PERMANENT, failed.kind(), failed.reason());
+            assertEquals("dockerfile-frontend-unavailable", failed.code(), failed.reason());
+            assertTrue(failed.reason().contains("docker/dockerfile"), "names the frontend it could not fetch: " + failed.reason());
+        } else {
+            ImagePublished published = (ImagePublished) outcome;
+            assertEquals(base + "@" + published.baseImages().get(0).digest(), baseImagesLabel(published));
+        }
+    }
+
+    /** The PipelineFailed or ImagePublished of the image's run, once there is one. */
+    private Optional<Object> outcome(String imageId) {
+        Optional<Object> failed = topics.readAll(Topics.PIPELINE_FAILED).stream()
+                .map(r -> (Object) EventJson.read(r.value(), PipelineFailed.class))
+                .filter(e -> ((PipelineFailed) e).imageId().equals(imageId)).findFirst();
+        return failed.isPresent() ? failed : topics.readAll(Topics.IMAGE_PUBLISHED).stream()
+                .map(r -> (Object) EventJson.read(r.value(), ImagePublished.class))
+                .filter(e -> ((ImagePublished) e).imageId().equals(imageId)).findFirst();
+    }
+
     private ImagePublished awaitPublished(String imageId) {
         ImagePublished published = topics.awaitEvent(ImagePublished.class,
                 e -> e.imageId().equals(imageId) && e.version().equals("1.0.0"), RUN_TIMEOUT);
@@ -231,6 +272,14 @@ class DockerfileFormsIT {
                 FROM %s@%s
                 USER 1654
                 """.formatted(vendor, pinnedInDockerfile.digest()), "", "");
+        image(root, HEREDOC, "platform/forms-heredoc", """
+                # syntax=docker/dockerfile:1
+                FROM %s:10.0
+                COPY <<EOT /etc/motd
+                from the platform team
+                EOT
+                USER 1654
+                """.formatted(vendor), "", "");
         Path app = Commands.repositoryRoot().resolve("deploy/local/platform-images/apps/fixture-echo");
         try (Stream<Path> files = Files.walk(app)) {
             for (Path file : files.toList()) {

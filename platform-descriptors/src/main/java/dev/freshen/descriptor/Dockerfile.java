@@ -45,8 +45,10 @@ import java.util.regex.Pattern;
  *                         need: see {@link Image#read()})
  * @param requiresBuildKit whether the classic builder cannot build it (a {@code syntax} directive, heredocs, a flag
  *                         of RUN, COPY or ADD that it lacks, an automatic platform ARG in a FROM)
+ * @param syntax           the frontend image its {@code # syntax=} directive names (e.g. {@code docker/dockerfile:1}),
+ *                         which the engine fetches to read the file; {@code null} without the directive
  */
-public record Dockerfile(List<From> froms, List<Image> images, boolean requiresBuildKit) {
+public record Dockerfile(List<From> froms, List<Image> images, boolean requiresBuildKit, String syntax) {
 
     /** The platform the automatic platform ARGs describe: where Freshen builds. */
     public static final String PLATFORM = "linux/amd64";
@@ -229,7 +231,7 @@ public record Dockerfile(List<From> froms, List<Image> images, boolean requiresB
             Set<Integer> reachable = reachable();
             List<Image> images = pending.stream().map(p -> new Image(p.kind(), p.line(), p.written(), p.reference(),
                     reachable.contains(p.stage()), p.start(), p.end())).toList();
-            return new Dockerfile(froms, images, buildKit);
+            return new Dockerfile(froms, images, buildKit, lexed.syntax());
         }
 
         private static String lastStageName(List<DockerfileSyntax.Instruction> instructions) {
