@@ -8,8 +8,9 @@ import dev.freshen.events.Durations;
  * run and every channel (card, CLI, API show {@code PipelineFailed.reason}, then the hint). Problem codes of the build
  * stage are those of {@link BuildFailure} ({@code build-step-failed}, {@code build-timed-out},
  * {@code docker-engine-error}, {@code push-failed}, {@code image-missing}, {@code registry-error}), plus
- * {@code descriptor-invalid}, {@code dockerfile-invalid} and {@code unknown-image} when the builder cannot use the image's folder,
- * and {@code dockerfile-frontend-unavailable} when the engine cannot fetch the frontend a {@code # syntax=} names.
+ * {@code descriptor-invalid}, {@code dockerfile-invalid} and {@code unknown-image} when the builder cannot use the
+ * image's folder, and {@code dockerfile-frontend-unavailable} when the engine cannot fetch the frontend that a
+ * {@code # syntax=} line names.
  */
 public final class BuildProblems {
 

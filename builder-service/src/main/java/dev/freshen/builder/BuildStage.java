@@ -36,6 +36,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
+import java.util.regex.Pattern;
 
 /**
  * Builds one run's platform image pinned to the run's base digests, pushes it as a candidate by digest, and says so:
@@ -168,15 +169,16 @@ public class BuildStage {
         return bases;
     }
 
+    /** What BuildKit says when it could not fetch an image (here: the frontend image). */
+    private static final Pattern FETCH_FAILED = Pattern.compile(
+            "failed to do request|failed to resolve|pull access denied|no such host|unauthorized|manifest unknown|not found");
+
     /**
      * {@code failure} as {@link BuildProblems#FRONTEND_UNAVAILABLE} when the Dockerfile names a frontend with
      * {@code # syntax=} and the build failed before reading it, on fetching that image (BuildKit fails "with frontend
-     * gateway.v0" on a request for the image, naming its repository): the file is not at fault, the engine's access to the frontend is.
-     * Any other failure as it is.
+     * gateway.v0" on a request for the image, naming its repository): the file is not at fault, the engine's access
+     * to the frontend is. Any other failure as it is.
      */
-    private static final java.util.regex.Pattern FETCH_FAILED = java.util.regex.Pattern.compile(
-            "failed to do request|failed to resolve|pull access denied|no such host|unauthorized|manifest unknown|not found");
-
     static BuildFailure frontendUnavailable(BuildFailure failure, PlatformImage image) {
         String syntax = image.dockerfile().syntax();
         String reason = failure.getMessage() == null ? "" : failure.getMessage();

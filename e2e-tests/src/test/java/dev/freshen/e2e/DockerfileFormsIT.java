@@ -42,6 +42,7 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.empty;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -165,7 +166,7 @@ class DockerfileFormsIT {
         assertNull(published.baseImages().get(0).pinnedInDockerfile());
         String label = baseImagesLabel(published);
         assertEquals(base.withDigest(chiseled.digest()).toString(), label);
-        assertTrue(!label.contains(defaultVariant.digest().toString()), "never the ARG default's base: " + label);
+        assertFalse(label.contains(defaultVariant.digest().toString()), "never the ARG default's base: " + label);
         awaitVerified(published);
         api().post("/api/v1/images/" + VARIANT + "/check").then().statusCode(200).body("result", equalTo("UP_TO_DATE"));
     }

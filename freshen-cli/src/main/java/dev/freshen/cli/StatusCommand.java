@@ -55,9 +55,9 @@ public class StatusCommand implements Callable<Integer> {
 
     /**
      * The table of {@code images}, then, for each image whose Dockerfile pins a base by digest alone
-     * ({@code pinnedBases}: pinned, not watched), those bases; then, for each image whose descriptor is invalid (state {@code invalid}: listed with
-     * its last published version, not checked), its problems with where, what and what to do; then the
-     * {@code invalidDescriptors} that belong to no listed image (a folder whose name is no image id).
+     * ({@code pinnedBases}: pinned, not watched), those bases; then, for each image whose descriptor is invalid (state
+     * {@code invalid}: listed with its last published version, not checked), its problems with where, what and what
+     * to do; then the {@code invalidDescriptors} that belong to no listed image (a folder whose name is no image id).
      */
     static void table(PrintWriter out, Iterable<JsonNode> images, JsonNode invalidDescriptors) {
         String format = "%-24s %-16s %-20s %-20s %-20s %s%n";
