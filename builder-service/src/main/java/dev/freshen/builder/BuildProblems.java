@@ -6,14 +6,21 @@ import dev.freshen.events.Durations;
 /**
  * What to do about a failed build: one hint per problem code, so that a kind of build failure reads the same in every
  * run and every channel (card, CLI, API show {@code PipelineFailed.reason}, then the hint). Problem codes of the build
- * stage are those of {@link BuildFailure} ({@code build-step-failed}, {@code build-context-invalid}, {@code build-timed-out},
- * {@code docker-engine-error}, {@code push-failed}, {@code image-missing}, {@code registry-error}), plus
- * {@code descriptor-invalid} and {@code unknown-image} when the builder cannot use the image's folder.
+ * stage are those of {@link BuildFailure} ({@code build-step-failed}, {@code build-context-invalid},
+ * {@code build-timed-out}, {@code docker-engine-error}, {@code push-failed}, {@code image-missing},
+ * {@code registry-error}), plus
+ * {@code descriptor-invalid}, {@code dockerfile-invalid} and {@code unknown-image} when the builder cannot use the
+ * image's folder, and {@code dockerfile-frontend-unavailable} when the engine cannot fetch the frontend that a
+ * {@code # syntax=} line names.
  */
 public final class BuildProblems {
 
     /** The builder finds the image's folder but not a usable descriptor in it. */
     public static final String DESCRIPTOR_INVALID = "descriptor-invalid";
+    /** The image's Dockerfile cannot be read or its bases pinned (it changed since the watcher read it). */
+    public static final String DOCKERFILE_INVALID = "dockerfile-invalid";
+    /** The Docker engine cannot fetch the Dockerfile frontend image that the file's {@code # syntax=} directive names. */
+    public static final String FRONTEND_UNAVAILABLE = "dockerfile-frontend-unavailable";
     /** The builder finds no folder of the image. */
     public static final String UNKNOWN_IMAGE = "unknown-image";
 
@@ -50,6 +57,13 @@ public final class BuildProblems {
                     + "'.";
             case DESCRIPTOR_INVALID -> "Fix " + imageId + "/platform-image.yaml ('freshen status " + imageId
                     + "' lists every problem); the watcher checks it again once it is fixed.";
+            case DOCKERFILE_INVALID -> "Fix " + dockerfile + " at the line the reason names ('freshen status " + imageId
+                    + "' shows the same problem once the watcher reads it again); then 'freshen force-update " + imageId
+                    + "'.";
+            case FRONTEND_UNAVAILABLE -> "Let the builder's Docker engine pull the frontend that the '# syntax=' line of "
+                    + dockerfile + " names (or point the line at a mirror of it in a registry the engine reaches); "
+                    + "without that line the engine's own, older frontend reads the file, and docker 20.10's cannot "
+                    + "read heredocs. Then 'freshen force-update " + imageId + "'.";
             case UNKNOWN_IMAGE -> "The folder " + imageId + " is not in the builder's platform-images folder: mount the "
                     + "same folder into every service (freshen.platform-images-dir).";
             default -> null;

@@ -26,7 +26,6 @@ import dev.freshen.retry.StopRequested;
 import org.jboss.logging.Logger;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.time.Clock;
 import java.time.Instant;
@@ -37,6 +36,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
+import java.util.regex.Pattern;
 
 /**
  * Builds one run's platform image pinned to the run's base digests, pushes it as a candidate by digest, and says so:
@@ -125,9 +125,9 @@ public class BuildStage {
         }
         Map<ImageReference, ImageReference> pinned = new LinkedHashMap<>();
         bases.forEach(b -> pinned.put(b.reference(), b.pinned()));
-        String dockerfile = FromRewriter.pinAll(read(image), pinned);
-        String localTag = "freshen-build/" + image.id().replace('/', '-').toLowerCase() + ":" + request.runId();
         Build build = image.descriptor().build();
+        String dockerfile = pinned(image, pinned, build);
+        String localTag = "freshen-build/" + image.id().replace('/', '-').toLowerCase() + ":" + request.runId();
         ImageBuilder builder = build.buildkit() == Build.BuildKit.ALWAYS
                 || build.buildkit() == Build.BuildKit.AUTO && image.dockerfile().requiresBuildKit() ? buildKit : engineApi;
         BuildLog log = new BuildLog(settings.logLines());
@@ -137,7 +137,7 @@ public class BuildStage {
                     settings.buildTimeout()), log);
         } catch (BuildFailure e) {
             store.removeLocal(localTag);
-            throw new LoggedBuildFailure(e, log.tail());
+            throw new LoggedBuildFailure(frontendUnavailable(e, image), log.tail());
         }
         Digest digest = store.pushAndRemove(localTag, repository, tag);
         LOG.infof("Run %s (%s): candidate %s@%s (%d log lines, %d warnings)", request.runId(), image.id(), repository,
@@ -148,7 +148,8 @@ public class BuildStage {
     /**
      * The run's bases; a forced run (or a Dockerfile that gained a base since) resolves current digests first, and
      * takes the previous digest of each from the labels of the newest published version (where that is not known, it
-     * stays unknown: the build does not depend on it).
+     * stays unknown: the build does not depend on it). A base whose Dockerfile reference carries a digest too
+     * ({@code name:tag@sha256:…}) says which ({@link BaseImage#pinnedInDockerfile()}): the run pins it again.
      */
     private List<BaseImage> bases(BuildRequest request, PlatformImage image) {
         Map<ImageReference, BaseImage> given = new LinkedHashMap<>();
@@ -163,9 +164,41 @@ public class BuildStage {
                 published = published != null ? published : publishedBases(request, image);
                 base = new BaseImage(ref, now, published.get(ref));
             }
-            bases.add(base);
+            bases.add(base.withPinnedInDockerfile(writtenDigest(image, ref)));
         }
         return bases;
+    }
+
+    /** What BuildKit says when it could not fetch an image (here: the frontend image). */
+    private static final Pattern FETCH_FAILED = Pattern.compile(
+            "failed to do request|failed to resolve|pull access denied|no such host|unauthorized|manifest unknown|not found");
+
+    /**
+     * {@code failure} as {@link BuildProblems#FRONTEND_UNAVAILABLE} when the Dockerfile names a frontend with
+     * {@code # syntax=} and the build failed before reading it, on fetching that image (BuildKit fails "with frontend
+     * gateway.v0" on a request for the image, naming its repository): the file is not at fault, the engine's access
+     * to the frontend is. Any other failure as it is.
+     */
+    static BuildFailure frontendUnavailable(BuildFailure failure, PlatformImage image) {
+        String syntax = image.dockerfile().syntax();
+        String reason = failure.getMessage() == null ? "" : failure.getMessage();
+        if (syntax == null || !reason.contains("gateway.v0") || !FETCH_FAILED.matcher(reason).find()) {
+            return failure;
+        }
+        String repository = syntax.replaceFirst("[:@].*$", "");
+        if (!reason.contains(repository)) {
+            return failure;
+        }
+        return new BuildFailure(FailureKind.PERMANENT, BuildProblems.FRONTEND_UNAVAILABLE, "the Docker engine cannot fetch "
+                + "the Dockerfile frontend " + syntax + " that the '# syntax=' line of " + image.id() + "/"
+                + image.descriptor().build().dockerfile() + " names: " + reason, failure);
+    }
+
+    /** The digest the Dockerfile's first reference to {@code base} carries ({@code name:tag@digest}), or null. */
+    private static Digest writtenDigest(PlatformImage image, ImageReference base) {
+        return image.dockerfile().images().stream()
+                .filter(i -> i.read() && base.equals(i.watched()) && i.reference().isPinned())
+                .map(i -> i.reference().digest()).findFirst().orElse(null);
     }
 
     private Map<ImageReference, Digest> publishedBases(BuildRequest request, PlatformImage image) {
@@ -212,11 +245,27 @@ public class BuildStage {
                 request.trigger()).withProblem(code, BuildProblems.hint(code, request.imageId(), settings));
     }
 
-    private static String read(PlatformImage image) {
+    /**
+     * The image's Dockerfile with every watched base pinned to the run's digest (only the references change).
+     *
+     * @throws BuildFailure {@link BuildProblems#DOCKERFILE_INVALID}, permanent, when the file cannot be read or pinned
+     *                      (it changed on disk since the catalog read it): never an exception that would
+     *                      dead-letter the request
+     */
+    private static String pinned(PlatformImage image, Map<ImageReference, ImageReference> pinned, Build build) {
+        String shown = image.id() + "/" + build.dockerfile();
+        String text;
         try {
-            return Files.readString(image.dockerfilePath());
+            text = Files.readString(image.dockerfilePath());
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + image.dockerfilePath(), e);
+            throw BuildFailure.permanent(BuildProblems.DOCKERFILE_INVALID, "cannot read " + shown + " ("
+                    + Failures.plainWords(e) + ")");
+        }
+        try {
+            return FromRewriter.pinAll(text, pinned, build.args());
+        } catch (IllegalArgumentException e) {
+            throw BuildFailure.permanent(BuildProblems.DOCKERFILE_INVALID, "cannot pin the bases of " + shown + ": "
+                    + e.getMessage());
         }
     }
 

@@ -54,6 +54,7 @@ class BuildStageTest {
         final List<RuntimeException> buildFailures = Collections.synchronizedList(new ArrayList<>());
         final List<RuntimeException> lookupFailures = Collections.synchronizedList(new ArrayList<>());
         final AtomicInteger builds = new AtomicInteger();
+        final AtomicReference<BuildSpec> lastSpec = new AtomicReference<>();
         final AtomicInteger lookups = new AtomicInteger();
         final List<String> publishedLookups = Collections.synchronizedList(new ArrayList<>());
         Map<ImageReference, Digest> published = Map.of();
@@ -67,6 +68,7 @@ class BuildStageTest {
         @Override
         public String build(BuildSpec spec, BuildLog log) {
             builds.incrementAndGet();
+            lastSpec.set(spec);
             if (!buildFailures.isEmpty()) {
                 throw buildFailures.remove(0);
             }
@@ -120,6 +122,80 @@ class BuildStageTest {
 
     private static BuildRequest request() {
         return new BuildRequest("run-1", IMAGE, Trigger.baseImageUpdated(), List.of(new BaseImage(BASE, BASE_DIGEST, null)), NOW);
+    }
+
+    @Test
+    void aBaseWithTagAndDigestIsPinnedAgainToTheRunsDigestAndNothingElseChanges() throws IOException {
+        String written = "# pinned by Renovate\nFROM " + BASE + "@sha256:" + "0".repeat(64) + " AS final\nUSER app\n";
+        Files.writeString(root.resolve(IMAGE).resolve("Dockerfile"), written);
+
+        ImageBuilt built = assertInstanceOf(ImageBuilt.class, stage(new RetryPolicy(1, Duration.ZERO, Duration.ZERO)).build(request()));
+
+        assertEquals(List.of(new BaseImage(BASE, BASE_DIGEST, null).withPinnedInDockerfile(Digest.parse("sha256:" + "0".repeat(64)))),
+                built.baseImages(), "the digest the Dockerfile was pinned to goes with the run (the card shows it)");
+        assertEquals("# pinned by Renovate\nFROM " + BASE + "@" + BASE_DIGEST + " AS final\nUSER app\n",
+                engine.lastSpec.get().dockerfile());
+    }
+
+    @Test
+    void buildArgsDecideTheBaseThatIsPinned() throws IOException {
+        Files.writeString(root.resolve(IMAGE).resolve("Dockerfile"), "ARG TAG=9.0\nFROM 127.0.0.1:5000/dotnet/runtime:${TAG}\n");
+        Files.writeString(root.resolve(IMAGE).resolve("platform-image.yaml"),
+                "target: {repository: platform/app, tagPrefix: 10.0}\nbuild: {args: {TAG: \"10.0\"}}\n");
+
+        assertInstanceOf(ImageBuilt.class, stage(new RetryPolicy(1, Duration.ZERO, Duration.ZERO)).build(request()));
+
+        assertEquals("ARG TAG=9.0\nFROM " + BASE + "@" + BASE_DIGEST + "\n", engine.lastSpec.get().dockerfile());
+        assertEquals(Map.of("TAG", "10.0"), engine.lastSpec.get().buildArgs());
+    }
+
+    @Test
+    void aDockerfileThatCannotBePinnedIsAPermanentFailureNotAnException() throws IOException {
+        PlatformImageCatalog catalog = PlatformImageCatalog.of(root);
+        PlatformImageCatalog.Scan scan = catalog.scan();
+        // the file changes on disk after the catalog read it
+        Files.writeString(root.resolve(IMAGE).resolve("Dockerfile"), "FROM " + BASE + "\nRUN <<EOF\nnever ends\n");
+        BuildStage stage = new BuildStage(id -> scan, engine, engine, engine, dir -> Optional.empty(),
+                new BuildSettings("registry.example.com", Optional.empty(), Optional.empty(), Duration.ofMinutes(1), 40,
+                        new RetryPolicy(1, Duration.ZERO, Duration.ZERO)), Clock.fixed(NOW, ZoneOffset.UTC));
+
+        PipelineFailed failed = assertInstanceOf(PipelineFailed.class, stage.build(request()));
+
+        assertEquals(FailureKind.PERMANENT, failed.kind());
+        assertEquals(BuildProblems.DOCKERFILE_INVALID, failed.code());
+        assertTrue(failed.reason().contains("fixture/app/Dockerfile") && failed.reason().contains("unterminated heredoc"),
+                failed.reason());
+        assertEquals(0, engine.builds.get());
+    }
+
+    @Test
+    void aSyntaxFrontendTheEngineCannotFetchIsSaidSoNotBlamedOnAnInstruction() throws IOException {
+        Files.writeString(root.resolve(IMAGE).resolve("Dockerfile"), "# syntax=docker/dockerfile:1\nFROM " + BASE
+                + "\nCOPY <<EOT /etc/motd\nfrom the platform team\nEOT\n");
+        String engine = "build failed: failed to solve with frontend dockerfile.v0: failed to solve with frontend gateway.v0: "
+                + "failed to do request: Head \"https://registry-1.docker.io/v2/docker/dockerfile/manifests/1\": dial tcp: "
+                + "lookup registry-1.docker.io: no such host";
+        this.engine.buildFailures.add(BuildFailure.permanent(BuildFailure.STEP_FAILED, engine));
+
+        PipelineFailed failed = assertInstanceOf(PipelineFailed.class, stage(new RetryPolicy(3, Duration.ZERO, Duration.ZERO)).build(request()));
+
+        assertEquals(FailureKind.PERMANENT, failed.kind());
+        assertEquals(BuildProblems.FRONTEND_UNAVAILABLE, failed.code());
+        assertTrue(failed.reason().startsWith("the Docker engine cannot fetch the Dockerfile frontend docker/dockerfile:1 "
+                + "that the '# syntax=' line of fixture/app/Dockerfile names: build failed: "), failed.reason());
+        assertTrue(failed.hint().startsWith("Let the builder's Docker engine pull the frontend"), failed.hint());
+        assertEquals(1, this.engine.builds.get(), "not retried");
+    }
+
+    @Test
+    void aStepThatFailsUnderASyntaxFrontendIsStillTheInstructionsFault() throws IOException {
+        Files.writeString(root.resolve(IMAGE).resolve("Dockerfile"), "# syntax=docker/dockerfile:1\nFROM " + BASE + "\nRUN false\n");
+        engine.buildFailures.add(BuildFailure.permanent(BuildFailure.STEP_FAILED, "build failed at step RUN false: failed to "
+                + "solve with frontend gateway.v0: process \"/bin/sh -c false\" did not complete successfully: exit code: 1"));
+
+        PipelineFailed failed = assertInstanceOf(PipelineFailed.class, stage(new RetryPolicy(3, Duration.ZERO, Duration.ZERO)).build(request()));
+
+        assertEquals(BuildFailure.STEP_FAILED, failed.code());
     }
 
     @Test

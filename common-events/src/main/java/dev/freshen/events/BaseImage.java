@@ -11,10 +11,12 @@ import java.util.Map;
 /**
  * One external base of a platform image: the reference as written in its Dockerfile's FROM (by tag),
  * the upstream digest the run builds from, and the digest the current platform image was built from
- * ({@code null} when it was never published or nobody knows). Every stage copies the run's bases into the event it
+ * ({@code null} when it was never published or nobody knows), and, when the Dockerfile's reference carries a digest
+ * too ({@code name:tag@sha256:…}, as Renovate and Dependabot commit it), that digest, which the run replaced by
+ * {@code digest} ({@code null} for a reference by tag alone). Every stage copies the run's bases into the event it
  * writes; fields a newer writer added are kept in {@link #unknownFields()} (see the package description).
  */
-public record BaseImage(ImageReference reference, Digest digest, Digest previousDigest,
+public record BaseImage(ImageReference reference, Digest digest, Digest previousDigest, Digest pinnedInDockerfile,
                         @JsonAnySetter Map<String, JsonNode> unknownFields) {
 
     public BaseImage {
@@ -29,7 +31,12 @@ public record BaseImage(ImageReference reference, Digest digest, Digest previous
 
     /** A base with only the fields this version knows. */
     public BaseImage(ImageReference reference, Digest digest, Digest previousDigest) {
-        this(reference, digest, previousDigest, Map.of());
+        this(reference, digest, previousDigest, null, Map.of());
+    }
+
+    /** This base with the digest its Dockerfile reference was pinned to ({@code null}: written by tag alone). */
+    public BaseImage withPinnedInDockerfile(Digest written) {
+        return new BaseImage(reference, digest, previousDigest, written, unknownFields);
     }
 
     /** {@code reference@digest}: exactly what the run builds from. */

@@ -54,9 +54,10 @@ public class StatusCommand implements Callable<Integer> {
     }
 
     /**
-     * The table of {@code images}, then, for each image whose descriptor is invalid (state {@code invalid}: listed with
-     * its last published version, not checked), its problems with where, what and what to do; then the
-     * {@code invalidDescriptors} that belong to no listed image (a folder whose name is no image id).
+     * The table of {@code images}, then, for each image whose Dockerfile pins a base by digest alone
+     * ({@code pinnedBases}: pinned, not watched), those bases; then, for each image whose descriptor is invalid (state
+     * {@code invalid}: listed with its last published version, not checked), its problems with where, what and what
+     * to do; then the {@code invalidDescriptors} that belong to no listed image (a folder whose name is no image id).
      */
     static void table(PrintWriter out, Iterable<JsonNode> images, JsonNode invalidDescriptors) {
         String format = "%-24s %-16s %-20s %-20s %-20s %s%n";
@@ -80,6 +81,19 @@ public class StatusCommand implements Callable<Integer> {
             }
             out.printf(format, image.path("id").asText(), version, RunFormat.shortDigest(digest), base, upstream,
                     notWatched ? "NOT WATCHED: invalid descriptor" : lastRun(image));
+        }
+        for (JsonNode image : images) {
+            JsonNode pinned = image.path("pinnedBases");
+            if (pinned.isArray() && !pinned.isEmpty()) {
+                out.printf("%n%s builds on %s pinned by digest in its Dockerfile (pinned, not watched: Freshen never "
+                        + "updates %s):%n", image.path("id").asText(), pinned.size() == 1 ? "a base" : pinned.size() + " bases",
+                        pinned.size() == 1 ? "it" : "them");
+                for (JsonNode base : pinned) {
+                    out.println("  " + base.asText());
+                }
+                out.println("    → To have Freshen follow a base, write its tag too (name:tag@sha256:…): the tag is "
+                        + "watched and the digest pinned again on every run.");
+            }
         }
         for (JsonNode image : invalid) {
             int count = image.path("problems").size();

@@ -48,4 +48,26 @@ class StatusCommandTest {
                 "invalid: bad name/platform-image.yaml: the folder is not a valid image id"), lines.subList(3, lines.size()));
         assertFalse(text.toString().contains("2 problems: ..."), "an invalid image is not listed twice");
     }
+
+    @Test
+    void aBasePinnedByDigestAloneIsListedAsPinnedNotWatched() throws Exception {
+        JsonNode list = Json.MAPPER.readTree("""
+                {"images": [
+                  {"id": "net10/pinned", "state": "watched", "schedule": "0 */15 * * * ?",
+                   "baseImages": ["mcr.microsoft.com/dotnet/sdk:10.0"],
+                   "pinnedBases": ["mcr.microsoft.com/dotnet/runtime@sha256:%s"], "problems": []},
+                  {"id": "net10/sdk", "state": "watched", "schedule": "0 */15 * * * ?", "baseImages": [], "pinnedBases": [],
+                   "problems": []}],
+                 "invalidDescriptors": []}
+                """.formatted("1".repeat(64)));
+        StringWriter text = new StringWriter();
+        StatusCommand.table(new PrintWriter(text, true), list.path("images"), list.path("invalidDescriptors"));
+        List<String> lines = text.toString().lines().toList();
+
+        assertEquals(List.of("",
+                "net10/pinned builds on a base pinned by digest in its Dockerfile (pinned, not watched: Freshen never updates it):",
+                "  mcr.microsoft.com/dotnet/runtime@sha256:" + "1".repeat(64),
+                "    → To have Freshen follow a base, write its tag too (name:tag@sha256:…): the tag is watched and the "
+                        + "digest pinned again on every run."), lines.subList(3, lines.size()));
+    }
 }

@@ -7,6 +7,7 @@ import dev.freshen.events.ImagePublished;
 import dev.freshen.events.PipelineFailed;
 import dev.freshen.events.StageTiming;
 import dev.freshen.events.Trigger;
+import dev.freshen.events.image.Digest;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -164,14 +165,21 @@ public final class OutcomeText {
     /**
      * The digest the image was built from, and how it relates to the one the previous version was built from:
      * {@code sha256:old → sha256:new}, {@code sha256:… (unchanged)} (a forced run on the same base),
-     * {@code sha256:… (first version)}, or {@code sha256:… (previous not known)} where nobody knows it.
+     * {@code sha256:… (first version)}, or {@code sha256:… (previous not known)} where nobody knows it; followed by
+     * {@code ; the Dockerfile was pinned to sha256:…} when its reference carried another digest ({@code name:tag@digest},
+     * which the run pinned again to the tag's digest).
      */
     public static String baseDigest(BaseImage base, ImagePublished event) {
+        String text;
         if (base.previousDigest() == null) {
-            return base.digest() + (firstVersion(event) ? " (first version)" : " (previous not known)");
+            text = base.digest() + (firstVersion(event) ? " (first version)" : " (previous not known)");
+        } else {
+            text = base.previousDigest().equals(base.digest()) ? base.digest() + " (unchanged)"
+                    : base.previousDigest() + " → " + base.digest();
         }
-        return base.previousDigest().equals(base.digest()) ? base.digest() + " (unchanged)"
-                : base.previousDigest() + " → " + base.digest();
+        Digest written = base.pinnedInDockerfile();
+        return written == null || written.equals(base.digest()) ? text
+                : text + "; the Dockerfile was pinned to " + written;
     }
 
     private static boolean firstVersion(ImagePublished event) {

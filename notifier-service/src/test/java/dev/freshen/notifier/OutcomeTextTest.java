@@ -86,4 +86,15 @@ class OutcomeTextTest {
         assertEquals("forced by cli:alice", OutcomeText.trigger(coloured));
         assertEquals(List.of("red", "green"), OutcomeText.logTail("\u001B[31mred\u001B[0m\n\u001B[32mgreen", 10, 100, 100));
     }
+
+    @Test
+    void aBasePinnedAgainByTheRunSaysWhatTheDockerfileWasPinnedTo() {
+        ImagePublished event = dev.freshen.testing.SampleEvents.imagePublished();
+        var base = event.baseImages().get(0);
+        var written = dev.freshen.testing.SampleEvents.digest('0');
+        assertEquals(OutcomeText.baseDigest(base, event) + "; the Dockerfile was pinned to " + written,
+                OutcomeText.baseDigest(base.withPinnedInDockerfile(written), event));
+        assertEquals(OutcomeText.baseDigest(base, event), OutcomeText.baseDigest(base.withPinnedInDockerfile(base.digest()), event),
+                "pinned to the digest it was built from: nothing to say");
+    }
 }

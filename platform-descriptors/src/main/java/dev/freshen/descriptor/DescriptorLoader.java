@@ -21,9 +21,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -117,7 +116,8 @@ public final class DescriptorLoader {
         Path dockerfilePath = dockerfileName == null ? null : files.inside(directory.resolve(dockerfileName),
                 "build.dockerfile", DescriptorProblem.DOCKERFILE_MISSING, "Create it, or set build.dockerfile to the "
                         + "name of the Dockerfile in " + id + "/.");
-        Dockerfile dockerfile = dockerfilePath == null ? null : files.dockerfile(dockerfilePath, "build.dockerfile");
+        Dockerfile dockerfile = dockerfilePath == null ? null : files.dockerfile(dockerfilePath, "build.dockerfile",
+                reading.<Map<String, String>>value("build.args").orElse(Map.of()));
 
         Path appDirectory = null;
         Path appDockerfilePath = null;
@@ -139,11 +139,11 @@ public final class DescriptorLoader {
                     "integrationTest.dockerfile", DescriptorProblem.APP_MISSING, "Add the application's Dockerfile to "
                             + root.relativize(appDirectory) + "/, or set integrationTest.dockerfile to its name there.");
             Dockerfile appDockerfile = appDockerfilePath == null ? null
-                    : files.dockerfile(appDockerfilePath, "integrationTest.dockerfile");
+                    : files.dockerfile(appDockerfilePath, "integrationTest.dockerfile", Map.of());
             Optional<String> replaceFrom = reading.value("integrationTest.replaceFrom");
             if (appDockerfile != null && replaceFrom.isPresent()) {
                 ImageReference replaced = ImageReference.parse(replaceFrom.get());
-                if (appDockerfile.froms().stream().noneMatch(f -> replaced.equals(f.external()))) {
+                if (appDockerfile.images().stream().noneMatch(i -> replaced.equals(i.reference()) || replaced.equals(i.watched()))) {
                     String froms = appDockerfile.froms().stream().map(Dockerfile.From::written).collect(Collectors.joining(", "));
                     files.problem(DescriptorProblem.REPLACE_FROM_NOT_IN_APP, "integrationTest.replaceFrom",
                             "field 'integrationTest.replaceFrom': " + replaceFrom.get() + " does not appear in a FROM line of "
@@ -233,7 +233,7 @@ public final class DescriptorLoader {
             return normalized;
         }
 
-        Dockerfile dockerfile(Path path, String field) {
+        Dockerfile dockerfile(Path path, String field, Map<String, String> buildArgs) {
             String shown = root.relativize(path).toString().replace('\\', '/');
             if (!Files.isRegularFile(path)) {
                 problem(DescriptorProblem.DOCKERFILE_MISSING, field, "field '" + field + "': " + shown + " is not a file",
@@ -241,17 +241,24 @@ public final class DescriptorLoader {
                 return null;
             }
             try {
-                return Dockerfile.parse(Files.readString(path, StandardCharsets.UTF_8));
-            } catch (IllegalArgumentException e) {
-                // the problem is in the Dockerfile: name it, and its line ("line 3: FROM without an image")
-                Matcher numbered = Pattern.compile("^line (\\d+): (.*)$", Pattern.DOTALL).matcher(e.getMessage());
-                int line = numbered.matches() ? Integer.parseInt(numbered.group(1)) : 0;
-                problems.add(new DescriptorProblem(DescriptorProblem.DOCKERFILE_INVALID, shown, field, line, 0,
-                        numbered.matches() ? numbered.group(2) : e.getMessage(),
-                        "Fix the Dockerfile (named by " + field + "): every stage starts with FROM <image> [AS <name>]."));
+                return Dockerfile.parse(Files.readString(path, StandardCharsets.UTF_8), buildArgs);
+            } catch (Dockerfile.InvalidDockerfileException e) {
+                // the problem is in the Dockerfile: name it, and its line ("line 3: FROM requires either one or three ...")
+                String message = e.line() == 0 ? e.getMessage() : e.getMessage().substring(("line " + e.line() + ": ").length());
+                problems.add(new DescriptorProblem(DescriptorProblem.DOCKERFILE_INVALID, shown, field, e.line(), 0, message,
+                        message.contains(" uses ARG ") ? "Give the ARG a default before the first FROM, or a value in "
+                                + "build.args of the descriptor."
+                                : "Fix the Dockerfile (named by " + field + ") so that docker build reads it: every stage "
+                                + "starts with FROM <image> [AS <name>]."));
             } catch (IOException e) {
                 problem(DescriptorProblem.UNREADABLE, field, "field '" + field + "': cannot read " + shown + " ("
                         + describe(e) + ")", "Make it a readable UTF-8 file.");
+            } catch (RuntimeException e) {
+                // a defect of the reader must not stop the scan of the other images; the log has the details
+                System.getLogger(DescriptorLoader.class.getName()).log(System.Logger.Level.WARNING, "Cannot read " + shown, e);
+                problems.add(new DescriptorProblem(DescriptorProblem.DOCKERFILE_INVALID, shown, field, 0, 0,
+                        "Freshen cannot read this Dockerfile", "Check that 'docker build' reads it; if it does, report "
+                        + "the file to the Freshen maintainers (the watcher's log has the details)."));
             }
             return null;
         }

@@ -303,13 +303,15 @@ final class DescriptorReader {
     /** A mapping of free names to texts ({@code build.args}, {@code request.headers}). */
     private void freeMapping(String path, Node node) {
         mapping(path, node, false).ifPresent(mapping -> {
+            Map<String, String> read = new LinkedHashMap<>();
             for (NodeTuple tuple : mapping.getValue()) {
                 if (!(tuple.getKeyNode() instanceof ScalarNode key) || isNull(key)) {
                     wrongType(path, tuple.getKeyNode(), "names with values");
                     continue;
                 }
-                text(path + "." + key.getValue(), tuple.getValueNode(), false);
+                text(path + "." + key.getValue(), tuple.getValueNode(), false).ifPresent(v -> read.put(key.getValue(), v));
             }
+            values.put(path, java.util.Collections.unmodifiableMap(read));
         });
     }
 

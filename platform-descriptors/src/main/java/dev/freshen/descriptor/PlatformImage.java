@@ -16,9 +16,14 @@ public record PlatformImage(String id, Path directory, Descriptor descriptor, Pa
 
     public static final String DESCRIPTOR_FILE = "platform-image.yaml";
 
-    /** The external base images of the Dockerfile, by tag, in order: what the watcher watches. */
+    /** The bases of the Dockerfile, by tag, in order: what the watcher watches and the builder pins. */
     public List<ImageReference> baseImages() {
         return dockerfile.externalBases();
+    }
+
+    /** The bases pinned by digest alone in the Dockerfile ({@code name@sha256:...}): pinned, not watched. */
+    public List<ImageReference> pinnedBases() {
+        return dockerfile.pinnedBases();
     }
 
     public boolean hasIntegrationTest() {

@@ -53,18 +53,18 @@ class DockerfileTest {
     @Test
     void argWithoutDefaultIsAnError() {
         var e = assertThrows(IllegalArgumentException.class, () -> Dockerfile.parse("ARG BASE\nFROM $BASE\n"));
-        assertEquals("line 2: FROM uses $BASE, which has no default (declare ARG BASE=<value> before the first FROM)",
-                e.getMessage());
+        assertEquals("line 2: FROM $BASE uses ARG BASE, which has no value: declare it before the first FROM with a default "
+                + "(ARG BASE=<value>) or set it in build.args", e.getMessage());
     }
 
     @Test
     void malformedFromsAreErrors() {
-        assertEquals("no FROM instruction",
+        assertEquals("no FROM instruction: a Dockerfile starts a stage with FROM <image>",
                 assertThrows(IllegalArgumentException.class, () -> Dockerfile.parse("RUN true\n")).getMessage());
         assertTrue(assertThrows(IllegalArgumentException.class, () -> Dockerfile.parse("FROM Debian:12\n"))
-                .getMessage().startsWith("line 1: image reference 'Debian:12'"));
+                .getMessage().startsWith("line 1: FROM Debian:12: image reference 'Debian:12'"));
         assertTrue(assertThrows(IllegalArgumentException.class, () -> Dockerfile.parse("FROM a b c d\n"))
-                .getMessage().contains("expected FROM <image> [AS <name>]"));
+                .getMessage().contains("FROM requires either one or three arguments (FROM <image> [AS <name>])"));
     }
 
     @Test

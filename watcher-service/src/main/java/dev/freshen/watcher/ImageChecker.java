@@ -118,8 +118,12 @@ public class ImageChecker {
     private CheckOutcome checkLocked(PlatformImage image) {
         Instant now = clock.instant();
         if (image.baseImages().isEmpty()) {
+            String why = image.pinnedBases().isEmpty() ? "the Dockerfile has no external base image"
+                    : "every base of the Dockerfile is pinned by digest (pinned, not watched: "
+                    + image.pinnedBases().stream().map(Object::toString).collect(java.util.stream.Collectors.joining(", "))
+                    + ")";
             return new CheckOutcome(image.id(), now, CheckOutcome.Result.NO_BASES, null, null, null,
-                    "the Dockerfile has no external base image; use force-update to rebuild it");
+                    why + "; use force-update to rebuild it");
         }
         Map<ImageReference, Digest> upstream = new LinkedHashMap<>();
         Map<String, String> shown = new LinkedHashMap<>();

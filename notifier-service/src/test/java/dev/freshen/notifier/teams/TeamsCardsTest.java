@@ -195,6 +195,23 @@ class TeamsCardsTest {
         AdaptiveCardValidator.assertValid(message.toString());
     }
 
+    /** A base whose Dockerfile reference was pinned by tag and digest: the card says to which digest it was pinned. */
+    @Test
+    void aBaseThatTheDockerfilePinnedSaysWhatItWasPinnedTo() {
+        ImagePublished e = SampleEvents.imagePublished();
+        ImagePublished event = new ImagePublished(e.runId(), e.imageId(), e.attempt(), e.occurredAt(), e.trigger(),
+                e.baseImages().stream().map(b -> b.withPinnedInDockerfile(SampleEvents.digest('0'))).toList(), e.image(),
+                e.version(), e.tags(), e.timings());
+        ObjectNode message = TeamsCards.message(event);
+
+        List<String> facts = facts(card(message));
+        String digest = facts.stream().filter(f -> f.startsWith("Base digest: ")).findFirst().orElseThrow();
+        assertTrue(digest.endsWith("; the Dockerfile was pinned to " + SampleEvents.digest('0')), digest);
+        assertFalse(facts(card(TeamsCards.message(e))).stream().anyMatch(f -> f.contains("was pinned to")),
+                "a base by tag alone says nothing of it");
+        AdaptiveCardValidator.assertValid(message.toString());
+    }
+
     static JsonNode card(JsonNode message) {
         return message.at("/attachments/0/content");
     }

@@ -62,13 +62,17 @@ public class ImagesResource {
      * @param schedule      the cron it is checked on: its descriptor's, else the watcher's default; {@code null} while
      *                      invalid (it is not checked)
      * @param target        where it is published; for an invalid image as far as its descriptor still says
-     * @param baseImages    the bases it is watched for; empty while invalid
+     * @param baseImages    the bases it is watched for (a base written with tag and digest is watched by its tag);
+     *                      empty while invalid
+     * @param pinnedBases   the bases its Dockerfile pins by digest alone ({@code name@sha256:…}): read as written,
+     *                      pinned, not watched; empty while invalid
      * @param lastCheck     the last check in this watcher's life, if any
      * @param lastPublished the newest published version, if known
      * @param problems      why it is invalid, in file order; empty when watched
      */
-    @Schema(requiredProperties = {"id", "state", "baseImages", "problems"})
+    @Schema(requiredProperties = {"id", "state", "baseImages", "pinnedBases", "problems"})
     public record ImageView(String id, WatchState state, String schedule, Target target, List<String> baseImages,
+                            List<String> pinnedBases,
                             CheckOutcome lastCheck, RunSummary inFlightRun, RunSummary lastRun,
                             LastPublished lastPublished, List<ProblemView> problems) {
     }
@@ -266,6 +270,7 @@ public class ImagesResource {
         Target target = image.descriptor().target();
         return new ImageView(image.id(), WatchState.WATCHED, schedule.scheduleOf(image), target,
                 image.baseImages().stream().map(Object::toString).toList(),
+                image.pinnedBases().stream().map(Object::toString).toList(),
                 checker.lastOutcome(image.id()).orElse(null),
                 ledger.inFlight(image.id()).map(RunSummary::of).orElse(null),
                 ledger.lastEnded(image.id()).map(RunSummary::of).orElse(null),
@@ -275,7 +280,7 @@ public class ImagesResource {
     private ImageView view(DescriptorException invalid) {
         String id = invalid.imageId();
         Target target = invalid.target().orElse(null);
-        return new ImageView(id, WatchState.INVALID, null, target, List.of(),
+        return new ImageView(id, WatchState.INVALID, null, target, List.of(), List.of(),
                 checker.lastOutcome(id).orElse(null),
                 ledger.inFlight(id).map(RunSummary::of).orElse(null),
                 ledger.lastEnded(id).map(RunSummary::of).orElse(null),
