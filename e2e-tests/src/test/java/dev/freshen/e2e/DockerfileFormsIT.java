@@ -58,7 +58,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  *   <li>a base pinned by digest alone ({@code name@digest}): pinned, not watched, no run, no error;</li>
  *   <li><b>A</b>, a heredoc whose body has a line starting with "from": detected as the one base its FROM names;
  *       built where the engine can fetch the {@code docker/dockerfile:1} frontend its {@code # syntax=} names, else a
- *       permanent {@code PipelineFailed} of the build that says so (nothing can be pulled here).</li>
+ *       permanent {@code PipelineFailed} of the build that says so (nothing can be pulled here);</li>
+ *   <li>a build context whose {@code .dockerignore} is an allow list that leaves the Dockerfile out ({@code *},
+ *       {@code !Dockerfile}, {@code !ca-certificates/}), built on the Engine-API path: published, with exactly the
+ *       allowed files in the image.</li>
  * </ul>
  * What is checked is what a user would check: the published image's {@code dev.freshen.base-images} label names the
  * right base digests, and the watcher finds the published image up to date.
@@ -72,6 +75,7 @@ class DockerfileFormsIT {
     private static final String VARIANT = "forms/variant-build-arg";
     private static final String DIGEST_ONLY = "forms/pinned-digest-only";
     private static final String HEREDOC = "forms/heredoc";
+    private static final String IGNORED = "forms/dockerignore-allow-list";
     /** A repository of its own: PipelineIT publishes revisions of dotnet/runtime:10.0 in the same registry. */
     private static final String VENDOR = "dotnet-forms/runtime";
 
@@ -204,6 +208,25 @@ class DockerfileFormsIT {
         }
     }
 
+    @Test
+    void aContextWhoseDockerignoreIsAnAllowListBuildsOnTheEngineApiPathAndIsPublished() {
+        ImagePublished published = awaitPublished(IGNORED);
+        awaitVerified(published);
+        String builderLog = services.get("builder").logText();
+        assertTrue(builderLog.contains("Run " + published.runId() + " (" + IGNORED + "): building with engine-api"),
+                "the Engine-API path, where docker-java refused this context before");
+        String image = published.image().toString();
+        List<String> files;
+        try {
+            files = Commands.run(List.of(DockerEngine.CLI, "run", "--rm", image, "find", "/context", "-type", "f"), 120)
+                    .lines().sorted().toList();
+        } finally {
+            Commands.run(List.of(DockerEngine.CLI, "image", "rm", "--force", image), 60);
+        }
+        assertEquals(List.of("/context/Dockerfile", "/context/ca-certificates/company-root.crt"), files,
+                "only what .dockerignore lets in (never notes.txt or secrets/)");
+    }
+
     /** The PipelineFailed or ImagePublished of the image's run, once there is one. */
     private Optional<Object> outcome(String imageId) {
         Optional<Object> failed = topics.readAll(Topics.PIPELINE_FAILED).stream()
@@ -281,6 +304,18 @@ class DockerfileFormsIT {
                 EOT
                 USER 1654
                 """.formatted(vendor), "", "");
+        image(root, IGNORED, "platform/forms-dockerignore", """
+                FROM %s:10.0
+                COPY . /context/
+                USER 1654
+                """.formatted(vendor), "", "");
+        Path ignored = root.resolve(IGNORED);
+        Files.writeString(ignored.resolve(".dockerignore"), "*\n!Dockerfile\n!ca-certificates/\n");
+        Files.createDirectories(ignored.resolve("ca-certificates"));
+        Files.writeString(ignored.resolve("ca-certificates/company-root.crt"), "-----BEGIN CERTIFICATE-----\n");
+        Files.writeString(ignored.resolve("notes.txt"), "left out by .dockerignore\n");
+        Files.createDirectories(ignored.resolve("secrets"));
+        Files.writeString(ignored.resolve("secrets/token"), "left out by .dockerignore\n");
         Path app = Commands.repositoryRoot().resolve("deploy/local/platform-images/apps/fixture-echo");
         try (Stream<Path> files = Files.walk(app)) {
             for (Path file : files.toList()) {
