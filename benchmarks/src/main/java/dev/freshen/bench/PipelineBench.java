@@ -77,7 +77,8 @@ final class PipelineBench {
                             .replaceAll("(?m)^notify:.*$", "notify: [" + Stack.CHANNEL + "]");
                 }
                 Files.writeString(to, text);
-                to.toFile().setExecutable(file.toFile().canExecute());
+                // the modes as they are (0744 stays 0744): the build context keeps them, as the docker CLI does
+                Files.setPosixFilePermissions(to, Files.getPosixFilePermissions(file));
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot copy the fixture platform images", e);

@@ -17,7 +17,6 @@ import dev.freshen.testing.EventTopics;
 import dev.freshen.testing.FixtureImages;
 import dev.freshen.testing.KafkaBroker;
 import dev.freshen.testing.LocalRegistry;
-import dev.freshen.testing.ServiceProcess;
 import dev.freshen.testing.WebhookReceiver;
 import io.restassured.specification.RequestSpecification;
 import org.junit.jupiter.api.AfterAll;
@@ -30,9 +29,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
 
@@ -79,7 +76,7 @@ class DockerfileFormsIT {
     /** A repository of its own: PipelineIT publishes revisions of dotnet/runtime:10.0 in the same registry. */
     private static final String VENDOR = "dotnet-forms/runtime";
 
-    private final Map<String, ServiceProcess> services = new LinkedHashMap<>();
+    private PackagedServices services;
     private LocalRegistry registry;
     private RegistryClient registryClient;
     private EventTopics topics;
@@ -106,30 +103,14 @@ class DockerfileFormsIT {
         chiseled = FixtureImages.publishBase(registry.host(), VENDOR, "10.0-noble-chiseled");
 
         Path platformImages = platformImages();
-        Path root = Commands.repositoryRoot();
-        Map<String, String> common = Map.of(
-                "kafka.bootstrap.servers", KafkaBroker.bootstrapServers(),
-                "freshen.platform-images-dir", platformImages.toString());
-        String target = registry.host();
-        Map<String, Map<String, String>> own = Map.of(
-                "watcher", Map.of("freshen.watcher.api-key", API_KEY, "freshen.target-registry", target),
-                "builder", Map.of("freshen.builder.docker-cli", DockerEngine.CLI, "freshen.target-registry", target),
-                "tester", Map.of("freshen.tester.docker-cli", DockerEngine.CLI),
-                "publisher", Map.of("freshen.target-registry", target),
-                "notifier", Map.of(
-                        "freshen.notifier.channels.teams.type", "teams",
-                        "freshen.notifier.channels.teams.url", receiver.url("/teams").toString(),
-                        "freshen.notifier.default-channels", "teams"));
-        for (String name : List.of("watcher", "builder", "tester", "publisher", "notifier")) {
-            Map<String, String> config = new LinkedHashMap<>(common);
-            config.putAll(own.get(name));
-            services.put(name, ServiceProcess.start(root.resolve(name + "-service"), config, Duration.ofSeconds(90)));
-        }
+        services = PackagedServices.start(platformImages, registry.host(), API_KEY, receiver.url("/teams"));
     }
 
     @AfterAll
     void stopPipeline() {
-        services.values().forEach(ServiceProcess::close);
+        if (services != null) {
+            services.close();
+        }
         if (topics != null) {
             topics.close();
         }

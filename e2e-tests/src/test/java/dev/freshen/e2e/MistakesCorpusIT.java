@@ -253,7 +253,8 @@ class MistakesCorpusIT {
                 Path copy = staging.resolve(from.relativize(file).toString());
                 Files.createDirectories(copy.getParent());
                 Files.writeString(copy, expand(Files.readString(file)));
-                copy.toFile().setExecutable(file.toFile().canExecute());
+                // the modes as they are (0744 stays 0744): the build context keeps them, as the docker CLI does
+                Files.setPosixFilePermissions(copy, Files.getPosixFilePermissions(file));
             }
             if (!Files.exists(target)) {
                 // a new folder appears at once, never half written (the watcher rescans every second)

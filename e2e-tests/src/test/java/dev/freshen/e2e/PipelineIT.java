@@ -17,7 +17,6 @@ import dev.freshen.testing.EventTopics;
 import dev.freshen.testing.FixtureImages;
 import dev.freshen.testing.KafkaBroker;
 import dev.freshen.testing.LocalRegistry;
-import dev.freshen.testing.ServiceProcess;
 import dev.freshen.testing.WebhookReceiver;
 import io.restassured.specification.RequestSpecification;
 import org.junit.jupiter.api.AfterAll;
@@ -32,9 +31,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.stream.Stream;
 
 import static io.restassured.RestAssured.given;
@@ -58,9 +55,8 @@ class PipelineIT {
     private static final String IMAGE = "fixture/runtime";
     private static final String BROKEN = "fixture/broken-app";
     private static final String API_KEY = "e2e-api-key-0123456789abcdef";
-    private static final List<String> SERVICES = List.of("watcher", "builder", "tester", "publisher", "notifier");
 
-    private final Map<String, ServiceProcess> services = new LinkedHashMap<>();
+    private PackagedServices services;
     private LocalRegistry registry;
     private RegistryClient registryClient;
     private EventTopics topics;
@@ -79,30 +75,14 @@ class PipelineIT {
         repository = registry.host() + "/platform/fixture-runtime";
         baseV1 = FixtureImages.publishBase(registry.host(), "dotnet/runtime", "10.0");
 
-        Path root = Commands.repositoryRoot();
-        Map<String, String> common = Map.of(
-                "kafka.bootstrap.servers", KafkaBroker.bootstrapServers(),
-                "freshen.platform-images-dir", platformImages.toString());
-        String target = registry.host();
-        Map<String, Map<String, String>> own = Map.of(
-                "watcher", Map.of("freshen.watcher.api-key", API_KEY, "freshen.target-registry", target),
-                "builder", Map.of("freshen.builder.docker-cli", DockerEngine.CLI, "freshen.target-registry", target),
-                "tester", Map.of("freshen.tester.docker-cli", DockerEngine.CLI),
-                "publisher", Map.of("freshen.target-registry", target),
-                "notifier", Map.of(
-                        "freshen.notifier.channels.teams.type", "teams",
-                        "freshen.notifier.channels.teams.url", receiver.url("/teams").toString(),
-                        "freshen.notifier.default-channels", "teams"));
-        for (String name : SERVICES) {
-            Map<String, String> config = new LinkedHashMap<>(common);
-            config.putAll(own.get(name));
-            services.put(name, ServiceProcess.start(root.resolve(name + "-service"), config, Duration.ofSeconds(90)));
-        }
+        services = PackagedServices.start(platformImages, registry.host(), API_KEY, receiver.url("/teams"));
     }
 
     @AfterAll
     void stopPipeline() {
-        services.values().forEach(ServiceProcess::close);
+        if (services != null) {
+            services.close();
+        }
         receiver.close();
         topics.close();
     }
@@ -227,7 +207,8 @@ class PipelineIT {
                     Files.createDirectories(to);
                 } else {
                     Files.writeString(to, Files.readString(file).replace("127.0.0.1:5000", registry.host()));
-                    to.toFile().setExecutable(file.toFile().canExecute());
+                    // the modes as they are (0744 stays 0744): the build context keeps them, as the docker CLI does
+                    Files.setPosixFilePermissions(to, Files.getPosixFilePermissions(file));
                 }
             }
         }

@@ -15,7 +15,6 @@ import dev.freshen.testing.FixtureImages;
 import dev.freshen.testing.FixturePlatformImages;
 import dev.freshen.testing.KafkaBroker;
 import dev.freshen.testing.LocalRegistry;
-import dev.freshen.testing.ServiceProcess;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -25,9 +24,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 
 import static io.restassured.RestAssured.given;
@@ -49,7 +46,7 @@ class RealPlatformImageIT {
     private static final Duration RUN_TIMEOUT = Duration.ofMinutes(4);
     private static final String API_KEY = "e2e-real-image-key-0123456789abcdef";
 
-    private final Map<String, ServiceProcess> services = new LinkedHashMap<>();
+    private PackagedServices services;
     private LocalRegistry registry;
     private RegistryClient registryClient;
     private EventTopics topics;
@@ -68,25 +65,14 @@ class RealPlatformImageIT {
         ImageReference vendorTag = copy.bases().get(0);
         base = FixtureImages.publishBase(registry.host(), vendorTag.repository(), vendorTag.tag());
 
-        Map<String, String> common = Map.of(
-                "kafka.bootstrap.servers", KafkaBroker.bootstrapServers(),
-                "freshen.platform-images-dir", copy.root().toString());
-        String target = registry.host();
-        Map<String, Map<String, String>> own = Map.of(
-                "watcher", Map.of("freshen.watcher.api-key", API_KEY, "freshen.target-registry", target),
-                "builder", Map.of("freshen.builder.docker-cli", DockerEngine.CLI, "freshen.target-registry", target),
-                "tester", Map.of("freshen.tester.docker-cli", DockerEngine.CLI),
-                "publisher", Map.of("freshen.target-registry", target));
-        for (String name : List.of("watcher", "builder", "tester", "publisher")) {
-            Map<String, String> config = new LinkedHashMap<>(common);
-            config.putAll(own.get(name));
-            services.put(name, ServiceProcess.start(repository.resolve(name + "-service"), config, Duration.ofSeconds(90)));
-        }
+        services = PackagedServices.start(copy.root(), registry.host(), API_KEY, null);
     }
 
     @AfterAll
     void stopPipeline() {
-        services.values().forEach(ServiceProcess::close);
+        if (services != null) {
+            services.close();
+        }
         if (topics != null) {
             topics.close();
         }
