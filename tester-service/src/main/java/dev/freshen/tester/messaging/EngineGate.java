@@ -3,8 +3,8 @@ package dev.freshen.tester.messaging;
 import com.github.dockerjava.api.DockerClient;
 import dev.freshen.docker.DockerEngine;
 import dev.freshen.docker.EngineWatch;
-import dev.freshen.events.Durations;
 import dev.freshen.events.Topics;
+import dev.freshen.messaging.InputGate;
 import dev.freshen.messaging.PausableInputs;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -12,7 +12,6 @@ import io.smallrye.reactive.messaging.ChannelRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
-import org.jboss.logging.Logger;
 
 import java.io.IOException;
 import java.time.Duration;
@@ -22,8 +21,8 @@ import java.util.List;
  * Keeps the tester from taking new candidates while its Docker engine does not answer: the engine is asked every
  * {@value #CHECK_SECONDS} s ({@link EngineWatch}); when it goes away the input channel is paused
  * ({@link PausableInputs}: new records wait in Kafka, the consumer stays in its group) and readiness goes down
- * ({@link EngineReadiness}); when it answers again both come back. Each change is logged once. A test under way
- * when the engine goes away is not stopped: it follows the stage's retry policy.
+ * ({@link EngineReadiness}); when it answers again both come back. {@link InputGate} pauses, resumes and logs each
+ * change once. A test under way when the engine goes away is not stopped: it follows the stage's retry policy.
  */
 @ApplicationScoped
 public class EngineGate {
@@ -32,20 +31,21 @@ public class EngineGate {
     private static final Duration CHECK_INTERVAL = Duration.ofSeconds(CHECK_SECONDS);
     /** A check is one short request: it must not wait as long as the stage's own requests may. */
     private static final Duration CHECK_TIMEOUT = Duration.ofSeconds(5);
-    private static final Logger LOG = Logger.getLogger(EngineGate.class);
 
     @Inject
     ChannelRegistry channels;
 
     private DockerClient docker;
     private EngineWatch watch;
-    private PausableInputs inputs;
+    private InputGate gate;
 
     void start(@Observes StartupEvent start) {
-        inputs = new PausableInputs(channels, List.of(Topics.IMAGE_BUILT));
+        PausableInputs inputs = new PausableInputs(channels, List.of(Topics.IMAGE_BUILT));
         inputs.paused(); // refuses to start when an input cannot be paused (its pausable setting is missing)
+        gate = new InputGate(inputs, "candidates", "a test", CHECK_INTERVAL);
         docker = DockerEngine.connect(CHECK_TIMEOUT, CHECK_TIMEOUT);
-        watch = EngineWatch.of(docker, DockerEngine.host(), CHECK_INTERVAL, this::changed).start();
+        watch = EngineWatch.of(docker, DockerEngine.host(), CHECK_INTERVAL,
+                health -> gate.changed(health.up(), health.describe())).start();
     }
 
     void stop(@Observes ShutdownEvent stop) throws IOException {
@@ -62,21 +62,6 @@ public class EngineGate {
 
     /** What waits while the engine is away, for readiness and logs. */
     String effect() {
-        return "new candidates on " + String.join(", ", inputs.names()) + " wait until it answers (checked every "
-                + Durations.human(CHECK_INTERVAL) + ")";
-    }
-
-    private void changed(EngineWatch.Health health) {
-        try {
-            if (health.up()) {
-                inputs.resume();
-                LOG.infof("%s again: taking new candidates again", health.describe());
-            } else {
-                inputs.pause();
-                LOG.warnf("%s: %s; a test under way follows its retry policy", health.describe(), effect());
-            }
-        } catch (RuntimeException e) {
-            LOG.errorf(e, "%s, but the inputs could not be %s", health.describe(), health.up() ? "resumed" : "paused");
-        }
+        return gate.effect();
     }
 }
