@@ -18,9 +18,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -43,7 +40,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class EngineOutageIT {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(120);
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     private static UnixSocketForwarder engine;
     private static EventTopics topics;
@@ -83,12 +79,12 @@ class EngineOutageIT {
 
     @Test
     void withoutItsEngineTheBuilderIsNotReadyAndLetsNewRequestsWaitUntilTheEngineIsBack() {
-        assertEquals(200, ready().statusCode());
+        assertEquals(200, builder.readiness().statusCode());
 
         engine.stop();
         String down = "Docker engine at " + engine.dockerHost() + " not reachable: connection refused";
         await("readiness down").atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
-            HttpResponse<String> ready = ready();
+            HttpResponse<String> ready = builder.readiness();
             assertEquals(503, ready.statusCode(), ready.body());
             assertTrue(ready.body().contains(down), ready.body());
         });
@@ -100,34 +96,18 @@ class EngineOutageIT {
         topics.send(request);
         await("the request waits").during(Duration.ofSeconds(15)).atMost(Duration.ofSeconds(20))
                 .until(() -> !builder.logText().contains(request.runId()));
-        assertEquals(1, count(builder.logText(), down + ": new build requests"), "said once, not at every check");
+        assertEquals(1, builder.logCount(down + ": new build requests"), "said once, not at every check");
 
         engine.start();
         ImageBuilt built = topics.awaitEvent(ImageBuilt.class, e -> e.runId().equals(request.runId()), TIMEOUT);
         assertTrue(built.candidate().isPinned());
-        assertEquals(200, ready().statusCode());
+        assertEquals(200, builder.readiness().statusCode());
         assertTrue(builder.logText().contains("Docker engine at " + engine.dockerHost()
                 + " answers again: taking new build requests again"), builder.logText());
         // nothing of the run happened while the engine was away (after it, the first request may meet a connection the
         // engine dropped, which docker-java does not check before use: that one is retried as any engine trouble)
         String log = builder.logText();
         assertTrue(log.indexOf(request.runId()) > log.indexOf("answers again"), log);
-    }
-
-    private static HttpResponse<String> ready() {
-        try {
-            return HTTP.send(HttpRequest.newBuilder(URI.create(builder.baseUri() + "/q/health/ready")).build(),
-                    HttpResponse.BodyHandlers.ofString());
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static int count(String text, String part) {
-        return text.split(java.util.regex.Pattern.quote(part), -1).length - 1;
     }
 
     private static void write(Path root, String relative, String content) throws IOException {

@@ -23,6 +23,8 @@ import java.util.concurrent.TimeUnit;
  */
 public final class ServiceProcess implements AutoCloseable {
 
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
     private final Path jar;
     private final Map<String, String> config;
     private final Path log;
@@ -117,6 +119,24 @@ public final class ServiceProcess implements AutoCloseable {
             return Files.readString(log);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    /** How many times {@code text} occurs in the service's log (e.g. to check that a change is logged once). */
+    public int logCount(String text) {
+        return logText().split(java.util.regex.Pattern.quote(text), -1).length - 1;
+    }
+
+    /** {@code GET /q/health/ready} now: its status (200 or 503) and body (each check, with its data). */
+    public HttpResponse<String> readiness() {
+        try {
+            return HTTP.send(HttpRequest.newBuilder(baseUri().resolve("/q/health/ready")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot ask " + baseUri() + " whether it is ready", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
         }
     }
 

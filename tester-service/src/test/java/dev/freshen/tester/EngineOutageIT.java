@@ -23,9 +23,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -49,7 +46,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class EngineOutageIT {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(120);
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     private static UnixSocketForwarder engine;
     private static EventTopics topics;
@@ -108,12 +104,12 @@ class EngineOutageIT {
 
     @Test
     void withoutItsEngineTheTesterIsNotReadyAndLetsNewCandidatesWaitUntilTheEngineIsBack() {
-        assertEquals(200, ready().statusCode());
+        assertEquals(200, tester.readiness().statusCode());
 
         engine.stop();
         String down = "Docker engine at " + engine.dockerHost() + " not reachable: connection refused";
         await("readiness down").atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
-            HttpResponse<String> ready = ready();
+            HttpResponse<String> ready = tester.readiness();
             assertEquals(503, ready.statusCode(), ready.body());
             assertTrue(ready.body().contains(down), ready.body());
         });
@@ -127,34 +123,18 @@ class EngineOutageIT {
         topics.send(built);
         await("the candidate waits").during(Duration.ofSeconds(15)).atMost(Duration.ofSeconds(20))
                 .until(() -> !tester.logText().contains(built.runId()));
-        assertEquals(1, count(tester.logText(), down + ": new candidates"), "said once, not at every check");
+        assertEquals(1, tester.logCount(down + ": new candidates"), "said once, not at every check");
 
         engine.start();
         ImageVerified verified = topics.awaitEvent(ImageVerified.class, e -> e.runId().equals(built.runId()), TIMEOUT);
         assertEquals(candidate, verified.candidate());
-        assertEquals(200, ready().statusCode());
+        assertEquals(200, tester.readiness().statusCode());
         assertTrue(tester.logText().contains("Docker engine at " + engine.dockerHost()
                 + " answers again: taking new candidates again"), tester.logText());
         // nothing of the run happened while the engine was away (after it, the first request may meet a connection the
         // engine dropped, which docker-java does not check before use: that one is retried as any engine trouble)
         String log = tester.logText();
         assertTrue(log.indexOf(built.runId()) > log.indexOf("answers again"), log);
-    }
-
-    private static HttpResponse<String> ready() {
-        try {
-            return HTTP.send(HttpRequest.newBuilder(URI.create(tester.baseUri() + "/q/health/ready")).build(),
-                    HttpResponse.BodyHandlers.ofString());
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static int count(String text, String part) {
-        return text.split(java.util.regex.Pattern.quote(part), -1).length - 1;
     }
 
     private static void write(Path root, String relative, String content) throws IOException {
