@@ -1,7 +1,6 @@
 package dev.freshen.events;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
-import com.fasterxml.jackson.annotation.JsonValue;
 
 import java.util.List;
 import java.util.Map;
@@ -19,7 +18,7 @@ import java.util.Map;
  * why this is a final class and not a record, whose constructor would have to be public). Two kinds are equal when
  * their ids are.
  */
-public final class FailureKind {
+public final class FailureKind extends OpenValue {
 
     /** The input is wrong (bad Dockerfile, failed test, invalid descriptor): retrying as is will fail again. */
     public static final FailureKind PERMANENT = new FailureKind("permanent", true);
@@ -39,12 +38,8 @@ public final class FailureKind {
     private static final List<FailureKind> KNOWN = List.of(PERMANENT, TRANSIENT_EXHAUSTED, INTERNAL, TIMED_OUT);
     private static final Map<String, FailureKind> BY_ID = WireIds.index(KNOWN, FailureKind::id);
 
-    private final String id;
-    private final boolean known;
-
     private FailureKind(String id, boolean known) {
-        this.id = id;
-        this.known = known;
+        super(id, known);
     }
 
     /**
@@ -62,30 +57,5 @@ public final class FailureKind {
     /** The kinds this version knows, in declaration order. */
     public static List<FailureKind> knownValues() {
         return KNOWN;
-    }
-
-    @JsonValue
-    public String id() {
-        return id;
-    }
-
-    /** True for a kind this version does not know (written by a newer one). */
-    public boolean isOther() {
-        return !known;
-    }
-
-    @Override
-    public boolean equals(Object o) {
-        return o instanceof FailureKind other && id.equals(other.id);
-    }
-
-    @Override
-    public int hashCode() {
-        return id.hashCode();
-    }
-
-    @Override
-    public String toString() {
-        return id;
     }
 }

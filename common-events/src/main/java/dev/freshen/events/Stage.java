@@ -1,7 +1,6 @@
 package dev.freshen.events;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
-import com.fasterxml.jackson.annotation.JsonValue;
 
 import java.util.List;
 import java.util.Map;
@@ -21,7 +20,7 @@ import java.util.Map;
  * <p>{@link #of(String)} returns the constant for a well-known id and the constructor is private, so
  * {@code stage == Stage.TEST} is as correct as {@code equals}; two stages are equal when their ids are.
  */
-public final class Stage {
+public final class Stage extends OpenValue {
 
     public static final Stage DETECT = new Stage("detect", true);
     public static final Stage BUILD = new Stage("build", true);
@@ -32,12 +31,8 @@ public final class Stage {
     private static final List<Stage> KNOWN = List.of(DETECT, BUILD, TEST, PUBLISH, NOTIFY);
     private static final Map<String, Stage> BY_ID = WireIds.index(KNOWN, Stage::id);
 
-    private final String id;
-    private final boolean known;
-
     private Stage(String id, boolean known) {
-        this.id = id;
-        this.known = known;
+        super(id, known);
     }
 
     /**
@@ -55,30 +50,5 @@ public final class Stage {
     /** The stages this version knows, in run order. */
     public static List<Stage> knownValues() {
         return KNOWN;
-    }
-
-    @JsonValue
-    public String id() {
-        return id;
-    }
-
-    /** True for a stage this version does not know (written by a newer one). */
-    public boolean isOther() {
-        return !known;
-    }
-
-    @Override
-    public boolean equals(Object o) {
-        return o instanceof Stage other && id.equals(other.id);
-    }
-
-    @Override
-    public int hashCode() {
-        return id.hashCode();
-    }
-
-    @Override
-    public String toString() {
-        return id;
     }
 }

@@ -3,7 +3,6 @@ package dev.freshen.events;
 import com.fasterxml.jackson.annotation.JsonAnyGetter;
 import com.fasterxml.jackson.annotation.JsonAnySetter;
 import com.fasterxml.jackson.annotation.JsonCreator;
-import com.fasterxml.jackson.annotation.JsonValue;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import java.util.List;
@@ -23,7 +22,7 @@ public record Trigger(Kind kind, String reason, String requestedBy, @JsonAnySett
      * version reads as an other kind ({@link #isOther()}) that keeps its id. A well-known kind is always its
      * constant instance, so {@code kind == Trigger.Kind.FORCED} is as correct as {@code equals}.
      */
-    public static final class Kind {
+    public static final class Kind extends OpenValue {
 
         public static final Kind BASE_IMAGE_UPDATED = new Kind("base-image-updated", true);
         public static final Kind FORCED = new Kind("forced", true);
@@ -31,12 +30,8 @@ public record Trigger(Kind kind, String reason, String requestedBy, @JsonAnySett
         private static final List<Kind> KNOWN = List.of(BASE_IMAGE_UPDATED, FORCED);
         private static final Map<String, Kind> BY_ID = WireIds.index(KNOWN, Kind::id);
 
-        private final String id;
-        private final boolean known;
-
         private Kind(String id, boolean known) {
-            this.id = id;
-            this.known = known;
+            super(id, known);
         }
 
         /**
@@ -54,31 +49,6 @@ public record Trigger(Kind kind, String reason, String requestedBy, @JsonAnySett
         /** The kinds this version knows, in declaration order. */
         public static List<Kind> knownValues() {
             return KNOWN;
-        }
-
-        @JsonValue
-        public String id() {
-            return id;
-        }
-
-        /** True for a kind this version does not know (written by a newer one). */
-        public boolean isOther() {
-            return !known;
-        }
-
-        @Override
-        public boolean equals(Object o) {
-            return o instanceof Kind other && id.equals(other.id);
-        }
-
-        @Override
-        public int hashCode() {
-            return id.hashCode();
-        }
-
-        @Override
-        public String toString() {
-            return id;
         }
     }
 

@@ -1,7 +1,6 @@
 package dev.freshen.events;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
-import com.fasterxml.jackson.annotation.JsonValue;
 
 import java.util.List;
 import java.util.Map;
@@ -15,7 +14,7 @@ import java.util.Map;
  * must have a branch for other states. {@link #of(String)} returns the constant for a well-known id, so
  * {@code state == WatchState.INVALID} is as correct as {@code equals}; two states are equal when their ids are.
  */
-public final class WatchState {
+public final class WatchState extends OpenValue {
 
     /** The image is watched: its descriptor is valid, it is checked on its schedule and built when a base moves. */
     public static final WatchState WATCHED = new WatchState("watched", true);
@@ -25,12 +24,8 @@ public final class WatchState {
     private static final List<WatchState> KNOWN = List.of(WATCHED, INVALID);
     private static final Map<String, WatchState> BY_ID = WireIds.index(KNOWN, WatchState::id);
 
-    private final String id;
-    private final boolean known;
-
     private WatchState(String id, boolean known) {
-        this.id = id;
-        this.known = known;
+        super(id, known);
     }
 
     /**
@@ -47,30 +42,5 @@ public final class WatchState {
     /** The states this version knows, in declaration order. */
     public static List<WatchState> knownValues() {
         return KNOWN;
-    }
-
-    @JsonValue
-    public String id() {
-        return id;
-    }
-
-    /** True for a state this version does not know (written by a newer one). */
-    public boolean isOther() {
-        return !known;
-    }
-
-    @Override
-    public boolean equals(Object o) {
-        return o instanceof WatchState other && id.equals(other.id);
-    }
-
-    @Override
-    public int hashCode() {
-        return id.hashCode();
-    }
-
-    @Override
-    public String toString() {
-        return id;
     }
 }
