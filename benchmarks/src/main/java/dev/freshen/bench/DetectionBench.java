@@ -60,7 +60,7 @@ final class DetectionBench {
                     new OciImageRegistry(new RegistryClient(RegistrySettings.defaults()), proxy.host()), ledger,
                     event -> {
                         throw new IllegalStateException("nothing changed upstream, yet a run was started: " + event);
-                    }, Clock.systemUTC());
+                    }, Clock.systemUTC(), dev.freshen.events.image.Platform.LINUX_AMD64);
             SeedDetection seed = new SeedDetection(proxy.host());
 
             IntConsumer freshenCheck = i -> {

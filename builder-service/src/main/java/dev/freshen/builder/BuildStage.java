@@ -19,6 +19,7 @@ import dev.freshen.events.Stage;
 import dev.freshen.events.StageTiming;
 import dev.freshen.events.image.Digest;
 import dev.freshen.events.image.ImageReference;
+import dev.freshen.events.image.Platform;
 import dev.freshen.registry.RegistryException;
 import dev.freshen.retry.Failures;
 import dev.freshen.retry.Retry;
@@ -117,7 +118,8 @@ public class BuildStage {
         String repository = settings.candidateRepository(image.descriptor().target().repository());
         String tag = BuildSettings.candidateTag(request.runId());
         ImageReference candidateTag = ImageReference.parse(repository + ":" + tag);
-        List<BaseImage> bases = bases(request, image);
+        Platform platform = image.descriptor().platformsOr(settings.defaultPlatform()).get(0);
+        List<BaseImage> bases = bases(request, image, platform);
         Optional<Digest> existing = store.digest(candidateTag);
         if (existing.isPresent()) {
             LOG.infof("Run %s (%s): candidate %s exists already, not building again", request.runId(), image.id(), candidateTag);
@@ -131,10 +133,11 @@ public class BuildStage {
         ImageBuilder builder = build.buildkit() == Build.BuildKit.ALWAYS
                 || build.buildkit() == Build.BuildKit.AUTO && image.dockerfile().requiresBuildKit() ? buildKit : engineApi;
         BuildLog log = new BuildLog(settings.logLines());
-        LOG.infof("Run %s (%s): building with %s from %s", request.runId(), image.id(), builder.name(), pinned.values());
+        LOG.infof("Run %s (%s): building for %s with %s from %s", request.runId(), image.id(), platform, builder.name(),
+                pinned.values());
         try {
             builder.build(new BuildSpec(image.directory(), dockerfile, labels(request, image, bases), build.args(), localTag,
-                    settings.buildTimeout()), log);
+                    settings.buildTimeout(), platform.toString()), log);
         } catch (BuildFailure e) {
             store.removeLocal(localTag);
             throw new LoggedBuildFailure(frontendUnavailable(e, image), log.tail());
@@ -150,8 +153,9 @@ public class BuildStage {
      * takes the previous digest of each from the labels of the newest published version (where that is not known, it
      * stays unknown: the build does not depend on it). A base whose Dockerfile reference carries a digest too
      * ({@code name:tag@sha256:…}) says which ({@link BaseImage#pinnedInDockerfile()}): the run pins it again.
+     * Digests resolved here are {@code platform}'s image manifests, as the watcher's are.
      */
-    private List<BaseImage> bases(BuildRequest request, PlatformImage image) {
+    private List<BaseImage> bases(BuildRequest request, PlatformImage image, Platform platform) {
         Map<ImageReference, BaseImage> given = new LinkedHashMap<>();
         request.baseImages().forEach(b -> given.put(b.reference(), b));
         List<BaseImage> bases = new ArrayList<>();
@@ -159,10 +163,10 @@ public class BuildStage {
         for (ImageReference ref : image.baseImages()) {
             BaseImage base = given.get(ref);
             if (base == null) {
-                Digest now = store.digest(ref).orElseThrow(() -> BuildFailure.permanent(BuildFailure.IMAGE_MISSING, "base image " + ref
-                        + " does not exist upstream"));
-                published = published != null ? published : publishedBases(request, image);
-                base = new BaseImage(ref, now, published.get(ref));
+                Digest now = store.platformDigest(ref, platform).orElseThrow(() -> BuildFailure.permanent(
+                        BuildFailure.IMAGE_MISSING, "base image " + ref + " does not exist upstream"));
+                published = published != null ? published : publishedBases(request, image, platform);
+                base = new BaseImage(ref, now, published.get(ref), platform);
             }
             bases.add(base.withPinnedInDockerfile(writtenDigest(image, ref)));
         }
@@ -201,10 +205,10 @@ public class BuildStage {
                 .map(i -> i.reference().digest()).findFirst().orElse(null);
     }
 
-    private Map<ImageReference, Digest> publishedBases(BuildRequest request, PlatformImage image) {
+    private Map<ImageReference, Digest> publishedBases(BuildRequest request, PlatformImage image, Platform platform) {
         var target = image.descriptor().target();
         try {
-            return store.publishedBases(settings.targetRegistry(), target.repository(), target.tagPrefix());
+            return store.publishedBases(settings.targetRegistry(), target.repository(), target.tagPrefix(), platform);
         } catch (StopRequested e) {
             throw e;
         } catch (RuntimeException e) {

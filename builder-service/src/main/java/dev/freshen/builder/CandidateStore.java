@@ -2,6 +2,7 @@ package dev.freshen.builder;
 
 import dev.freshen.events.image.Digest;
 import dev.freshen.events.image.ImageReference;
+import dev.freshen.events.image.Platform;
 
 import java.util.Map;
 import java.util.Optional;
@@ -9,8 +10,17 @@ import java.util.Optional;
 /** Where candidates and bases are looked up, and candidates pushed to. */
 public interface CandidateStore {
 
-    /** The current digest of a tag (a base upstream, or an existing candidate); empty when it does not exist. */
+    /** The current digest of a tag (an existing candidate); empty when it does not exist. */
     Optional<Digest> digest(ImageReference ref);
+
+    /**
+     * The image manifest a base tag names upstream now for {@code platform} (for an image index, its entry for the
+     * platform); empty when the tag does not exist.
+     *
+     * @throws dev.freshen.docker.BuildFailure {@code registry-error} when the registry fails or the tag has no image
+     *                                         for {@code platform}
+     */
+    Optional<Digest> platformDigest(ImageReference ref, Platform platform);
 
     /** Pushes the local image {@code localTag} as {@code repository:tag} and removes it locally; returns the digest. */
     Digest pushAndRemove(String localTag, String repository, String tag);
@@ -21,7 +31,8 @@ public interface CandidateStore {
     /**
      * What the newest published version of a platform image was built from: the base digests its labels name, by the
      * base's tag reference; empty when nothing is published yet or the version carries no such labels. The newest
-     * version is the highest version tag of {@code tagPrefix} in {@code registry}/{@code repository}.
+     * version is the highest version tag of {@code tagPrefix} in {@code registry}/{@code repository}; its labels are
+     * read from its image for {@code platform}.
      */
-    Map<ImageReference, Digest> publishedBases(String registry, String repository, String tagPrefix);
+    Map<ImageReference, Digest> publishedBases(String registry, String repository, String tagPrefix, Platform platform);
 }

@@ -19,7 +19,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class BuildProblemsTest {
 
     private static final BuildSettings SETTINGS = new BuildSettings("registry.example.com", Optional.of("staging.example.com"),
-            Optional.empty(), Duration.ofMinutes(45), 40, RetryPolicy.once());
+            Optional.empty(), Duration.ofMinutes(45), 40, RetryPolicy.once(),
+            dev.freshen.events.image.Platform.LINUX_AMD64);
 
     @Test
     void everyBuildProblemCodeHasAHintInPlainWords() {

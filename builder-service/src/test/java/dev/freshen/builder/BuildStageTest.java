@@ -13,6 +13,7 @@ import dev.freshen.events.PipelineFailed;
 import dev.freshen.events.Trigger;
 import dev.freshen.events.image.Digest;
 import dev.freshen.events.image.ImageReference;
+import dev.freshen.events.image.Platform;
 import dev.freshen.registry.RegistryException;
 import dev.freshen.retry.RetryPolicy;
 import dev.freshen.retry.StopRequested;
@@ -57,6 +58,7 @@ class BuildStageTest {
         final AtomicReference<BuildSpec> lastSpec = new AtomicReference<>();
         final AtomicInteger lookups = new AtomicInteger();
         final List<String> publishedLookups = Collections.synchronizedList(new ArrayList<>());
+        final List<Platform> platformLookups = Collections.synchronizedList(new ArrayList<>());
         Map<ImageReference, Digest> published = Map.of();
         RuntimeException publishedFailure;
 
@@ -85,6 +87,12 @@ class BuildStageTest {
         }
 
         @Override
+        public Optional<Digest> platformDigest(ImageReference ref, Platform platform) {
+            platformLookups.add(platform);
+            return digest(ref);
+        }
+
+        @Override
         public Digest pushAndRemove(String localTag, String repository, String tag) {
             return CANDIDATE;
         }
@@ -94,7 +102,8 @@ class BuildStageTest {
         }
 
         @Override
-        public Map<ImageReference, Digest> publishedBases(String registry, String repository, String tagPrefix) {
+        public Map<ImageReference, Digest> publishedBases(String registry, String repository, String tagPrefix,
+                                                          Platform platform) {
             publishedLookups.add(registry + "/" + repository + ":" + tagPrefix);
             if (publishedFailure != null) {
                 throw publishedFailure;
@@ -117,7 +126,7 @@ class BuildStageTest {
     private BuildStage stage(RetryPolicy retries) {
         return new BuildStage(PlatformImageCatalog.of(root)::scan, engine, engine, engine, dir -> Optional.empty(),
                 new BuildSettings("registry.example.com", Optional.empty(), Optional.empty(), Duration.ofMinutes(1), 40,
-                        retries), Clock.fixed(NOW, ZoneOffset.UTC));
+                        retries, Platform.LINUX_AMD64), Clock.fixed(NOW, ZoneOffset.UTC));
     }
 
     private static BuildRequest request() {
@@ -157,7 +166,7 @@ class BuildStageTest {
         Files.writeString(root.resolve(IMAGE).resolve("Dockerfile"), "FROM " + BASE + "\nRUN <<EOF\nnever ends\n");
         BuildStage stage = new BuildStage(id -> scan, engine, engine, engine, dir -> Optional.empty(),
                 new BuildSettings("registry.example.com", Optional.empty(), Optional.empty(), Duration.ofMinutes(1), 40,
-                        new RetryPolicy(1, Duration.ZERO, Duration.ZERO)), Clock.fixed(NOW, ZoneOffset.UTC));
+                        new RetryPolicy(1, Duration.ZERO, Duration.ZERO), Platform.LINUX_AMD64), Clock.fixed(NOW, ZoneOffset.UTC));
 
         PipelineFailed failed = assertInstanceOf(PipelineFailed.class, stage.build(request()));
 
@@ -269,8 +278,24 @@ class BuildStageTest {
 
         ImageBuilt built = assertInstanceOf(ImageBuilt.class, stage(new RetryPolicy(1, Duration.ZERO, Duration.ZERO)).build(forced));
 
-        assertEquals(List.of(new BaseImage(BASE, BASE_DIGEST, before)), built.baseImages());
+        assertEquals(List.of(new BaseImage(BASE, BASE_DIGEST, before, Platform.LINUX_AMD64)), built.baseImages());
         assertEquals(List.of("registry.example.com/platform/app:10.0"), engine.publishedLookups);
+        assertEquals(List.of(Platform.LINUX_AMD64), engine.platformLookups);
+        assertEquals("linux/amd64", engine.lastSpec.get().platform());
+    }
+
+    @Test
+    void aForcedRunOfAnImageForAnotherPlatformResolvesAndBuildsForThatPlatform() throws IOException {
+        Files.writeString(root.resolve(IMAGE).resolve("platform-image.yaml"),
+                "target: {repository: platform/app, tagPrefix: 10.0}\nplatforms: [linux/arm64/v8]\n");
+        BuildRequest forced = new BuildRequest("f-run-3", IMAGE, Trigger.forced(null, "cli:bob"), List.of(), NOW);
+
+        ImageBuilt built = assertInstanceOf(ImageBuilt.class, stage(new RetryPolicy(1, Duration.ZERO, Duration.ZERO)).build(forced));
+
+        Platform arm64 = Platform.parse("linux/arm64");
+        assertEquals(List.of(arm64), engine.platformLookups, "the base is resolved for the descriptor's platform");
+        assertEquals(arm64, built.baseImages().get(0).platform());
+        assertEquals("linux/arm64", engine.lastSpec.get().platform(), "and built for it (--platform)");
     }
 
     @Test
@@ -281,7 +306,7 @@ class BuildStageTest {
 
         ImageBuilt built = assertInstanceOf(ImageBuilt.class, stage(new RetryPolicy(1, Duration.ZERO, Duration.ZERO)).build(forced));
 
-        assertEquals(List.of(new BaseImage(BASE, BASE_DIGEST, null)), built.baseImages());
+        assertEquals(List.of(new BaseImage(BASE, BASE_DIGEST, null, Platform.LINUX_AMD64)), built.baseImages());
     }
 
     @Test

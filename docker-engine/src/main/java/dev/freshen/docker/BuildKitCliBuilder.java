@@ -54,6 +54,9 @@ public class BuildKitCliBuilder implements ImageBuilder {
                     "-t", spec.tag(), "--iidfile", idFile.toString()));
             spec.labels().forEach((k, v) -> command.addAll(List.of("--label", k + "=" + v)));
             spec.buildArgs().forEach((k, v) -> command.addAll(List.of("--build-arg", k + "=" + v)));
+            if (spec.platform() != null) {
+                command.addAll(List.of("--platform", spec.platform()));
+            }
             command.add(spec.context().toString());
             ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
             builder.environment().put("DOCKER_BUILDKIT", "1");

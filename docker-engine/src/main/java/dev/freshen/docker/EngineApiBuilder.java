@@ -84,6 +84,9 @@ public class EngineApiBuilder implements ImageBuilder {
                     .withTags(Set.of(spec.tag()))
                     .withRemove(true)
                     .withForcerm(true);
+            if (spec.platform() != null) {
+                command.withPlatform(spec.platform());
+            }
             spec.buildArgs().forEach(command::withBuildArg);
             AtomicReference<String> imageId = new AtomicReference<>();
             AtomicReference<String> error = new AtomicReference<>();

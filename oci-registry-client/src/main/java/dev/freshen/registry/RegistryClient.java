@@ -35,6 +35,7 @@ public final class RegistryClient {
     private final CredentialsProvider credentials;
     private final HttpTransport transport;
     private final RegistryHttp http;
+    private final PlatformResolver platforms = new PlatformResolver(this);
 
     public RegistryClient(RegistrySettings settings) {
         this(settings, CredentialsProvider.NONE, Clock.systemUTC());
@@ -182,12 +183,35 @@ public final class RegistryClient {
     }
 
     /**
+     * Where the tag {@code ref} points for {@code platform}: the tag's digest and, when that is an image index, the
+     * digest of its image manifest for {@code platform} (see {@link PlatformResolver} for what counts as a platform's
+     * image). One {@code HEAD} per call once a digest has been read.
+     *
+     * @return empty when the tag or the repository does not exist
+     * @throws RegistryException code {@code PLATFORM_UNKNOWN} (permanent) when the tag has no image for
+     *                           {@code platform}, naming the platforms it has; any other registry failure
+     */
+    public Optional<PlatformManifest> platformManifest(ImageReference ref, dev.freshen.events.image.Platform platform) {
+        return platforms.resolve(ref, platform);
+    }
+
+    /**
      * The config of the image {@code ref} names; for an index, of its manifest for {@code settings.platform()}
      * (falling back to the first).
      *
      * @throws RegistryException with status 404 when the image does not exist
      */
     public ImageConfig imageConfig(ImageReference ref) {
+        return imageConfig(ref, settings.platform());
+    }
+
+    /**
+     * The config of the image {@code ref} names; for an index, of its manifest for {@code platform}
+     * ({@code os/arch[/variant]}, falling back to the first image).
+     *
+     * @throws RegistryException with status 404 when the image does not exist
+     */
+    public ImageConfig imageConfig(ImageReference ref, String platform) {
         Manifest manifest = manifest(ref).orElseThrow(() -> new RegistryException("image " + ref
                 + " does not exist (no manifest)", 404, false, "MANIFEST_UNKNOWN"));
         for (int depth = 0; manifest.isIndex(); depth++) {
@@ -195,7 +219,7 @@ public final class RegistryClient {
                 throw new RegistryException("image " + ref + ": indexes nested deeper than " + MAX_INDEX_DEPTH, 0, false,
                         "MANIFEST_INVALID");
             }
-            Digest child = ManifestJson.platformManifest(manifest, settings.platform());
+            Digest child = ManifestJson.platformManifest(manifest, platform);
             Manifest index = manifest;
             manifest = manifest(new ImageReference(ref.registry(), ref.repository(), null, child))
                     .orElseThrow(() -> new RegistryException("image " + ref + ": index " + index.digest()

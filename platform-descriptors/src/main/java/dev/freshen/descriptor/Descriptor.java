@@ -4,7 +4,11 @@ import com.cronutils.model.CronType;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.cronutils.model.definition.CronDefinitionBuilder;
 import com.cronutils.parser.CronParser;
+import dev.freshen.events.Durations;
+import dev.freshen.events.image.Platform;
 
+import java.time.Duration;
+import java.util.HashSet;
 import java.util.List;
 import java.util.regex.Pattern;
 
@@ -12,9 +16,19 @@ import java.util.regex.Pattern;
  * The contents of a {@code platform-image.yaml}: when to check ({@code schedule}, a Quartz cron expression as used by
  * the Quarkus scheduler; absent = the watcher's default), where to publish ({@code target}), how to build
  * ({@code build}), how to prove it ({@code integrationTest}, {@code checks}) and whom to tell ({@code notify}: notification channel names).
+ *
+ * <p>{@code platforms}: the platforms the image is built for ({@code os/architecture[/variant]}); empty means the
+ * services' {@code freshen.registries.platform} (linux/amd64 unless set). The watcher compares, per base, the image
+ * manifest of these platforms, so a base index whose other platforms moved starts no run. One platform for now:
+ * building several into one image index is not supported yet, and saying so at load is better than building one
+ * silently. {@code settle}: how long a base's digests must stay unchanged before a run starts (vendors roll out
+ * multi-platform updates over minutes to hours: one run for a roll-out); {@code null} = start at once.
  */
 public record Descriptor(String schedule, Target target, Build build, IntegrationTest integrationTest, Checks checks,
-                         @JsonProperty("notify") List<String> channels) {
+                         @JsonProperty("notify") List<String> channels, List<Platform> platforms, Duration settle) {
+
+    /** The longest settle window: a day (a roll-out that takes longer is two roll-outs). */
+    static final Duration MAX_SETTLE = Duration.ofHours(24);
 
     private static final CronParser QUARTZ = new CronParser(CronDefinitionBuilder.instanceDefinitionFor(CronType.QUARTZ));
     private static final Pattern CHANNEL = Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
@@ -28,6 +42,42 @@ public record Descriptor(String schedule, Target target, Build build, Integratio
         checks = checks == null ? Checks.NONE : checks;
         channels = channels == null ? List.of() : List.copyOf(channels);
         channels.forEach(Descriptor::checkChannel);
+        platforms = platforms == null ? List.of() : List.copyOf(platforms);
+        checkPlatforms(platforms);
+        if (settle != null) {
+            checkSettle(settle);
+        }
+    }
+
+    /** The descriptor of the seed's fields, without platforms or settle window. */
+    public Descriptor(String schedule, Target target, Build build, IntegrationTest integrationTest, Checks checks,
+                      List<String> channels) {
+        this(schedule, target, build, integrationTest, checks, channels, null, null);
+    }
+
+    /** The platforms to build: {@code platforms}, or {@code fallback} (the services' platform setting) when empty. */
+    public List<Platform> platformsOr(Platform fallback) {
+        return platforms.isEmpty() ? List.of(fallback) : platforms;
+    }
+
+    /** At most one platform (for now), each once. */
+    static void checkPlatforms(List<Platform> platforms) {
+        if (new HashSet<>(platforms).size() != platforms.size()) {
+            throw new InvalidField("platforms", "lists a platform twice: " + platforms);
+        }
+        if (platforms.size() > 1) {
+            throw new InvalidField("platforms", "lists " + platforms.size() + " platforms (" + String.join(", ",
+                    platforms.stream().map(Platform::toString).toList()) + "); Freshen builds one platform per image "
+                    + "for now (multi-platform image indexes are not built yet)");
+        }
+    }
+
+    /** A settle window from 1s to 24h. */
+    static void checkSettle(Duration settle) {
+        if (settle.isNegative() || settle.isZero() || settle.compareTo(MAX_SETTLE) > 0) {
+            throw new InvalidField("settle", "must be between 1s and 24h, was " + Durations.human(settle)
+                    + " (leave settle out to start runs at once)");
+        }
     }
 
     /** A Quartz cron expression, as the Quarkus scheduler reads it. */

@@ -19,7 +19,7 @@ final class DescriptorKeys {
 
     /** The keys of each mapping of the descriptor, by the mapping's path. */
     static final Map<String, Set<String>> MAPPINGS = Map.of(
-            "", names("schedule", "target", "build", "integrationTest", "checks", "notify"),
+            "", names("schedule", "target", "build", "integrationTest", "checks", "notify", "platforms", "settle"),
             "target", names("repository", "tagPrefix", "extraTags"),
             "build", names("dockerfile", "buildkit", "args"),
             "integrationTest", names("app", "dockerfile", "replaceFrom", "port", "request", "expect", "startupTimeout",
@@ -81,6 +81,10 @@ final class DescriptorKeys {
         help.put("checks.files", "a list of absolute paths that must exist in the image, e.g. [/etc/passwd]");
         help.put("checks.commands", "a list of commands, each a list of arguments, e.g. [[dotnet, --info]]");
         help.put("notify", "a list of notification channel names, e.g. [platform-team]");
+        help.put("platforms", "a list of one platform, os/architecture[/variant], e.g. [linux/amd64] or [linux/arm64] "
+                + "(default: the services' freshen.registries.platform)");
+        help.put("settle", "a duration from 1s to 24h, e.g. 10m: how long the bases' digests must stay unchanged "
+                + "before a run starts (leave it out to start at once)");
         return Map.copyOf(help);
     }
 

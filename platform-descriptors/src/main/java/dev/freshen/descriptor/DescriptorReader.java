@@ -132,6 +132,23 @@ final class DescriptorReader {
                 values.put("notify", channels);
             }
         });
+        list("platforms", keys.get("platforms")).ifPresent(items -> {
+            List<dev.freshen.events.image.Platform> platforms = new ArrayList<>();
+            List<String> texts = texts("platforms", items, t -> platforms.add(platform(t)));
+            if (texts != null) {
+                rule("platforms", keys.get("platforms"), null, () -> Descriptor.checkPlatforms(platforms), platforms);
+            }
+        });
+        text("settle", keys.get("settle"), false).ifPresent(t -> rule("settle", keys.get("settle"), null,
+                () -> Descriptor.checkSettle(parseDuration("settle", t)), t));
+    }
+
+    private static dev.freshen.events.image.Platform platform(String text) {
+        try {
+            return dev.freshen.events.image.Platform.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidField("platforms", e.getMessage());
+        }
     }
 
     private void target(Map<String, Node> top) {
@@ -189,7 +206,7 @@ final class DescriptorReader {
             });
             text("integrationTest.startupTimeout", keys.get("startupTimeout"), false).ifPresent(t -> rule(
                     "integrationTest.startupTimeout", keys.get("startupTimeout"), null,
-                    () -> IntegrationTest.checkStartupTimeout(parseDuration(t)), t));
+                    () -> IntegrationTest.checkStartupTimeout(parseDuration("startupTimeout", t)), t));
             bool("integrationTest.allowBuildWarnings", keys.get("allowBuildWarnings"));
         });
     }
@@ -220,11 +237,11 @@ final class DescriptorReader {
         });
     }
 
-    private static java.time.Duration parseDuration(String text) {
+    private static java.time.Duration parseDuration(String field, String text) {
         try {
             return Durations.parse(text);
         } catch (IllegalArgumentException e) {
-            throw new InvalidField("startupTimeout", e.getMessage());
+            throw new InvalidField(field, e.getMessage());
         }
     }
 

@@ -131,6 +131,36 @@ class DescriptorLoaderTest {
     }
 
     @Test
+    void platformsAndSettleAreReadNormalisedAndDefaultToNone() throws IOException {
+        write("p/one/platform-image.yaml", "target: {repository: r, tagPrefix: p}\nplatforms: [linux/aarch64]\nsettle: 10m\n");
+        write("p/one/Dockerfile", "FROM debian\n");
+        Descriptor d = new DescriptorLoader(root).load(root.resolve("p/one/platform-image.yaml")).descriptor();
+        assertEquals(List.of(dev.freshen.events.image.Platform.parse("linux/arm64")), d.platforms());
+        assertEquals(Duration.ofMinutes(10), d.settle());
+
+        Descriptor defaults = minimal("p/two").descriptor();
+        assertEquals(List.of(), defaults.platforms());
+        assertEquals(List.of(dev.freshen.events.image.Platform.LINUX_AMD64),
+                defaults.platformsOr(dev.freshen.events.image.Platform.LINUX_AMD64));
+        assertEquals(null, defaults.settle());
+    }
+
+    @Test
+    void platformsAndSettleMistakesAreNamedWithTheForm() throws IOException {
+        assertError("target: {repository: r, tagPrefix: p}\nplatforms: [linux-amd64]",
+                "line 2, column 13: field 'platforms[0]': 'linux-amd64' is not a platform: write os/architecture, e.g. linux/amd64");
+        assertError("target: {repository: r, tagPrefix: p}\nplatforms: linux/amd64", "field 'platforms'", "a list");
+        assertError("target: {repository: r, tagPrefix: p}\nplatforms: [linux/amd64, linux/arm64]",
+                "field 'platforms': lists 2 platforms (linux/amd64, linux/arm64); Freshen builds one platform per image");
+        assertError("target: {repository: r, tagPrefix: p}\nplatforms: [linux/arm64, linux/arm64/v8]",
+                "field 'platforms': lists a platform twice");
+        assertError("target: {repository: r, tagPrefix: p}\nsettle: soon", "field 'settle': 'soon' is not a duration");
+        assertError("target: {repository: r, tagPrefix: p}\nsettle: 2d", "field 'settle': '2d' is not a duration");
+        assertError("target: {repository: r, tagPrefix: p}\nsettle: 25h", "field 'settle': must be between 1s and 24h, was 25h 00m");
+        assertError("target: {repository: r, tagPrefix: p}\nsetle: 10m", "unknown key 'setle' at the top level: did you mean settle?");
+    }
+
+    @Test
     void pathsMayNotEscapeTheRoot() throws IOException {
         assertError("target: {repository: r, tagPrefix: p}\nbuild: {dockerfile: ../../../etc/passwd}",
                 "field 'build.dockerfile'", "is outside the platform-images root");

@@ -4,11 +4,17 @@ import java.time.Instant;
 import java.util.Map;
 
 /**
- * What one check of one platform image found: each base's upstream digest now, what the published image was built
- * from, and the result (with the run it started or found, or the error).
+ * What one check of one platform image found: the platform it is built for, each base's upstream digest now (the
+ * image manifest of that platform), what the published image was built from, and the result (with the run it started
+ * or found, the time a settling change is due, or the error).
+ *
+ * @param platform  {@code os/architecture[/variant]} the bases were resolved for; null when the check did not get
+ *                  that far (no bases)
+ * @param settlesAt with {@link Result#SETTLING}: when the run starts if the bases do not move again; else null
  */
-public record CheckOutcome(String imageId, Instant checkedAt, Result result, Map<String, String> upstreamDigests,
-                           BuiltFrom builtFrom, String runId, String message) {
+public record CheckOutcome(String imageId, Instant checkedAt, Result result, String platform,
+                           Map<String, String> upstreamDigests, BuiltFrom builtFrom, String runId, Instant settlesAt,
+                           String message) {
 
     /** The result of a check. */
     public enum Result {
@@ -18,6 +24,11 @@ public record CheckOutcome(String imageId, Instant checkedAt, Result result, Map
         RUN_STARTED,
         /** A change was seen, but the run for exactly this change already exists (in flight or ended). */
         RUN_EXISTS,
+        /**
+         * A change was seen and the descriptor has a settle window: the run starts once the bases' digests have stayed
+         * unchanged for that long ({@code settlesAt}).
+         */
+        SETTLING,
         /** The Dockerfile has no external base: only forced runs rebuild it. */
         NO_BASES,
         /** The check could not finish (registry unreachable, base tag missing...). */
@@ -26,5 +37,10 @@ public record CheckOutcome(String imageId, Instant checkedAt, Result result, Map
 
     public CheckOutcome {
         upstreamDigests = upstreamDigests == null ? Map.of() : Map.copyOf(upstreamDigests);
+    }
+
+    /** This outcome with {@code builtFrom} instead (a publish heard after the check). */
+    public CheckOutcome withBuiltFrom(BuiltFrom newer) {
+        return new CheckOutcome(imageId, checkedAt, result, platform, upstreamDigests, newer, runId, settlesAt, message);
     }
 }

@@ -9,21 +9,36 @@ import dev.freshen.events.ForceUpdateRequested;
 import dev.freshen.events.ImagePublished;
 import dev.freshen.events.RunIds;
 import dev.freshen.events.image.Digest;
+import dev.freshen.events.Durations;
 import dev.freshen.events.image.ImageReference;
+import dev.freshen.events.image.Platform;
 import dev.freshen.events.image.VersionTag;
 import org.jboss.logging.Logger;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BiConsumer;
 import java.util.function.Supplier;
 
 /**
  * Checks platform images for upstream changes and starts runs: one check at a time per image, and never a second run
  * for a change that already has one (the run id is derived from the change and looked up in the {@link RunLedger}).
+ *
+ * <p>Bases are resolved for the platform the image is built for (its descriptor's {@code platforms}, else the
+ * default platform), and compared by that platform's image manifest ({@link UpdateDetector}).
+ *
+ * <p>Settle window (descriptor {@code settle}): a change starts its run only once the digests every base tag names
+ * (image indexes included, so a roll-out platform by platform counts as moving) have stayed the same for that long;
+ * until then the check answers {@link CheckOutcome.Result#SETTLING} with the time the run is due, and the
+ * {@link #onSettling} listener is told so that it can check again then. The window is kept in memory: a watcher
+ * restart starts it again at the first check (a roll-out is then waited for once more, never skipped).
  */
 public class ImageChecker {
 
@@ -34,16 +49,38 @@ public class ImageChecker {
     private final RunLedger ledger;
     private final RunStarter runs;
     private final Clock clock;
+    private final Platform defaultPlatform;
     private final Map<String, Object> locks = new ConcurrentHashMap<>();
     private final Map<String, CheckOutcome> lastOutcomes = new ConcurrentHashMap<>();
+    /** image id -> the change it is waiting on to settle */
+    private final Map<String, Settling> settling = new ConcurrentHashMap<>();
+    private volatile BiConsumer<String, Instant> onSettling = (imageId, due) -> { };
 
+    /** A change being waited on: the base tags' digests as first seen, and since when they have not moved. */
+    private record Settling(Map<ImageReference, Digest> tagDigests, Instant since) {
+    }
+
+    /**
+     * @param defaultPlatform the platform of images whose descriptor names none ({@code freshen.registries.platform})
+     */
     public ImageChecker(Supplier<PlatformImageCatalog.Scan> catalog, ImageRegistry registry, RunLedger ledger,
-                        RunStarter runs, Clock clock) {
+                        RunStarter runs, Clock clock, Platform defaultPlatform) {
         this.catalog = catalog;
         this.registry = registry;
         this.ledger = ledger;
         this.runs = runs;
         this.clock = clock;
+        this.defaultPlatform = defaultPlatform;
+    }
+
+    /** The platform of images whose descriptor names none. */
+    public Platform defaultPlatform() {
+        return defaultPlatform;
+    }
+
+    /** Told (image id, due time) whenever a check finds a change settling, so the caller can check again then. */
+    public void onSettling(BiConsumer<String, Instant> listener) {
+        this.onSettling = listener;
     }
 
     /** Checks one image now. */
@@ -89,8 +126,7 @@ public class ImageChecker {
             }
             Map<ImageReference, Digest> bases = new LinkedHashMap<>();
             event.baseImages().forEach(base -> bases.put(base.reference(), base.digest()));
-            return new CheckOutcome(id, outcome.checkedAt(), outcome.result(), outcome.upstreamDigests(),
-                    new BuiltFrom(event.image().tag(), event.digest(), bases), outcome.runId(), outcome.message());
+            return outcome.withBuiltFrom(new BuiltFrom(event.image().tag(), event.digest(), bases));
         });
     }
 
@@ -118,50 +154,78 @@ public class ImageChecker {
     private CheckOutcome checkLocked(PlatformImage image) {
         Instant now = clock.instant();
         if (image.baseImages().isEmpty()) {
+            settling.remove(image.id());
             String why = image.pinnedBases().isEmpty() ? "the Dockerfile has no external base image"
                     : "every base of the Dockerfile is pinned by digest (pinned, not watched: "
                     + image.pinnedBases().stream().map(Object::toString).collect(java.util.stream.Collectors.joining(", "))
                     + ")";
-            return new CheckOutcome(image.id(), now, CheckOutcome.Result.NO_BASES, null, null, null,
+            return new CheckOutcome(image.id(), now, CheckOutcome.Result.NO_BASES, null, null, null, null, null,
                     why + "; use force-update to rebuild it");
         }
-        Map<ImageReference, Digest> upstream = new LinkedHashMap<>();
+        Platform platform = image.descriptor().platformsOr(defaultPlatform).get(0);
+        Map<ImageReference, Upstream> upstream = new LinkedHashMap<>();
         Map<String, String> shown = new LinkedHashMap<>();
         Optional<BuiltFrom> builtFrom;
         try {
             for (ImageReference base : image.baseImages()) {
-                Digest digest = registry.upstreamDigest(base)
+                Upstream current = registry.upstream(base, platform)
                         .orElseThrow(() -> new IllegalStateException("base image " + base + " does not exist upstream"));
-                upstream.put(base, digest);
-                shown.put(base.toString(), digest.toString());
+                upstream.put(base, current);
+                shown.put(base.toString(), current.digest().toString());
             }
-            builtFrom = registry.builtFrom(image.descriptor().target());
+            builtFrom = registry.builtFrom(image.descriptor().target(), platform);
         } catch (RuntimeException e) {
             LOG.warnf("Check of %s failed: %s", image.id(), e.getMessage());
-            return new CheckOutcome(image.id(), now, CheckOutcome.Result.ERROR, shown, null, null, e.getMessage());
+            return new CheckOutcome(image.id(), now, CheckOutcome.Result.ERROR, platform.toString(), shown, null, null,
+                    null, e.getMessage());
         }
         Decision decision = UpdateDetector.decide(image.baseImages(), upstream, builtFrom);
         if (decision instanceof Decision.Rebuild rebuild) {
-            return startRun(image, rebuild, shown, builtFrom.orElse(null), now);
+            return startRun(image, rebuild, upstream, platform, shown, builtFrom.orElse(null), now);
         }
+        settling.remove(image.id());
         LOG.debugf("%s is up to date", image.id());
-        return new CheckOutcome(image.id(), now, CheckOutcome.Result.UP_TO_DATE, shown, builtFrom.orElse(null), null,
-                "built from the current upstream digests");
+        return new CheckOutcome(image.id(), now, CheckOutcome.Result.UP_TO_DATE, platform.toString(), shown,
+                builtFrom.orElse(null), null, null, "built from the current upstream digests for " + platform);
     }
 
-    private CheckOutcome startRun(PlatformImage image, Decision.Rebuild rebuild, Map<String, String> shown,
-                                  BuiltFrom builtFrom, Instant now) {
+    private CheckOutcome startRun(PlatformImage image, Decision.Rebuild rebuild, Map<ImageReference, Upstream> upstream,
+                                  Platform platform, Map<String, String> shown, BuiltFrom builtFrom, Instant now) {
         String runId = RunIds.forBaseUpdate(image.id(), rebuild.baseImages().stream().map(BaseImage::digest).toList(),
                 image.contentHash());
         if (ledger.knows(runId)) {
+            settling.remove(image.id());
             RunLedger.Run run = ledger.run(runId).orElseThrow();
-            return new CheckOutcome(image.id(), now, CheckOutcome.Result.RUN_EXISTS, shown, builtFrom, runId,
-                    rebuild.why() + "; run " + runId + " for this change is " + run.state().name().toLowerCase().replace('_', '-'));
+            return new CheckOutcome(image.id(), now, CheckOutcome.Result.RUN_EXISTS, platform.toString(), shown, builtFrom,
+                    runId, null, rebuild.why() + "; run " + runId + " for this change is "
+                    + run.state().name().toLowerCase().replace('_', '-'));
+        }
+        Duration settle = image.descriptor().settle();
+        if (settle != null) {
+            Map<ImageReference, Digest> tagDigests = new LinkedHashMap<>();
+            upstream.forEach((base, u) -> tagDigests.put(base, u.tagDigest()));
+            Settling waiting = settling.compute(image.id(), (id, before) -> before != null
+                    && before.tagDigests().equals(tagDigests) ? before : new Settling(tagDigests, now));
+            Instant due = waiting.since().plus(settle);
+            if (now.isBefore(due)) {
+                String message = rebuild.why() + "; settling: the run starts at " + TIME.format(due) + " if the bases "
+                        + "do not move again (settle " + Durations.human(settle) + ", unchanged since "
+                        + TIME.format(waiting.since()) + ")";
+                LOG.infof("%s: %s", image.id(), message);
+                onSettling.accept(image.id(), due);
+                return new CheckOutcome(image.id(), now, CheckOutcome.Result.SETTLING, platform.toString(), shown,
+                        builtFrom, null, due, message);
+            }
+            settling.remove(image.id());
         }
         BaseImageUpdated event = new BaseImageUpdated(runId, image.id(), 1, now, rebuild.baseImages(), image.contentHash());
         runs.start(event);
         ledger.apply(event);
         LOG.infof("Run %s (%s): base image update, %s", runId, image.id(), rebuild.why());
-        return new CheckOutcome(image.id(), now, CheckOutcome.Result.RUN_STARTED, shown, builtFrom, runId, rebuild.why());
+        return new CheckOutcome(image.id(), now, CheckOutcome.Result.RUN_STARTED, platform.toString(), shown, builtFrom,
+                runId, null, rebuild.why());
     }
+
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'")
+            .withZone(ZoneOffset.UTC);
 }

@@ -1,17 +1,25 @@
 package dev.freshen.watcher;
 
 import dev.freshen.descriptor.Target;
-import dev.freshen.events.image.Digest;
 import dev.freshen.events.image.ImageReference;
+import dev.freshen.events.image.Platform;
 
 import java.util.Optional;
 
 /** What the watcher asks of registries. */
 public interface ImageRegistry {
 
-    /** The digest a base tag points at upstream now; empty when the tag does not exist. */
-    Optional<Digest> upstreamDigest(ImageReference base);
+    /**
+     * Where a base tag points upstream now for {@code platform}; empty when the tag does not exist.
+     *
+     * @throws RuntimeException with a message for people when the registry fails or the tag has no image for
+     *                          {@code platform} (naming the platforms it has)
+     */
+    Optional<Upstream> upstream(ImageReference base, Platform platform);
 
-    /** The newest published version of {@code target} in the target registry; empty when nothing is published. */
-    Optional<BuiltFrom> builtFrom(Target target);
+    /**
+     * The newest published version of {@code target} in the target registry, its labels read from its image for
+     * {@code platform}; empty when nothing is published.
+     */
+    Optional<BuiltFrom> builtFrom(Target target, Platform platform);
 }

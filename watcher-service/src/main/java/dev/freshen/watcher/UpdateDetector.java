@@ -10,8 +10,10 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Compares content digests, never dates: a platform image must be rebuilt when it was never published, or when any
- * of its bases is upstream at a digest other than the one its newest published version was built from.
+ * Compares content digests, never dates: a platform image must be rebuilt when it was never published, or when, for
+ * the platform it is built for, any of its bases is upstream at an image manifest other than the one its newest
+ * published version was built from. A base's image index moving while that platform's manifest stays (another
+ * platform updated, an attestation attached) is no change.
  */
 public final class UpdateDetector {
 
@@ -19,23 +21,27 @@ public final class UpdateDetector {
     }
 
     /**
-     * @param bases    the image's external bases, by tag, as its Dockerfile names them
-     * @param upstream each base's current upstream digest
-     * @param builtFrom the newest published version, if any
+     * @param bases     the image's external bases, by tag, as its Dockerfile names them
+     * @param upstream  where each base points upstream now, for the image's platform
+     * @param builtFrom the newest published version, if any: its labels name the digest each base was built from
+     *                  (the platform's image manifest; for versions built before per-platform detection, whatever the
+     *                  tag named then, which counts as unchanged while the tag still names it)
+     * @throws IllegalArgumentException when {@code upstream} lacks a base
      */
-    public static Decision decide(List<ImageReference> bases, Map<ImageReference, Digest> upstream,
+    public static Decision decide(List<ImageReference> bases, Map<ImageReference, Upstream> upstream,
                                   Optional<BuiltFrom> builtFrom) {
         List<BaseImage> baseImages = new ArrayList<>();
         List<String> changes = new ArrayList<>();
         for (ImageReference base : bases) {
-            Digest now = upstream.get(base);
+            Upstream now = upstream.get(base);
             if (now == null) {
                 throw new IllegalArgumentException("no upstream digest for " + base);
             }
             Digest before = builtFrom.map(b -> b.bases().get(base)).orElse(null);
-            baseImages.add(new BaseImage(base, now, before));
-            if (!now.equals(before)) {
-                changes.add(base + " " + (before == null ? "(unknown)" : before.shortHex()) + " -> " + now.shortHex());
+            baseImages.add(new BaseImage(base, now.digest(), before, now.platform()));
+            if (!now.digest().equals(before) && !now.tagDigest().equals(before)) {
+                changes.add(base + " (" + now.platform() + ") " + (before == null ? "(unknown)" : before.shortHex())
+                        + " -> " + now.digest().shortHex());
             }
         }
         if (builtFrom.isEmpty()) {

@@ -4,7 +4,9 @@ import dev.freshen.descriptor.PlatformImageCatalog;
 import dev.freshen.events.ImagePublished;
 import dev.freshen.events.image.Digest;
 import dev.freshen.events.image.ImageReference;
+import dev.freshen.events.image.Platform;
 import dev.freshen.testing.SampleEvents;
+import dev.freshen.testing.SettableClock;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -13,6 +15,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -22,18 +26,30 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** {@link ImageChecker} with a fake registry: what a check reports, and how a publish heard later updates it. */
+/**
+ * {@link ImageChecker} with a fake registry: what a check reports per platform, the settle window, and how a publish
+ * heard later updates it.
+ */
 class ImageCheckerTest {
 
     static final String ID = "net10/runtime";
     static final ImageReference BASE = ImageReference.parse("127.0.0.1:5000/dotnet/runtime:10.0");
     static final Digest BASE_NOW = SampleEvents.digest('2');
     static final Digest PUBLISHED_1_0 = SampleEvents.digest('a');
+    static final Digest INDEX_1 = SampleEvents.digest('3');
+    static final Digest INDEX_2 = SampleEvents.digest('4');
+    static final Digest INDEX_3 = SampleEvents.digest('5');
+    static final Digest AMD64_2 = SampleEvents.digest('6');
 
     @TempDir
     Path root;
     ImageChecker checker;
     final List<Object> started = new ArrayList<>();
+    final List<Platform> askedFor = new ArrayList<>();
+    final List<Instant> settlingDue = new ArrayList<>();
+    final SettableClock clock = new SettableClock(Instant.parse("2026-11-30T10:00:00Z"));
+    /** Where the base tag points now: the index, and the linux/amd64 manifest in it. */
+    volatile Upstream upstream = new Upstream(Platform.LINUX_AMD64, INDEX_1, BASE_NOW);
 
     @BeforeEach
     void images() throws IOException {
@@ -41,21 +57,115 @@ class ImageCheckerTest {
         Files.writeString(folder.resolve("Dockerfile"), "FROM " + BASE + "\nUSER 1654\n");
         Files.writeString(folder.resolve("platform-image.yaml"),
                 "target: {repository: platform/dotnet/runtime, tagPrefix: \"10.0\", extraTags: [latest]}\n");
-        PlatformImageCatalog.Scan scan = new PlatformImageCatalog(root).scan();
+        checker = checker(new PlatformImageCatalog(root).scan());
+    }
+
+    private ImageChecker checker(PlatformImageCatalog.Scan scan) {
         ImageRegistry registry = new ImageRegistry() {
             @Override
-            public Optional<Digest> upstreamDigest(ImageReference base) {
-                return Optional.of(BASE_NOW);
+            public Optional<Upstream> upstream(ImageReference base, Platform platform) {
+                askedFor.add(platform);
+                return Optional.of(upstream);
             }
 
             @Override
-            public Optional<BuiltFrom> builtFrom(dev.freshen.descriptor.Target target) {
+            public Optional<BuiltFrom> builtFrom(dev.freshen.descriptor.Target target, Platform platform) {
                 return Optional.of(new BuiltFrom("10.0-1.0.0", PUBLISHED_1_0, Map.of(BASE, BASE_NOW)));
             }
         };
         RunLedger ledger = new RunLedger();
         ledger.markComplete();
-        checker = new ImageChecker(() -> scan, registry, ledger, started::add, Clock.systemUTC());
+        ImageChecker created = new ImageChecker(() -> scan, registry, ledger, started::add, clock, Platform.LINUX_AMD64);
+        created.onSettling((id, due) -> settlingDue.add(due));
+        return created;
+    }
+
+    private void descriptor(String extra) throws IOException {
+        Files.writeString(root.resolve(ID).resolve("platform-image.yaml"),
+                "target: {repository: platform/dotnet/runtime, tagPrefix: \"10.0\", extraTags: [latest]}\n" + extra);
+        checker = checker(new PlatformImageCatalog(root).scan());
+    }
+
+    @Test
+    void anIndexWhoseOtherPlatformsMovedStartsNoRun() {
+        upstream = new Upstream(Platform.LINUX_AMD64, INDEX_2, BASE_NOW); // arm64 moved, or an attestation came
+
+        CheckOutcome outcome = checker.check(ID);
+
+        assertEquals(CheckOutcome.Result.UP_TO_DATE, outcome.result());
+        assertEquals("linux/amd64", outcome.platform());
+        assertEquals(Map.of(BASE.toString(), BASE_NOW.toString()), outcome.upstreamDigests(),
+                "the API shows the platform's manifest digest");
+        assertEquals(List.of(), started);
+    }
+
+    @Test
+    void ourPlatformMovingStartsOneRunPinnedToItsManifestAndSaysWhichPlatform() {
+        upstream = new Upstream(Platform.LINUX_AMD64, INDEX_2, AMD64_2);
+
+        CheckOutcome outcome = checker.check(ID);
+
+        assertEquals(CheckOutcome.Result.RUN_STARTED, outcome.result());
+        assertTrue(outcome.message().contains("(linux/amd64)"), outcome.message());
+        dev.freshen.events.BaseImageUpdated event = (dev.freshen.events.BaseImageUpdated) started.get(0);
+        assertEquals(AMD64_2, event.baseImages().get(0).digest());
+        assertEquals(Platform.LINUX_AMD64, event.baseImages().get(0).platform());
+        assertEquals(CheckOutcome.Result.RUN_EXISTS, checker.check(ID).result());
+        upstream = new Upstream(Platform.LINUX_AMD64, INDEX_3, AMD64_2); // then arm64 follows: the same change
+        assertEquals(CheckOutcome.Result.RUN_EXISTS, checker.check(ID).result(), "the run id follows the platform's manifest");
+        assertEquals(1, started.size());
+    }
+
+    @Test
+    void theDescriptorsPlatformIsTheOneResolved() throws IOException {
+        descriptor("platforms: [linux/arm64]\n");
+
+        CheckOutcome outcome = checker.check(ID);
+
+        assertEquals(List.of(Platform.parse("linux/arm64")), askedFor);
+        assertEquals("linux/arm64", outcome.platform());
+    }
+
+    @Test
+    void aSettleWindowStartsOneRunForARollOutOnceTheDigestsStayedTheSame() throws IOException {
+        descriptor("settle: 10m\n");
+        upstream = new Upstream(Platform.LINUX_AMD64, INDEX_2, AMD64_2); // amd64 first
+
+        CheckOutcome first = checker.check(ID);
+        assertEquals(CheckOutcome.Result.SETTLING, first.result());
+        assertEquals(Instant.parse("2026-11-30T10:10:00Z"), first.settlesAt());
+        assertTrue(first.message().contains("the run starts at 2026-11-30 10:10:00 UTC"), first.message());
+
+        clock.advance(Duration.ofMinutes(3));
+        upstream = new Upstream(Platform.LINUX_AMD64, INDEX_3, AMD64_2); // then arm64: the index moves again
+        assertEquals(Instant.parse("2026-11-30T10:13:00Z"), checker.check(ID).settlesAt(), "the window starts again");
+
+        clock.advance(Duration.ofMinutes(9));
+        assertEquals(CheckOutcome.Result.SETTLING, checker.check(ID).result());
+        assertEquals(List.of(), started);
+
+        clock.advance(Duration.ofMinutes(1));
+        assertEquals(CheckOutcome.Result.RUN_STARTED, checker.check(ID).result());
+        assertEquals(CheckOutcome.Result.RUN_EXISTS, checker.check(ID).result());
+        assertEquals(1, started.size());
+        assertEquals(List.of(Instant.parse("2026-11-30T10:10:00Z"), Instant.parse("2026-11-30T10:13:00Z"),
+                Instant.parse("2026-11-30T10:13:00Z")), settlingDue, "told when to check again, each time");
+    }
+
+    @Test
+    void aChangeThatIsUndoneWhileSettlingStartsNothing() throws IOException {
+        descriptor("settle: 10m\n");
+        upstream = new Upstream(Platform.LINUX_AMD64, INDEX_2, AMD64_2);
+        assertEquals(CheckOutcome.Result.SETTLING, checker.check(ID).result());
+
+        upstream = new Upstream(Platform.LINUX_AMD64, INDEX_1, BASE_NOW); // rolled back
+        clock.advance(Duration.ofMinutes(1));
+        assertEquals(CheckOutcome.Result.UP_TO_DATE, checker.check(ID).result());
+
+        upstream = new Upstream(Platform.LINUX_AMD64, INDEX_2, AMD64_2); // and out again: a new window
+        clock.advance(Duration.ofMinutes(10));
+        assertEquals(CheckOutcome.Result.SETTLING, checker.check(ID).result());
+        assertEquals(List.of(), started);
     }
 
     @Test
@@ -99,7 +209,7 @@ class ImageCheckerTest {
         ImageChecker refused = new ImageChecker(() -> scan, null, ledger, trigger -> {
             throw new RunNotStartedException("Kafka did not take ForceUpdateRequested of run " + trigger.runId()
                     + " within 30s; the run may still start once it does", null);
-        }, Clock.systemUTC());
+        }, Clock.systemUTC(), Platform.LINUX_AMD64);
 
         RunNotStartedException e = assertThrows(RunNotStartedException.class,
                 () -> refused.forceUpdate(ID, "fix", "api:default"));

@@ -29,12 +29,12 @@ class PublishedVersionsTest {
     boolean registryDown;
     final ImageRegistry registry = new ImageRegistry() {
         @Override
-        public Optional<Digest> upstreamDigest(ImageReference base) {
+        public Optional<Upstream> upstream(ImageReference base, dev.freshen.events.image.Platform platform) {
             return Optional.empty();
         }
 
         @Override
-        public Optional<BuiltFrom> builtFrom(Target target) {
+        public Optional<BuiltFrom> builtFrom(Target target, dev.freshen.events.image.Platform platform) {
             asked.incrementAndGet();
             if (registryDown) {
                 throw new IllegalStateException("registry unreachable");
@@ -43,7 +43,8 @@ class PublishedVersionsTest {
         }
     };
     final PublishedVersions versions = new PublishedVersions(ledger, new ImageChecker(
-            () -> new PlatformImageCatalog.Scan(Map.of(), List.of()), registry, ledger, e -> { }, Clock.systemUTC()),
+            () -> new PlatformImageCatalog.Scan(Map.of(), List.of()), registry, ledger, e -> { }, Clock.systemUTC(),
+            dev.freshen.events.image.Platform.LINUX_AMD64),
             registry, "127.0.0.1:5000");
 
     @Test

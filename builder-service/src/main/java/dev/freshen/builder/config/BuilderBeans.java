@@ -66,7 +66,8 @@ public class BuilderBeans {
         return new BuildStage(catalog::scan, new EngineCandidateStore(docker, registry, builder.pushTimeout()),
                 new EngineApiBuilder(docker), new BuildKitCliBuilder(builder.dockerCli()), GitRevision::of,
                 new BuildSettings(config.targetRegistry(), builder.stagingRegistry(), builder.stagingRepository(),
-                        builder.buildTimeout(), builder.logLines(), retries(builder)),
+                        builder.buildTimeout(), builder.logLines(), retries(builder),
+                        dev.freshen.events.image.Platform.parse(config.registries().platform())),
                 Clock.systemUTC());
     }
 

@@ -7,6 +7,7 @@ import dev.freshen.builder.CandidateStore;
 import dev.freshen.events.ImageLabels;
 import dev.freshen.events.image.Digest;
 import dev.freshen.events.image.ImageReference;
+import dev.freshen.events.image.Platform;
 import dev.freshen.events.image.VersionTag;
 import dev.freshen.registry.RegistryClient;
 import dev.freshen.registry.RegistryException;
@@ -42,6 +43,15 @@ public class EngineCandidateStore implements CandidateStore {
     }
 
     @Override
+    public Optional<Digest> platformDigest(ImageReference ref, Platform platform) {
+        try {
+            return registry.platformManifest(ref, platform).map(m -> m.digest());
+        } catch (RegistryException e) {
+            throw registryFailure(ref, e);
+        }
+    }
+
+    @Override
     public Digest pushAndRemove(String localTag, String repository, String tag) {
         String target = repository + ":" + tag;
         try {
@@ -68,7 +78,8 @@ public class EngineCandidateStore implements CandidateStore {
     }
 
     @Override
-    public Map<ImageReference, Digest> publishedBases(String host, String repository, String tagPrefix) {
+    public Map<ImageReference, Digest> publishedBases(String host, String repository, String tagPrefix,
+                                                      Platform platform) {
         Optional<VersionTag> newest = VersionTag.highest(tagPrefix, registry.tags(host, repository));
         if (newest.isEmpty()) {
             return Map.of();
@@ -78,7 +89,7 @@ public class EngineCandidateStore implements CandidateStore {
         if (digest.isEmpty()) {
             return Map.of(); // deleted between listing and reading
         }
-        return ImageLabels.builtFrom(registry.imageConfig(published.withDigest(digest.get())).labels());
+        return ImageLabels.builtFrom(registry.imageConfig(published.withDigest(digest.get()), platform.toString()).labels());
     }
 
     private static BuildFailure registryFailure(ImageReference ref, RegistryException e) {

@@ -91,7 +91,9 @@ public class WatcherBeans {
 
     @Produces
     @Singleton
-    ImageChecker imageChecker(Catalog catalog, ImageRegistry registry, RunLedger ledger, RunStarter runs, Clock clock) {
-        return new ImageChecker(catalog, registry, ledger, runs, clock);
+    ImageChecker imageChecker(Catalog catalog, ImageRegistry registry, RunLedger ledger, RunStarter runs, Clock clock,
+                              WatcherConfig config) {
+        return new ImageChecker(catalog, registry, ledger, runs, clock,
+                dev.freshen.events.image.Platform.parse(config.registries().platform()));
     }
 }

@@ -14,12 +14,17 @@ import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import org.jboss.logging.Logger;
 
+import java.time.Duration;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 
 /**
  * One scheduler job per platform image, on its descriptor's cron (or the default), kept in step with the
@@ -27,12 +32,16 @@ import java.util.concurrent.Executors;
  * the run ledger has read the topics, every image is checked once; after that, an image is checked once as soon as
  * it is loaded (a new folder, a descriptor fixed or edited), not only at its next scheduled time
  * ({@code check-on-load}). After each rescan
- * the {@link WatchAnnouncer} announces images that stopped or started being watched.
+ * the {@link WatchAnnouncer} announces images that stopped or started being watched. An image whose change is
+ * settling (descriptor {@code settle}) is checked again when its settle window ends, not only at its next
+ * scheduled time.
  */
 @ApplicationScoped
 public class WatchSchedule {
 
     private static final Logger LOG = Logger.getLogger(WatchSchedule.class);
+    /** Checked this long after a settle window ends, so that the check sees it ended. */
+    private static final long SETTLE_MARGIN_MS = 500;
 
     private final Scheduler scheduler;
     private final Catalog catalog;
@@ -48,6 +57,13 @@ public class WatchSchedule {
         thread.setDaemon(true);
         return thread;
     });
+    /** Checks again at the end of settle windows, one per image (a later window replaces an earlier one). */
+    private final ScheduledExecutorService settleChecks = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread thread = new Thread(r, "watcher-settle-check");
+        thread.setDaemon(true);
+        return thread;
+    });
+    private final Map<String, ScheduledFuture<?>> settleChecksDue = new ConcurrentHashMap<>();
     /** Images loaded before the topics were read: checked once they are (when the start-up check does not). */
     private final Set<String> loadedEarly = ConcurrentHashMap.newKeySet();
 
@@ -63,6 +79,7 @@ public class WatchSchedule {
     }
 
     void onStart(@Observes StartupEvent start) {
+        checker.onSettling(this::checkAgainAt);
         catalog.rescan();
         reconcile();
         Executors.newSingleThreadExecutor(r -> new Thread(r, "watcher-start-check")).submit(this::startOnceCaughtUp);
@@ -70,6 +87,20 @@ public class WatchSchedule {
 
     void onStop(@Observes ShutdownEvent stop) {
         loadChecks.shutdownNow();
+        settleChecks.shutdownNow();
+    }
+
+    /** Checks {@code imageId} again at {@code due} (the end of its settle window), replacing an earlier such check. */
+    private void checkAgainAt(String imageId, Instant due) {
+        long delay = Math.max(0, Duration.between(Instant.now(), due).toMillis()) + SETTLE_MARGIN_MS;
+        ScheduledFuture<?> next = settleChecks.schedule(() -> {
+            settleChecksDue.remove(imageId);
+            checkQuietly(imageId);
+        }, delay, TimeUnit.MILLISECONDS);
+        ScheduledFuture<?> before = settleChecksDue.put(imageId, next);
+        if (before != null && before != next) {
+            before.cancel(false);
+        }
     }
 
     @Scheduled(every = "${freshen.watcher.rescan-interval:30s}", delayed = "${freshen.watcher.rescan-interval:30s}",
