@@ -88,7 +88,7 @@ public class CheckCommand implements Callable<Integer> {
         return switch (outcome.path("result").asText()) {
             case "UP_TO_DATE" -> image + " is up to date (" + message + ")";
             case "RUN_STARTED" -> image + ": started run " + runId + " (" + message + ")";
-            case "RUN_EXISTS" -> image + ": " + message;
+            case "RUN_EXISTS", "SETTLING" -> image + ": " + message;
             case "NO_BASES" -> image + ": " + message;
             case "ERROR" -> image + ": the check failed: " + message;
             default -> image + ": " + outcome.path("result").asText() + (message.isEmpty() ? "" : " (" + message + ")");

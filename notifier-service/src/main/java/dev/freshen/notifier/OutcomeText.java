@@ -167,14 +167,15 @@ public final class OutcomeText {
      * {@code sha256:old → sha256:new}, {@code sha256:… (unchanged)} (a forced run on the same base),
      * {@code sha256:… (first version)}, or {@code sha256:… (previous not known)} where nobody knows it; followed by
      * {@code ; the Dockerfile was pinned to sha256:…} when its reference carried another digest ({@code name:tag@digest},
-     * which the run pinned again to the tag's digest).
+     * which the run pinned again to the tag's digest). When the base names the platform its digests are the image
+     * manifests of (a tag naming an image index), the text starts with it: {@code linux/amd64: sha256:old → sha256:new}.
      */
     public static String baseDigest(BaseImage base, ImagePublished event) {
-        String text;
+        String text = base.platform() == null ? "" : base.platform() + ": ";
         if (base.previousDigest() == null) {
-            text = base.digest() + (firstVersion(event) ? " (first version)" : " (previous not known)");
+            text += base.digest() + (firstVersion(event) ? " (first version)" : " (previous not known)");
         } else {
-            text = base.previousDigest().equals(base.digest()) ? base.digest() + " (unchanged)"
+            text += base.previousDigest().equals(base.digest()) ? base.digest() + " (unchanged)"
                     : base.previousDigest() + " → " + base.digest();
         }
         Digest written = base.pinnedInDockerfile();

@@ -97,4 +97,14 @@ class OutcomeTextTest {
         assertEquals(OutcomeText.baseDigest(base, event), OutcomeText.baseDigest(base.withPinnedInDockerfile(base.digest()), event),
                 "pinned to the digest it was built from: nothing to say");
     }
+
+    @Test
+    void aBaseResolvedForAPlatformSaysWhichPlatformMoved() {
+        ImagePublished event = dev.freshen.testing.SampleEvents.imagePublished();
+        var before = dev.freshen.testing.SampleEvents.digest('1');
+        var after = dev.freshen.testing.SampleEvents.digest('2');
+        var base = new dev.freshen.events.BaseImage(event.baseImages().get(0).reference(), after, before,
+                dev.freshen.events.image.Platform.parse("linux/arm64/v8"));
+        assertEquals("linux/arm64: " + before + " → " + after, OutcomeText.baseDigest(base, event));
+    }
 }
