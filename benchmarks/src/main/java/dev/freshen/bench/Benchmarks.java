@@ -15,7 +15,8 @@ import java.util.Set;
  * way where there is one, measured in the same run so that ratios hold under whatever load the machine has:
  *
  * <ol>
- *     <li>{@link DetectionBench}: registry requests, bytes and wall time of one check cycle (1, 50, 500 images);</li>
+ *     <li>{@link DetectionBench}: registry requests, bytes and wall time of one check cycle (1, 50, 500 images);
+ *     {@link MultiPlatformBench}: requests per check of a multi-platform base, and the runs a roll-out starts;</li>
  *     <li>{@link PipelineBench}: a run from {@code BaseImageUpdated} to {@code ImagePublished}, docker work vs the rest;</li>
  *     <li>the test stage's readiness vs the seed's fixed 20 s sleep (also {@link PipelineBench});</li>
  *     <li>{@link PromotionBench}: bytes uploaded to promote vs {@code docker push} under each tag;</li>
@@ -70,6 +71,7 @@ public final class Benchmarks {
         if (only.contains("detection")) {
             Plan p = plan;
             ok &= section(results, "1 detection", () -> DetectionBench.run(results, p.detectionSizes(), p.detectionRepetitions()));
+            ok &= section(results, "1b multi-platform", () -> MultiPlatformBench.run(results));
         }
         if (only.contains("pipeline") || only.contains("burst")) {
             ok &= stackSections(results, plan, only);
