@@ -23,12 +23,13 @@ import java.util.concurrent.ConcurrentHashMap;
  * <ul>
  *     <li><b>Starts</b> when a response shows at most {@value #LOW_SHARE_PERCENT}% of the limit left
  *     ({@code remaining * 100 <= limit * 20}; 20 of 100 is low).</li>
- *     <li><b>Spacing</b>: consecutive paced requests start at least {@code window / remaining} apart (the remaining
- *     budget then lasts the window), at most {@code maxInterval} apart (max-backoff of the registry settings: a check
- *     is never held longer than a retry would be; zero turns pacing off). The registry does not say when its window
- *     ends, so the whole window is assumed to lie ahead (the safe reading of Docker Hub's rolling 6 h window). Without a
- *     window ({@code ;w=} missing) or with nothing left the spacing is {@code maxInterval}. Waits are reserved in
- *     order, so concurrent callers are spaced too.</li>
+ *     <li><b>Spacing</b>: each paced request starts at least {@code window / remaining} (as last read) after the
+ *     previous one, counting from the request whose response showed the budget low, so that the rest of the budget
+ *     lasts the window; but at most {@code maxInterval} after it (max-backoff of the registry settings: a check is never
+ *     held longer than a retry would be; zero turns pacing off). The registry does not say when its window ends, so
+ *     the whole window is assumed to lie ahead (the safe reading of Docker Hub's rolling 6 h window). Without a window
+ *     ({@code ;w=} missing) or with nothing left the spacing is {@code maxInterval}. Turns are reserved in order, so
+ *     concurrent callers are spaced too; time that passed anyway is not waited again.</li>
  *     <li><b>Ends</b> when a response shows more than that share left, or once a whole window has passed since the
  *     last low reading (the budget has refilled).</li>
  * </ul>
@@ -52,7 +53,8 @@ final class RequestPacing {
     private static final class Host {
         RateLimitHeaders budget;
         Instant readAt;
-        Instant next;
+        /** When the last paced request went (or was reserved to go), or the low reading that started the pacing. */
+        Instant last;
     }
 
     private final Duration maxInterval;
@@ -119,11 +121,11 @@ final class RequestPacing {
                 RegistryLog.info("A whole rate-limit window has passed since registry " + request.host()
                         + " said its budget was low; requests to it are no longer slowed down");
                 host.budget = null;
-                host.next = null;
                 return;
             }
-            Instant slot = host.next == null || host.next.isBefore(now) ? now : host.next;
-            host.next = slot.plus(interval(host.budget, maxInterval));
+            Instant due = host.last.plus(interval(host.budget, maxInterval));
+            Instant slot = due.isBefore(now) ? now : due;
+            host.last = slot;
             wait = Duration.between(now, slot);
         }
         if (wait.isZero()) {
@@ -153,10 +155,11 @@ final class RequestPacing {
         synchronized (pace) {
             if (low(budget)) {
                 if (pace.budget == null) {
-                    RegistryLog.info("Registry " + host + " has " + describe(budget) + "; slowing down manifest "
-                            + "requests to it to at most one every " + Durations.human(interval(budget, maxInterval))
-                            + " until it has more left" + budget.source().map(s -> " (counted for " + s
+                    RegistryLog.info("Registry " + host + " has " + describe(budget) + "; spacing manifest "
+                            + "requests to it " + Durations.human(interval(budget, maxInterval)) + " apart (more as "
+                            + "the budget shrinks, at most " + Durations.human(maxInterval) + ") until it has more left" + budget.source().map(s -> " (counted for " + s
                             + "; credentials for this registry may raise the limit)").orElse(""));
+                    pace.last = clock.instant(); // the request that showed the budget low counts as the first
                 }
                 pace.budget = budget;
                 pace.readAt = clock.instant();
@@ -164,7 +167,6 @@ final class RequestPacing {
                 RegistryLog.info("Registry " + host + " has " + describe(budget) + " again; requests to it are no "
                         + "longer slowed down");
                 pace.budget = null;
-                pace.next = null;
             }
         }
     }
