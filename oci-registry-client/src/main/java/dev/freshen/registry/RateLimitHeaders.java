@@ -22,7 +22,8 @@ import java.util.regex.Pattern;
  * draft "RateLimit header fields for HTTP" ({@code draft-ietf-httpapi-ratelimit-headers}, before -07).
  *
  * <p>Parsing is tolerant: header names are case-insensitive, values may be repeated or comma-separated, {@code ;w=}
- * may be missing, other parameters are ignored, and items that are not a non-negative integer are skipped. When
+ * may be missing, other parameters are ignored, and items that are not a non-negative integer of at most 12 digits
+ * are skipped. When
  * several items are given, the smallest {@code remaining} wins (the tightest budget), its window is its own {@code w}
  * (else that of the limit), and the limit is the item with the same window (else the first).
  *
@@ -38,8 +39,8 @@ record RateLimitHeaders(long limit, long remaining, Optional<Duration> window, O
     static final String REMAINING = "ratelimit-remaining";
     static final String SOURCE = "docker-ratelimit-source";
 
-    private static final Pattern ITEM = Pattern.compile("\\s*(\\d{1,18})\\s*((?:;[^;]*)*)");
-    private static final Pattern WINDOW = Pattern.compile(";\\s*w\\s*=\\s*(\\d{1,18})\\s*(?=;|$)");
+    private static final Pattern ITEM = Pattern.compile("\\s*(\\d{1,12})\\s*((?:;[^;]*)*)");
+    private static final Pattern WINDOW = Pattern.compile(";\\s*w\\s*=\\s*(\\d{1,12})\\s*(?=;|$)");
 
     /** One quota item: {@code 100;w=21600}. */
     private record Item(long value, Optional<Duration> window) {

@@ -13,10 +13,10 @@ import java.util.Optional;
 
 /**
  * The one retry layer of registry requests, per request, with the shared runner ({@link Retry}): I/O errors,
- * time-outs and transient statuses (5xx but 501, 429) are tried again as {@link RegistrySettings#retries()} says; a 429 or
- * 503 with a {@code Retry-After} of at most max-backoff sets the wait, a longer one ends the retries. Everything else
- * (including {@link RegistryException}s an attempt throws, such as a refused login) is not retried. An interrupt
- * ends the retries with {@code StopRequested}, never a failure.
+ * time-outs and transient statuses (5xx but 501, 429) are tried again as {@link RegistrySettings#retries()} says; a
+ * 429 or 503 with a {@code Retry-After} of at most max-backoff sets the wait, a longer one ends the retries.
+ * Everything else (including {@link RegistryException}s an attempt throws, such as a refused login) is not retried. An
+ * interrupt ends the retries with {@code StopRequested}, never a failure.
  */
 final class RegistryRetry {
 

@@ -157,8 +157,9 @@ final class RequestPacing {
                 if (pace.budget == null) {
                     RegistryLog.info("Registry " + host + " has " + describe(budget) + "; spacing manifest "
                             + "requests to it " + Durations.human(interval(budget, maxInterval)) + " apart (more as "
-                            + "the budget shrinks, at most " + Durations.human(maxInterval) + ") until it has more left" + budget.source().map(s -> " (counted for " + s
-                            + "; credentials for this registry may raise the limit)").orElse(""));
+                            + "the budget shrinks, at most " + Durations.human(maxInterval) + ") until it has more left"
+                            + budget.source().map(s -> " (counted for " + s + "; credentials for this registry may "
+                            + "raise the limit)").orElse(""));
                     pace.last = clock.instant(); // the request that showed the budget low counts as the first
                 }
                 pace.budget = budget;
