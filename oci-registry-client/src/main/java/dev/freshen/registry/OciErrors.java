@@ -48,9 +48,12 @@ final class OciErrors {
                 parse(response.body()).map(OciError::code).orElse(null));
     }
 
-    /** Whether a status is worth another attempt: 5xx and 429 (too many requests). */
+    /**
+     * Whether a status is worth another attempt: 5xx and 429 (too many requests), but not 501 (not implemented: the
+     * server does not support the method, an answer that does not change; some proxies give it to manifest HEADs).
+     */
     static boolean isTransientStatus(int status) {
-        return status == 429 || (status >= 500 && status <= 599);
+        return status == 429 || (status >= 500 && status <= 599 && status != 501);
     }
 
     /** "HTTP 400 MANIFEST_INVALID: manifest invalid", or the status and the start of a body that is not an OCI error. */

@@ -14,12 +14,15 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A client of the OCI distribution API ({@code /v2/}) for any registry: Docker Hub, MCR, GHCR, ECR, the CNCF
  * distribution registry. It answers bearer-token and basic challenges (tokens cached per host and scope), retries
- * transient failures with backoff, limits concurrent requests per registry and counts its traffic. Thread-safe; share
- * one instance per set of settings.
+ * transient failures with backoff, limits concurrent requests per registry, slows down manifest reads while a
+ * registry's pull budget runs low (Docker Hub's rate-limit headers, see {@link #manifest}), reads digests with GET from
+ * registries that do not answer HEAD (see {@link #manifestDigest}) and counts its traffic. Thread-safe; share one
+ * instance per set of settings.
  *
  * <p>Registries are named as in {@link ImageReference#registry()} ({@code docker.io}, {@code 127.0.0.1:5000}): that
  * name selects the credentials, {@link ImageReference#apiHost()} the host spoken to. Every failure is a
@@ -30,12 +33,16 @@ public final class RegistryClient {
     static final String DOCKER_CONTENT_DIGEST = "Docker-Content-Digest";
     static final int DEFAULT_PAGE_SIZE = 1000;
     private static final int MAX_INDEX_DEPTH = 2;
+    /** Answers to a manifest HEAD after which a GET is tried: see {@link #manifestDigest}. */
+    private static final Set<Integer> HEAD_REFUSALS = Set.of(400, 404, 405, 501);
 
     private final RegistrySettings settings;
     private final CredentialsProvider credentials;
     private final HttpTransport transport;
     private final RegistryHttp http;
     private final PlatformResolver platforms = new PlatformResolver(this);
+    /** API hosts whose manifest HEAD is unusable. */
+    private final Set<String> headlessHosts = ConcurrentHashMap.newKeySet();
 
     public RegistryClient(RegistrySettings settings) {
         this(settings, CredentialsProvider.NONE, Clock.systemUTC());
@@ -51,12 +58,18 @@ public final class RegistryClient {
     }
 
     RegistryClient(RegistrySettings settings, CredentialsProvider credentials, Clock clock) {
+        this(settings, credentials, clock, RequestPacing.THREAD_SLEEP);
+    }
+
+    /** A client whose waits for a paced registry go to {@code sleeper} (tests), timed by {@code clock}. */
+    RegistryClient(RegistrySettings settings, CredentialsProvider credentials, Clock clock, RequestPacing.Sleeper sleeper) {
         this.settings = Objects.requireNonNull(settings, "settings");
         this.credentials = credentials.orElse(settings);
         this.transport = new HttpTransport(settings);
         RegistryRetry retry = new RegistryRetry(settings.retries(), clock);
         Authenticator authenticator = new Authenticator(this.credentials, new TokenClient(transport, retry, settings), clock);
-        this.http = new RegistryHttp(transport, retry, authenticator);
+        this.http = new RegistryHttp(transport, retry, authenticator,
+                new RequestPacing(settings.retries().maxBackoff(), clock, sleeper));
     }
 
     public RegistrySettings settings() {
@@ -69,16 +82,36 @@ public final class RegistryClient {
     }
 
     /**
-     * The digest a tag (or digest) currently resolves to: {@code HEAD /v2/<repo>/manifests/<ref>} for indexes and
-     * manifests, its {@code Docker-Content-Digest}, or the sha256 of the body when the registry sends no such header.
+     * The digest a tag (or digest) currently resolves to, as the OCI distribution spec's "Checking if content exists
+     * in the registry" describes: {@code HEAD /v2/<repo>/manifests/<ref>} accepting indexes and manifests, its
+     * {@code Docker-Content-Digest}; or the digest of the body of a GET ({@link #manifest}, bytes exactly as served)
+     * when the registry sends no such header.
+     *
+     * <p>Registries in the field do not all answer HEAD: some answer 405, 501 or 400 (Harbor in some versions), some
+     * 404 for HEAD only, while GET serves the manifest. So a HEAD answered 400, 404, 405 or 501 is followed by a GET,
+     * and only the GET's 404 means "does not exist". The registry's API host is then remembered as one whose HEAD is
+     * unusable (logged once at INFO), and later calls for it go straight to GET: after a 400, 405 or 501 as soon as the
+     * GET answered (200 or 404), after a 404 only when the GET found the manifest. A HEAD 404 followed by a GET 404
+     * is a tag or repository that does not exist and marks nothing; the price is one extra GET per missing tag. Note
+     * that a GET counts against pull rate limits (Docker Hub) where a HEAD does not.
      *
      * @return empty when the tag or the repository does not exist
+     * @throws RegistryException when the registry fails the request (after the retries for transient failures) or
+     *                           sends an invalid digest header
      */
     public Optional<Digest> manifestDigest(ImageReference ref) {
         RegistryRequest request = manifestRequest("HEAD", ref);
+        if (headlessHosts.contains(request.host())) {
+            return manifest(ref).map(Manifest::digest);
+        }
         HttpResponse<byte[]> response = http.exchange(request);
-        if (response.statusCode() == 404) {
-            return Optional.empty();
+        int status = response.statusCode();
+        if (HEAD_REFUSALS.contains(status)) {
+            Optional<Manifest> manifest = manifest(ref);
+            if (status != 404 || manifest.isPresent()) {
+                headIsUnusable(request.host(), status);
+            }
+            return manifest.map(Manifest::digest);
         }
         requireSuccess(request, response);
         Optional<String> header = response.headers().firstValue(DOCKER_CONTENT_DIGEST);
@@ -88,9 +121,19 @@ public final class RegistryClient {
         return manifest(ref).map(Manifest::digest);
     }
 
+    /** Whether this client reads manifest digests from {@code host} ({@code host[:port]}) with GET only. */
+    boolean headUnusable(String host) {
+        return headlessHosts.contains(host);
+    }
+
     /**
      * The manifest or index {@code ref} names, bytes exactly as served. When {@code ref} is pinned by digest the body
      * must have that digest (else a {@link RegistryException}).
+     *
+     * <p>While the registry says (Docker Hub's {@code ratelimit-limit} / {@code ratelimit-remaining} headers, Docker
+     * docs "Docker Hub usage and limits") that at most 20% of its pull budget is left, these GETs are spaced so that
+     * the rest lasts its window, at most max-backoff apart; the wait is spent here before the request, and an
+     * interrupt during it throws {@code StopRequested}.
      *
      * @return empty when the tag, digest or repository does not exist
      */
@@ -305,6 +348,14 @@ public final class RegistryClient {
             }
         } catch (RegistryException e) {
             RegistryLog.warn("could not cancel the upload session " + request.describe() + ": " + e.getMessage());
+        }
+    }
+
+    private void headIsUnusable(String host, int status) {
+        if (headlessHosts.add(host)) {
+            RegistryLog.info("Registry " + host + " answers HEAD requests for manifests with HTTP " + status
+                    + " but serves them to GET; its manifest digests are read with GET from now on (on registries with"
+                    + " a pull rate limit a GET counts where a HEAD would not)");
         }
     }
 

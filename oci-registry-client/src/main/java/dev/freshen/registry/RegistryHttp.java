@@ -12,7 +12,8 @@ import java.util.Set;
 /**
  * Sends a {@link RegistryRequest} the way registries need it: authenticated (answering one 401 challenge per attempt),
  * following redirects of GET and HEAD (credentials only to the same origin: blob downloads are often redirected to a
- * signed storage URL), and retried after transient failures.
+ * signed storage URL), retried after transient failures, and spaced out while the host's pull budget runs low
+ * ({@link RequestPacing}: before each attempt, reading the budget from each final response).
  */
 final class RegistryHttp {
 
@@ -22,20 +23,28 @@ final class RegistryHttp {
     private final HttpTransport transport;
     private final RegistryRetry retry;
     private final Authenticator authenticator;
+    private final RequestPacing pacing;
 
-    RegistryHttp(HttpTransport transport, RegistryRetry retry, Authenticator authenticator) {
+    RegistryHttp(HttpTransport transport, RegistryRetry retry, Authenticator authenticator, RequestPacing pacing) {
         this.transport = transport;
         this.retry = retry;
         this.authenticator = authenticator;
+        this.pacing = pacing;
     }
 
     /**
      * The final response (any status but 401, 429 and 5xx), or a {@link RegistryException}.
      *
-     * @throws dev.freshen.retry.StopRequested when the thread is interrupted (the service is stopping)
+     * @throws dev.freshen.retry.StopRequested when the thread is interrupted (the service is stopping), also while
+     *                                          waiting for its turn at a paced host
      */
     HttpResponse<byte[]> exchange(RegistryRequest request) {
-        return retry.exchange(request.describe(), () -> authenticated(request));
+        return retry.exchange(request.describe(), () -> {
+            pacing.await(request);
+            HttpResponse<byte[]> response = authenticated(request);
+            pacing.observe(request.host(), response.headers());
+            return response;
+        });
     }
 
     private HttpResponse<byte[]> authenticated(RegistryRequest request) throws IOException {

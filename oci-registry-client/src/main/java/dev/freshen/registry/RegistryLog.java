@@ -22,6 +22,14 @@ final class RegistryLog {
         }
     }
 
+    static void info(String message) {
+        if (JBOSS) {
+            Jboss.LOG.info(message);
+        } else {
+            System.getLogger(NAME).log(System.Logger.Level.INFO, message);
+        }
+    }
+
     static void warn(String message) {
         if (JBOSS) {
             Jboss.LOG.warn(message);

@@ -13,10 +13,10 @@ import java.util.Optional;
 
 /**
  * The one retry layer of registry requests, per request, with the shared runner ({@link Retry}): I/O errors,
- * time-outs and transient statuses (5xx, 429) are tried again as {@link RegistrySettings#retries()} says; a 429 or
- * 503 with a {@code Retry-After} of at most max-backoff sets the wait, a longer one ends the retries. Everything else
- * (including {@link RegistryException}s an attempt throws, such as a refused login) is not retried. An interrupt
- * ends the retries with {@code StopRequested}, never a failure.
+ * time-outs and transient statuses (5xx but 501, 429) are tried again as {@link RegistrySettings#retries()} says; a
+ * 429 or 503 with a {@code Retry-After} of at most max-backoff sets the wait, a longer one ends the retries.
+ * Everything else (including {@link RegistryException}s an attempt throws, such as a refused login) is not retried. An
+ * interrupt ends the retries with {@code StopRequested}, never a failure.
  */
 final class RegistryRetry {
 
@@ -52,7 +52,7 @@ final class RegistryRetry {
     }
 
     /**
-     * The first response whose status is not transient (any but 5xx and 429), or a transient
+     * The first response whose status is not transient (any but 429 and 5xx other than 501), or a transient
      * {@link RegistryException} once the attempts are used up.
      *
      * @param what the request for logs and errors ({@code HEAD http://127.0.0.1:5000/v2/a/b/manifests/1}): no

@@ -20,8 +20,9 @@ import java.util.regex.Pattern;
  * @param maxConcurrentRequestsPerRegistry requests in flight at once to one host
  * @param requestTimeout                   time allowed for one HTTP request (connect and response)
  * @param retries                          how each request is retried after transient failures (I/O errors,
- *                                         timeouts, 5xx, 429): attempts, first wait, longest wait (which also bounds a
- *                                         {@code Retry-After}; a longer one ends the retries)
+ *                                         timeouts, 5xx but 501, 429): attempts, first wait, longest wait (which
+ *                                         also bounds a {@code Retry-After}, a longer one ending the retries, and
+ *                                         the spacing of manifest GETs while a registry's rate limit runs low)
  * @param platform                         {@code os/arch[/variant]} whose manifest {@link RegistryClient#imageConfig}
  *                                         reads from an index
  */

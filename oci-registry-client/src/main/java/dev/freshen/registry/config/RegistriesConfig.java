@@ -56,7 +56,10 @@ public interface RegistriesConfig {
     @WithDefault("1s")
     Duration initialBackoff();
 
-    /** The longest wait between two attempts; a longer Retry-After from a registry ends the retries. */
+    /**
+     * The longest wait between two attempts; a longer Retry-After from a registry ends the retries. Also the longest
+     * spacing of manifest reads from a registry whose pull rate limit runs low (0: no spacing).
+     */
     @WithDefault("30s")
     Duration maxBackoff();
 
