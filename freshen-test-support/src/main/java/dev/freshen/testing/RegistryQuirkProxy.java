@@ -244,6 +244,7 @@ public final class RegistryQuirkProxy implements AutoCloseable {
         }
         List<String> tags = new ArrayList<>();
         JSON.readTree(all).path("tags").forEach(tag -> tags.add(tag.asText()));
+        tags.sort(null); // the backend's order without n= is its storage order; pages need a stable one
         int size = query.containsKey("n") ? Math.max(1, Math.min(QUAY_PAGE_SIZE, Integer.parseInt(query.get("n")))) : QUAY_PAGE_SIZE;
         int from = query.containsKey("next_page") ? pageOffset(query.get("next_page")) : 0;
         int to = Math.min(tags.size(), from + size);
