@@ -212,8 +212,7 @@ final class EcrRegistryProxy implements AutoCloseable {
         if (!blobMounting && method.equals("POST") && query != null && query.contains("mount=")) {
             query = null; // as ECR without blob mounting: a plain upload session instead of the mount
         }
-        forwarder.relay(exchange, method, forwarder.send(exchange, method, query, body), host(), headers -> {
-        });
+        forwarder.relay(exchange, method, forwarder.send(exchange, method, query, body), host());
     }
 
     private String principalOf(String encoded) {

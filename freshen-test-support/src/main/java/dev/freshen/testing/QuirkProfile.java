@@ -8,8 +8,9 @@ public enum QuirkProfile {
 
     /**
      * Microsoft Artifact Registry ({@code mcr.microsoft.com}): anonymous pulls without any challenge, HEAD on manifests
-     * answered as by the distribution registry, repositories under paths such as {@code dotnet/runtime}. Source:
-     * MCR's public pull instructions ("no authentication required", learn.microsoft.com, Microsoft Artifact Registry).
+     * answered as by the distribution registry, repositories under paths such as {@code dotnet/runtime}. Sources:
+     * nlewo/nix2container#104 (mcr.microsoft.com as the example of "registries not requiring authentication", no token
+     * URL) and devcontainers/cli#204 (special-cases {@code mcr.microsoft.com}: no auth server to ask).
      * Pushes are let through anonymously too, so tests can seed and promote through the proxy (MCR itself refuses them).
      */
     MCR,
@@ -30,9 +31,9 @@ public enum QuirkProfile {
     /**
      * GitHub Container Registry ({@code ghcr.io}): a Bearer challenge with {@code realm="<proxy>/token"},
      * {@code service="ghcr.io"} and a scope even for public images, which anonymous clients answer with a token fetched
-     * without credentials. Source: GitHub Docs, "Working with the Container registry" (public images are pulled
-     * anonymously) and the anonymous {@code ghcr.io/token?scope=repository:<name>:pull} flow used by containerd and
-     * regclient.
+     * without credentials. Sources: oras-project/oras-java#178 (the anonymous
+     * {@code ghcr.io/token?scope=repository:<name>:pull&service=ghcr.io} exchange a client must do) and CodesWhat/drydock#87
+     * ("GHCR requires a token exchange even for public repos", 401 without it).
      */
     GHCR,
 

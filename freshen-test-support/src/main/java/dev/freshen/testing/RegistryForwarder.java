@@ -68,6 +68,13 @@ final class RegistryForwarder {
         }
     }
 
+    /** Relays the backend's answer to the caller unchanged but for {@code Location} (see the class comment). */
+    void relay(HttpExchange exchange, String method, HttpResponse<InputStream> response, String publicHost)
+            throws IOException {
+        relay(exchange, method, response, publicHost, headers -> {
+        });
+    }
+
     /**
      * Relays the backend's answer to the caller.
      *

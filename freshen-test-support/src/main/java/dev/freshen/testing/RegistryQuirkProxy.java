@@ -198,7 +198,8 @@ public final class RegistryQuirkProxy implements AutoCloseable {
         if (profile == QuirkProfile.DOCKER_HUB && manifest && (method.equals("GET") || method.equals("HEAD"))) {
             if (method.equals("GET") && pullsLeft.getAndUpdate(n -> Math.max(0, n - 1)) <= 0) {
                 return error(exchange, 429, "TOOMANYREQUESTS", "You have reached your unauthenticated pull rate limit."
-                        + " https://www.docker.com/increase-rate-limit", Map.of());
+                        + " https://www.docker.com/increase-rate-limit", Map.of("ratelimit-limit", pullLimit + RATE_LIMIT_WINDOW,
+                        "ratelimit-remaining", "0" + RATE_LIMIT_WINDOW));
             }
             int left = pullsLeft();
             return forward(exchange, method, body, headers -> {
@@ -218,8 +219,9 @@ public final class RegistryQuirkProxy implements AutoCloseable {
         if (profile == QuirkProfile.QUAY && kind.equals("tags/list") && method.equals("GET")) {
             return quayTags(exchange, repository);
         }
-        return forward(exchange, method, body, headers -> {
-        });
+        HttpResponse<InputStream> response = forwarder.send(exchange, method, exchange.getRequestURI().getRawQuery(), body);
+        forwarder.relay(exchange, method, response, host());
+        return response.statusCode();
     }
 
     private int forward(HttpExchange exchange, String method, byte[] body,
@@ -238,8 +240,7 @@ public final class RegistryQuirkProxy implements AutoCloseable {
             all = in.readAllBytes();
         }
         if (response.statusCode() != 200) {
-            forwarder.relay(exchange, "GET", response, host(), headers -> {
-            });
+            forwarder.relay(exchange, "GET", response, host());
             return response.statusCode();
         }
         List<String> tags = new ArrayList<>();

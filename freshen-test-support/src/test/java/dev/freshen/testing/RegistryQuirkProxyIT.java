@@ -59,7 +59,7 @@ class RegistryQuirkProxyIT {
     }
 
     @Test
-    void dockerPullsThroughTheMcrProfileAnonymously() {
+    void dockerPullsAndPushesThroughTheMcrProfile() throws Exception {
         DockerEngine.requireRunning();
         try (RegistryQuirkProxy mcr = RegistryQuirkProxy.start(QuirkProfile.MCR, registry.baseUri())) {
             Published revision = new MultiArchBase(registry.host(), "dotnet/aspnet").publish("10.0", Variant.initial().withAmd64("mcr-pull"));
@@ -71,6 +71,26 @@ class RegistryQuirkProxyIT {
             assertEquals("mcr-pull", DockerEngine.docker("run", "--rm", image, "cat", "/etc/freshen-revision"));
             assertTrue(mcr.count("GET", "/v2/dotnet/aspnet/blobs/sha256:.*") >= 1, mcr.requests().toString());
             assertTrue(mcr.requests().stream().noneMatch(r -> r.status() == 401), mcr.requests().toString());
+
+            // a new layer, so that the push uploads (POST, PATCH, PUT with the Location the proxy rewrote)
+            String container = "freshen-quirk-" + mcr.host().replace(':', '-').replace('.', '-');
+            String pushed = mcr.host() + "/platform/aspnet:1.0.0";
+            DockerEngine.docker("run", "--name", container, image, "sh", "-c", "echo pushed > /etc/freshen-pushed");
+            try {
+                DockerEngine.docker("commit", container, pushed);
+            } finally {
+                DockerEngine.docker("rm", "--force", container);
+            }
+            pulled.add(pushed);
+            DockerEngine.docker("push", pushed);
+
+            assertTrue(mcr.count("PATCH", "/v2/platform/aspnet/blobs/uploads/.*") >= 1, mcr.requests().toString());
+            assertTrue(mcr.requests().stream().anyMatch(r -> r.method().equals("PUT") && r.status() == 201
+                    && r.path().equals("/v2/platform/aspnet/manifests/1.0.0")), mcr.requests().toString());
+            assertEquals(200, HTTP.send(HttpRequest.newBuilder(URI.create(registry.baseUri() + "/v2/platform/aspnet/manifests/1.0.0"))
+                    .method("HEAD", HttpRequest.BodyPublishers.noBody())
+                    .header("Accept", ACCEPT + ", application/vnd.docker.distribution.manifest.v2+json").build(),
+                    HttpResponse.BodyHandlers.discarding()).statusCode(), "the backend holds what dockerd pushed");
         }
     }
 
