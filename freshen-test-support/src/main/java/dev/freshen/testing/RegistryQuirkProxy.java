@@ -235,13 +235,13 @@ public final class RegistryQuirkProxy implements AutoCloseable {
     private int quayTags(HttpExchange exchange, String repository) throws IOException {
         Map<String, String> query = query(exchange.getRequestURI().getRawQuery());
         HttpResponse<InputStream> response = forwarder.send(exchange, "GET", null, new byte[0]);
-        byte[] all;
-        try (InputStream in = response.body()) {
-            all = in.readAllBytes();
-        }
         if (response.statusCode() != 200) {
             forwarder.relay(exchange, "GET", response, host());
             return response.statusCode();
+        }
+        byte[] all;
+        try (InputStream in = response.body()) {
+            all = in.readAllBytes();
         }
         List<String> tags = new ArrayList<>();
         JSON.readTree(all).path("tags").forEach(tag -> tags.add(tag.asText()));

@@ -39,13 +39,7 @@ class MultiArchBaseIT {
 
     @AfterAll
     static void stop() {
-        for (String image : pulled) {
-            try {
-                DockerEngine.docker("rmi", "--force", image);
-            } catch (RuntimeException ignored) {
-                // already gone
-            }
-        }
+        DockerEngine.removeImages(pulled);
         registry.close();
     }
 

@@ -48,13 +48,7 @@ class RegistryQuirkProxyIT {
 
     @AfterAll
     static void stop() {
-        for (String image : pulled) {
-            try {
-                DockerEngine.docker("rmi", "--force", image);
-            } catch (RuntimeException ignored) {
-                // already gone
-            }
-        }
+        DockerEngine.removeImages(pulled);
         registry.close();
     }
 
