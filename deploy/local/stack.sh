@@ -60,6 +60,27 @@ install_packages() {
     DEBIAN_FRONTEND=noninteractive apt-get update -qq >"$state/apt.log" 2>&1
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >>"$state/apt.log" 2>&1
   fi
+  install_arm64_busybox
+}
+
+# The multi-arch fixture base (freshen-test-support's MultiArchBase) puts Debian's arm64 busybox-static binary in its
+# linux/arm64 image. Only the binary is needed, so the package is downloaded and unpacked, not installed.
+arm64_busybox=/usr/local/lib/freshen/arm64/busybox
+install_arm64_busybox() {
+  [ -x "$arm64_busybox" ] && return
+  [ "$(id -u)" = 0 ] || die "fetching the arm64 busybox needs root: run deploy/local/stack.sh up as root"
+  mkdir -p "$state"
+  step "fetching busybox-static:arm64 with apt into $arm64_busybox" "$state/apt-arm64.log"
+  local work
+  work=$(mktemp -d)
+  chmod 0755 "$work" # apt-get download runs as _apt where it can
+  dpkg --print-foreign-architectures | grep -qx arm64 || dpkg --add-architecture arm64
+  DEBIAN_FRONTEND=noninteractive apt-get update -qq >"$state/apt-arm64.log" 2>&1
+  (cd "$work" && apt-get download -qq busybox-static:arm64) >>"$state/apt-arm64.log" 2>&1 \
+    && dpkg-deb -x "$work"/busybox-static_*_arm64.deb "$work/root" \
+    && install -D -m 0755 "$work/root/bin/busybox" "$arm64_busybox" \
+    || { rm -rf "$work"; die "could not fetch busybox-static:arm64 (log: $state/apt-arm64.log)"; }
+  rm -rf "$work"
 }
 
 # The fixture images have no libc, so they need busybox-static's binary, not the dynamic busybox.

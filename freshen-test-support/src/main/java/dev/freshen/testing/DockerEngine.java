@@ -2,6 +2,7 @@ package dev.freshen.testing;
 
 import java.io.File;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 
 /** The Docker engine the tests use ({@code DOCKER_HOST} honoured), driven through Debian's docker CLI. */
@@ -20,6 +21,17 @@ public final class DockerEngine {
         } catch (RuntimeException e) {
             throw new IllegalStateException("no Docker engine answers (DOCKER_HOST=" + System.getenv("DOCKER_HOST")
                     + "): start it with deploy/local/stack.sh up docker", e);
+        }
+    }
+
+    /** Removes images a test pulled or tagged ({@code docker rmi --force}), ignoring those already gone. */
+    public static void removeImages(Collection<String> images) {
+        for (String image : images) {
+            try {
+                docker("rmi", "--force", image);
+            } catch (RuntimeException ignored) {
+                // already gone
+            }
         }
     }
 

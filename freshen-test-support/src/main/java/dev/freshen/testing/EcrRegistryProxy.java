@@ -4,25 +4,16 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URLDecoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.Function;
@@ -64,15 +55,10 @@ final class EcrRegistryProxy implements AutoCloseable {
 
     private static final Pattern API = Pattern.compile(
             "/v2/(.+?)/(manifests/[^/]+|blobs/uploads/?[^/]*|blobs/[^/]+|tags/list)");
-    private static final Set<String> HOP_BY_HOP = Set.of("host", "connection", "content-length", "transfer-encoding",
-            "expect", "upgrade", "keep-alive", "te", "trailer", "proxy-authorization", "proxy-connection", "authorization",
-            "date");
 
     private final HttpServer server;
     private final ExecutorService executor = Executors.newFixedThreadPool(8);
-    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .followRedirects(HttpClient.Redirect.NEVER).connectTimeout(Duration.ofSeconds(10)).build();
-    private final URI backend;
+    private final RegistryForwarder forwarder;
     private final String tokenUser;
     private final String backendAuthorization;
     private final Function<String, String> principalOfToken;
@@ -88,9 +74,9 @@ final class EcrRegistryProxy implements AutoCloseable {
      */
     EcrRegistryProxy(URI backend, String backendUser, String backendPassword, Function<String, String> principalOfToken,
                      IamRecording recording, String repositoryArnPrefix) {
-        this.backend = backend;
         this.tokenUser = backendUser;
         this.backendAuthorization = basic(backendUser, backendPassword);
+        this.forwarder = new RegistryForwarder(backend, backendAuthorization);
         this.principalOfToken = principalOfToken;
         this.recording = recording;
         this.repositoryArnPrefix = repositoryArnPrefix;
@@ -226,50 +212,7 @@ final class EcrRegistryProxy implements AutoCloseable {
         if (!blobMounting && method.equals("POST") && query != null && query.contains("mount=")) {
             query = null; // as ECR without blob mounting: a plain upload session instead of the mount
         }
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(backend + uri.getRawPath()
-                        + (query == null ? "" : "?" + query)))
-                .timeout(Duration.ofMinutes(2))
-                .method(method, body.length == 0 ? HttpRequest.BodyPublishers.noBody()
-                        : HttpRequest.BodyPublishers.ofByteArray(body))
-                .header("Authorization", backendAuthorization);
-        exchange.getRequestHeaders().forEach((name, values) -> {
-            if (!HOP_BY_HOP.contains(name.toLowerCase(Locale.ROOT))) {
-                values.forEach(v -> request.header(name, v));
-            }
-        });
-        HttpResponse<InputStream> response;
-        try {
-            response = http.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted", e);
-        }
-        String backendBase = backend.toString().replaceAll("/$", "");
-        response.headers().map().forEach((name, values) -> {
-            String lower = name.toLowerCase(Locale.ROOT);
-            if (HOP_BY_HOP.contains(lower) || name.startsWith(":")) {
-                return;
-            }
-            List<String> out = new ArrayList<>();
-            for (String v : values) {
-                out.add(lower.equals("location") && v.startsWith(backendBase) ? "http://" + host() + v.substring(backendBase.length()) : v);
-            }
-            exchange.getResponseHeaders().put(name, out);
-        });
-        long length = response.headers().firstValueAsLong("Content-Length").orElse(-1);
-        int status = response.statusCode();
-        try (InputStream in = response.body()) {
-            if (method.equals("HEAD") || status == 204 || status == 304) {
-                if (length >= 0 && method.equals("HEAD")) {
-                    exchange.getResponseHeaders().set("Content-Length", Long.toString(length));
-                }
-                exchange.sendResponseHeaders(status, -1);
-                in.transferTo(OutputStream.nullOutputStream());
-                return;
-            }
-            exchange.sendResponseHeaders(status, length == 0 ? -1 : length < 0 ? 0 : length);
-            in.transferTo(exchange.getResponseBody());
-        }
+        forwarder.relay(exchange, method, forwarder.send(exchange, method, query, body), host());
     }
 
     private String principalOf(String encoded) {
