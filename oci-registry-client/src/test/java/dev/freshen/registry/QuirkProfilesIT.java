@@ -10,7 +10,6 @@ import dev.freshen.testing.QuirkProfile;
 import dev.freshen.testing.RegistryQuirkProxy;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -100,8 +99,7 @@ class QuirkProfilesIT {
     }
 
     @ParameterizedTest
-    @ValueSource(ints = {400, 405, 501})
-    @Disabled("needs HEAD fallback (headquirks)")
+    @ValueSource(ints = {400, 404, 405, 501})
     void headRefusedFallsBackToGet(int status) {
         try (RegistryQuirkProxy proxy = RegistryQuirkProxy.start(QuirkProfile.MCR, backend.baseUri())) {
             proxy.headStatus(status);
