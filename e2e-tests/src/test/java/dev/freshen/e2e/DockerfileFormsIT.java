@@ -8,7 +8,9 @@ import dev.freshen.events.ImageVerified;
 import dev.freshen.events.PipelineFailed;
 import dev.freshen.events.Stage;
 import dev.freshen.events.Topics;
+import dev.freshen.events.image.Digest;
 import dev.freshen.events.image.ImageReference;
+import dev.freshen.events.image.Platform;
 import dev.freshen.registry.RegistryClient;
 import dev.freshen.registry.RegistrySettings;
 import dev.freshen.testing.Commands;
@@ -17,6 +19,7 @@ import dev.freshen.testing.EventTopics;
 import dev.freshen.testing.FixtureImages;
 import dev.freshen.testing.KafkaBroker;
 import dev.freshen.testing.LocalRegistry;
+import dev.freshen.testing.MultiArchBase;
 import dev.freshen.testing.WebhookReceiver;
 import io.restassured.specification.RequestSpecification;
 import org.junit.jupiter.api.AfterAll;
@@ -59,6 +62,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  *   <li>a build context whose {@code .dockerignore} is an allow list that leaves the Dockerfile out ({@code *},
  *       {@code !Dockerfile}, {@code !ca-certificates/}), built on the Engine-API path: published, with exactly the
  *       allowed files in the image.</li>
+ *   <li>a base published as a multi-platform image index (linux/amd64, linux/arm64, a BuildKit attestation; issue
+ *       20): built from its linux/amd64 manifest; the index moving for arm64 or a new attestation starts no run;
+ *       the amd64 manifest moving does, and the card says linux/amd64 moved.</li>
  * </ul>
  * What is checked is what a user would check: the published image's {@code dev.freshen.base-images} label names the
  * right base digests, and the watcher finds the published image up to date.
@@ -75,6 +81,9 @@ class DockerfileFormsIT {
     private static final String IGNORED = "forms/dockerignore-allow-list";
     /** A repository of its own: PipelineIT publishes revisions of dotnet/runtime:10.0 in the same registry. */
     private static final String VENDOR = "dotnet-forms/runtime";
+    private static final String MULTI_ARCH = "forms/multi-arch-base";
+    /** The multi-platform base's repository. */
+    private static final String MULTI_VENDOR = "dotnet-forms/runtime-multi";
 
     private PackagedServices services;
     private LocalRegistry registry;
@@ -85,6 +94,8 @@ class DockerfileFormsIT {
     private ImageReference tagNow;
     private ImageReference defaultVariant;
     private ImageReference chiseled;
+    private MultiArchBase multiArch;
+    private MultiArchBase.Published multiArchInitial;
 
     @BeforeAll
     void startPipeline() throws IOException {
@@ -101,6 +112,8 @@ class DockerfileFormsIT {
         // C: both variants exist, with different digests: building the default's would pass unnoticed otherwise
         defaultVariant = FixtureImages.publishBase(registry.host(), VENDOR, "10.0-noble");
         chiseled = FixtureImages.publishBase(registry.host(), VENDOR, "10.0-noble-chiseled");
+        multiArch = new MultiArchBase(registry.host(), MULTI_VENDOR);
+        multiArchInitial = multiArch.publish("10.0", MultiArchBase.Variant.initial());
 
         Path platformImages = platformImages();
         services = PackagedServices.start(platformImages, registry.host(), API_KEY, receiver.url("/teams"));
@@ -208,6 +221,39 @@ class DockerfileFormsIT {
                 "only what .dockerignore lets in (never notes.txt or secrets/)");
     }
 
+    @Test
+    void aMultiPlatformBaseIsBuiltFromItsAmd64ManifestAndOnlyThatManifestMovingStartsARun() {
+        ImagePublished first = awaitPublished(MULTI_ARCH);
+        Digest amd64 = multiArchInitial.manifest(MultiArchBase.AMD64);
+        ImageReference base = ImageReference.parse(registry.host() + "/" + MULTI_VENDOR + ":10.0");
+        assertEquals(amd64, first.baseImages().get(0).digest(), "the platform's manifest, not the index");
+        assertEquals(Platform.LINUX_AMD64, first.baseImages().get(0).platform());
+        assertEquals(base.withDigest(amd64).toString(), baseImagesLabel(first));
+        awaitVerified(first);
+
+        multiArch.publish("10.0", MultiArchBase.Variant.initial().withArm64("2"));
+        api().post("/api/v1/images/" + MULTI_ARCH + "/check").then().statusCode(200)
+                .body("result", equalTo("UP_TO_DATE")).body("platform", equalTo("linux/amd64"))
+                .body("upstreamDigests", equalTo(java.util.Map.of(base.toString(), amd64.toString())));
+        multiArch.publish("10.0", MultiArchBase.Variant.initial().withArm64("2").withAttestation("2"));
+        api().post("/api/v1/images/" + MULTI_ARCH + "/check").then().statusCode(200).body("result", equalTo("UP_TO_DATE"));
+
+        MultiArchBase.Published moved = multiArch.publish("10.0",
+                MultiArchBase.Variant.initial().withArm64("2").withAmd64("2"));
+        Digest amd64Now = moved.manifest(MultiArchBase.AMD64);
+        api().post("/api/v1/images/" + MULTI_ARCH + "/check").then().statusCode(200)
+                .body("result", equalTo("RUN_STARTED")).body("message", containsString("(linux/amd64)"));
+        ImagePublished second = topics.awaitEvent(ImagePublished.class,
+                e -> e.imageId().equals(MULTI_ARCH) && e.version().equals("1.1.0"), RUN_TIMEOUT);
+        assertEquals(amd64Now, second.baseImages().get(0).digest());
+        assertEquals(amd64, second.baseImages().get(0).previousDigest());
+        assertEquals(base.withDigest(amd64Now).toString(), baseImagesLabel(second));
+        assertEquals(2, topics.readAll(Topics.IMAGE_PUBLISHED).stream()
+                .map(r -> EventJson.read(r.value(), ImagePublished.class))
+                .filter(e -> e.imageId().equals(MULTI_ARCH)).count(), "two versions: the arm64 and attestation moves started nothing");
+        awaitCard(second.runId(), "linux/amd64: " + amd64 + " → " + amd64Now);
+    }
+
     /** The PipelineFailed or ImagePublished of the image's run, once there is one. */
     private Optional<Object> outcome(String imageId) {
         Optional<Object> failed = topics.readAll(Topics.PIPELINE_FAILED).stream()
@@ -285,6 +331,11 @@ class DockerfileFormsIT {
                 EOT
                 USER 1654
                 """.formatted(vendor), "", "");
+        image(root, MULTI_ARCH, "platform/forms-multi-arch", """
+                # a vendor base published as an image index: linux/amd64, linux/arm64 and an attestation
+                FROM %s/%s:10.0
+                USER 1654
+                """.formatted(registry.host(), MULTI_VENDOR), "", "");
         image(root, IGNORED, "platform/forms-dockerignore", """
                 FROM %s:10.0
                 COPY . /context/

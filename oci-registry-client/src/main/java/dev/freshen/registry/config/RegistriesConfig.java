@@ -63,7 +63,10 @@ public interface RegistriesConfig {
     @WithDefault("30s")
     Duration maxBackoff();
 
-    /** The platform read from multi-platform images (labels, user, env). */
+    /**
+     * The platform of images whose descriptor names none ({@code platforms:}): what the watcher resolves their bases
+     * for, the builder builds, and labels, user and env are read from; {@code os/architecture[/variant]}.
+     */
     @WithDefault("linux/amd64")
     String platform();
 
