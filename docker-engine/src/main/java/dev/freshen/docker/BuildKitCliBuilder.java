@@ -81,7 +81,8 @@ public class BuildKitCliBuilder implements ImageBuilder {
             if (process.exitValue() != 0) {
                 BuildFailure failure = failure(log);
                 BuildFailure refused = failure.code().equals(BuildFailure.ENGINE_ERROR) ? null
-                        : RegistryAuths.refused(lastLine(log.tail()), spec.registryCredentials());
+                        : RegistryAuths.refused(lastLine(log.tail()),
+                        log.currentStep(), spec.registryCredentials());
                 throw refused != null ? refused : failure;
             }
             return Files.readString(idFile).strip();

@@ -116,7 +116,7 @@ public class EngineApiBuilder implements ImageBuilder {
             }
             if (error.get() != null) {
                 String reason = RegistryAuths.redact(error.get(), spec.registryCredentials()).strip();
-                BuildFailure refused = RegistryAuths.refused(reason, spec.registryCredentials());
+                BuildFailure refused = RegistryAuths.refused(reason, log.currentStep(), spec.registryCredentials());
                 throw refused != null ? refused
                         : BuildFailure.permanent(BuildFailure.STEP_FAILED, "build failed" + step(log) + ": " + reason);
             }

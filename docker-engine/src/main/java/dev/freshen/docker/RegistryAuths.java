@@ -102,16 +102,20 @@ final class RegistryAuths {
     /**
      * {@code reason} (the engine's failure, its passwords redacted already) as a permanent
      * {@link BuildFailure#REGISTRY_ERROR} naming the registry and the fix when a registry refused the build's pull
-     * authentication; null when it is about something else.
+     * authentication; null when it is about something else. The registry is the one the reason names, else the one of
+     * the image of {@code step} (the classic builder says only "unauthorized: authentication required").
+     *
+     * @param step the step that ran last ({@code Step 1/3 : FROM …}), or null
      */
-    static BuildFailure refused(String reason, Map<String, Credentials> credentials) {
+    static BuildFailure refused(String reason, String step, Map<String, Credentials> credentials) {
         if (reason == null || !REFUSED.matcher(reason).find()) {
             return null;
         }
-        String host = credentials.keySet().stream().filter(reason::contains).findFirst().orElse(null);
+        String text = step == null ? reason : reason + "\n" + step;
+        String host = credentials.keySet().stream().filter(text::contains).findFirst().orElse(null);
         if (host == null) {
-            Matcher api = API_HOST.matcher(reason);
-            Matcher image = IMAGE_HOST.matcher(reason);
+            Matcher api = API_HOST.matcher(text);
+            Matcher image = IMAGE_HOST.matcher(text);
             host = api.find() ? api.group(1) : image.find() ? image.group(1) : null;
         }
         Credentials used = host == null ? null : credentials.get(host);
