@@ -124,7 +124,7 @@ final class RegistryAuths {
         return BuildFailure.permanent(BuildFailure.REGISTRY_ERROR, "the registry " + (host == null ? "of a base image" : host)
                 + " refused the Docker engine's pull " + who + ": set the right credentials for "
                 + (host == null ? "it" : host) + " in freshen.registries.credentials or freshen.registries.docker-config"
-                + " (see docs/registries.md); the engine said: " + reason.strip());
+                + "; the engine said: " + reason.strip());
     }
 
     /** {@code text} with every password of {@code credentials} replaced by {@code ***}. */
