@@ -96,7 +96,12 @@ final class RegistryAuths {
      */
     private static final Pattern REFUSED = Pattern.compile("(?i)unauthorized|authentication required"
             + "|no basic auth credentials|pull access denied|failed to authorize|denied: requested access");
+    /** A {@code RUN} step that failed (classic builder, BuildKit): its command may say anything. */
+    private static final Pattern STEP_FAILED = Pattern.compile("(?i)returned a non-zero code|executor failed running"
+            + "|did not complete successfully");
     private static final Pattern API_HOST = Pattern.compile("https?://([^/\\s\"]+)/v2/");
+    /** BuildKit 0.8 (Docker 20.10): "pulling from host H failed with status code [...]: 401 Unauthorized". */
+    private static final Pattern PULL_HOST = Pattern.compile("pulling from host ([^\\s/]+)");
     private static final Pattern IMAGE_HOST = Pattern.compile("(?<![\\w./-])((?:[a-z0-9-]+\\.)+[a-z0-9-]+(?::\\d+)?|[a-z0-9-]+:\\d+)/[a-z0-9]");
 
     /**
@@ -108,15 +113,16 @@ final class RegistryAuths {
      * @param step the step that ran last ({@code Step 1/3 : FROM …}), or null
      */
     static BuildFailure refused(String reason, String step, Map<String, Credentials> credentials) {
-        if (reason == null || !REFUSED.matcher(reason).find()) {
+        if (reason == null || !REFUSED.matcher(reason).find() || STEP_FAILED.matcher(reason).find()) {
             return null;
         }
         String text = step == null ? reason : reason + "\n" + step;
         String host = credentials.keySet().stream().filter(text::contains).findFirst().orElse(null);
         if (host == null) {
             Matcher api = API_HOST.matcher(text);
+            Matcher pull = PULL_HOST.matcher(text);
             Matcher image = IMAGE_HOST.matcher(text);
-            host = api.find() ? api.group(1) : image.find() ? image.group(1) : null;
+            host = api.find() ? api.group(1) : pull.find() ? pull.group(1) : image.find() ? image.group(1) : null;
         }
         Credentials used = host == null ? null : credentials.get(host);
         String who = used == null ? "without credentials" : used.identityToken() ? "with an identity token"

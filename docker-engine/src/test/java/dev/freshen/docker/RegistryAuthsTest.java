@@ -68,7 +68,13 @@ class RegistryAuthsTest {
                 + " no basic auth credentials", null, CREDENTIALS);
         assertTrue(anonymous.getMessage().startsWith("the registry other.example.com:8443 refused the Docker engine's pull"
                 + " without credentials"), anonymous.getMessage());
+        BuildFailure buildKit = RegistryAuths.refused("failed to solve with frontend dockerfile.v0: failed to create LLB"
+                + " definition: pulling from host 127.0.0.1:38853 failed with status code [manifests sha256:bff1]:"
+                + " 401 Unauthorized", null, Map.of());
+        assertTrue(buildKit.getMessage().startsWith("the registry 127.0.0.1:38853 refused"), buildKit.getMessage());
         assertNull(RegistryAuths.refused("failed to compute cache key: \"/app\" not found", null, CREDENTIALS));
+        assertNull(RegistryAuths.refused("The command '/bin/sh -c curl -f https://x || echo unauthorized' returned a"
+                + " non-zero code: 1", "Step 2/2 : RUN curl -f https://x || echo unauthorized", CREDENTIALS));
     }
 
     @Test

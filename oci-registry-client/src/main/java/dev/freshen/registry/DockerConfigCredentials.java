@@ -89,10 +89,11 @@ public final class DockerConfigCredentials implements CredentialsProvider {
     public Optional<Credentials> credentialsFor(String registry) {
         Parsed config = current();
         String serverUrl = serverKey(registry);
-        String helper = config.helpers.getOrDefault(registry, config.helpers.get(serverUrl));
-        if (helper == null) {
-            helper = config.credsStore;
-        }
+        // Docker Hub's entries are keyed by its URL or, by host, index.docker.io (docker CLI: ConvertToHostname)
+        List<String> keys = serverUrl.equals(DOCKER_HUB_KEY) ? List.of(DOCKER_HUB_KEY, "index.docker.io")
+                : List.of(registry);
+        String helper = keys.stream().map(config.helpers::get).filter(java.util.Objects::nonNull).findFirst()
+                .orElse(config.credsStore);
         if (helper != null && !helper.isEmpty()) {
             String name = helper;
             Instant now = clock.instant();
@@ -103,8 +104,7 @@ public final class DockerConfigCredentials implements CredentialsProvider {
             }
             return cached.credentials;
         }
-        Credentials exact = config.auths.get(serverUrl);
-        return Optional.ofNullable(exact != null ? exact : config.auths.get(registry));
+        return keys.stream().map(config.auths::get).filter(java.util.Objects::nonNull).findFirst();
     }
 
     /**

@@ -51,6 +51,8 @@ class DockerConfigCredentialsTest {
         assertEquals("a", credentials.credentialsFor("registry.example.com").orElseThrow().username());
         assertEquals("hub", credentials.credentialsFor("docker.io").orElseThrow().username());
         assertEquals("https://index.docker.io/v1/", DockerConfigCredentials.serverKey("docker.io"));
+        assertEquals("hub2", read("{\"auths\": {\"https://index.docker.io/v2/\": {\"auth\": \"%s\"}}}"
+                .formatted(base64("hub2:3"))).credentialsFor("docker.io").orElseThrow().username());
         assertEquals("registry.example.com:443", DockerConfigCredentials.serverKey("registry.example.com:443"));
     }
 
