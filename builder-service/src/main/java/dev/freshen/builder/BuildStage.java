@@ -147,7 +147,7 @@ public class BuildStage {
         ImageBuilder builder = build.buildkit() == Build.BuildKit.ALWAYS
                 || build.buildkit() == Build.BuildKit.AUTO && image.dockerfile().requiresBuildKit() ? buildKit : engineApi;
         BuildLog log = new BuildLog(settings.logLines());
-        LOG.infof("Run %s (%s): building for %s with %s from %s", request.runId(), image.id(), platform, builder.name(),
+        LOG.infof("Run %s (%s): building with %s for %s from %s", request.runId(), image.id(), builder.name(), platform,
                 pinned.values());
         try {
             builder.build(new BuildSpec(image.directory(), dockerfile, labels(request, image, bases), build.args(), localTag,
