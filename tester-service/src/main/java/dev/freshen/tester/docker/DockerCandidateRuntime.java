@@ -19,6 +19,7 @@ import dev.freshen.docker.DockerEngine;
 import dev.freshen.docker.EngineApiBuilder;
 import dev.freshen.docker.EngineErrors;
 import dev.freshen.docker.PlainText;
+import dev.freshen.descriptor.Dockerfile;
 import dev.freshen.events.Durations;
 import dev.freshen.events.image.ImageReference;
 import dev.freshen.registry.Credentials;
@@ -34,6 +35,7 @@ import java.io.InputStream;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -129,7 +131,22 @@ public class DockerCandidateRuntime implements CandidateRuntime {
 
     @Override
     public String buildApp(BuildSpec spec, BuildLog log, boolean withBuildKit) {
-        return (withBuildKit ? buildKit : engineApi).build(spec, log);
+        return (withBuildKit ? buildKit : engineApi).build(spec.withRegistryCredentials(registryCredentials(spec)), log);
+    }
+
+    /**
+     * The credentials of the registries the app's Dockerfile pulls from (the candidate's, any other base's, its
+     * {@code # syntax=} frontend's), for the engine; no others.
+     */
+    private Map<String, Credentials> registryCredentials(BuildSpec spec) {
+        Map<String, Credentials> byHost = new LinkedHashMap<>(spec.registryCredentials());
+        for (String host : Dockerfile.parse(spec.dockerfile(), spec.buildArgs()).registries()) {
+            Credentials c = credentials.apply(host);
+            if (c != null) {
+                byHost.put(host, c);
+            }
+        }
+        return byHost;
     }
 
     @Override
