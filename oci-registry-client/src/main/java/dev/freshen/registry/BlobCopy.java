@@ -41,9 +41,9 @@ import java.util.regex.Pattern;
  * session whose last {@code PATCH} arrived in part), the copy fails as transient and the caller's next attempt starts
  * the blob over.
  *
- * <p><b>Resume, source side.</b> When reading the source fails, the next attempt continues with a
- * {@code Range: bytes=<read>-} request, so the bytes already hashed are not read twice (a registry ignoring
- * {@code Range} answers 200 and the bytes before the offset are skipped).
+ * <p><b>Resume, source side.</b> When reading the source fails, the next attempt opens it again at the offset reached
+ * ({@link BlobSource#open}; for a registry's blob a {@code Range: bytes=<read>-} request), so no byte is hashed twice
+ * and the source is never read again from the start.
  *
  * <p><b>Fallback.</b> A target that refuses the first chunk ({@code PATCH} answered 400, 405, 416 or 501) gets a
  * monolithic {@code PUT} in a new session, its body streamed from the source with a known length; each retry of it
@@ -91,13 +91,19 @@ final class BlobCopy {
     private final RegistryHttp http;
     private final Duration timeout;
     private final int chunkSize;
-    private final Endpoint from;
+    private final String from;
+    private final BlobSource blobSource;
     private final Endpoint to;
     private final Digest digest;
     private final long size;
     private int resumedChunks;
 
-    BlobCopy(RegistryHttp http, Duration timeout, int chunkSize, Endpoint from, Endpoint to, Digest digest, long size) {
+    /**
+     * @param from   what the source is, for messages ({@code registry/repository})
+     * @param source the blob's bytes ({@link #registrySource} for a registry's blob)
+     */
+    BlobCopy(RegistryHttp http, Duration timeout, int chunkSize, String from, BlobSource source, Endpoint to,
+             Digest digest, long size) {
         if (chunkSize < 1) {
             throw new IllegalArgumentException("chunkSize must be at least 1 byte, got " + chunkSize);
         }
@@ -108,6 +114,7 @@ final class BlobCopy {
         this.timeout = timeout;
         this.chunkSize = chunkSize;
         this.from = from;
+        this.blobSource = source;
         this.to = to;
         this.digest = digest;
         this.size = size;
@@ -229,7 +236,7 @@ final class BlobCopy {
     /** {@code GET <location>}: 204 with the range received so far; a transient status fails the attempt. */
     private HttpResponse<byte[]> uploadStatus(URI location) throws IOException {
         RegistryRequest request = RegistryRequest.of("GET", location, to.registry(), to.pushScope(), Map.of());
-        HttpResponse<byte[]> status = RegistryRetry.requireNotTransient(http.once(request, noBody(null)));
+        HttpResponse<byte[]> status = RegistryRetry.requireNotTransient(http.once(request, noBody()));
         if (status.statusCode() != 204 && status.statusCode() != 200) {
             RegistryException failure = OciErrors.failure(request.describe(), status);
             throw lost("asking its status failed: " + failure.getMessage());
@@ -339,8 +346,8 @@ final class BlobCopy {
                 0, false, "DIGEST_INVALID");
     }
 
-    private RegistryHttp.Body noBody(java.util.function.Consumer<InputStream> stream) {
-        return new RegistryHttp.Body(HttpRequest.BodyPublishers.noBody(), 0, timeout, stream);
+    private RegistryHttp.Body noBody() {
+        return new RegistryHttp.Body(HttpRequest.BodyPublishers.noBody(), 0, timeout, null);
     }
 
     private MessageDigest hasher() {
@@ -365,7 +372,7 @@ final class BlobCopy {
         /** Reads exactly {@code length} bytes into {@code buffer} (retried); for the last chunk, also the end. */
         void fill(byte[] buffer, int length, boolean last) {
             int[] filled = {0};
-            http.retry().run("GET " + RegistryRequest.redact(from.blob()) + " (bytes " + read + "-)", () -> {
+            http.retry().run("reading blob " + digest + " from " + from + " (bytes " + read + "-)", () -> {
                 if (in == null) {
                     open();
                 }
@@ -448,41 +455,8 @@ final class BlobCopy {
             };
         }
 
-        /** {@code GET} the blob from {@link #read} on, following redirects; one attempt. */
         private void open() throws IOException {
-            AtomicReference<InputStream> body = new AtomicReference<>();
-            RegistryRequest request = RegistryRequest.of("GET", from.blob(), from.registry(), from.pullScope(),
-                    read == 0 ? Map.of() : Map.of("Range", "bytes=" + read + "-"));
-            HttpResponse<byte[]> response = RegistryRetry.requireNotTransient(http.once(request, noBody(body::set)));
-            if (response.statusCode() == 404) {
-                throw new RegistryException("blob " + digest + " not found in " + from, 404, false,
-                        OciErrors.parse(response.body()).map(OciErrors.OciError::code).orElse("BLOB_UNKNOWN"));
-            }
-            if (response.statusCode() / 100 != 2) {
-                throw OciErrors.failure(request.describe(), response);
-            }
-            InputStream stream = body.get();
-            if (read > 0 && response.statusCode() == 200) {
-                long skip = read; // the server ignored Range: skip what was read before
-                while (skip > 0) {
-                    long n = stream.skip(skip);
-                    if (n <= 0) {
-                        if (stream.read() < 0) {
-                            closeQuietly(stream);
-                            throw digestInvalid("ended after " + (read - skip) + " bytes when read again");
-                        }
-                        n = 1;
-                    }
-                    skip -= n;
-                }
-            } else if (read > 0) {
-                String range = response.headers().firstValue("Content-Range").orElse("");
-                if (!range.startsWith("bytes " + read + "-")) {
-                    closeQuietly(stream);
-                    throw new IOException("the source answered Range " + read + "- with Content-Range '" + range + "'");
-                }
-            }
-            in = stream;
+            in = blobSource.open(read);
         }
 
         @Override
@@ -492,6 +466,40 @@ final class BlobCopy {
                 in = null;
             }
         }
+    }
+
+    /**
+     * A registry's blob: {@code GET} following redirects (credentials only to the registry itself), from an offset
+     * with {@code Range: bytes=<offset>-} (a registry ignoring it answers 200 and the bytes before the offset are
+     * skipped). One attempt per call; transient statuses and I/O errors are {@link IOException}s or transient
+     * failures for the caller's retry.
+     */
+    static BlobSource registrySource(RegistryHttp http, Duration timeout, Endpoint from, Digest digest) {
+        return offset -> {
+            AtomicReference<InputStream> body = new AtomicReference<>();
+            RegistryRequest request = RegistryRequest.of("GET", from.blob(), from.registry(), from.pullScope(),
+                    offset == 0 ? Map.of() : Map.of("Range", "bytes=" + offset + "-"));
+            HttpResponse<byte[]> response = RegistryRetry.requireNotTransient(http.once(request,
+                    new RegistryHttp.Body(HttpRequest.BodyPublishers.noBody(), 0, timeout, body::set)));
+            if (response.statusCode() == 404) {
+                throw new RegistryException("blob " + digest + " not found in " + from, 404, false,
+                        OciErrors.parse(response.body()).map(OciErrors.OciError::code).orElse("BLOB_UNKNOWN"));
+            }
+            if (response.statusCode() / 100 != 2) {
+                throw OciErrors.failure(request.describe(), response);
+            }
+            InputStream stream = body.get();
+            if (offset > 0 && response.statusCode() == 200) {
+                stream.skipNBytes(offset); // EOFException (an IOException) when the blob is shorter now
+            } else if (offset > 0) {
+                String range = response.headers().firstValue("Content-Range").orElse("");
+                if (!range.startsWith("bytes " + offset + "-")) {
+                    closeQuietly(stream);
+                    throw new IOException("the source answered Range " + offset + "- with Content-Range '" + range + "'");
+                }
+            }
+            return stream;
+        };
     }
 
     private static void closeQuietly(InputStream stream) {

@@ -300,11 +300,34 @@ public final class RegistryClient {
                 api(fromRegistry, fromRepository, "/blobs/" + digest), api(fromRegistry, fromRepository, "/blobs/uploads/"));
         BlobCopy.Endpoint to = new BlobCopy.Endpoint(toRegistry, toRepository,
                 api(toRegistry, toRepository, "/blobs/" + digest), api(toRegistry, toRepository, "/blobs/uploads/"));
-        BlobCopyResult result = new BlobCopy(http, settings.requestTimeout(), chunkSize, from, to, digest, size).run();
+        BlobCopyResult result = new BlobCopy(http, settings.requestTimeout(), chunkSize, from.toString(),
+                BlobCopy.registrySource(http, settings.requestTimeout(), from, digest), to, digest, size).run();
         RegistryLog.debug(() -> "copied " + digest + " (" + size + " bytes) from " + from + " to " + to
                 + (result.chunked() ? " in " + result.chunks() + " chunks, " + result.resumedChunks() + " resumed"
                 : " in one request"));
         return result;
+    }
+
+    /**
+     * Uploads a blob of any size as a stream, the way {@link #copyBlob} uploads (chunks of {@code chunkSize} bytes,
+     * resumed, digest and size checked before the final {@code PUT}), unless the repository already holds it. Memory:
+     * one chunk buffer.
+     *
+     * @param size   the blob's size in bytes
+     * @param source the blob's bytes, opened again at the offset reached when reading fails
+     * @throws RegistryException with code {@code DIGEST_INVALID} when the bytes do not match {@code digest} and
+     *                           {@code size}
+     */
+    public BlobCopyResult pushBlob(String registry, String repository, Digest digest, long size, BlobSource source,
+                                   int chunkSize) {
+        Objects.requireNonNull(digest, "digest");
+        Objects.requireNonNull(source, "source");
+        if (blobExists(registry, repository, digest)) {
+            return new BlobCopyResult(digest, size, true, false, 0, 0);
+        }
+        BlobCopy.Endpoint to = new BlobCopy.Endpoint(registry, repository, api(registry, repository, "/blobs/" + digest),
+                api(registry, repository, "/blobs/uploads/"));
+        return new BlobCopy(http, settings.requestTimeout(), chunkSize, "the given stream", source, to, digest, size).run();
     }
 
     /** What this client sent and received so far, in total and per host. */

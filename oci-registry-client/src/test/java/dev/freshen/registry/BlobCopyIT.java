@@ -7,12 +7,17 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import java.io.ByteArrayInputStream;
+import java.io.FilterInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Random;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -103,6 +108,36 @@ class BlobCopyIT {
 
         assertEquals("DIGEST_INVALID", e.code());
         assertFalse(client.blobExists(target.host(), "team/size", digest));
+    }
+
+    @Test
+    void aStreamedPushReopensItsSourceAtTheOffsetReachedWhenReadingFails() {
+        byte[] layer = bytes(10 * MIB, 5);
+        Digest digest = Digest.sha256Of(layer);
+        List<Long> opened = new CopyOnWriteArrayList<>();
+        BlobSource failingOnce = offset -> {
+            opened.add(offset);
+            InputStream in = new ByteArrayInputStream(layer, (int) offset, layer.length - (int) offset);
+            return opened.size() > 1 ? in : new FilterInputStream(in) {
+                private long position = offset;
+
+                @Override
+                public int read(byte[] buffer, int start, int length) throws IOException {
+                    if (position >= 3 * MIB + 17) {
+                        throw new IOException("connection reset");
+                    }
+                    int n = super.read(buffer, start, (int) Math.min(length, 3 * MIB + 17 - position));
+                    position += Math.max(n, 0);
+                    return n;
+                }
+            };
+        };
+
+        BlobCopyResult pushed = client.pushBlob(target.host(), "team/pushed", digest, layer.length, failingOnce, 4 * MIB);
+
+        assertEquals(List.of(0L, 3L * MIB + 17), opened, "opened again where reading stopped");
+        assertEquals(new BlobCopyResult(digest, layer.length, false, true, 3, 0), pushed);
+        assertArrayEquals(layer, client.blob(target.host(), "team/pushed", digest));
     }
 
     /** Flips one byte of the blob in the registry's storage: the registry serves it without checking. */
