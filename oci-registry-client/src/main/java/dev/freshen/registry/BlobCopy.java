@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.URI;
+import java.nio.ByteBuffer;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.security.MessageDigest;
@@ -15,6 +16,7 @@ import java.util.HexFormat;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Flow;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -58,6 +60,7 @@ final class BlobCopy {
     static final int MAX_CHUNK_SIZE = 64 * 1024 * 1024;
 
     private static final long BYTES_PER_SECOND_ALLOWED = 1024 * 1024;
+    private static final int SLICE = 64 * 1024;
     private static final Pattern RANGE = Pattern.compile("(?:bytes=)?0-(\\d+)");
     private static final ScheduledExecutorService WATCHDOG = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread thread = new Thread(r, "blob-copy-watchdog");
@@ -215,7 +218,7 @@ final class BlobCopy {
                     "Content-Type", "application/octet-stream",
                     "Content-Range", offset + "-" + (end - 1)));
             HttpResponse<byte[]> answer = http.once(request, new RegistryHttp.Body(
-                    HttpRequest.BodyPublishers.ofByteArray(buffer, skip, length - skip), length - skip, timeout, null));
+                    wrapping(buffer, skip, length - skip), length - skip, timeout, null));
             return RegistryRetry.requireNotTransient(answer);
         });
         int status = response.statusCode();
@@ -500,6 +503,46 @@ final class BlobCopy {
             }
             return stream;
         };
+    }
+
+    /**
+     * {@code buffer[offset, offset + length)} as a request body in 64 KiB slices, without copying it
+     * ({@code BodyPublishers.ofByteArray} copies the whole range up front: a second chunk's worth of memory).
+     */
+    static HttpRequest.BodyPublisher wrapping(byte[] buffer, int offset, int length) {
+        int end = offset + length;
+        Flow.Publisher<ByteBuffer> slices = subscriber -> subscriber.onSubscribe(new Flow.Subscription() {
+            private int position = offset;
+            private boolean done;
+
+            @Override
+            public synchronized void request(long n) {
+                if (done) {
+                    return;
+                }
+                if (n <= 0) {
+                    done = true;
+                    subscriber.onError(new IllegalArgumentException("demand must be positive, got " + n));
+                    return;
+                }
+                for (long left = n; left > 0 && position < end && !done; left--) {
+                    int part = Math.min(SLICE, end - position);
+                    ByteBuffer slice = ByteBuffer.wrap(buffer, position, part).slice();
+                    position += part;
+                    subscriber.onNext(slice);
+                }
+                if (position >= end && !done) {
+                    done = true;
+                    subscriber.onComplete();
+                }
+            }
+
+            @Override
+            public synchronized void cancel() {
+                done = true;
+            }
+        });
+        return HttpRequest.BodyPublishers.fromPublisher(slices, length);
     }
 
     private static void closeQuietly(InputStream stream) {
