@@ -69,7 +69,15 @@ public final class TcpFaultProxy implements AutoCloseable {
      * is closed before any of its bytes are forwarded.
      */
     public Drop dropNth(String pattern, int nth) {
-        Drop next = new Drop(pattern.getBytes(StandardCharsets.US_ASCII), nth);
+        return dropNth(pattern, nth, 0);
+    }
+
+    /**
+     * Drops the {@code nth} client request containing {@code pattern} after forwarding its first {@code forwardBytes}
+     * bytes (headers included): the server sees a request cut off in the middle of its body.
+     */
+    public Drop dropNth(String pattern, int nth, int forwardBytes) {
+        Drop next = new Drop(pattern.getBytes(StandardCharsets.US_ASCII), nth, forwardBytes);
         drop = next;
         return next;
     }
@@ -110,10 +118,21 @@ public final class TcpFaultProxy implements AutoCloseable {
         byte[] buffer = new byte[64 * 1024];
         try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
             int n;
+            long cutAfter = -1;
             while ((n = in.read(buffer)) >= 0) {
                 Drop dropping = drop;
-                if (clientToServer && dropping != null && dropping.matches(buffer, n)) {
-                    return; // closes both sides in finally: nothing of this request reached the server
+                if (clientToServer && cutAfter < 0 && dropping != null && dropping.matches(buffer, n)) {
+                    cutAfter = dropping.forwardBytes;
+                }
+                if (cutAfter >= 0) {
+                    int part = (int) Math.min(n, cutAfter);
+                    out.write(buffer, 0, part);
+                    out.flush();
+                    cutAfter -= part;
+                    if (cutAfter == 0) {
+                        return; // closes both sides in finally: the rest of this request never reaches the server
+                    }
+                    continue;
                 }
                 Hold current = hold;
                 if (clientToServer && current != null && current.matches(buffer, n)) {
@@ -178,14 +197,17 @@ public final class TcpFaultProxy implements AutoCloseable {
     /** One request to drop. */
     public static final class Drop {
         private final byte[] pattern;
+        private final int forwardBytes;
         private int toSkip;
         private final CountDownLatch dropped = new CountDownLatch(1);
 
-        private Drop(byte[] pattern, int nth) {
-            if (nth < 1) {
-                throw new IllegalArgumentException("nth must be at least 1, got " + nth);
+        private Drop(byte[] pattern, int nth, int forwardBytes) {
+            if (nth < 1 || forwardBytes < 0) {
+                throw new IllegalArgumentException("nth must be at least 1 and forwardBytes at least 0, got " + nth
+                        + " and " + forwardBytes);
             }
             this.pattern = pattern;
+            this.forwardBytes = forwardBytes;
             this.toSkip = nth - 1;
         }
 

@@ -9,6 +9,7 @@ import java.net.URI;
 import java.nio.ByteBuffer;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
@@ -37,15 +38,17 @@ import java.util.regex.Pattern;
  *
  * <p><b>Resume, target side.</b> When a {@code PATCH} fails (I/O error, time-out, 5xx, 429), the next attempt of the
  * shared retry layer ({@link RegistryRetry}) asks the upload's status ({@code GET <location>}: 204 with
- * {@code Range: 0-<last>}) and sends the chunk again from the reported offset, out of the buffer. A registry acknowledges
- * a chunk only when its {@code PATCH} is answered, so the offset lies within the chunk in flight and the source need
- * not be read again. When the registry lost the session or more than that chunk (the CNCF registry 2.8 cancels a
- * session whose last {@code PATCH} arrived in part), the copy fails as transient and the caller's next attempt starts
- * the blob over.
+ * {@code Range: 0-<last>}) and sends the chunk again from the reported offset, out of the buffer: a registry
+ * acknowledges a chunk only when its {@code PATCH} is answered, so the offset lies within the chunk in flight. When the
+ * registry no longer knows the session, or holds less than the chunks before (the CNCF registry 2.8 drops a session
+ * whose last {@code PATCH} arrived in part), the attempt opens a new session, sends it the bytes before the chunk in one
+ * {@code PATCH} streamed from the source read again from the start (their hash compared with the first reading's),
+ * then the chunk from the buffer. Re-reading from the start rather than with a {@code Range} request keeps the one
+ * code path for every source and costs nothing in memory; it happens only for lost sessions.
  *
  * <p><b>Resume, source side.</b> When reading the source fails, the next attempt opens it again at the offset reached
- * ({@link BlobSource#open}; for a registry's blob a {@code Range: bytes=<read>-} request), so no byte is hashed twice
- * and the source is never read again from the start.
+ * ({@link BlobSource#open}; for a registry's blob a {@code Range: bytes=<read>-} request), so no byte is hashed twice;
+ * only a lost session (above) reads the source again from the start.
  *
  * <p><b>Fallback.</b> A target that refuses the first chunk ({@code PATCH} answered 400, 405, 416 or 501) gets a
  * monolithic {@code PUT} in a new session, its body streamed from the source with a known length; each retry of it
@@ -100,6 +103,7 @@ final class BlobCopy {
     private final Digest digest;
     private final long size;
     private int resumedChunks;
+    private int newSessions;
 
     /**
      * @param from   what the source is, for messages ({@code registry/repository})
@@ -140,6 +144,7 @@ final class BlobCopy {
             do {
                 int length = (int) Math.min(buffer.length, size - sent);
                 boolean last = sent + length == size;
+                MessageDigest beforeChunk = source.hashSoFar();
                 try {
                     source.fill(buffer, length, last);
                     if (last) {
@@ -151,7 +156,7 @@ final class BlobCopy {
                 }
                 try {
                     if (length > 0) {
-                        location = patch(location, buffer, sent, length, chunks == 0);
+                        location = patch(location, buffer, sent, length, chunks == 0, beforeChunk);
                         chunks++;
                     }
                 } catch (ChunksRefused refused) {
@@ -164,17 +169,22 @@ final class BlobCopy {
                 sent += length;
             } while (sent < size);
             finish(location);
-            return new BlobCopyResult(digest, size, false, true, chunks, resumedChunks);
+            return new BlobCopyResult(digest, size, false, true, chunks, resumedChunks, newSessions);
         }
     }
 
     private record Session(URI location, long minChunk) {
     }
 
+    /** Opens an upload session ({@code POST}), retried. */
     private Session start() {
-        RegistryRequest request = new RegistryRequest("POST", to.uploads(), to.registry(), to.pushScope(), Map.of(),
-                new byte[0]);
-        HttpResponse<byte[]> started = http.exchange(request);
+        return http.retry().run("POST " + RegistryRequest.redact(to.uploads()), this::startOnce);
+    }
+
+    /** Opens an upload session: one attempt, for callers already inside the retry layer. */
+    private Session startOnce() throws IOException {
+        RegistryRequest request = RegistryRequest.of("POST", to.uploads(), to.registry(), to.pushScope(), Map.of());
+        HttpResponse<byte[]> started = RegistryRetry.requireNotTransient(http.once(request, noBody()));
         Optional<String> location = started.headers().firstValue("Location");
         if (started.statusCode() != 202 || location.isEmpty()) {
             throw OciErrors.failure(request.describe() + " (expected 202 with a Location)", started);
@@ -189,7 +199,7 @@ final class BlobCopy {
      *
      * @return the upload's next location
      */
-    private URI patch(URI location, byte[] buffer, long start, int length, boolean first) {
+    private URI patch(URI location, byte[] buffer, long start, int length, boolean first, MessageDigest beforeChunk) {
         long end = start + length; // exclusive
         AtomicReference<URI> at = new AtomicReference<>(location);
         AtomicBoolean failedBefore = new AtomicBoolean();
@@ -197,20 +207,26 @@ final class BlobCopy {
         HttpResponse<byte[]> response = http.retry().run("PATCH " + RegistryRequest.redact(location), () -> {
             long offset = start;
             if (failedBefore.get()) {
-                HttpResponse<byte[]> status = uploadStatus(at.get());
-                status.headers().firstValue("Location").ifPresent(l -> at.set(at.get().resolve(l.trim())));
-                offset = uploaded(status, start);
-                if (offset == end) {
-                    return status; // the chunk arrived, only its answer was lost
+                Optional<HttpResponse<byte[]>> status = uploadStatus(at.get());
+                long reported = status.map(answer -> uploaded(answer, start)).orElse(-1L);
+                if (reported == end) {
+                    return status.get(); // the chunk arrived, only its answer was lost
                 }
-                if (offset < start || offset > end) {
-                    throw lost("it reports " + offset + " bytes received while chunk " + start + "-" + (end - 1)
-                            + " was in flight");
+                if (reported >= start && reported < end) {
+                    status.get().headers().firstValue("Location").ifPresent(l -> at.set(at.get().resolve(l.trim())));
+                    offset = reported;
+                    RegistryLog.warn("resuming the upload of " + digest + " to " + to + " at byte " + offset + " of "
+                            + size);
+                } else {
+                    RegistryLog.warn("the upload of " + digest + " to " + to + " was lost at byte " + start + " of "
+                            + size + (reported < 0 ? "" : " (the registry reports " + reported + " bytes)")
+                            + ": sending it again in a new upload session");
+                    at.set(restart(start, beforeChunk));
+                    newSessions++;
                 }
                 if (resumed.compareAndSet(false, true)) {
                     resumedChunks++;
                 }
-                RegistryLog.warn("resuming the upload of " + digest + " to " + to + " at byte " + offset + " of " + size);
             }
             failedBefore.set(true);
             int skip = (int) (offset - start);
@@ -236,15 +252,100 @@ final class BlobCopy {
         return response.headers().firstValue("Location").map(l -> at.get().resolve(l.trim())).orElse(at.get());
     }
 
-    /** {@code GET <location>}: 204 with the range received so far; a transient status fails the attempt. */
-    private HttpResponse<byte[]> uploadStatus(URI location) throws IOException {
+    /**
+     * {@code GET <location>}: 204 with the range received so far, or empty when the target no longer knows the
+     * session (any other answer but a transient one, which fails the attempt).
+     */
+    private Optional<HttpResponse<byte[]>> uploadStatus(URI location) throws IOException {
         RegistryRequest request = RegistryRequest.of("GET", location, to.registry(), to.pushScope(), Map.of());
         HttpResponse<byte[]> status = RegistryRetry.requireNotTransient(http.once(request, noBody()));
         if (status.statusCode() != 204 && status.statusCode() != 200) {
-            RegistryException failure = OciErrors.failure(request.describe(), status);
-            throw lost("asking its status failed: " + failure.getMessage());
+            RegistryLog.debug(() -> "the upload session " + request.describe() + " is gone: " + OciErrors.summary(status));
+            return Optional.empty();
         }
-        return status;
+        return Optional.of(status);
+    }
+
+    /**
+     * A new upload session holding the blob's first {@code prefix} bytes, read again from the source in one streamed
+     * {@code PATCH} (its time-out: the request time-out plus 1 s per MiB), checked against {@code expected} (the hash
+     * of those bytes when they were first read).
+     *
+     * @return the session's next location
+     */
+    private URI restart(long prefix, MessageDigest expected) throws IOException {
+        Session session = startOnce();
+        if (prefix == 0) {
+            return session.location();
+        }
+        AtomicReference<MessageDigest> hashing = new AtomicReference<>();
+        HttpRequest.BodyPublisher again = HttpRequest.BodyPublishers.fromPublisher(HttpRequest.BodyPublishers.ofInputStream(() -> {
+            MessageDigest hash = hasher();
+            hashing.set(hash);
+            try {
+                return new DigestInputStream(new BoundedInputStream(blobSource.open(0), prefix), hash);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }), prefix);
+        RegistryRequest request = RegistryRequest.of("PATCH", session.location(), to.registry(), to.pushScope(), Map.of(
+                "Content-Type", "application/octet-stream",
+                "Content-Range", "0-" + (prefix - 1)));
+        HttpResponse<byte[]> answer = RegistryRetry.requireNotTransient(http.once(request, new RegistryHttp.Body(again,
+                prefix, timeout.plusSeconds(prefix / BYTES_PER_SECOND_ALLOWED), null)));
+        if (answer.statusCode() / 100 != 2) {
+            throw OciErrors.failure(request.describe() + " (sending bytes 0-" + (prefix - 1) + " of " + digest
+                    + " again)", answer);
+        }
+        URI next = answer.headers().firstValue("Location").map(l -> session.location().resolve(l.trim()))
+                .orElse(session.location());
+        if (!MessageDigest.isEqual(hashing.get().digest(), copy(expected).digest())) {
+            cancel(next);
+            throw digestInvalid("served other bytes when read again (bytes 0-" + (prefix - 1) + ")");
+        }
+        return next;
+    }
+
+    private static MessageDigest copy(MessageDigest hash) {
+        try {
+            return (MessageDigest) hash.clone();
+        } catch (CloneNotSupportedException e) {
+            throw new IllegalStateException(hash.getAlgorithm() + " cannot be copied", e);
+        }
+    }
+
+    /** At most {@code limit} bytes of a stream, closing it with itself. */
+    private static final class BoundedInputStream extends java.io.FilterInputStream {
+        private long left;
+
+        BoundedInputStream(InputStream in, long limit) {
+            super(in);
+            this.left = limit;
+        }
+
+        @Override
+        public int read() throws IOException {
+            if (left <= 0) {
+                return -1;
+            }
+            int b = super.read();
+            if (b >= 0) {
+                left--;
+            }
+            return b;
+        }
+
+        @Override
+        public int read(byte[] buffer, int offset, int length) throws IOException {
+            if (left <= 0) {
+                return -1;
+            }
+            int n = super.read(buffer, offset, (int) Math.min(length, left));
+            if (n > 0) {
+                left -= n;
+            }
+            return n;
+        }
     }
 
     /** The bytes a status or {@code PATCH} response says the target holds ({@code Range: 0-<last>}). */
@@ -282,7 +383,7 @@ final class BlobCopy {
         Duration putTimeout = timeout.plusSeconds(size / BYTES_PER_SECOND_ALLOWED);
         AtomicReference<String> mismatch = new AtomicReference<>();
         HttpResponse<byte[]> response = http.retry().run("PUT blob " + digest + " to " + to, () -> {
-            Session session = start();
+            Session session = startOnce();
             mismatch.set(null);
             Source source = new Source();
             InputStream body = source.verifying(mismatch);
@@ -316,7 +417,7 @@ final class BlobCopy {
             throw OciErrors.failure("PUT " + RegistryRequest.redact(to.uploads()) + " (uploading " + digest + " in one request)",
                     response);
         }
-        return new BlobCopyResult(digest, size, false, false, 0, 0);
+        return new BlobCopyResult(digest, size, false, false, 0, 0, 0);
     }
 
     private void requireStoredDigest(RegistryRequest put, HttpResponse<byte[]> response) {
@@ -409,6 +510,11 @@ final class BlobCopy {
             });
         }
 
+        /** A copy of the hash of the bytes read so far. */
+        MessageDigest hashSoFar() {
+            return copy(hash);
+        }
+
         /** Fails with DIGEST_INVALID unless the bytes read have the digest. */
         void verify() {
             Digest actual = new Digest(digest.algorithm(), HexFormat.of().formatHex(hash.digest()));
@@ -459,7 +565,8 @@ final class BlobCopy {
         }
 
         private void open() throws IOException {
-            in = blobSource.open(read);
+            // at the end already (only the check for more bytes failed): a Range request would be unsatisfiable
+            in = read == size ? InputStream.nullInputStream() : blobSource.open(read);
         }
 
         @Override

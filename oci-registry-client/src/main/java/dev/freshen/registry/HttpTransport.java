@@ -55,7 +55,8 @@ final class HttpTransport {
      * again) and its own {@code requestTimeout} (until the response headers arrive).
      *
      * @param stream when not null, receives the body of a 2xx response as a stream (counted as it is read; the
-     *               caller closes it) and the returned response has an empty body; other responses are read whole
+     *               caller closes it; reading it no longer counts against the requests in flight) and the returned
+     *               response has an empty body; other responses are read whole
      */
     HttpResponse<byte[]> send(String method, URI uri, Map<String, String> headers, HttpRequest.BodyPublisher body,
                               long bodyLength, Duration requestTimeout, Consumer<InputStream> stream) throws IOException {

@@ -268,7 +268,7 @@ public final class RegistryClient {
 
     /**
      * Copies a blob from one repository (of any registry) to another as a stream, unless the target already holds it:
-     * memory stays at one chunk buffer ({@value BlobCopy#DEFAULT_CHUNK_SIZE} bytes, 16 MiB) whatever the blob's size.
+     * memory stays at one chunk buffer (16 MiB) whatever the blob's size.
      * The source is read once, following redirects to storage; the target gets the distribution spec's chunked
      * upload ({@code POST}, {@code PATCH} per chunk, {@code PUT ?digest=}), resumed from the offset the target
      * reports when a chunk fails, or a streamed monolithic {@code PUT} when it refuses chunks. Bytes that do not match
@@ -277,8 +277,7 @@ public final class RegistryClient {
      * @param size the blob's size in bytes, from the descriptor that references it
      * @throws RegistryException with code {@code DIGEST_INVALID} (not transient) when the source's bytes do not match
      *                           {@code digest} or {@code size}, 404 {@code BLOB_UNKNOWN} when the source lacks the
-     *                           blob, transient when a registry stays unavailable or the target lost the upload session
-     *                           (the next attempt starts the blob over)
+     *                           blob, transient when a registry stays unavailable (the retries of one chunk used up)
      */
     public BlobCopyResult copyBlob(String fromRegistry, String fromRepository, String toRegistry, String toRepository,
                                    Digest digest, long size) {
@@ -294,7 +293,7 @@ public final class RegistryClient {
                                    Digest digest, long size, int chunkSize) {
         Objects.requireNonNull(digest, "digest");
         if (blobExists(toRegistry, toRepository, digest)) {
-            return new BlobCopyResult(digest, size, true, false, 0, 0);
+            return new BlobCopyResult(digest, size, true, false, 0, 0, 0);
         }
         BlobCopy.Endpoint from = new BlobCopy.Endpoint(fromRegistry, fromRepository,
                 api(fromRegistry, fromRepository, "/blobs/" + digest), api(fromRegistry, fromRepository, "/blobs/uploads/"));
@@ -323,7 +322,7 @@ public final class RegistryClient {
         Objects.requireNonNull(digest, "digest");
         Objects.requireNonNull(source, "source");
         if (blobExists(registry, repository, digest)) {
-            return new BlobCopyResult(digest, size, true, false, 0, 0);
+            return new BlobCopyResult(digest, size, true, false, 0, 0, 0);
         }
         BlobCopy.Endpoint to = new BlobCopy.Endpoint(registry, repository, api(registry, repository, "/blobs/" + digest),
                 api(registry, repository, "/blobs/uploads/"));

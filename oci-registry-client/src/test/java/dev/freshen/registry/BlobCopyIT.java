@@ -62,7 +62,7 @@ class BlobCopyIT {
         BlobCopyResult copied = client.copyBlob(source.host(), "app/base", target.host(), "team/app", digest,
                 layer.length, 5 * MIB);
 
-        assertEquals(new BlobCopyResult(digest, layer.length, false, true, 13, 0), copied, "13 chunks of 5 MiB");
+        assertEquals(new BlobCopyResult(digest, layer.length, false, true, 13, 0, 0), copied, "13 chunks of 5 MiB");
         assertArrayEquals(layer, client.blob(target.host(), "team/app", digest));
         assertTrue(client.copyBlob(source.host(), "app/base", target.host(), "team/app", digest, layer.length, 5 * MIB)
                 .alreadyPresent(), "a second copy finds the blob there");
@@ -79,9 +79,25 @@ class BlobCopyIT {
                     layer.length, 4 * MIB);
 
             assertTrue(drop.dropped(), "the third chunk's connection was dropped");
-            assertEquals(new BlobCopyResult(digest, layer.length, false, true, 4, 1), copied);
+            assertEquals(new BlobCopyResult(digest, layer.length, false, true, 4, 1, 0), copied);
         }
         assertArrayEquals(layer, client.blob(target.host(), "team/resume", digest));
+    }
+
+    @Test
+    void aChunkCutOffInTheMiddleOfItsBodyIsSentAgainAndTheCopyCompletes() {
+        byte[] layer = bytes(16 * MIB, 6);
+        Digest digest = client.pushBlob(source.host(), "app/cut", layer);
+        try (TcpFaultProxy proxy = TcpFaultProxy.start(target.host())) {
+            TcpFaultProxy.Drop drop = proxy.dropNth("PATCH /v2/team/cut/blobs/uploads/", 3, MIB);
+
+            BlobCopyResult copied = client.copyBlob(source.host(), "app/cut", proxy.host(), "team/cut", digest,
+                    layer.length, 4 * MIB);
+
+            assertTrue(drop.dropped(), "the third chunk was cut off after 1 MiB");
+            assertEquals(new BlobCopyResult(digest, layer.length, false, true, 4, 1, 1), copied);
+        }
+        assertArrayEquals(layer, client.blob(target.host(), "team/cut", digest));
     }
 
     @Test
@@ -136,7 +152,7 @@ class BlobCopyIT {
         BlobCopyResult pushed = client.pushBlob(target.host(), "team/pushed", digest, layer.length, failingOnce, 4 * MIB);
 
         assertEquals(List.of(0L, 3L * MIB + 17), opened, "opened again where reading stopped");
-        assertEquals(new BlobCopyResult(digest, layer.length, false, true, 3, 0), pushed);
+        assertEquals(new BlobCopyResult(digest, layer.length, false, true, 3, 0, 0), pushed);
         assertArrayEquals(layer, client.blob(target.host(), "team/pushed", digest));
     }
 
