@@ -299,6 +299,9 @@ final class BlobCopy {
         }
         URI next = answer.headers().firstValue("Location").map(l -> session.location().resolve(l.trim()))
                 .orElse(session.location());
+        if (hashing.get() == null) {
+            throw new IOException("the registry answered before the bytes 0-" + (prefix - 1) + " were sent again");
+        }
         if (!MessageDigest.isEqual(hashing.get().digest(), copy(expected).digest())) {
             cancel(next);
             throw digestInvalid("served other bytes when read again (bytes 0-" + (prefix - 1) + ")");
