@@ -3,7 +3,9 @@ package dev.freshen.registry;
 import dev.freshen.events.image.Digest;
 import dev.freshen.events.image.ImageReference;
 
+import java.io.InputStream;
 import java.net.URI;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -15,6 +17,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * A client of the OCI distribution API ({@code /v2/}) for any registry: Docker Hub, MCR, GHCR, ECR, the CNCF
@@ -35,6 +38,9 @@ public final class RegistryClient {
     private static final int MAX_INDEX_DEPTH = 2;
     /** Answers to a manifest HEAD after which a GET is tried: see {@link #manifestDigest}. */
     private static final Set<Integer> HEAD_REFUSALS = Set.of(400, 404, 405, 501);
+
+    /** The largest blob {@link #blob} reads into memory: 32 MiB (image configs are kilobytes). */
+    public static final int MAX_BLOB_IN_MEMORY = 32 * 1024 * 1024;
 
     private final RegistrySettings settings;
     private final CredentialsProvider credentials;
@@ -207,22 +213,40 @@ public final class RegistryClient {
         return tags;
     }
 
-    /** A blob's bytes, following redirects to storage; fails unless they have {@code digest}. */
+    /**
+     * A blob's bytes, following redirects to storage; fails unless they have {@code digest}. For configs and other
+     * small JSON: a blob larger than {@value #MAX_BLOB_IN_MEMORY} bytes (32 MiB) fails ({@code SIZE_INVALID}) without
+     * being read further; copy layers with {@link #copyBlob}.
+     */
     public byte[] blob(String registry, String repository, Digest digest) {
         RegistryRequest request = RegistryRequest.of("GET", api(registry, repository, "/blobs/" + digest), registry,
                 pullScope(repository), Map.of());
-        HttpResponse<byte[]> response = http.exchange(request);
-        if (response.statusCode() == 404) {
-            throw new RegistryException("blob " + digest + " not found in " + registry + "/" + repository, 404, false,
-                    OciErrors.parse(response.body()).map(OciErrors.OciError::code).orElse("BLOB_UNKNOWN"));
-        }
-        requireSuccess(request, response);
-        Digest actual = Digests.of(digest.algorithm(), response.body());
+        byte[] body = http.retry().run(request.describe(), () -> {
+            AtomicReference<InputStream> stream = new AtomicReference<>();
+            HttpResponse<byte[]> response = RegistryRetry.requireNotTransient(http.once(request, new RegistryHttp.Body(
+                    HttpRequest.BodyPublishers.noBody(), 0, settings.requestTimeout(), stream::set)));
+            if (response.statusCode() == 404) {
+                throw new RegistryException("blob " + digest + " not found in " + registry + "/" + repository, 404,
+                        false, OciErrors.parse(response.body()).map(OciErrors.OciError::code).orElse("BLOB_UNKNOWN"));
+            }
+            requireSuccess(request, response);
+            try (InputStream in = stream.get()) {
+                long announced = response.headers().firstValueAsLong("Content-Length").orElse(-1);
+                byte[] bytes = announced > MAX_BLOB_IN_MEMORY ? null : in.readNBytes(MAX_BLOB_IN_MEMORY + 1);
+                if (bytes == null || bytes.length > MAX_BLOB_IN_MEMORY) {
+                    throw new RegistryException("blob " + digest + " in " + registry + "/" + repository + " is larger"
+                            + " than the " + MAX_BLOB_IN_MEMORY / (1024 * 1024) + " MiB read into memory (a layer, not"
+                            + " a config?)", 0, false, "SIZE_INVALID");
+                }
+                return bytes;
+            }
+        });
+        Digest actual = Digests.of(digest.algorithm(), body);
         if (!actual.equals(digest)) {
             throw new RegistryException("blob " + digest + " from " + registry + "/" + repository + " has digest "
-                    + actual + " (" + response.body().length + " bytes)", 0, false, "DIGEST_INVALID");
+                    + actual + " (" + body.length + " bytes)", 0, false, "DIGEST_INVALID");
         }
-        return response.body();
+        return body;
     }
 
     /**
@@ -331,6 +355,69 @@ public final class RegistryClient {
         HttpResponse<byte[]> response = http.exchange(put);
         requireSuccess(put, response);
         return digest;
+    }
+
+    /**
+     * Copies a blob from one repository (of any registry) to another as a stream, unless the target already holds it:
+     * memory stays at one chunk buffer (16 MiB) whatever the blob's size.
+     * The source is read once, following redirects to storage; the target gets the distribution spec's chunked
+     * upload ({@code POST}, {@code PATCH} per chunk, {@code PUT ?digest=}), resumed from the offset the target
+     * reports when a chunk fails, or a streamed monolithic {@code PUT} when it refuses chunks. Bytes that do not match
+     * {@code digest} and {@code size} end the copy before the final {@code PUT}. See {@link BlobCopy} for the details.
+     *
+     * @param size the blob's size in bytes, from the descriptor that references it
+     * @throws RegistryException with code {@code DIGEST_INVALID} (not transient) when the source's bytes do not match
+     *                           {@code digest} or {@code size}, 404 {@code BLOB_UNKNOWN} when the source lacks the
+     *                           blob, transient when a registry stays unavailable (the retries of one chunk used up)
+     */
+    public BlobCopyResult copyBlob(String fromRegistry, String fromRepository, String toRegistry, String toRepository,
+                                   Digest digest, long size) {
+        return copyBlob(fromRegistry, fromRepository, toRegistry, toRepository, digest, size,
+                BlobCopy.DEFAULT_CHUNK_SIZE);
+    }
+
+    /**
+     * {@link #copyBlob(String, String, String, String, Digest, long)} with chunks of {@code chunkSize} bytes (raised
+     * to a target's {@code OCI-Chunk-Min-Length}; ECR needs at least 5 MiB).
+     */
+    public BlobCopyResult copyBlob(String fromRegistry, String fromRepository, String toRegistry, String toRepository,
+                                   Digest digest, long size, int chunkSize) {
+        Objects.requireNonNull(digest, "digest");
+        if (blobExists(toRegistry, toRepository, digest)) {
+            return new BlobCopyResult(digest, size, true, false, 0, 0, 0);
+        }
+        BlobCopy.Endpoint from = new BlobCopy.Endpoint(fromRegistry, fromRepository,
+                api(fromRegistry, fromRepository, "/blobs/" + digest), api(fromRegistry, fromRepository, "/blobs/uploads/"));
+        BlobCopy.Endpoint to = new BlobCopy.Endpoint(toRegistry, toRepository,
+                api(toRegistry, toRepository, "/blobs/" + digest), api(toRegistry, toRepository, "/blobs/uploads/"));
+        BlobCopyResult result = new BlobCopy(http, settings.requestTimeout(), chunkSize, from.toString(),
+                BlobCopy.registrySource(http, settings.requestTimeout(), from, digest), to, digest, size).run();
+        RegistryLog.debug(() -> "copied " + digest + " (" + size + " bytes) from " + from + " to " + to
+                + (result.chunked() ? " in " + result.chunks() + " chunks, " + result.resumedChunks() + " resumed"
+                : " in one request"));
+        return result;
+    }
+
+    /**
+     * Uploads a blob of any size as a stream, the way {@link #copyBlob} uploads (chunks of {@code chunkSize} bytes,
+     * resumed, digest and size checked before the final {@code PUT}), unless the repository already holds it. Memory:
+     * one chunk buffer.
+     *
+     * @param size   the blob's size in bytes
+     * @param source the blob's bytes, opened again at the offset reached when reading fails
+     * @throws RegistryException with code {@code DIGEST_INVALID} when the bytes do not match {@code digest} and
+     *                           {@code size}
+     */
+    public BlobCopyResult pushBlob(String registry, String repository, Digest digest, long size, BlobSource source,
+                                   int chunkSize) {
+        Objects.requireNonNull(digest, "digest");
+        Objects.requireNonNull(source, "source");
+        if (blobExists(registry, repository, digest)) {
+            return new BlobCopyResult(digest, size, true, false, 0, 0, 0);
+        }
+        BlobCopy.Endpoint to = new BlobCopy.Endpoint(registry, repository, api(registry, repository, "/blobs/" + digest),
+                api(registry, repository, "/blobs/uploads/"));
+        return new BlobCopy(http, settings.requestTimeout(), chunkSize, "the given stream", source, to, digest, size).run();
     }
 
     /** What this client sent and received so far, in total and per host. */
