@@ -54,7 +54,17 @@ ref="$registry/$repository:$tag"
 log=${FRESHEN_STATE_DIR:-$repo/.freshen}/logs/fixture-base.log
 mkdir -p "$(dirname "$log")"
 step "building the fixture base $ref" "$log"
-docker_cli build -t "$ref" "$context" >"$log" 2>&1
+# The classic builder reuses cached intermediate images; a `docker rmi` elsewhere on the same engine (a builder removing
+# a candidate it pushed, another fixture) can delete one between its cache lookup and its use ("unable to find image
+# sha256:…"). That race is the engine's, not the Dockerfile's: build once more without the cache.
+if ! docker_cli build -t "$ref" "$context" >"$log" 2>&1; then
+  if ! grep -q 'unable to find image "sha256:' "$log"; then
+    tail -n 8 "$log" | sed 's/^/    /' >&2
+    die "building the fixture base $ref failed (log: $log)"
+  fi
+  warn "a cached layer vanished while building $ref (another build on the engine removed it): building again without the cache"
+  docker_cli build --no-cache -t "$ref" "$context" >>"$log" 2>&1
+fi
 step "pushing $ref" "$log"
 docker_cli push "$ref" >>"$log" 2>&1
 pinned=$(docker_cli image inspect --format '{{range .RepoDigests}}{{println .}}{{end}}' "$ref" | grep -m1 "^$registry/$repository@")
