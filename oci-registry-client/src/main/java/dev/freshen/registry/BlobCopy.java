@@ -439,16 +439,7 @@ final class BlobCopy {
     }
 
     private void cancel(URI location) {
-        RegistryRequest request = RegistryRequest.of("DELETE", location, to.registry(), to.pushScope(), Map.of());
-        try {
-            HttpResponse<byte[]> response = http.exchange(request);
-            if (response.statusCode() / 100 != 2 && response.statusCode() != 404) {
-                RegistryLog.warn("could not cancel the upload session " + request.describe() + ": HTTP "
-                        + response.statusCode());
-            }
-        } catch (RegistryException e) {
-            RegistryLog.warn("could not cancel the upload session " + request.describe() + ": " + e.getMessage());
-        }
+        http.cancelUpload(RegistryRequest.of("DELETE", location, to.registry(), to.pushScope(), Map.of()));
     }
 
     private RegistryException digestInvalid(String what) {

@@ -90,7 +90,8 @@ final class ManifestJson {
         }
     }
 
-    private static JsonNode read(byte[] content, String what) {
+    /** {@code content} as a JSON object; a {@link RegistryException} naming {@code what} when it is not one. */
+    static JsonNode read(byte[] content, String what) {
         try {
             JsonNode json = JSON.readTree(content);
             if (json == null || !json.isObject()) {

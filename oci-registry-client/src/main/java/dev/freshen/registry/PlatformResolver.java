@@ -1,12 +1,10 @@
 package dev.freshen.registry;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.freshen.events.image.Digest;
 import dev.freshen.events.image.ImageReference;
 import dev.freshen.events.image.Platform;
 
-import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -27,7 +25,6 @@ import java.util.stream.Collectors;
  */
 final class PlatformResolver {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final int CACHED_DIGESTS = 512;
     private static final String REFERENCE_TYPE = "vnd.docker.reference.type";
 
@@ -72,11 +69,11 @@ final class PlatformResolver {
     private Map<Platform, Digest> read(ImageReference pinned) {
         Manifest manifest = client.manifest(pinned).orElseThrow(() -> new RegistryException("image " + pinned
                 + " vanished while it was read", 404, false, "MANIFEST_UNKNOWN"));
-        JsonNode json = json(manifest.content(), "manifest " + manifest.digest());
+        JsonNode json = ManifestJson.read(manifest.content(), "manifest " + manifest.digest());
         Map<Platform, Digest> byPlatform = new LinkedHashMap<>();
         if (!manifest.isIndex()) {
             Digest config = ManifestJson.configDigest(manifest);
-            JsonNode image = json(client.blob(pinned.registry(), pinned.repository(), config), "image config " + config);
+            JsonNode image = ManifestJson.read(client.blob(pinned.registry(), pinned.repository(), config), "image config " + config);
             platform(image.path("os").asText(""), image.path("architecture").asText(""), image.path("variant").asText(""))
                     .ifPresent(p -> byPlatform.put(p, manifest.digest()));
             return Map.copyOf(byPlatform);
@@ -111,18 +108,6 @@ final class PlatformResolver {
             return Optional.of(new Platform(os, architecture, variant));
         } catch (IllegalArgumentException e) {
             return Optional.empty(); // a platform this client cannot name is none Freshen builds for
-        }
-    }
-
-    private static JsonNode json(byte[] content, String what) {
-        try {
-            JsonNode json = JSON.readTree(content);
-            if (json == null || !json.isObject()) {
-                throw new IOException("not a JSON object");
-            }
-            return json;
-        } catch (IOException e) {
-            throw new RegistryException(what + " is not valid JSON: " + e.getMessage(), 0, false, "MANIFEST_INVALID", e);
         }
     }
 }

@@ -426,16 +426,7 @@ public final class RegistryClient {
     }
 
     private void cancelUpload(String registry, String repository, URI upload) {
-        RegistryRequest request = RegistryRequest.of("DELETE", upload, registry, pushScope(repository), Map.of());
-        try {
-            HttpResponse<byte[]> response = http.exchange(request);
-            if (response.statusCode() / 100 != 2 && response.statusCode() != 404) {
-                RegistryLog.warn("could not cancel the upload session " + request.describe() + ": HTTP "
-                        + response.statusCode());
-            }
-        } catch (RegistryException e) {
-            RegistryLog.warn("could not cancel the upload session " + request.describe() + ": " + e.getMessage());
-        }
+        http.cancelUpload(RegistryRequest.of("DELETE", upload, registry, pushScope(repository), Map.of()));
     }
 
     private void headIsUnusable(String host, int status) {

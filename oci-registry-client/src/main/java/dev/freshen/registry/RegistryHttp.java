@@ -120,4 +120,20 @@ final class RegistryHttp {
         return a.getScheme().equalsIgnoreCase(b.getScheme())
                 && a.getRawAuthority().toLowerCase(Locale.ROOT).equals(b.getRawAuthority().toLowerCase(Locale.ROOT));
     }
+
+    /**
+     * Cancels an upload session ({@code DELETE <location>}), best effort: a registry that refuses or fails is logged,
+     * never thrown (the session expires on its own).
+     */
+    void cancelUpload(RegistryRequest request) {
+        try {
+            HttpResponse<byte[]> response = exchange(request);
+            if (response.statusCode() / 100 != 2 && response.statusCode() != 404) {
+                RegistryLog.warn("could not cancel the upload session " + request.describe() + ": HTTP "
+                        + response.statusCode());
+            }
+        } catch (RegistryException e) {
+            RegistryLog.warn("could not cancel the upload session " + request.describe() + ": " + e.getMessage());
+        }
+    }
 }

@@ -7,14 +7,9 @@ import dev.freshen.retry.StopRequested;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -33,32 +28,6 @@ class RateLimitPacingIT {
     private static final Digest DIGEST = Digest.sha256Of(BODY);
 
     /** A clock that stands still until a recorded wait moves it. */
-    private static final class FakeTime extends Clock implements RequestPacing.Sleeper {
-        volatile Instant now = Instant.parse("2026-11-30T12:00:00Z");
-        final List<Duration> waits = new CopyOnWriteArrayList<>();
-
-        @Override
-        public synchronized void sleep(Duration duration) {
-            waits.add(duration);
-            now = now.plus(duration);
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-    }
-
     private final FakeTime time = new FakeTime();
     private final RegistrySettings settings = RegistrySettings.defaults()
             .withRetries(new RetryPolicy(3, Duration.ofMillis(1), Duration.ofSeconds(30)));
@@ -66,7 +35,7 @@ class RateLimitPacingIT {
     @Test
     void aLowBudgetSpacesManifestGetsSoThatTheRestLastsTheWindow() {
         try (ScriptedServer server = hub(12, 100, 60)) {
-            RegistryClient client = new RegistryClient(settings, CredentialsProvider.NONE, time, time);
+            RegistryClient client = new RegistryClient(settings, CredentialsProvider.NONE, time.clock, time);
 
             for (int i = 0; i < 4; i++) {
                 assertEquals(DIGEST, client.manifest(ref(server, "library/alpine:3")).orElseThrow().digest());
@@ -81,7 +50,7 @@ class RateLimitPacingIT {
     @Test
     void dockerHubsSixHourWindowIsBoundedByMaxBackoff() {
         try (ScriptedServer server = hub(3, 100, 21600)) {
-            RegistryClient client = new RegistryClient(settings, CredentialsProvider.NONE, time, time);
+            RegistryClient client = new RegistryClient(settings, CredentialsProvider.NONE, time.clock, time);
 
             for (int i = 0; i < 3; i++) {
                 client.manifest(ref(server, "library/alpine:3"));
@@ -94,7 +63,7 @@ class RateLimitPacingIT {
     @Test
     void aHighBudgetCausesNoWaits() {
         try (ScriptedServer server = hub(76, 100, 21600)) {
-            RegistryClient client = new RegistryClient(settings, CredentialsProvider.NONE, time, time);
+            RegistryClient client = new RegistryClient(settings, CredentialsProvider.NONE, time.clock, time);
 
             for (int i = 0; i < 5; i++) {
                 client.manifest(ref(server, "library/alpine:3"));
@@ -108,7 +77,7 @@ class RateLimitPacingIT {
     @Test
     void headsAreNotPacedAndTheirHeadersCountToo() {
         try (ScriptedServer server = hub(5, 100, 60)) {
-            RegistryClient client = new RegistryClient(settings, CredentialsProvider.NONE, time, time);
+            RegistryClient client = new RegistryClient(settings, CredentialsProvider.NONE, time.clock, time);
 
             assertEquals(Optional.of(DIGEST), client.manifestDigest(ref(server, "library/alpine:3")));
             assertEquals(Optional.of(DIGEST), client.manifestDigest(ref(server, "library/alpine:3")));
@@ -127,7 +96,7 @@ class RateLimitPacingIT {
                         .header("ratelimit-limit", "100;w=21600").header("ratelimit-remaining", "0;w=21600")
                 : ScriptedServer.Reply.of(200).header("Content-Type", MediaTypes.OCI_MANIFEST).body(BODY)
                         .header("ratelimit-limit", "100;w=21600").header("ratelimit-remaining", "100;w=21600"))) {
-            RegistryClient client = new RegistryClient(settings, CredentialsProvider.NONE, time, time);
+            RegistryClient client = new RegistryClient(settings, CredentialsProvider.NONE, time.clock, time);
 
             assertEquals(DIGEST, client.manifest(ref(server, "library/alpine:3")).orElseThrow().digest());
 
@@ -142,7 +111,7 @@ class RateLimitPacingIT {
     void anInterruptWhilePacedIsAStopRequest() throws Exception {
         AtomicReference<Throwable> thrown = new AtomicReference<>();
         try (ScriptedServer server = hub(1, 100, 60)) {
-            RegistryClient client = new RegistryClient(settings, CredentialsProvider.NONE, time, duration -> {
+            RegistryClient client = new RegistryClient(settings, CredentialsProvider.NONE, time.clock, duration -> {
                 throw new InterruptedException();
             });
             client.manifest(ref(server, "library/alpine:3"));
