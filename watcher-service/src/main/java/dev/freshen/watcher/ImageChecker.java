@@ -43,6 +43,9 @@ import java.util.function.Supplier;
 public class ImageChecker {
 
     private static final Logger LOG = Logger.getLogger(ImageChecker.class);
+    /** Times in messages, as people read them (the cards' format). */
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'")
+            .withZone(ZoneOffset.UTC);
 
     private final Supplier<PlatformImageCatalog.Scan> catalog;
     private final ImageRegistry registry;
@@ -225,7 +228,4 @@ public class ImageChecker {
         return new CheckOutcome(image.id(), now, CheckOutcome.Result.RUN_STARTED, platform.toString(), shown, builtFrom,
                 runId, null, rebuild.why());
     }
-
-    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'")
-            .withZone(ZoneOffset.UTC);
 }
