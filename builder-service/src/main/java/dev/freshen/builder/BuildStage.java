@@ -20,6 +20,8 @@ import dev.freshen.events.StageTiming;
 import dev.freshen.events.image.Digest;
 import dev.freshen.events.image.ImageReference;
 import dev.freshen.events.image.Platform;
+import dev.freshen.registry.Credentials;
+import dev.freshen.registry.CredentialsProvider;
 import dev.freshen.registry.RegistryException;
 import dev.freshen.retry.Failures;
 import dev.freshen.retry.Retry;
@@ -61,13 +63,25 @@ public class BuildStage {
     private final Function<java.nio.file.Path, Optional<String>> revisions;
     private final BuildSettings settings;
     private final Clock clock;
+    private final CredentialsProvider credentials;
     private final Retry retry;
     private final Map<String, Object> locks = new ConcurrentHashMap<>();
 
     public BuildStage(Function<String, PlatformImageCatalog.Scan> catalog, CandidateStore store, ImageBuilder engineApi,
                       ImageBuilder buildKit, Function<java.nio.file.Path, Optional<String>> revisions,
                       BuildSettings settings, Clock clock) {
+        this(catalog, store, engineApi, buildKit, revisions, settings, clock, CredentialsProvider.NONE);
+    }
+
+    /**
+     * @param credentials the credentials of a registry host, handed to the engine for the pulls of a build from it
+     *                    (only for the registries of the build's bases)
+     */
+    public BuildStage(Function<String, PlatformImageCatalog.Scan> catalog, CandidateStore store, ImageBuilder engineApi,
+                      ImageBuilder buildKit, Function<java.nio.file.Path, Optional<String>> revisions,
+                      BuildSettings settings, Clock clock, CredentialsProvider credentials) {
         this.catalog = catalog;
+        this.credentials = credentials;
         this.store = store;
         this.engineApi = engineApi;
         this.buildKit = buildKit;
@@ -137,7 +151,7 @@ public class BuildStage {
                 pinned.values());
         try {
             builder.build(new BuildSpec(image.directory(), dockerfile, labels(request, image, bases), build.args(), localTag,
-                    settings.buildTimeout(), platform.toString()), log);
+                    settings.buildTimeout(), platform.toString(), registryCredentials(image)), log);
         } catch (BuildFailure e) {
             store.removeLocal(localTag);
             throw new LoggedBuildFailure(frontendUnavailable(e, image), log.tail());
@@ -146,6 +160,15 @@ public class BuildStage {
         LOG.infof("Run %s (%s): candidate %s@%s (%d log lines, %d warnings)", request.runId(), image.id(), repository,
                 digest, log.lineCount(), log.warnings().size());
         return built(request, bases, ImageReference.parse(repository + "@" + digest), log.warnings(), started);
+    }
+
+    /** The credentials of the registries of the image's bases (watched and pinned), to pull them with; no others. */
+    private Map<String, Credentials> registryCredentials(PlatformImage image) {
+        Map<String, Credentials> byHost = new LinkedHashMap<>();
+        java.util.stream.Stream.concat(image.baseImages().stream(), image.pinnedBases().stream())
+                .map(ImageReference::registry).distinct()
+                .forEach(host -> credentials.credentialsFor(host).ifPresent(c -> byHost.put(host, c)));
+        return byHost;
     }
 
     /**

@@ -1,6 +1,7 @@
 package dev.freshen.docker;
 
 import dev.freshen.events.Durations;
+import dev.freshen.registry.Credentials;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -47,7 +48,9 @@ public class BuildKitCliBuilder implements ImageBuilder {
     public String build(BuildSpec spec, BuildLog log) {
         checkDockerIgnore(spec.context());
         Path idFile = null;
+        Path dockerConfig = null;
         Process process = null;
+        log.redact(spec.registryCredentials().values().stream().map(Credentials::password).toList());
         try {
             idFile = Files.createTempFile("freshen-iid-", ".txt");
             List<String> command = new ArrayList<>(List.of(dockerCli, "build", "--progress=plain", "-f", "-",
@@ -60,6 +63,11 @@ public class BuildKitCliBuilder implements ImageBuilder {
             command.add(spec.context().toString());
             ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
             builder.environment().put("DOCKER_BUILDKIT", "1");
+            if (!spec.registryCredentials().isEmpty()) {
+                // the CLI hands BuildKit the credentials of its config (session auth): only this build's registries
+                dockerConfig = RegistryAuths.configDirectory(spec.registryCredentials());
+                builder.environment().put("DOCKER_CONFIG", dockerConfig.toString());
+            }
             process = builder.start();
             try (OutputStream stdin = process.getOutputStream()) {
                 stdin.write(spec.dockerfile().getBytes(StandardCharsets.UTF_8));
@@ -74,7 +82,11 @@ public class BuildKitCliBuilder implements ImageBuilder {
             }
             reader.join(5_000);
             if (process.exitValue() != 0) {
-                throw failure(log);
+                BuildFailure failure = failure(log);
+                BuildFailure refused = failure.code().equals(BuildFailure.ENGINE_ERROR) ? null
+                        : RegistryAuths.refused(lastLine(log.tail()),
+                        log.currentStep(), spec.registryCredentials());
+                throw refused != null ? refused : failure;
             }
             return Files.readString(idFile).strip();
         } catch (IOException e) {
@@ -88,6 +100,9 @@ public class BuildKitCliBuilder implements ImageBuilder {
         } finally {
             if (idFile != null) {
                 idFile.toFile().delete();
+            }
+            if (dockerConfig != null) {
+                RegistryAuths.delete(dockerConfig);
             }
         }
     }

@@ -2,6 +2,9 @@ package dev.freshen.docker;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.Deque;
 import java.util.List;
 import java.util.Locale;
@@ -22,6 +25,7 @@ public final class BuildLog {
     private final int keep;
     private final Deque<String> tail = new ArrayDeque<>();
     private final List<String> warnings = new ArrayList<>();
+    private final Set<String> secrets = new HashSet<>();
     private String currentStep;
     private long lines;
 
@@ -30,9 +34,21 @@ public final class BuildLog {
         this.keep = keep;
     }
 
+    /**
+     * From now on, every occurrence of one of {@code values} (passwords of the build's registries; those shorter than
+     * 4 characters are not looked for) in the output is kept as {@code ***}.
+     */
+    public synchronized void redact(Collection<String> values) {
+        values.stream().filter(v -> v.length() >= 4).forEach(secrets::add);
+    }
+
     /** Adds output, which may hold several lines or part of one; escape sequences and control characters are dropped. */
     public synchronized void append(String output) {
-        for (String line : PlainText.clean(output).split("\n")) {
+        String text = PlainText.clean(output);
+        for (String secret : secrets) {
+            text = text.replace(secret, "***");
+        }
+        for (String line : text.split("\n")) {
             if (line.isBlank()) {
                 continue;
             }

@@ -3,7 +3,6 @@ package dev.freshen.docker;
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.async.ResultCallback;
 import com.github.dockerjava.api.exception.NotFoundException;
-import com.github.dockerjava.api.model.AuthConfig;
 import com.github.dockerjava.api.model.PushResponseItem;
 import com.github.dockerjava.core.DefaultDockerClientConfig;
 import com.github.dockerjava.core.DockerClientConfig;
@@ -80,8 +79,7 @@ public final class DockerEngine {
         AtomicReference<String> error = new AtomicReference<>();
         var command = docker.pushImageCmd(repository).withTag(tag);
         if (credentials != null) {
-            command.withAuthConfig(new AuthConfig().withUsername(credentials.username()).withPassword(credentials.password())
-                    .withRegistryAddress(repository.substring(0, repository.indexOf('/'))));
+            command.withAuthConfig(RegistryAuths.authConfig(repository.substring(0, repository.indexOf('/')), credentials));
         }
         try {
             var callback = command.exec(new ResultCallback.Adapter<PushResponseItem>() {
@@ -123,8 +121,7 @@ public final class DockerEngine {
     public static void pull(DockerClient docker, String repository, Digest digest, Credentials credentials, Duration timeout) {
         var command = docker.pullImageCmd(repository).withTag(digest.toString());
         if (credentials != null) {
-            command.withAuthConfig(new AuthConfig().withUsername(credentials.username()).withPassword(credentials.password())
-                    .withRegistryAddress(repository.substring(0, repository.indexOf('/'))));
+            command.withAuthConfig(RegistryAuths.authConfig(repository.substring(0, repository.indexOf('/')), credentials));
         }
         try {
             if (!command.start().awaitCompletion(timeout.toMillis(), TimeUnit.MILLISECONDS)) {

@@ -6,6 +6,7 @@ import com.github.dockerjava.api.command.BuildImageCmd;
 import com.github.dockerjava.api.exception.DockerException;
 import com.github.dockerjava.api.model.BuildResponseItem;
 import dev.freshen.events.Durations;
+import dev.freshen.registry.Credentials;
 
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
@@ -77,6 +78,7 @@ public class EngineApiBuilder implements ImageBuilder {
     }
 
     private String build(BuildSpec spec, BuildLog log, InputStream context, String dockerfilePath) {
+        log.redact(spec.registryCredentials().values().stream().map(Credentials::password).toList());
         try {
             BuildImageCmd command = docker.buildImageCmd(context)
                     .withDockerfilePath(dockerfilePath)
@@ -88,6 +90,10 @@ public class EngineApiBuilder implements ImageBuilder {
                 command.withPlatform(spec.platform());
             }
             spec.buildArgs().forEach(command::withBuildArg);
+            if (!spec.registryCredentials().isEmpty()) {
+                // X-Registry-Config: the engine pulls the bases with these (moby: registry.ResolveAuthConfig)
+                command.withBuildAuthConfigs(RegistryAuths.engineApi(spec.registryCredentials()));
+            }
             AtomicReference<String> imageId = new AtomicReference<>();
             AtomicReference<String> error = new AtomicReference<>();
             ResultCallback.Adapter<BuildResponseItem> callback = command.exec(new ResultCallback.Adapter<>() {
@@ -112,7 +118,10 @@ public class EngineApiBuilder implements ImageBuilder {
                         + step(log));
             }
             if (error.get() != null) {
-                throw BuildFailure.permanent(BuildFailure.STEP_FAILED, "build failed" + step(log) + ": " + error.get().strip());
+                String reason = RegistryAuths.redact(error.get(), spec.registryCredentials()).strip();
+                BuildFailure refused = RegistryAuths.refused(reason, log.currentStep(), spec.registryCredentials());
+                throw refused != null ? refused
+                        : BuildFailure.permanent(BuildFailure.STEP_FAILED, "build failed" + step(log) + ": " + reason);
             }
             if (imageId.get() == null) {
                 throw BuildFailure.transientFailure(BuildFailure.ENGINE_ERROR, "the Docker engine ended the build without an image id", null);
@@ -127,8 +136,15 @@ public class EngineApiBuilder implements ImageBuilder {
             if (e instanceof BuildFailure failure) {
                 throw failure;
             }
-            throw classify(e);
+            throw redacted(classify(e), spec);
         }
+    }
+
+    /** {@code failure} with the build's passwords redacted from its reason (its cause dropped when it had any). */
+    private static BuildFailure redacted(BuildFailure failure, BuildSpec spec) {
+        String reason = RegistryAuths.redact(failure.getMessage(), spec.registryCredentials());
+        return reason.equals(failure.getMessage()) ? failure
+                : new BuildFailure(failure.kind(), failure.code(), reason, null);
     }
 
     /**

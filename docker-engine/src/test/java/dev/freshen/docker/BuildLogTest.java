@@ -20,6 +20,16 @@ class BuildLogTest {
     }
 
     @Test
+    void redactedValuesNeverReachTheTailTheWarningsOrTheStep() {
+        BuildLog log = new BuildLog(10);
+        log.redact(List.of("s3cret-pw", "abc"));
+        log.append("Step 1/2 : RUN echo s3cret-pw\nwarning: login s3cret-pw\nabc stays (too short to look for)\n");
+        assertEquals("Step 1/2 : RUN echo ***", log.currentStep());
+        assertEquals(List.of("warning: login ***"), log.warnings());
+        assertEquals("Step 1/2 : RUN echo ***\nwarning: login ***\nabc stays (too short to look for)", log.tail());
+    }
+
+    @Test
     void understandsBuildKitProgress() {
         BuildLog log = new BuildLog(10);
         log.append("#5 [build 2/3] RUN dotnet restore\n#5 0.3 restoring\n#6 [stage-1 3/3] COPY --chmod=755 a /a\n");

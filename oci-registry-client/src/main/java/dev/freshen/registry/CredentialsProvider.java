@@ -18,4 +18,9 @@ public interface CredentialsProvider {
     default CredentialsProvider orElse(RegistrySettings settings) {
         return registry -> credentialsFor(registry).or(() -> settings.credentialsFor(registry));
     }
+
+    /** These credentials where there are any, else those of {@code next}. */
+    default CredentialsProvider orElse(CredentialsProvider next) {
+        return registry -> credentialsFor(registry).or(() -> next.credentialsFor(registry));
+    }
 }

@@ -61,14 +61,16 @@ public class BuilderBeans {
         var builder = config.builder();
         RenamedSettings.refuse(new RenamedSettings.Renamed("freshen.builder.retry-backoff",
                 "freshen.builder.initial-backoff", builder.retryBackoff().isPresent()));
-        RegistryClient registry = new RegistryClient(config.registries().settings(), EcrCredentials.of(config.registries()));
+        var registries = config.registries();
+        RegistryClient registry = new RegistryClient(registries.settings(),
+                registries.credentialsChain(EcrCredentials.of(registries)));
         var catalog = PlatformImageCatalog.of(config.platformImagesDir());
         return new BuildStage(catalog::scan, new EngineCandidateStore(docker, registry, builder.pushTimeout()),
                 new EngineApiBuilder(docker), new BuildKitCliBuilder(builder.dockerCli()), GitRevision::of,
                 new BuildSettings(config.targetRegistry(), builder.stagingRegistry(), builder.stagingRepository(),
                         builder.buildTimeout(), builder.logLines(), retries(builder),
                         dev.freshen.events.image.Platform.parse(config.registries().platform())),
-                Clock.systemUTC());
+                Clock.systemUTC(), registry::credentialsFor);
     }
 
     private static RetryPolicy retries(BuilderConfig.Builder builder) {

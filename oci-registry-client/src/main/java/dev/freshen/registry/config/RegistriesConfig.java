@@ -1,6 +1,8 @@
 package dev.freshen.registry.config;
 
 import dev.freshen.registry.Credentials;
+import dev.freshen.registry.CredentialsProvider;
+import dev.freshen.registry.DockerConfigCredentials;
 import dev.freshen.registry.RegistrySettings;
 import dev.freshen.retry.RetryPolicy;
 import io.smallrye.config.WithDefault;
@@ -24,6 +26,7 @@ import java.util.Set;
  * freshen.registries.credentials.company.host=registry.example.com
  * freshen.registries.credentials.company.username=ci
  * freshen.registries.credentials.company.password-file=/run/secrets/registry-password
+ * freshen.registries.docker-config=/run/secrets/docker/config.json
  * </pre>
  * Credentials are keyed by a name of your choice (so that environment variables can set them:
  * {@code FRESHEN_REGISTRIES_CREDENTIALS_COMPANY_HOST}); passwords as a value or a file, never logged.
@@ -36,6 +39,13 @@ public interface RegistriesConfig {
 
     /** Credentials per registry, keyed by any name. */
     Map<String, CredentialsConfig> credentials();
+
+    /**
+     * A Docker {@code config.json} to take registry credentials from, after those of {@link #credentials()}: its
+     * {@code auths}, {@code credHelpers} and {@code credsStore} as the docker CLI reads them (e.g. a mounted Secret of
+     * type {@code kubernetes.io/dockerconfigjson}); default none. See {@link DockerConfigCredentials}.
+     */
+    Optional<Path> dockerConfig();
 
     /** Requests under way at once to one registry. */
     @WithDefault("4")
@@ -110,6 +120,17 @@ public interface RegistriesConfig {
         credentials().forEach((name, c) -> byHost.put(c.host(), new Credentials(c.username(), password(name, c))));
         return new RegistrySettings(Set.copyOf(insecure()), byHost, maxConcurrentRequests(), timeout(), retries(),
                 platform());
+    }
+
+    /**
+     * Where credentials come from, in this order: {@code dynamic} (e.g. ECR tokens), {@link #credentials()}, the
+     * {@link #dockerConfig()} file. Reads password files and the Docker config once (call it once per client).
+     *
+     * @throws IllegalStateException when a password file or the Docker config cannot be read (names the file)
+     */
+    default CredentialsProvider credentialsChain(CredentialsProvider dynamic) {
+        CredentialsProvider chain = dynamic.orElse(settings());
+        return dockerConfig().isEmpty() ? chain : chain.orElse(DockerConfigCredentials.of(dockerConfig().get()));
     }
 
     /** {@link #maxAttempts()}, {@link #initialBackoff()} and {@link #maxBackoff()} as a policy; checks their range. */

@@ -9,6 +9,7 @@ import dev.freshen.ecr.EcrClients;
 import dev.freshen.publisher.ecr.EcrSettings;
 import dev.freshen.publisher.ecr.EcrTargetRegistry;
 import dev.freshen.publisher.registry.OciTargetRegistry;
+import dev.freshen.registry.CredentialsProvider;
 import dev.freshen.registry.RegistryClient;
 import dev.freshen.registry.RegistrySettings;
 import dev.freshen.retry.RenamedSettings;
@@ -53,7 +54,8 @@ public class PublisherBeans {
         String host = targetHost(config.targetRegistry());
         RegistrySettings registries = config.registries().settings();
         if (config.publisher().kind() == PublisherConfig.Kind.OCI) {
-            return new OciTargetRegistry(new RegistryClient(registries), host);
+            return new OciTargetRegistry(new RegistryClient(registries,
+                    config.registries().credentialsChain(CredentialsProvider.NONE)), host);
         }
         PublisherConfig.Ecr ecr = config.publisher().ecr();
         EcrSettings settings;

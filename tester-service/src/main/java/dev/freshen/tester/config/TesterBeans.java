@@ -65,7 +65,7 @@ public class TesterBeans {
     @Singleton
     CandidateRuntime candidateRuntime(TesterConfig config, DockerClient docker,
                                       @ConfigProperty(name = "quarkus.http.port") int httpPort) {
-        var credentials = EcrCredentials.of(config.registries()).orElse(config.registries().settings());
+        var credentials = config.registries().credentialsChain(EcrCredentials.of(config.registries()));
         String instance = config.tester().instanceId().orElseGet(() -> hostName() + ":" + httpPort);
         return new DockerCandidateRuntime(docker, host -> credentials.credentialsFor(host).orElse(null),
                 config.tester().pullTimeout(), config.tester().dockerCli(), instance);

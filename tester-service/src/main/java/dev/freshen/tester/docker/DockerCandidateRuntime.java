@@ -19,6 +19,7 @@ import dev.freshen.docker.DockerEngine;
 import dev.freshen.docker.EngineApiBuilder;
 import dev.freshen.docker.EngineErrors;
 import dev.freshen.docker.PlainText;
+import dev.freshen.descriptor.Dockerfile;
 import dev.freshen.events.Durations;
 import dev.freshen.events.image.ImageReference;
 import dev.freshen.registry.Credentials;
@@ -34,11 +35,13 @@ import java.io.InputStream;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import java.util.stream.Stream;
 
 /** {@link CandidateRuntime} on a Docker engine through its API (docker-java), BuildKit builds through the CLI. */
 public class DockerCandidateRuntime implements CandidateRuntime {
@@ -129,7 +132,24 @@ public class DockerCandidateRuntime implements CandidateRuntime {
 
     @Override
     public String buildApp(BuildSpec spec, BuildLog log, boolean withBuildKit) {
-        return (withBuildKit ? buildKit : engineApi).build(spec, log);
+        return (withBuildKit ? buildKit : engineApi).build(spec.withRegistryCredentials(registryCredentials(spec)), log);
+    }
+
+    /**
+     * The credentials of the registries the app's Dockerfile pulls from (the candidate's and any other base), for the
+     * engine; no others.
+     */
+    private Map<String, Credentials> registryCredentials(BuildSpec spec) {
+        Dockerfile dockerfile = Dockerfile.parse(spec.dockerfile(), spec.buildArgs());
+        Map<String, Credentials> byHost = new LinkedHashMap<>(spec.registryCredentials());
+        Stream.concat(dockerfile.externalBases().stream(), dockerfile.pinnedBases().stream())
+                .map(ImageReference::registry).distinct().forEach(host -> {
+                    Credentials c = credentials.apply(host);
+                    if (c != null) {
+                        byHost.put(host, c);
+                    }
+                });
+        return byHost;
     }
 
     @Override

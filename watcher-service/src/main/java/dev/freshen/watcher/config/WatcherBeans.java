@@ -86,7 +86,8 @@ public class WatcherBeans {
     @Produces
     @Singleton
     RegistryClient registryClient(WatcherConfig config) {
-        return new RegistryClient(config.registries().settings(), EcrCredentials.of(config.registries()));
+        var registries = config.registries();
+        return new RegistryClient(registries.settings(), registries.credentialsChain(EcrCredentials.of(registries)));
     }
 
     @Produces
