@@ -2,7 +2,9 @@ package dev.freshen.registry;
 
 import dev.freshen.retry.StopRequested;
 
+import java.io.FilterInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -13,6 +15,7 @@ import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Consumer;
 
 /**
  * Single HTTP exchanges: at most {@code maxConcurrentRequestsPerRegistry} in flight per host, each with the request
@@ -43,9 +46,23 @@ final class HttpTransport {
     }
 
     HttpResponse<byte[]> send(String method, URI uri, Map<String, String> headers, byte[] body) throws IOException {
+        return send(method, uri, headers, body == null ? HttpRequest.BodyPublishers.noBody()
+                : HttpRequest.BodyPublishers.ofByteArray(body), body == null ? 0 : body.length, timeout, null);
+    }
+
+    /**
+     * One exchange with a body of {@code bodyLength} bytes from {@code body} (re-subscribed if the request is sent
+     * again) and its own {@code requestTimeout} (until the response headers arrive).
+     *
+     * @param stream when not null, receives the body of a 2xx response as a stream (counted as it is read; the
+     *               caller closes it; reading it no longer counts against the requests in flight) and the returned
+     *               response has an empty body; other responses are read whole
+     */
+    HttpResponse<byte[]> send(String method, URI uri, Map<String, String> headers, HttpRequest.BodyPublisher body,
+                              long bodyLength, Duration requestTimeout, Consumer<InputStream> stream) throws IOException {
         HttpRequest.Builder builder = HttpRequest.newBuilder(uri)
-                .timeout(timeout)
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
+                .timeout(requestTimeout)
+                .method(method, body);
         if ("http".equals(uri.getScheme())) {
             builder.version(HttpClient.Version.HTTP_1_1); // no h2c upgrade attempts against plain-http registries
         }
@@ -62,10 +79,14 @@ final class HttpTransport {
         }
         try {
             count.requests.increment();
-            if (body != null) {
-                count.sent.add(body.length);
-            }
-            HttpResponse<byte[]> response = http.send(builder.build(), HttpResponse.BodyHandlers.ofByteArray());
+            count.sent.add(bodyLength);
+            HttpResponse.BodyHandler<byte[]> handler = stream == null ? HttpResponse.BodyHandlers.ofByteArray()
+                    : info -> info.statusCode() / 100 != 2 ? HttpResponse.BodySubscribers.ofByteArray()
+                    : HttpResponse.BodySubscribers.mapping(HttpResponse.BodySubscribers.ofInputStream(), in -> {
+                        stream.accept(new CountingInputStream(in, count.received));
+                        return new byte[0];
+                    });
+            HttpResponse<byte[]> response = http.send(builder.build(), handler);
             if (response.body() != null) {
                 count.received.add(response.body().length);
             }
@@ -78,6 +99,11 @@ final class HttpTransport {
         } finally {
             semaphore.release();
         }
+    }
+
+    /** The time allowed for one request ({@link RegistrySettings#requestTimeout()}). */
+    Duration timeout() {
+        return timeout;
     }
 
     RegistryStats stats() {
@@ -94,5 +120,33 @@ final class HttpTransport {
             sent += host.bytesSent();
         }
         return new RegistryStats(requests, received, sent, perHost);
+    }
+
+    /** A response body stream that adds what is read to the host's counter. */
+    private static final class CountingInputStream extends FilterInputStream {
+        private final LongAdder received;
+
+        CountingInputStream(InputStream in, LongAdder received) {
+            super(in);
+            this.received = received;
+        }
+
+        @Override
+        public int read() throws IOException {
+            int b = super.read();
+            if (b >= 0) {
+                received.increment();
+            }
+            return b;
+        }
+
+        @Override
+        public int read(byte[] buffer, int offset, int length) throws IOException {
+            int n = super.read(buffer, offset, length);
+            if (n > 0) {
+                received.add(n);
+            }
+            return n;
+        }
     }
 }

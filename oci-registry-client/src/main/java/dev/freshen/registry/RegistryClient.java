@@ -333,6 +333,69 @@ public final class RegistryClient {
         return digest;
     }
 
+    /**
+     * Copies a blob from one repository (of any registry) to another as a stream, unless the target already holds it:
+     * memory stays at one chunk buffer (16 MiB) whatever the blob's size.
+     * The source is read once, following redirects to storage; the target gets the distribution spec's chunked
+     * upload ({@code POST}, {@code PATCH} per chunk, {@code PUT ?digest=}), resumed from the offset the target
+     * reports when a chunk fails, or a streamed monolithic {@code PUT} when it refuses chunks. Bytes that do not match
+     * {@code digest} and {@code size} end the copy before the final {@code PUT}. See {@link BlobCopy} for the details.
+     *
+     * @param size the blob's size in bytes, from the descriptor that references it
+     * @throws RegistryException with code {@code DIGEST_INVALID} (not transient) when the source's bytes do not match
+     *                           {@code digest} or {@code size}, 404 {@code BLOB_UNKNOWN} when the source lacks the
+     *                           blob, transient when a registry stays unavailable (the retries of one chunk used up)
+     */
+    public BlobCopyResult copyBlob(String fromRegistry, String fromRepository, String toRegistry, String toRepository,
+                                   Digest digest, long size) {
+        return copyBlob(fromRegistry, fromRepository, toRegistry, toRepository, digest, size,
+                BlobCopy.DEFAULT_CHUNK_SIZE);
+    }
+
+    /**
+     * {@link #copyBlob(String, String, String, String, Digest, long)} with chunks of {@code chunkSize} bytes (raised
+     * to a target's {@code OCI-Chunk-Min-Length}; ECR needs at least 5 MiB).
+     */
+    public BlobCopyResult copyBlob(String fromRegistry, String fromRepository, String toRegistry, String toRepository,
+                                   Digest digest, long size, int chunkSize) {
+        Objects.requireNonNull(digest, "digest");
+        if (blobExists(toRegistry, toRepository, digest)) {
+            return new BlobCopyResult(digest, size, true, false, 0, 0, 0);
+        }
+        BlobCopy.Endpoint from = new BlobCopy.Endpoint(fromRegistry, fromRepository,
+                api(fromRegistry, fromRepository, "/blobs/" + digest), api(fromRegistry, fromRepository, "/blobs/uploads/"));
+        BlobCopy.Endpoint to = new BlobCopy.Endpoint(toRegistry, toRepository,
+                api(toRegistry, toRepository, "/blobs/" + digest), api(toRegistry, toRepository, "/blobs/uploads/"));
+        BlobCopyResult result = new BlobCopy(http, settings.requestTimeout(), chunkSize, from.toString(),
+                BlobCopy.registrySource(http, settings.requestTimeout(), from, digest), to, digest, size).run();
+        RegistryLog.debug(() -> "copied " + digest + " (" + size + " bytes) from " + from + " to " + to
+                + (result.chunked() ? " in " + result.chunks() + " chunks, " + result.resumedChunks() + " resumed"
+                : " in one request"));
+        return result;
+    }
+
+    /**
+     * Uploads a blob of any size as a stream, the way {@link #copyBlob} uploads (chunks of {@code chunkSize} bytes,
+     * resumed, digest and size checked before the final {@code PUT}), unless the repository already holds it. Memory:
+     * one chunk buffer.
+     *
+     * @param size   the blob's size in bytes
+     * @param source the blob's bytes, opened again at the offset reached when reading fails
+     * @throws RegistryException with code {@code DIGEST_INVALID} when the bytes do not match {@code digest} and
+     *                           {@code size}
+     */
+    public BlobCopyResult pushBlob(String registry, String repository, Digest digest, long size, BlobSource source,
+                                   int chunkSize) {
+        Objects.requireNonNull(digest, "digest");
+        Objects.requireNonNull(source, "source");
+        if (blobExists(registry, repository, digest)) {
+            return new BlobCopyResult(digest, size, true, false, 0, 0, 0);
+        }
+        BlobCopy.Endpoint to = new BlobCopy.Endpoint(registry, repository, api(registry, repository, "/blobs/" + digest),
+                api(registry, repository, "/blobs/uploads/"));
+        return new BlobCopy(http, settings.requestTimeout(), chunkSize, "the given stream", source, to, digest, size).run();
+    }
+
     /** What this client sent and received so far, in total and per host. */
     public RegistryStats stats() {
         return transport.stats();

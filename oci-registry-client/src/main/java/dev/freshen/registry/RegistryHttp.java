@@ -1,13 +1,17 @@
 package dev.freshen.registry;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.URI;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Consumer;
 
 /**
  * Sends a {@link RegistryRequest} the way registries need it: authenticated (answering one 401 challenge per attempt),
@@ -47,21 +51,47 @@ final class RegistryHttp {
         });
     }
 
+    /** How one attempt sends its body and receives a successful response's body. */
+    record Body(HttpRequest.BodyPublisher publisher, long length, Duration timeout, Consumer<InputStream> stream) {
+    }
+
+    /** The shared retry layer, for callers whose attempts are more than one request ({@link BlobCopy}). */
+    RegistryRetry retry() {
+        return retry;
+    }
+
+    /**
+     * One attempt, not retried: authenticated, redirects of GET and HEAD followed, body and time-out as {@code body}
+     * says ({@code request.body()} is ignored). A successful GET's body goes to {@code body.stream()}.
+     *
+     * @throws IOException on I/O errors and time-outs, to be retried by the caller through {@link #retry()}
+     */
+    HttpResponse<byte[]> once(RegistryRequest request, Body body) throws IOException {
+        return authenticated(request, body);
+    }
+
     private HttpResponse<byte[]> authenticated(RegistryRequest request) throws IOException {
+        byte[] bytes = request.body();
+        return authenticated(request, new Body(bytes == null ? HttpRequest.BodyPublishers.noBody()
+                : HttpRequest.BodyPublishers.ofByteArray(bytes), bytes == null ? 0 : bytes.length, transport.timeout(),
+                null));
+    }
+
+    private HttpResponse<byte[]> authenticated(RegistryRequest request, Body body) throws IOException {
         String sent = authenticator.known(request);
-        HttpResponse<byte[]> response = send(request, sent);
+        HttpResponse<byte[]> response = send(request, sent, body);
         if (response.statusCode() != 401) {
             return response;
         }
         String answer = authenticator.answer(request, response, sent);
-        response = send(request, answer);
+        response = send(request, answer, body);
         if (response.statusCode() == 401) {
             throw authenticator.denied(request, response);
         }
         return response;
     }
 
-    private HttpResponse<byte[]> send(RegistryRequest request, String authorization) throws IOException {
+    private HttpResponse<byte[]> send(RegistryRequest request, String authorization, Body body) throws IOException {
         URI uri = request.uri();
         boolean followable = request.method().equals("GET") || request.method().equals("HEAD");
         for (int hop = 0; ; hop++) {
@@ -69,7 +99,8 @@ final class RegistryHttp {
             if (authorization != null && sameOrigin(uri, request.uri())) {
                 headers.put("Authorization", authorization);
             }
-            HttpResponse<byte[]> response = transport.send(request.method(), uri, headers, request.body());
+            HttpResponse<byte[]> response = transport.send(request.method(), uri, headers, body.publisher(), body.length(),
+                    body.timeout(), body.stream());
             Optional<String> location = response.headers().firstValue("Location");
             if (!followable || !REDIRECTS.contains(response.statusCode()) || location.isEmpty()) {
                 return response;

@@ -25,6 +25,11 @@ final class RegistryRetry {
         HttpResponse<byte[]> run() throws IOException;
     }
 
+    /** One attempt of an operation of several exchanges ({@link BlobCopy}). */
+    interface Action<T> {
+        T run() throws IOException;
+    }
+
     /** A response with a transient status, while attempts are left. */
     private static final class TransientResponse extends RuntimeException {
         final transient HttpResponse<byte[]> response;
@@ -59,18 +64,29 @@ final class RegistryRetry {
      *             credentials, no query strings
      */
     HttpResponse<byte[]> exchange(String what, Attempt attempt) {
+        return run(what, () -> requireNotTransient(attempt.run()));
+    }
+
+    /**
+     * The result of {@code action}, tried again like one exchange: after an I/O error or time-out, or a transient
+     * response it passed to {@link #requireNotTransient}. A {@link RegistryException} it throws ends the retries.
+     */
+    <T> T run(String what, Action<T> action) {
         return retry.get(what, () -> {
-            HttpResponse<byte[]> response;
             try {
-                response = attempt.run();
+                return action.run();
             } catch (IOException e) {
                 throw new TransientIo(e);
             }
-            if (OciErrors.isTransientStatus(response.statusCode())) {
-                throw new TransientResponse(response);
-            }
-            return response;
         });
+    }
+
+    /** {@code response}, unless its status is transient (5xx, 429): then the attempt of {@link #run} failed. */
+    static HttpResponse<byte[]> requireNotTransient(HttpResponse<byte[]> response) {
+        if (OciErrors.isTransientStatus(response.statusCode())) {
+            throw new TransientResponse(response);
+        }
+        return response;
     }
 
     private static Optional<Duration> retryAfter(HttpResponse<byte[]> response, Clock clock) {

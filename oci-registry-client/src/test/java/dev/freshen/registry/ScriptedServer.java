@@ -20,7 +20,8 @@ import java.util.concurrent.Executors;
  */
 final class ScriptedServer implements AutoCloseable {
 
-    record Received(String method, String path, String authorization, long nanos) {
+    /** One request; {@code contentRange} is its {@code Content-Range} header or null. */
+    record Received(String method, String path, String authorization, long nanos, String contentRange, byte[] body) {
     }
 
     record Reply(int status, Map<String, String> headers, byte[] body) {
@@ -76,9 +77,10 @@ final class ScriptedServer implements AutoCloseable {
 
     private void handle(HttpExchange exchange) throws IOException {
         try (exchange) {
-            exchange.getRequestBody().readAllBytes();
+            byte[] body = exchange.getRequestBody().readAllBytes();
             Received request = new Received(exchange.getRequestMethod(), exchange.getRequestURI().toString(),
-                    exchange.getRequestHeaders().getFirst("Authorization"), System.nanoTime());
+                    exchange.getRequestHeaders().getFirst("Authorization"), System.nanoTime(),
+                    exchange.getRequestHeaders().getFirst("Content-Range"), body);
             received.add(request);
             Reply reply;
             try {

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.freshen.events.image.Digest;
 import dev.freshen.events.image.ImageReference;
 import dev.freshen.publisher.PublishFailure;
+import dev.freshen.registry.BlobCopyResult;
 import dev.freshen.registry.Manifest;
 import dev.freshen.registry.RegistryClient;
 import dev.freshen.registry.RegistryException;
@@ -20,7 +21,10 @@ import java.util.List;
  * a copy where the registry will not mount); blob copies between registries. The manifests of an index go along,
  * put by digest. Manifest bytes are never rewritten, so the digest stays the verified one.
  *
- * <p>A copy between registries holds one blob in memory at a time.
+ * <p>A blob copy between registries (or where a mount is refused) streams: the source blob is read once and
+ * uploaded in chunks ({@link RegistryClient#copyBlob}), so memory stays at one chunk buffer (16 MiB) whatever the
+ * layer's size, and a chunk whose connection fails is resumed where the target says it stopped. The sizes come from
+ * the manifest's descriptors.
  */
 public final class ImageCopier {
 
@@ -47,8 +51,8 @@ public final class ImageCopier {
             if (!source.registry().equals(registry) || !source.repository().equals(repository)) {
                 Counts counts = new Counts();
                 copyContent(source.byDigestOnly(), manifest, registry, repository, 0, counts);
-                LOG.infof("Brought %s into %s: %d blobs mounted, %d copied, %d already there", source.byDigestOnly(),
-                        into, counts.mounted, counts.copied, counts.present);
+                LOG.infof("Brought %s into %s: %d blobs mounted, %d copied (%d chunks resumed), %d already there",
+                        source.byDigestOnly(), into, counts.mounted, counts.copied, counts.resumedChunks, counts.present);
             }
             return manifest;
         } catch (RegistryException e) {
@@ -84,11 +88,15 @@ public final class ImageCopier {
             Digest digest = digest(blob, source);
             if (sameRegistry && client.mountBlob(registry, source.repository(), repository, digest)) {
                 counts.mounted++;
-            } else if (client.blobExists(registry, repository, digest)) {
-                counts.present++;
             } else {
-                client.pushBlob(registry, repository, client.blob(source.registry(), source.repository(), digest));
-                counts.copied++;
+                BlobCopyResult copied = client.copyBlob(source.registry(), source.repository(), registry, repository,
+                        digest, size(blob, source));
+                if (copied.alreadyPresent()) {
+                    counts.present++;
+                } else {
+                    counts.copied++;
+                    counts.resumedChunks += copied.resumedChunks();
+                }
             }
         }
     }
@@ -99,6 +107,15 @@ public final class ImageCopier {
         } catch (IllegalArgumentException e) {
             throw PublishFailure.permanent(PublishFailure.CANDIDATE_INVALID, "image " + in + " references an invalid digest: " + e.getMessage(), e);
         }
+    }
+
+    private static long size(JsonNode descriptor, ImageReference in) {
+        JsonNode size = descriptor.path("size");
+        if (!size.isIntegralNumber() || !size.canConvertToLong() || size.asLong() < 0) {
+            throw PublishFailure.permanent(PublishFailure.CANDIDATE_INVALID, "image " + in + " references blob "
+                    + descriptor.path("digest").asText("") + " without a valid size");
+        }
+        return size.asLong();
     }
 
     private static JsonNode read(Manifest manifest) {
@@ -113,5 +130,6 @@ public final class ImageCopier {
         int mounted;
         int copied;
         int present;
+        int resumedChunks;
     }
 }
