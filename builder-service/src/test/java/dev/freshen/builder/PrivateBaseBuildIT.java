@@ -239,7 +239,8 @@ class PrivateBaseBuildIT {
                 new EngineCandidateStore(docker, registryClient, TIMEOUT), new EngineApiBuilder(docker),
                 new BuildKitCliBuilder(dev.freshen.testing.DockerEngine.CLI), p -> Optional.empty(),
                 new BuildSettings(LocalRegistry.shared().host(), Optional.empty(), Optional.empty(), TIMEOUT, 100,
-                        new RetryPolicy(1, Duration.ofSeconds(1), Duration.ofSeconds(1))),
+                        new RetryPolicy(1, Duration.ofSeconds(1), Duration.ofSeconds(1)),
+                        dev.freshen.events.image.Platform.LINUX_AMD64),
                 Clock.systemUTC(), provider);
     }
 
