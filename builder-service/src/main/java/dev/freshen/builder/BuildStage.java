@@ -162,12 +162,13 @@ public class BuildStage {
         return built(request, bases, ImageReference.parse(repository + "@" + digest), log.warnings(), started);
     }
 
-    /** The credentials of the registries of the image's bases (watched and pinned), to pull them with; no others. */
+    /**
+     * The credentials of the registries the image's build pulls from (its bases, watched and pinned, and its
+     * {@code # syntax=} frontend), to pull them with; no others.
+     */
     private Map<String, Credentials> registryCredentials(PlatformImage image) {
         Map<String, Credentials> byHost = new LinkedHashMap<>();
-        java.util.stream.Stream.concat(image.baseImages().stream(), image.pinnedBases().stream())
-                .map(ImageReference::registry).distinct()
-                .forEach(host -> credentials.credentialsFor(host).ifPresent(c -> byHost.put(host, c)));
+        image.dockerfile().registries().forEach(host -> credentials.credentialsFor(host).ifPresent(c -> byHost.put(host, c)));
         return byHost;
     }
 

@@ -63,7 +63,8 @@ final class Authenticator {
         if (challenges.stream().anyMatch(c -> c.is("Basic"))) {
             if (credentials.isEmpty()) {
                 throw new RegistryException("registry " + request.registry() + " requires basic authentication for "
-                        + request.describe() + " but no credentials are configured for it", 401, false, "UNAUTHORIZED");
+                        + request.describe() + " but no credentials are configured for it (freshen.registries.credentials or"
+                        + " freshen.registries.docker-config)", 401, false, "UNAUTHORIZED");
             }
             String header = credentials.get().basicAuthorization();
             if (header.equals(sent)) {

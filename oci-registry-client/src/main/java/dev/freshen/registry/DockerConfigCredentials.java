@@ -77,7 +77,7 @@ public final class DockerConfigCredentials implements CredentialsProvider {
         this.helperTimeout = helperTimeout;
         this.cacheFor = cacheFor;
         this.clock = clock;
-        this.parsed = read(file, null);
+        this.parsed = read(file);
     }
 
     /** Helpers on the {@code PATH}, 10 s per helper run, answers kept 5 minutes. */
@@ -95,12 +95,12 @@ public final class DockerConfigCredentials implements CredentialsProvider {
         String helper = keys.stream().map(config.helpers::get).filter(java.util.Objects::nonNull).findFirst()
                 .orElse(config.credsStore);
         if (helper != null && !helper.isEmpty()) {
-            String name = helper;
             Instant now = clock.instant();
-            Cached cached = fromHelpers.get(name + " " + serverUrl);
+            String key = helper + " " + serverUrl;
+            Cached cached = fromHelpers.get(key);
             if (cached == null || cached.until.isBefore(now)) {
-                cached = new Cached(runHelper(name, serverUrl), now.plus(cacheFor));
-                fromHelpers.put(name + " " + serverUrl, cached);
+                cached = new Cached(runHelper(helper, serverUrl), now.plus(cacheFor));
+                fromHelpers.put(key, cached);
             }
             return cached.credentials;
         }
@@ -128,7 +128,7 @@ public final class DockerConfigCredentials implements CredentialsProvider {
         FileTime modified = modified(file);
         if (modified != null && !modified.equals(now.modified)) {
             try {
-                parsed = now = read(file, now);
+                parsed = now = read(file);
                 fromHelpers.clear();
             } catch (IllegalStateException e) {
                 RegistryLog.warn("registry credentials: keeping what was read before from " + file + ": " + e.getMessage());
@@ -145,7 +145,7 @@ public final class DockerConfigCredentials implements CredentialsProvider {
         }
     }
 
-    private static Parsed read(Path file, Parsed previous) {
+    private static Parsed read(Path file) {
         FileTime modified = modified(file);
         byte[] bytes;
         try {

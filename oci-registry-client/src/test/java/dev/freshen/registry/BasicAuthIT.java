@@ -6,6 +6,13 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
 
@@ -50,6 +57,19 @@ class BasicAuthIT {
     }
 
     @Test
+    void aDockerConfigJsonGivesTheCredentialsAfterTheConfiguredOnes(@TempDir Path dir) throws IOException {
+        ImageReference source = TestImages.base();
+        TestImages.copy(client(PASSWORD), source, registry.host(), "platform/docker-config", "1.0.0");
+        Path config = Files.writeString(dir.resolve("config.json"), "{\"auths\": {\"" + registry.host() + "\": {\"auth\": \""
+                + Base64.getEncoder().encodeToString((USER + ":" + PASSWORD).getBytes(StandardCharsets.UTF_8)) + "\"}}}");
+        RegistryClient client = new RegistryClient(RegistrySettings.defaults(),
+                CredentialsProvider.NONE.orElse(RegistrySettings.defaults()).orElse(DockerConfigCredentials.of(config)));
+
+        assertEquals(Optional.of(source.digest()),
+                client.manifestDigest(ImageReference.parse(registry.host() + "/platform/docker-config:1.0.0")));
+    }
+
+    @Test
     void withoutCredentialsTheErrorSaysSo() {
         RegistryClient anonymous = new RegistryClient(RegistrySettings.defaults());
 
@@ -57,7 +77,8 @@ class BasicAuthIT {
                 () -> anonymous.manifestDigest(ImageReference.parse(registry.host() + "/platform/aspnet:1.0.0")));
         assertEquals(401, e.status());
         assertFalse(e.isTransient());
-        assertTrue(e.getMessage().contains(registry.host()) && e.getMessage().contains("no credentials"), e.getMessage());
+        assertTrue(e.getMessage().contains(registry.host()) && e.getMessage().contains("no credentials")
+                && e.getMessage().contains("freshen.registries.docker-config"), e.getMessage());
     }
 
     @Test

@@ -129,6 +129,23 @@ public record Dockerfile(List<From> froms, List<Image> images, boolean requiresB
     }
 
     /**
+     * The registry hosts a build of this file pulls from, in order: those of its bases (watched and pinned) and of the
+     * frontend its {@code # syntax=} names; what the engine gets credentials for.
+     */
+    public Set<String> registries() {
+        Set<String> hosts = new LinkedHashSet<>();
+        images.stream().filter(Image::read).forEach(i -> hosts.add(i.reference().registry()));
+        if (syntax != null) {
+            try {
+                hosts.add(ImageReference.parse(syntax).registry());
+            } catch (IllegalArgumentException e) {
+                // not an image reference: BuildKit will say so
+            }
+        }
+        return hosts;
+    }
+
+    /**
      * The watched base of the final stage when it names an image (what {@code org.opencontainers.image.base.name}
      * names), else {@code null}.
      */

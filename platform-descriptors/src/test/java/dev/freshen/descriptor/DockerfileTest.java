@@ -14,6 +14,20 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class DockerfileTest {
 
     @Test
+    void registriesAreThoseOfTheReadImagesAndTheFrontendNotOfUnusedStages() {
+        Dockerfile file = Dockerfile.parse("""
+                # syntax=docker/dockerfile:1.7
+                FROM registry.example.com/sdk:10.0 AS build
+                FROM unused.example.com/tools:1 AS unused
+                FROM 127.0.0.1:5000/runtime@sha256:%s
+                COPY --from=build /app /app
+                COPY --from=mirror.example.com/certs:1 /certs /certs
+                """.formatted("a".repeat(64)));
+        assertEquals(List.of("registry.example.com", "127.0.0.1:5000", "mirror.example.com", "docker.io"),
+                List.copyOf(file.registries()));
+    }
+
+    @Test
     void readsExternalBasesResolvingArgsAndSkippingStagesAndScratch() {
         Dockerfile dockerfile = Dockerfile.parse("""
                 # a comment

@@ -41,7 +41,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
-import java.util.stream.Stream;
 
 /** {@link CandidateRuntime} on a Docker engine through its API (docker-java), BuildKit builds through the CLI. */
 public class DockerCandidateRuntime implements CandidateRuntime {
@@ -136,19 +135,17 @@ public class DockerCandidateRuntime implements CandidateRuntime {
     }
 
     /**
-     * The credentials of the registries the app's Dockerfile pulls from (the candidate's and any other base), for the
-     * engine; no others.
+     * The credentials of the registries the app's Dockerfile pulls from (the candidate's, any other base's, its
+     * {@code # syntax=} frontend's), for the engine; no others.
      */
     private Map<String, Credentials> registryCredentials(BuildSpec spec) {
-        Dockerfile dockerfile = Dockerfile.parse(spec.dockerfile(), spec.buildArgs());
         Map<String, Credentials> byHost = new LinkedHashMap<>(spec.registryCredentials());
-        Stream.concat(dockerfile.externalBases().stream(), dockerfile.pinnedBases().stream())
-                .map(ImageReference::registry).distinct().forEach(host -> {
-                    Credentials c = credentials.apply(host);
-                    if (c != null) {
-                        byHost.put(host, c);
-                    }
-                });
+        for (String host : Dockerfile.parse(spec.dockerfile(), spec.buildArgs()).registries()) {
+            Credentials c = credentials.apply(host);
+            if (c != null) {
+                byHost.put(host, c);
+            }
+        }
         return byHost;
     }
 
