@@ -15,14 +15,13 @@ import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
-import java.lang.management.MemoryUsage;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The copy of {@link BlobCopyBench}, in its own JVM (started with a small heap): copies one blob with
  * {@link RegistryClient#copyBlob} and prints one line of {@code key=value} figures on stdout: heap used sampled every
  * 10 ms (garbage included), the heap pools' peaks as the JVM recorded them, and the largest heap left after a
- * collection (what the copy really kept; non-heap pools such as the metaspace included in that sum).
+ * collection (what the copy really kept, as far as that collection reclaimed).
  *
  * <p>Arguments: source registry, source repository, target registry, target repository, digest, size in bytes.
  */
@@ -47,12 +46,20 @@ public final class BlobCopyChild {
         sampler.setDaemon(true);
         sampler.start();
         AtomicLong liveAfterGc = new AtomicLong();
+        java.util.Set<String> heapPools = new java.util.HashSet<>();
+        for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+            if (pool.getType() == MemoryType.HEAP) {
+                heapPools.add(pool.getName());
+            }
+        }
         for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
             ((NotificationEmitter) gc).addNotificationListener((notification, handback) -> {
                 if (GarbageCollectionNotificationInfo.GARBAGE_COLLECTION_NOTIFICATION.equals(notification.getType())) {
                     GcInfo info = GarbageCollectionNotificationInfo.from((CompositeData) notification.getUserData())
                             .getGcInfo();
-                    long after = info.getMemoryUsageAfterGc().values().stream().mapToLong(MemoryUsage::getUsed).sum();
+                    long after = info.getMemoryUsageAfterGc().entrySet().stream()
+                            .filter(pool -> heapPools.contains(pool.getKey()))
+                            .mapToLong(pool -> pool.getValue().getUsed()).sum();
                     liveAfterGc.accumulateAndGet(after, Math::max);
                 }
             }, null, null);

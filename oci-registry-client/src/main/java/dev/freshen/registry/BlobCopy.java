@@ -247,7 +247,7 @@ final class BlobCopy {
         }
         Optional<String> range = response.headers().firstValue("Range");
         if (range.isPresent() && uploaded(response, start) != end) {
-            throw lost("it acknowledged " + range.get() + " after bytes " + start + "-" + (end - 1));
+            throw unexpectedRange("the registry acknowledged " + range.get() + " after bytes " + start + "-" + (end - 1));
         }
         return response.headers().firstValue("Location").map(l -> at.get().resolve(l.trim())).orElse(at.get());
     }
@@ -299,6 +299,9 @@ final class BlobCopy {
         }
         URI next = answer.headers().firstValue("Location").map(l -> session.location().resolve(l.trim()))
                 .orElse(session.location());
+        if (hashing.get() == null) {
+            throw new IOException("the registry answered before the bytes 0-" + (prefix - 1) + " were sent again");
+        }
         if (!MessageDigest.isEqual(hashing.get().digest(), copy(expected).digest())) {
             cancel(next);
             throw digestInvalid("served other bytes when read again (bytes 0-" + (prefix - 1) + ")");
@@ -348,21 +351,24 @@ final class BlobCopy {
         }
     }
 
-    /** The bytes a status or {@code PATCH} response says the target holds ({@code Range: 0-<last>}). */
-    private long uploaded(HttpResponse<byte[]> response, long chunkStart) {
+    /**
+     * The bytes a status or {@code PATCH} response says the target holds ({@code Range: 0-<last>}), or -1 without a
+     * usable {@code Range} header.
+     */
+    private static long uploaded(HttpResponse<byte[]> response, long chunkStart) {
         String range = response.headers().firstValue("Range").orElse("").trim();
         Matcher matcher = RANGE.matcher(range);
         if (!matcher.matches()) {
-            throw lost("its answer has no usable Range header ('" + range + "')");
+            return -1;
         }
         long last = Long.parseLong(matcher.group(1));
         // "0-0" means nothing as well as one byte (the CNCF registry sends it for an empty upload)
         return last == 0 && chunkStart == 0 ? 0 : last + 1;
     }
 
-    private RegistryException lost(String why) {
-        return new RegistryException("the upload of " + digest + " to " + to + " cannot be resumed (" + why
-                + "): the copy has to start over", 0, true, "BLOB_UPLOAD_INVALID");
+    private RegistryException unexpectedRange(String why) {
+        return new RegistryException("the upload of " + digest + " to " + to + " failed: " + why, 0, true,
+                "BLOB_UPLOAD_INVALID");
     }
 
     private void finish(URI location) {

@@ -3,7 +3,9 @@ package dev.freshen.registry;
 import dev.freshen.events.image.Digest;
 import dev.freshen.events.image.ImageReference;
 
+import java.io.InputStream;
 import java.net.URI;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -15,6 +17,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * A client of the OCI distribution API ({@code /v2/}) for any registry: Docker Hub, MCR, GHCR, ECR, the CNCF
@@ -35,6 +38,9 @@ public final class RegistryClient {
     private static final int MAX_INDEX_DEPTH = 2;
     /** Answers to a manifest HEAD after which a GET is tried: see {@link #manifestDigest}. */
     private static final Set<Integer> HEAD_REFUSALS = Set.of(400, 404, 405, 501);
+
+    /** The largest blob {@link #blob} reads into memory: 32 MiB (image configs are kilobytes). */
+    public static final int MAX_BLOB_IN_MEMORY = 32 * 1024 * 1024;
 
     private final RegistrySettings settings;
     private final CredentialsProvider credentials;
@@ -213,22 +219,40 @@ public final class RegistryClient {
         return tags;
     }
 
-    /** A blob's bytes, following redirects to storage; fails unless they have {@code digest}. */
+    /**
+     * A blob's bytes, following redirects to storage; fails unless they have {@code digest}. For configs and other
+     * small JSON: a blob larger than {@value #MAX_BLOB_IN_MEMORY} bytes (32 MiB) fails ({@code SIZE_INVALID}) without
+     * being read further; copy layers with {@link #copyBlob}.
+     */
     public byte[] blob(String registry, String repository, Digest digest) {
         RegistryRequest request = RegistryRequest.of("GET", api(registry, repository, "/blobs/" + digest), registry,
                 pullScope(repository), Map.of());
-        HttpResponse<byte[]> response = http.exchange(request);
-        if (response.statusCode() == 404) {
-            throw new RegistryException("blob " + digest + " not found in " + registry + "/" + repository, 404, false,
-                    OciErrors.parse(response.body()).map(OciErrors.OciError::code).orElse("BLOB_UNKNOWN"));
-        }
-        requireSuccess(request, response);
-        Digest actual = Digests.of(digest.algorithm(), response.body());
+        byte[] body = http.retry().run(request.describe(), () -> {
+            AtomicReference<InputStream> stream = new AtomicReference<>();
+            HttpResponse<byte[]> response = RegistryRetry.requireNotTransient(http.once(request, new RegistryHttp.Body(
+                    HttpRequest.BodyPublishers.noBody(), 0, settings.requestTimeout(), stream::set)));
+            if (response.statusCode() == 404) {
+                throw new RegistryException("blob " + digest + " not found in " + registry + "/" + repository, 404,
+                        false, OciErrors.parse(response.body()).map(OciErrors.OciError::code).orElse("BLOB_UNKNOWN"));
+            }
+            requireSuccess(request, response);
+            try (InputStream in = stream.get()) {
+                long announced = response.headers().firstValueAsLong("Content-Length").orElse(-1);
+                byte[] bytes = announced > MAX_BLOB_IN_MEMORY ? null : in.readNBytes(MAX_BLOB_IN_MEMORY + 1);
+                if (bytes == null || bytes.length > MAX_BLOB_IN_MEMORY) {
+                    throw new RegistryException("blob " + digest + " in " + registry + "/" + repository + " is larger"
+                            + " than the " + MAX_BLOB_IN_MEMORY / (1024 * 1024) + " MiB read into memory (a layer, not"
+                            + " a config?)", 0, false, "SIZE_INVALID");
+                }
+                return bytes;
+            }
+        });
+        Digest actual = Digests.of(digest.algorithm(), body);
         if (!actual.equals(digest)) {
             throw new RegistryException("blob " + digest + " from " + registry + "/" + repository + " has digest "
-                    + actual + " (" + response.body().length + " bytes)", 0, false, "DIGEST_INVALID");
+                    + actual + " (" + body.length + " bytes)", 0, false, "DIGEST_INVALID");
         }
-        return response.body();
+        return body;
     }
 
     /**

@@ -12,6 +12,10 @@ import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.RandomAccessFile;
+import java.io.UncheckedIOException;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -63,7 +67,7 @@ class BlobCopyIT {
                 layer.length, 5 * MIB);
 
         assertEquals(new BlobCopyResult(digest, layer.length, false, true, 13, 0, 0), copied, "13 chunks of 5 MiB");
-        assertArrayEquals(layer, client.blob(target.host(), "team/app", digest));
+        assertArrayEquals(layer, served(target, "team/app", digest));
         assertTrue(client.copyBlob(source.host(), "app/base", target.host(), "team/app", digest, layer.length, 5 * MIB)
                 .alreadyPresent(), "a second copy finds the blob there");
     }
@@ -81,7 +85,7 @@ class BlobCopyIT {
             assertTrue(drop.dropped(), "the third chunk's connection was dropped");
             assertEquals(new BlobCopyResult(digest, layer.length, false, true, 4, 1, 0), copied);
         }
-        assertArrayEquals(layer, client.blob(target.host(), "team/resume", digest));
+        assertArrayEquals(layer, served(target, "team/resume", digest));
     }
 
     @Test
@@ -97,7 +101,7 @@ class BlobCopyIT {
             assertTrue(drop.dropped(), "the third chunk was cut off after 1 MiB");
             assertEquals(new BlobCopyResult(digest, layer.length, false, true, 4, 1, 1), copied);
         }
-        assertArrayEquals(layer, client.blob(target.host(), "team/cut", digest));
+        assertArrayEquals(layer, served(target, "team/cut", digest));
     }
 
     @Test
@@ -153,7 +157,20 @@ class BlobCopyIT {
 
         assertEquals(List.of(0L, 3L * MIB + 17), opened, "opened again where reading stopped");
         assertEquals(new BlobCopyResult(digest, layer.length, false, true, 3, 0, 0), pushed);
-        assertArrayEquals(layer, client.blob(target.host(), "team/pushed", digest));
+        assertArrayEquals(layer, served(target, "team/pushed", digest));
+    }
+
+    @Test
+    void blobRefusesToReadALayerIntoMemory() {
+        byte[] layer = bytes(RegistryClient.MAX_BLOB_IN_MEMORY + 1, 8);
+        Digest digest = client.pushBlob(source.host(), "app/large", layer);
+        byte[] config = bytes(1000, 9);
+        Digest small = client.pushBlob(source.host(), "app/large", config);
+
+        RegistryException e = assertThrows(RegistryException.class, () -> client.blob(source.host(), "app/large", digest));
+
+        assertEquals("SIZE_INVALID", e.code());
+        assertArrayEquals(config, client.blob(source.host(), "app/large", small));
     }
 
     /** Flips one byte of the blob in the registry's storage: the registry serves it without checking. */
@@ -166,6 +183,21 @@ class BlobCopyIT {
             int b = file.read();
             file.seek(file.length() / 2);
             file.write(b ^ 0xff);
+        }
+    }
+
+    /** The bytes the registry serves for a blob, read with a plain HTTP client ({@code blob()} stops at 32 MiB). */
+    private static byte[] served(RegistryProcess registry, String repository, Digest digest) {
+        try {
+            HttpResponse<byte[]> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(registry.baseUri()
+                    .resolve("/v2/" + repository + "/blobs/" + digest)).build(), HttpResponse.BodyHandlers.ofByteArray());
+            assertEquals(200, response.statusCode(), "GET blob " + digest);
+            return response.body();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
         }
     }
 
