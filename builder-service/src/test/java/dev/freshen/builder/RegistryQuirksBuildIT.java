@@ -112,13 +112,7 @@ class RegistryQuirksBuildIT {
     @AfterAll
     void stop() throws IOException {
         if (docker != null) {
-            pulled.forEach(image -> {
-                try {
-                    DockerEngine.remove(docker, image);
-                } catch (RuntimeException ignored) {
-                    // not pulled: the build failed before
-                }
-            });
+            pulled.forEach(this::removeFromEngine);
             docker.close();
         }
         proxies.values().forEach(RegistryQuirkProxy::close);
