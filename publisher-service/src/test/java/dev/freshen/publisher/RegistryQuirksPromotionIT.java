@@ -136,8 +136,15 @@ class RegistryQuirksPromotionIT {
         String runId = SampleEvents.runId();
         ImageReference candidate = CandidateImages.push(plainClient, plain.host(), "staging/" + name(profile),
                 "candidate-" + runId, runId);
+        proxy.clearRequests();
 
         promote(proxy, "copied", runId, candidate);
+
+        List<RegistryQuirkProxy.Request> finished = proxy.requests().stream()
+                .filter(r -> r.method().equals("PUT") && r.status() != 401)
+                .filter(r -> r.path().startsWith("/v2/platform/copied-" + name(profile) + "/blobs/uploads/")).toList();
+        assertEquals(2, finished.size(), profile + ": config and layer uploaded into the proxy: " + proxy.requests());
+        assertTrue(finished.stream().allMatch(r -> r.status() == 201), profile + ": " + finished);
     }
 
     @ParameterizedTest
