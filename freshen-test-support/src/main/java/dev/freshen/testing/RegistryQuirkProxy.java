@@ -38,7 +38,8 @@ import java.util.regex.Pattern;
  * {@link RegistryProcess}) that behaves as a public registry product does in the field: its authentication, headers,
  * paging and HEAD habits, one {@link QuirkProfile} per product (each names its source). Blob uploads and downloads pass
  * through (bodies, redirects, {@code Location} headers rewritten to the proxy's address), so {@code docker pull} and
- * promotion through it work; dockerd talks plain HTTP to 127.0.0.1 without configuration.
+ * promotion through it work; dockerd talks plain HTTP to 127.0.0.1 without configuration (its HTTPS attempt first is
+ * turned away at once by a {@link TlsRefusingFront}).
  *
  * <p>Token profiles ({@link QuirkProfile#DOCKER_HUB}, {@link QuirkProfile#GHCR}, {@link QuirkProfile#ARTIFACTORY})
  * serve their token endpoint on the proxy itself and check the opaque tokens they issued (the backend has no auth, so
@@ -75,6 +76,7 @@ public final class RegistryQuirkProxy implements AutoCloseable {
 
     private final QuirkProfile profile;
     private final HttpServer server;
+    private final TlsRefusingFront front;
     private final ExecutorService executor = Executors.newFixedThreadPool(8);
     private final RegistryForwarder forwarder;
     private final String password = "quirk-" + UUID.randomUUID();
@@ -92,6 +94,7 @@ public final class RegistryQuirkProxy implements AutoCloseable {
         server.createContext("/", this::handle);
         server.setExecutor(executor);
         server.start();
+        front = TlsRefusingFront.start(server.getAddress().getPort());
     }
 
     /** Starts a proxy playing {@code profile} in front of {@code backend} (a registry without authentication). */
@@ -105,7 +108,7 @@ public final class RegistryQuirkProxy implements AutoCloseable {
 
     /** {@code 127.0.0.1:<port>}, the registry part of image references through the proxy. */
     public String host() {
-        return "127.0.0.1:" + server.getAddress().getPort();
+        return "127.0.0.1:" + front.port();
     }
 
     public QuirkProfile profile() {
@@ -382,6 +385,7 @@ public final class RegistryQuirkProxy implements AutoCloseable {
 
     @Override
     public void close() {
+        front.close();
         server.stop(0);
         executor.shutdownNow();
     }

@@ -97,7 +97,9 @@ public final class RegistryClient {
      * 404 for HEAD only, while GET serves the manifest. So a HEAD answered 400, 404, 405 or 501 is followed by a GET,
      * and only the GET's 404 means "does not exist". The registry's API host is then remembered as one whose HEAD is
      * unusable (logged once at INFO), and later calls for it go straight to GET: after a 400, 405 or 501 as soon as the
-     * GET answered (200 or 404), after a 404 only when the GET found the manifest. A HEAD 404 followed by a GET 404
+     * GET answered (200 or 404), after a 404 only when the GET found the manifest. A HEAD answered 200 without
+     * {@code Docker-Content-Digest} (Harbor before 2.1.3, goharbor/harbor#13740) marks the host the same way once the GET
+     * found the manifest, so that an unchanged check costs one GET, not a HEAD and a GET. A HEAD 404 followed by a GET 404
      * is a tag or repository that does not exist and marks nothing; the price is one extra GET per missing tag. Note
      * that a GET counts against pull rate limits (Docker Hub) where a HEAD does not.
      *
@@ -115,7 +117,7 @@ public final class RegistryClient {
         if (HEAD_REFUSALS.contains(status)) {
             Optional<Manifest> manifest = manifest(ref);
             if (status != 404 || manifest.isPresent()) {
-                headIsUnusable(request.host(), status);
+                headIsUnusable(request.host(), "with HTTP " + status);
             }
             return manifest.map(Manifest::digest);
         }
@@ -124,7 +126,11 @@ public final class RegistryClient {
         if (header.isPresent()) {
             return Optional.of(parseDigest(header.get(), request));
         }
-        return manifest(ref).map(Manifest::digest);
+        Optional<Manifest> manifest = manifest(ref);
+        if (manifest.isPresent()) {
+            headIsUnusable(request.host(), "without a Docker-Content-Digest header");
+        }
+        return manifest.map(Manifest::digest);
     }
 
     /** Whether this client reads manifest digests from {@code host} ({@code host[:port]}) with GET only. */
@@ -429,9 +435,9 @@ public final class RegistryClient {
         http.cancelUpload(RegistryRequest.of("DELETE", upload, registry, pushScope(repository), Map.of()));
     }
 
-    private void headIsUnusable(String host, int status) {
+    private void headIsUnusable(String host, String how) {
         if (headlessHosts.add(host)) {
-            RegistryLog.info("Registry " + host + " answers HEAD requests for manifests with HTTP " + status
+            RegistryLog.info("Registry " + host + " answers HEAD requests for manifests " + how
                     + " but serves them to GET; its manifest digests are read with GET from now on (on registries with"
                     + " a pull rate limit a GET counts where a HEAD would not)");
         }
