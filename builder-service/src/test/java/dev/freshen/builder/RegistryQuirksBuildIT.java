@@ -47,7 +47,6 @@ import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
@@ -92,10 +91,8 @@ class RegistryQuirksBuildIT {
         for (QuirkProfile profile : QuirkProfile.values()) {
             RegistryQuirkProxy proxy = RegistryQuirkProxy.start(profile, backend.baseUri());
             proxies.put(profile, proxy);
-            String name = name(profile);
-            settings.put("freshen.registries.credentials." + name + ".host", proxy.host());
-            settings.put("freshen.registries.credentials." + name + ".username", proxy.username());
-            settings.put("freshen.registries.credentials." + name + ".password", proxy.password());
+            String name = profile.id();
+            settings.putAll(proxy.credentialSettings());
             ImageReference from = new ImageReference(proxy.host(), BASE_REPOSITORY, "10.0", null);
             image("quirks/" + name + "-classic", "FROM " + from + "\nCOPY hello.sh /hello.sh\n");
             image("quirks/" + name + "-buildkit", "FROM " + from + "\nCOPY --chmod=755 hello.sh /hello.sh\n");
@@ -129,7 +126,7 @@ class RegistryQuirksBuildIT {
         removeFromEngine(amd64.toString());
         proxy.clearRequests();
 
-        build(proxy, "quirks/" + name(profile) + "-classic");
+        build(proxy, "quirks/" + profile.id() + "-classic");
 
         assertTrue(proxy.requests().stream().anyMatch(r -> r.path().equals("/v2/dotnet/runtime/manifests/"
                         + amd64.digest()) && r.status() == 200),
@@ -139,7 +136,7 @@ class RegistryQuirksBuildIT {
     @ParameterizedTest
     @EnumSource(QuirkProfile.class)
     void buildKitBuildsFromTheAmd64ManifestAndStagesTheCandidate(QuirkProfile profile) throws IOException {
-        build(proxies.get(profile), "quirks/" + name(profile) + "-buildkit");
+        build(proxies.get(profile), "quirks/" + profile.id() + "-buildkit");
     }
 
     /** A forced run of {@code imageId}, its candidate staged in the proxied registry; asserts what every profile must give. */
@@ -205,9 +202,5 @@ class RegistryQuirksBuildIT {
         Files.writeString(folder.resolve("Dockerfile"), dockerfile);
         Files.writeString(folder.resolve("hello.sh"), "#!/bin/sh\necho hello\n");
         Files.writeString(folder.resolve("platform-image.yaml"), "target: {repository: platform/" + id + ", tagPrefix: '10.0'}\n");
-    }
-
-    private static String name(QuirkProfile profile) {
-        return profile.name().toLowerCase(Locale.ROOT).replace('_', '-');
     }
 }

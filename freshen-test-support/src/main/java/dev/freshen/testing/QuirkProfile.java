@@ -70,5 +70,10 @@ public enum QuirkProfile {
      * Source: Amazon ECR User Guide, "Private registry authentication" ({@code docker login --username AWS}); the
      * challenge as ECR sends it is also played by {@link EcrRegistryProxy}, which adds the IAM actions.
      */
-    ECR
+    ECR;
+
+    /** The profile's name in kebab case ({@code docker-hub}): for settings keys, repositories and image ids. */
+    public String id() {
+        return name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+    }
 }

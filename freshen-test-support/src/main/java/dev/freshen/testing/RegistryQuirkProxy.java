@@ -107,6 +107,15 @@ public final class RegistryQuirkProxy implements AutoCloseable {
     }
 
     /** {@code 127.0.0.1:<port>}, the registry part of image references through the proxy. */
+    /**
+     * The {@code freshen.registries.credentials.<profile>.*} settings (host, username, password) a service needs to
+     * pull and push through this proxy, {@code <profile>} being the profile's name in kebab case ({@code docker-hub}).
+     */
+    public java.util.Map<String, String> credentialSettings() {
+        String prefix = "freshen.registries.credentials." + profile.id();
+        return java.util.Map.of(prefix + ".host", host(), prefix + ".username", username(), prefix + ".password", password());
+    }
+
     public String host() {
         return "127.0.0.1:" + front.port();
     }

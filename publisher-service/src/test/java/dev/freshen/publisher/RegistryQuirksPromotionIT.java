@@ -36,7 +36,6 @@ import java.time.Duration;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
@@ -79,10 +78,8 @@ class RegistryQuirksPromotionIT {
         for (QuirkProfile profile : QuirkProfile.values()) {
             RegistryQuirkProxy proxy = RegistryQuirkProxy.start(profile, backend.baseUri());
             proxies.put(profile, proxy);
-            String name = name(profile);
-            settings.put("freshen.registries.credentials." + name + ".host", proxy.host());
-            settings.put("freshen.registries.credentials." + name + ".username", proxy.username());
-            settings.put("freshen.registries.credentials." + name + ".password", proxy.password());
+            String name = profile.id();
+            settings.putAll(proxy.credentialSettings());
             for (String kind : List.of("mounted", "copied", "index")) {
                 Path folder = Files.createDirectories(platformImages.resolve("quirks/" + kind + "-" + name));
                 Files.writeString(folder.resolve("Dockerfile"), "FROM 127.0.0.1:5000/dotnet/runtime:10.0\n");
@@ -115,14 +112,14 @@ class RegistryQuirksPromotionIT {
     void aCandidateStagedInTheSameRegistryIsPromotedByBlobMount(QuirkProfile profile) {
         RegistryQuirkProxy proxy = proxy(profile);
         String runId = SampleEvents.runId();
-        ImageReference candidate = CandidateImages.push(client, proxy.host(), "staging/" + name(profile),
+        ImageReference candidate = CandidateImages.push(client, proxy.host(), "staging/" + profile.id(),
                 "candidate-" + runId, runId);
         proxy.clearRequests();
 
         promote(proxy, "mounted", runId, candidate);
 
         List<RegistryQuirkProxy.Request> uploads = proxy.requests().stream()
-                .filter(r -> r.path().startsWith("/v2/platform/mounted-" + name(profile) + "/blobs/uploads/"))
+                .filter(r -> r.path().startsWith("/v2/platform/mounted-" + profile.id() + "/blobs/uploads/"))
                 .filter(r -> r.status() != 401).toList(); // a token profile's challenge before the push token
         assertEquals(2, uploads.size(), profile + ": one mount for the config, one for the layer: " + uploads);
         assertTrue(uploads.stream().allMatch(r -> r.method().equals("POST") && r.status() == 201),
@@ -134,7 +131,7 @@ class RegistryQuirksPromotionIT {
     void aCandidateStagedInAnotherRegistryIsCopiedIn(QuirkProfile profile) {
         RegistryQuirkProxy proxy = proxy(profile);
         String runId = SampleEvents.runId();
-        ImageReference candidate = CandidateImages.push(plainClient, plain.host(), "staging/" + name(profile),
+        ImageReference candidate = CandidateImages.push(plainClient, plain.host(), "staging/" + profile.id(),
                 "candidate-" + runId, runId);
         proxy.clearRequests();
 
@@ -142,7 +139,7 @@ class RegistryQuirksPromotionIT {
 
         List<RegistryQuirkProxy.Request> finished = proxy.requests().stream()
                 .filter(r -> r.method().equals("PUT") && r.status() != 401)
-                .filter(r -> r.path().startsWith("/v2/platform/copied-" + name(profile) + "/blobs/uploads/")).toList();
+                .filter(r -> r.path().startsWith("/v2/platform/copied-" + profile.id() + "/blobs/uploads/")).toList();
         assertEquals(2, finished.size(), profile + ": config and layer uploaded into the proxy: " + proxy.requests());
         assertTrue(finished.stream().allMatch(r -> r.status() == 201), profile + ": " + finished);
     }
@@ -151,7 +148,7 @@ class RegistryQuirksPromotionIT {
     @EnumSource(QuirkProfile.class)
     void aMultiArchIndexArrivesByteForByte(QuirkProfile profile) {
         RegistryQuirkProxy proxy = proxy(profile);
-        Published index = new MultiArchBase(plain.host(), "staging/index-" + name(profile))
+        Published index = new MultiArchBase(plain.host(), "staging/index-" + profile.id())
                 .publish("candidate", Variant.initial().withAmd64("A-" + profile));
         Manifest source = plainClient.manifest(index.reference().byDigestOnly()).orElseThrow();
 
@@ -172,7 +169,7 @@ class RegistryQuirksPromotionIT {
      * every profile must give: version 1.0.0 and the extra tags, each naming exactly the candidate's digest.
      */
     private ImagePublished promote(RegistryQuirkProxy proxy, String kind, String runId, ImageReference candidate) {
-        String imageId = "quirks/" + kind + "-" + name(proxy.profile());
+        String imageId = "quirks/" + kind + "-" + proxy.profile().id();
         PublishStage stage = new PublishStage(PlatformImageCatalog.of(platformImages)::scan,
                 new OciTargetRegistry(client, proxy.host()),
                 new PublishSettings(new RetryPolicy(1, Duration.ofMillis(100), Duration.ofMillis(100)), 3),
@@ -182,7 +179,7 @@ class RegistryQuirksPromotionIT {
 
         ImagePublished published = assertInstanceOf(ImagePublished.class, event,
                 proxy.profile() + ": not promoted into a registry playing " + proxy.profile() + ": " + event);
-        String repository = "platform/" + kind + "-" + name(proxy.profile());
+        String repository = "platform/" + kind + "-" + proxy.profile().id();
         assertEquals(candidate.digest(), published.digest(), proxy.profile().toString());
         assertEquals(proxy.host() + "/" + repository + ":" + PREFIX + "-1.0.0@" + candidate.digest(),
                 published.image().toString(), proxy.profile().toString());
@@ -203,9 +200,5 @@ class RegistryQuirksPromotionIT {
             proxy.pullLimit(RegistryQuirkProxy.DOCKER_HUB_ANONYMOUS_LIMIT);
         }
         return proxy;
-    }
-
-    private static String name(QuirkProfile profile) {
-        return profile.name().toLowerCase(Locale.ROOT).replace('_', '-');
     }
 }

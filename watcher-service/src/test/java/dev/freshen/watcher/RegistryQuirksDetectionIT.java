@@ -38,7 +38,6 @@ import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.zip.GZIPOutputStream;
 
@@ -79,10 +78,7 @@ class RegistryQuirksDetectionIT {
         for (QuirkProfile profile : QuirkProfile.values()) {
             RegistryQuirkProxy proxy = RegistryQuirkProxy.start(profile, backend.baseUri());
             proxies.put(profile, proxy);
-            String name = profile.name().toLowerCase(Locale.ROOT).replace('_', '-');
-            settings.put("freshen.registries.credentials." + name + ".host", proxy.host());
-            settings.put("freshen.registries.credentials." + name + ".username", proxy.username());
-            settings.put("freshen.registries.credentials." + name + ".password", proxy.password());
+            settings.putAll(proxy.credentialSettings());
         }
         RegistriesConfig registries = new SmallRyeConfigBuilder().addDiscoveredConverters()
                 .withMapping(RegistriesConfig.class, "freshen.registries")
@@ -217,7 +213,7 @@ class RegistryQuirksDetectionIT {
     }
 
     private Watch watch(RegistryQuirkProxy proxy, String caseName) throws IOException {
-        String profile = proxy.profile().name().toLowerCase(Locale.ROOT).replace('_', '-');
+        String profile = proxy.profile().id();
         String imageId = caseName + "-" + profile + "/runtime";
         String target = "platform/" + imageId;
         Path images = root.resolve(caseName + "-" + profile);
