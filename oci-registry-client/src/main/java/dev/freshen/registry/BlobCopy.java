@@ -6,21 +6,13 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.URI;
-import java.nio.ByteBuffer;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
-import java.util.HexFormat;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Flow;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Matcher;
@@ -63,29 +55,7 @@ final class BlobCopy {
     static final int MAX_CHUNK_SIZE = 64 * 1024 * 1024;
 
     private static final long BYTES_PER_SECOND_ALLOWED = 1024 * 1024;
-    private static final int SLICE = 64 * 1024;
     private static final Pattern RANGE = Pattern.compile("(?:bytes=)?0-(\\d+)");
-    private static final ScheduledExecutorService WATCHDOG = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread thread = new Thread(r, "blob-copy-watchdog");
-        thread.setDaemon(true);
-        return thread;
-    });
-
-    /** A registry, a repository and its blob URIs. */
-    record Endpoint(String registry, String repository, URI blob, URI uploads) {
-        String pullScope() {
-            return "repository:" + repository + ":pull";
-        }
-
-        String pushScope() {
-            return "repository:" + repository + ":pull,push";
-        }
-
-        @Override
-        public String toString() {
-            return registry + "/" + repository;
-        }
-    }
 
     /** The target answered the first chunk with a refusal: upload monolithically instead. */
     private static final class ChunksRefused extends RuntimeException {
@@ -99,7 +69,7 @@ final class BlobCopy {
     private final int chunkSize;
     private final String from;
     private final BlobSource blobSource;
-    private final Endpoint to;
+    private final BlobEndpoint to;
     private final Digest digest;
     private final long size;
     private int resumedChunks;
@@ -107,9 +77,9 @@ final class BlobCopy {
 
     /**
      * @param from   what the source is, for messages ({@code registry/repository})
-     * @param source the blob's bytes ({@link #registrySource} for a registry's blob)
+     * @param source the blob's bytes ({@link SourceReader#registryBlob} for a registry's blob)
      */
-    BlobCopy(RegistryHttp http, Duration timeout, int chunkSize, String from, BlobSource source, Endpoint to,
+    BlobCopy(RegistryHttp http, Duration timeout, int chunkSize, String from, BlobSource source, BlobEndpoint to,
              Digest digest, long size) {
         if (chunkSize < 1) {
             throw new IllegalArgumentException("chunkSize must be at least 1 byte, got " + chunkSize);
@@ -125,7 +95,7 @@ final class BlobCopy {
         this.to = to;
         this.digest = digest;
         this.size = size;
-        hasher(); // fails early for an unsupported algorithm
+        SourceReader.hasher(digest); // fails early for an unsupported algorithm
     }
 
     /** Copies the blob (the caller has checked that the target does not hold it). */
@@ -136,7 +106,7 @@ final class BlobCopy {
             cancel(session.location);
             return monolithic();
         }
-        try (Source source = new Source()) {
+        try (SourceReader source = reader()) {
             byte[] buffer = new byte[(int) Math.min(chunk, Math.max(size, 1))];
             URI location = session.location;
             long sent = 0;
@@ -234,7 +204,7 @@ final class BlobCopy {
                     "Content-Type", "application/octet-stream",
                     "Content-Range", offset + "-" + (end - 1)));
             HttpResponse<byte[]> answer = http.once(request, new RegistryHttp.Body(
-                    wrapping(buffer, skip, length - skip), length - skip, timeout, null));
+                    ChunkBody.of(buffer, skip, length - skip), length - skip, timeout, null));
             return RegistryRetry.requireNotTransient(answer);
         });
         int status = response.statusCode();
@@ -280,10 +250,10 @@ final class BlobCopy {
         }
         AtomicReference<MessageDigest> hashing = new AtomicReference<>();
         HttpRequest.BodyPublisher again = HttpRequest.BodyPublishers.fromPublisher(HttpRequest.BodyPublishers.ofInputStream(() -> {
-            MessageDigest hash = hasher();
+            MessageDigest hash = SourceReader.hasher(digest);
             hashing.set(hash);
             try {
-                return new DigestInputStream(new BoundedInputStream(blobSource.open(0), prefix), hash);
+                return new DigestInputStream(new SourceReader.Bounded(blobSource.open(0), prefix), hash);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
@@ -302,53 +272,11 @@ final class BlobCopy {
         if (hashing.get() == null) {
             throw new IOException("the registry answered before the bytes 0-" + (prefix - 1) + " were sent again");
         }
-        if (!MessageDigest.isEqual(hashing.get().digest(), copy(expected).digest())) {
+        if (!MessageDigest.isEqual(hashing.get().digest(), SourceReader.copy(expected).digest())) {
             cancel(next);
             throw digestInvalid("served other bytes when read again (bytes 0-" + (prefix - 1) + ")");
         }
         return next;
-    }
-
-    private static MessageDigest copy(MessageDigest hash) {
-        try {
-            return (MessageDigest) hash.clone();
-        } catch (CloneNotSupportedException e) {
-            throw new IllegalStateException(hash.getAlgorithm() + " cannot be copied", e);
-        }
-    }
-
-    /** At most {@code limit} bytes of a stream, closing it with itself. */
-    private static final class BoundedInputStream extends java.io.FilterInputStream {
-        private long left;
-
-        BoundedInputStream(InputStream in, long limit) {
-            super(in);
-            this.left = limit;
-        }
-
-        @Override
-        public int read() throws IOException {
-            if (left <= 0) {
-                return -1;
-            }
-            int b = super.read();
-            if (b >= 0) {
-                left--;
-            }
-            return b;
-        }
-
-        @Override
-        public int read(byte[] buffer, int offset, int length) throws IOException {
-            if (left <= 0) {
-                return -1;
-            }
-            int n = super.read(buffer, offset, (int) Math.min(length, left));
-            if (n > 0) {
-                left -= n;
-            }
-            return n;
-        }
     }
 
     /**
@@ -391,7 +319,7 @@ final class BlobCopy {
         HttpResponse<byte[]> response = http.retry().run("PUT blob " + digest + " to " + to, () -> {
             Session session = startOnce();
             mismatch.set(null);
-            Source source = new Source();
+            SourceReader source = reader();
             InputStream body = source.verifying(mismatch);
             AtomicBoolean used = new AtomicBoolean();
             RegistryRequest put = RegistryRequest.of("PUT", withDigest(session.location), to.registry(),
@@ -442,6 +370,11 @@ final class BlobCopy {
         http.cancelUpload(RegistryRequest.of("DELETE", location, to.registry(), to.pushScope(), Map.of()));
     }
 
+    /** The source, read from its start. */
+    private SourceReader reader() {
+        return new SourceReader(http, timeout, blobSource, from, digest, size, this::digestInvalid);
+    }
+
     private RegistryException digestInvalid(String what) {
         return new RegistryException("blob " + digest + " from " + from + " " + what + "; nothing was stored in " + to,
                 0, false, "DIGEST_INVALID");
@@ -449,211 +382,5 @@ final class BlobCopy {
 
     private RegistryHttp.Body noBody() {
         return new RegistryHttp.Body(HttpRequest.BodyPublishers.noBody(), 0, timeout, null);
-    }
-
-    private MessageDigest hasher() {
-        String jdkName = switch (digest.algorithm()) {
-            case "sha256" -> "SHA-256";
-            case "sha512" -> "SHA-512";
-            default -> throw new IllegalArgumentException("unsupported digest algorithm " + digest.algorithm());
-        };
-        try {
-            return MessageDigest.getInstance(jdkName);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(jdkName + " is not available in this JVM", e);
-        }
-    }
-
-    /** The source blob as a stream, hashed as it is read, reopened at the read offset after a failure. */
-    private final class Source implements AutoCloseable {
-        private final MessageDigest hash = hasher();
-        private InputStream in;
-        private long read;
-
-        /** Reads exactly {@code length} bytes into {@code buffer} (retried); for the last chunk, also the end. */
-        void fill(byte[] buffer, int length, boolean last) {
-            int[] filled = {0};
-            http.retry().run("reading blob " + digest + " from " + from + " (bytes " + read + "-)", () -> {
-                if (in == null) {
-                    open();
-                }
-                InputStream stream = in;
-                AtomicBoolean timedOut = new AtomicBoolean();
-                ScheduledFuture<?> watchdog = WATCHDOG.schedule(() -> {
-                    timedOut.set(true);
-                    closeQuietly(stream);
-                }, timeout.toMillis(), TimeUnit.MILLISECONDS);
-                try {
-                    while (filled[0] < length) {
-                        int n = stream.read(buffer, filled[0], length - filled[0]);
-                        if (n < 0) {
-                            throw digestInvalid("ended after " + read + " bytes, but its descriptor says " + size);
-                        }
-                        hash.update(buffer, filled[0], n);
-                        filled[0] += n;
-                        read += n;
-                    }
-                    if (last && stream.read() >= 0) {
-                        throw digestInvalid("is longer than the " + size + " bytes its descriptor says");
-                    }
-                    return null;
-                } catch (IOException e) {
-                    closeQuietly(stream);
-                    in = null;
-                    throw timedOut.get() ? new IOException("no data within " + timeout.toSeconds() + "s", e) : e;
-                } finally {
-                    watchdog.cancel(false);
-                }
-            });
-        }
-
-        /** A copy of the hash of the bytes read so far. */
-        MessageDigest hashSoFar() {
-            return copy(hash);
-        }
-
-        /** Fails with DIGEST_INVALID unless the bytes read have the digest. */
-        void verify() {
-            Digest actual = new Digest(digest.algorithm(), HexFormat.of().formatHex(hash.digest()));
-            if (!actual.equals(digest)) {
-                throw digestInvalid("has digest " + actual + " (" + read + " bytes)");
-            }
-        }
-
-        /** The whole blob in one stream, not retried: its end records a size or digest mismatch in {@code mismatch}. */
-        InputStream verifying(AtomicReference<String> mismatch) throws IOException {
-            open();
-            return new InputStream() {
-                @Override
-                public int read() throws IOException {
-                    byte[] one = new byte[1];
-                    return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
-                }
-
-                @Override
-                public int read(byte[] buffer, int offset, int length) throws IOException {
-                    int n = in.read(buffer, offset, length);
-                    if (n > 0) {
-                        hash.update(buffer, offset, n);
-                        Source.this.read += n;
-                        if (Source.this.read > size) {
-                            mismatch.set("is longer than the " + size + " bytes its descriptor says");
-                            throw new IOException("blob longer than its descriptor says");
-                        }
-                    } else if (n < 0) {
-                        Digest actual = new Digest(digest.algorithm(), HexFormat.of().formatHex(hash.digest()));
-                        if (Source.this.read != size) {
-                            mismatch.set("ended after " + Source.this.read + " bytes, but its descriptor says " + size);
-                        } else if (!actual.equals(digest)) {
-                            mismatch.set("has digest " + actual + " (" + size + " bytes)");
-                        }
-                        if (mismatch.get() != null) {
-                            throw new IOException("blob does not match its descriptor");
-                        }
-                    }
-                    return n;
-                }
-
-                @Override
-                public void close() {
-                    Source.this.close();
-                }
-            };
-        }
-
-        private void open() throws IOException {
-            // at the end already (only the check for more bytes failed): a Range request would be unsatisfiable
-            in = read == size ? InputStream.nullInputStream() : blobSource.open(read);
-        }
-
-        @Override
-        public void close() {
-            if (in != null) {
-                closeQuietly(in);
-                in = null;
-            }
-        }
-    }
-
-    /**
-     * A registry's blob: {@code GET} following redirects (credentials only to the registry itself), from an offset
-     * with {@code Range: bytes=<offset>-} (a registry ignoring it answers 200 and the bytes before the offset are
-     * skipped). One attempt per call; transient statuses and I/O errors are {@link IOException}s or transient
-     * failures for the caller's retry.
-     */
-    static BlobSource registrySource(RegistryHttp http, Duration timeout, Endpoint from, Digest digest) {
-        return offset -> {
-            AtomicReference<InputStream> body = new AtomicReference<>();
-            RegistryRequest request = RegistryRequest.of("GET", from.blob(), from.registry(), from.pullScope(),
-                    offset == 0 ? Map.of() : Map.of("Range", "bytes=" + offset + "-"));
-            HttpResponse<byte[]> response = RegistryRetry.requireNotTransient(http.once(request,
-                    new RegistryHttp.Body(HttpRequest.BodyPublishers.noBody(), 0, timeout, body::set)));
-            if (response.statusCode() == 404) {
-                throw new RegistryException("blob " + digest + " not found in " + from, 404, false,
-                        OciErrors.parse(response.body()).map(OciErrors.OciError::code).orElse("BLOB_UNKNOWN"));
-            }
-            if (response.statusCode() / 100 != 2) {
-                throw OciErrors.failure(request.describe(), response);
-            }
-            InputStream stream = body.get();
-            if (offset > 0 && response.statusCode() == 200) {
-                stream.skipNBytes(offset); // EOFException (an IOException) when the blob is shorter now
-            } else if (offset > 0) {
-                String range = response.headers().firstValue("Content-Range").orElse("");
-                if (!range.startsWith("bytes " + offset + "-")) {
-                    closeQuietly(stream);
-                    throw new IOException("the source answered Range " + offset + "- with Content-Range '" + range + "'");
-                }
-            }
-            return stream;
-        };
-    }
-
-    /**
-     * {@code buffer[offset, offset + length)} as a request body in 64 KiB slices, without copying it
-     * ({@code BodyPublishers.ofByteArray} copies the whole range up front: a second chunk's worth of memory).
-     */
-    static HttpRequest.BodyPublisher wrapping(byte[] buffer, int offset, int length) {
-        int end = offset + length;
-        Flow.Publisher<ByteBuffer> slices = subscriber -> subscriber.onSubscribe(new Flow.Subscription() {
-            private int position = offset;
-            private boolean done;
-
-            @Override
-            public synchronized void request(long n) {
-                if (done) {
-                    return;
-                }
-                if (n <= 0) {
-                    done = true;
-                    subscriber.onError(new IllegalArgumentException("demand must be positive, got " + n));
-                    return;
-                }
-                for (long left = n; left > 0 && position < end && !done; left--) {
-                    int part = Math.min(SLICE, end - position);
-                    ByteBuffer slice = ByteBuffer.wrap(buffer, position, part).slice();
-                    position += part;
-                    subscriber.onNext(slice);
-                }
-                if (position >= end && !done) {
-                    done = true;
-                    subscriber.onComplete();
-                }
-            }
-
-            @Override
-            public synchronized void cancel() {
-                done = true;
-            }
-        });
-        return HttpRequest.BodyPublishers.fromPublisher(slices, length);
-    }
-
-    private static void closeQuietly(InputStream stream) {
-        try {
-            stream.close();
-        } catch (IOException ignored) {
-            // closing anyway
-        }
     }
 }

@@ -392,12 +392,12 @@ public final class RegistryClient {
         if (blobExists(toRegistry, toRepository, digest)) {
             return new BlobCopyResult(digest, size, true, false, 0, 0, 0);
         }
-        BlobCopy.Endpoint from = new BlobCopy.Endpoint(fromRegistry, fromRepository,
+        BlobEndpoint from = new BlobEndpoint(fromRegistry, fromRepository,
                 api(fromRegistry, fromRepository, "/blobs/" + digest), api(fromRegistry, fromRepository, "/blobs/uploads/"));
-        BlobCopy.Endpoint to = new BlobCopy.Endpoint(toRegistry, toRepository,
+        BlobEndpoint to = new BlobEndpoint(toRegistry, toRepository,
                 api(toRegistry, toRepository, "/blobs/" + digest), api(toRegistry, toRepository, "/blobs/uploads/"));
         BlobCopyResult result = new BlobCopy(http, settings.requestTimeout(), chunkSize, from.toString(),
-                BlobCopy.registrySource(http, settings.requestTimeout(), from, digest), to, digest, size).run();
+                SourceReader.registryBlob(http, settings.requestTimeout(), from, digest), to, digest, size).run();
         RegistryLog.debug(() -> "copied " + digest + " (" + size + " bytes) from " + from + " to " + to
                 + (result.chunked() ? " in " + result.chunks() + " chunks, " + result.resumedChunks() + " resumed"
                 : " in one request"));
@@ -421,7 +421,7 @@ public final class RegistryClient {
         if (blobExists(registry, repository, digest)) {
             return new BlobCopyResult(digest, size, true, false, 0, 0, 0);
         }
-        BlobCopy.Endpoint to = new BlobCopy.Endpoint(registry, repository, api(registry, repository, "/blobs/" + digest),
+        BlobEndpoint to = new BlobEndpoint(registry, repository, api(registry, repository, "/blobs/" + digest),
                 api(registry, repository, "/blobs/uploads/"));
         return new BlobCopy(http, settings.requestTimeout(), chunkSize, "the given stream", source, to, digest, size).run();
     }
