@@ -188,6 +188,28 @@ public final class RegistryClient {
     }
 
     /**
+     * Deletes the manifest {@code digest} from a repository ({@code DELETE /v2/<name>/manifests/<digest>}, OCI
+     * distribution spec "Deleting manifests", token scope action {@code delete}). The registry removes every tag of
+     * the repository that names the digest with it (the CNCF distribution registry does; tags of other repositories
+     * are not touched); blobs stay until the registry's garbage collection.
+     *
+     * @return true when the manifest was deleted, false when the repository did not hold it (HTTP 404)
+     * @throws RegistryException when the registry refuses (HTTP 405 {@code UNSUPPORTED}: deletes are turned off, as
+     *                           in the CNCF registry without {@code storage.delete.enabled: true}) or fails
+     */
+    public boolean deleteManifest(String registry, String repository, Digest digest) {
+        Objects.requireNonNull(digest, "digest");
+        RegistryRequest request = RegistryRequest.of("DELETE", api(registry, repository, "/manifests/" + digest),
+                registry, "repository:" + repository + ":delete", Map.of());
+        HttpResponse<byte[]> response = http.exchange(request);
+        if (response.statusCode() == 404) {
+            return false;
+        }
+        requireSuccess(request, response);
+        return true;
+    }
+
+    /**
      * All tags of a repository, following {@code Link: <...>; rel="next"} pages of up to 1000 tags.
      *
      * @return empty when the repository does not exist

@@ -90,6 +90,29 @@ class RegistryClientIT {
         }
     }
 
+    /**
+     * What a manifest delete really removes in the CNCF registry: every tag naming the digest in that repository, none
+     * in another repository holding the same manifest; a second delete is a 404 (false).
+     */
+    @Test
+    void deletingAManifestRemovesEveryTagOnItInThatRepositoryOnly() {
+        String suffix = UUID.randomUUID().toString().substring(0, 8);
+        String staging = "company/runtime-staging-" + suffix;
+        String target = "company/runtime-" + suffix;
+        TestImages.copy(client, latest, host, staging, "candidate-a");
+        TestImages.copy(client, latest, host, staging, "candidate-b");
+        TestImages.copy(client, older, host, staging, "candidate-c");
+        TestImages.copy(client, latest, host, target, "10.0-1.0.0");
+
+        assertTrue(client.deleteManifest(host, staging, latest.digest()));
+
+        assertEquals(List.of("candidate-c"), client.tags(host, staging), "both tags on the digest went with it");
+        assertEquals(Optional.empty(), client.manifest(ImageReference.parse(host + "/" + staging).withDigest(latest.digest())));
+        assertEquals(Optional.of(latest.digest()), client.manifestDigest(ImageReference.parse(host + "/" + target + ":10.0-1.0.0")),
+                "another repository keeps its tag");
+        assertFalse(client.deleteManifest(host, staging, latest.digest()), "already gone");
+    }
+
     @Test
     void mountOfABlobTheSourceLacksIsRefusedAndTheUploadCancelled() {
         Digest absent = Digest.sha256Of(UUID.randomUUID().toString().getBytes(StandardCharsets.UTF_8));
