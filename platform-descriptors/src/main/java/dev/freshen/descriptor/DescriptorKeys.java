@@ -12,7 +12,7 @@ import java.util.TreeSet;
 /**
  * The keys a descriptor may have, by path ({@code ""} is the top level, {@code integrationTest.request} a nested
  * mapping), what each field takes (the text of hints), and the near-miss suggestions for unknown keys. Mirrors the
- * records ({@link Descriptor}, {@link Target}, {@link Build}, {@link IntegrationTest}, {@link Checks});
+ * records ({@link Descriptor}, {@link Target}, {@link Retention}, {@link Build}, {@link IntegrationTest}, {@link Checks});
  * {@code DescriptorKeysTest} holds the two in step.
  */
 final class DescriptorKeys {
@@ -20,7 +20,8 @@ final class DescriptorKeys {
     /** The keys of each mapping of the descriptor, by the mapping's path. */
     static final Map<String, Set<String>> MAPPINGS = Map.of(
             "", names("schedule", "target", "build", "integrationTest", "checks", "notify", "platforms", "settle"),
-            "target", names("repository", "tagPrefix", "extraTags"),
+            "target", names("repository", "tagPrefix", "extraTags", "retention"),
+            "target.retention", names("keepVersions"),
             "build", names("dockerfile", "buildkit", "args"),
             "integrationTest", names("app", "dockerfile", "replaceFrom", "port", "request", "expect", "startupTimeout",
                     "allowBuildWarnings"),
@@ -52,6 +53,10 @@ final class DescriptorKeys {
         help.put("target.tagPrefix", "the start of every version tag, e.g. 10.0-noble (versions become "
                 + "10.0-noble-1.0.0, 10.0-noble-1.1.0, ...)");
         help.put("target.extraTags", "a list of tags that move to each new version, e.g. [\"10.0\", latest]");
+        help.put("target.retention", "how many versions to keep, e.g. retention: {keepVersions: 10} (leave it out to "
+                + "keep every version)");
+        help.put("target.retention.keepVersions", "a whole number of at least 1: how many of the newest versions stay "
+                + "in the repository, e.g. 10");
         help.put("build", "how the image is built, e.g. build: {dockerfile: Dockerfile, buildkit: auto}");
         help.put("build.dockerfile", "the Dockerfile's path relative to the image folder (default: Dockerfile)");
         help.put("build.buildkit", "one of auto, always, never");

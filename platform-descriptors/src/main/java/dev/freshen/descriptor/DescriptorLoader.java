@@ -180,7 +180,8 @@ public final class DescriptorLoader {
             return null;
         }
         try {
-            return new Target(repository.get(), prefix.get(), reading.<List<String>>value("target.extraTags").orElse(null));
+            return new Target(repository.get(), prefix.get(), reading.<List<String>>value("target.extraTags").orElse(null),
+                    reading.<Integer>value("target.retention.keepVersions").map(Retention::new).orElse(null));
         } catch (IllegalArgumentException e) {
             return null;
         }

@@ -165,6 +165,11 @@ final class DescriptorReader {
                     values.put("target.extraTags", tags);
                 }
             });
+            mapping("target.retention", keys.get("retention"), false).ifPresent(retention -> {
+                Map<String, Node> r = keys("target.retention", retention);
+                integer("target.retention.keepVersions", r.get("keepVersions"), true).ifPresent(n -> rule(
+                        "target.retention.keepVersions", r.get("keepVersions"), null, () -> Retention.checkKeepVersions(n), n));
+            });
         });
     }
 

@@ -9,9 +9,10 @@ import java.util.regex.Pattern;
 /**
  * Where the platform image is published: {@code repository} in the target registry (the registry itself is global
  * configuration), version tags {@code <tagPrefix>-<major>.<minor>.<patch>}, and {@code extraTags} that move to each
- * new version (templates like {@code {runId}} are expanded by the publisher).
+ * new version (templates like {@code {runId}} are expanded by the publisher). {@code retention}: how many versions to
+ * keep ({@code null}: all of them).
  */
-public record Target(String repository, String tagPrefix, List<String> extraTags) {
+public record Target(String repository, String tagPrefix, List<String> extraTags, Retention retention) {
 
     private static final Pattern TEMPLATE_OR_TAG = Pattern.compile("[\\w{][\\w.{}-]{0,127}");
 
@@ -24,6 +25,11 @@ public record Target(String repository, String tagPrefix, List<String> extraTags
         for (String tag : extraTags) {
             checkExtraTag(tag, tagPrefix);
         }
+    }
+
+    /** A target that keeps every version. */
+    public Target(String repository, String tagPrefix, List<String> extraTags) {
+        this(repository, tagPrefix, extraTags, null);
     }
 
     static void checkRepository(String repository) {

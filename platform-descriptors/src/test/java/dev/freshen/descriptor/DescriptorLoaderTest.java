@@ -90,6 +90,15 @@ class DescriptorLoaderTest {
     }
 
     @Test
+    void retentionIsReadAndAbsentMeansKeepEveryVersion() throws IOException {
+        assertEquals(null, minimal("a/b").descriptor().target().retention());
+        write("a/c/platform-image.yaml", "target: {repository: platform/x, tagPrefix: '1.0', retention: {keepVersions: 3}}\n");
+        write("a/c/Dockerfile", "FROM 127.0.0.1:5000/dotnet/runtime:10.0\n");
+        assertEquals(new Retention(3), new DescriptorLoader(root).load(root.resolve("a/c/platform-image.yaml"))
+                .descriptor().target().retention());
+    }
+
+    @Test
     void contentHashFollowsAnyFileOfTheFolder() throws IOException {
         String before = minimal("a/b").contentHash();
         assertEquals(before, new DescriptorLoader(root).load(root.resolve("a/b/platform-image.yaml")).contentHash());
@@ -252,7 +261,8 @@ class DescriptorLoaderTest {
     @Test
     void theKeysOfTheWalkAreTheRecordsProperties() {
         var mapper = new com.fasterxml.jackson.databind.ObjectMapper();
-        Map<String, Class<?>> records = Map.of("", Descriptor.class, "target", Target.class, "build", Build.class,
+        Map<String, Class<?>> records = Map.of("", Descriptor.class, "target", Target.class,
+                "target.retention", Retention.class, "build", Build.class,
                 "integrationTest", IntegrationTest.class, "integrationTest.request", IntegrationTest.Request.class,
                 "integrationTest.expect", IntegrationTest.Expect.class, "checks", Checks.class);
         assertEquals(records.keySet(), DescriptorKeys.MAPPINGS.keySet());
