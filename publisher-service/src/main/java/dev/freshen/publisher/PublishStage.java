@@ -45,6 +45,10 @@ import java.util.function.Function;
  *     the publish is tried again after a pause, as {@link PublishSettings#retries()} says. One image publishes at a
  *     time here.</li>
  *     <li>Moving extra tags ({@code latest}, {@code 10.0}) only move to the highest version, so they never go back.</li>
+ *     <li>Retention ({@code target.retention.keepVersions}): once published (also when announced again), this image's
+ *     versions beyond the newest N are deleted as {@link VersionRetention} says, never a digest another tag names.
+ *     A failed delete is logged and does not change the outcome: the run is published, and the next publish tries
+ *     again.</li>
  * </ul>
  *
  * <p>Retries (one layer per kind of failure): registry and ECR API failures are not retried here; the registry
@@ -87,8 +91,12 @@ public class PublishStage {
         ReentrantLock lock = locks.computeIfAbsent(event.imageId(), id -> new ReentrantLock(true));
         lock.lock();
         try {
-            return retry.get("publish of run " + event.runId() + " (" + event.imageId() + ")",
+            Published published = retry.get("publish of run " + event.runId() + " (" + event.imageId() + ")",
                     () -> attempt(event, target, started));
+            if (target.retention() != null) {
+                applyRetention(published, target);
+            }
+            return published.event();
         } catch (PublishFailure e) {
             return failed(event, e.kind(), e.code(), e.getMessage());
         } finally {
@@ -96,7 +104,40 @@ public class PublishStage {
         }
     }
 
-    private ImagePublished attempt(ImageVerified event, Target target, Instant started) {
+    /** A publish done: its event and the repository it went to. */
+    private record Published(ImagePublished event, TargetRepository repository) {
+    }
+
+    /**
+     * Deletes the versions beyond {@code target.retention.keepVersions}; logs and swallows every failure but an
+     * interrupt (the service stopping: the event is delivered again and announced again).
+     */
+    private void applyRetention(Published published, Target target) {
+        ImagePublished event = published.event();
+        TargetRepository repository = published.repository();
+        try {
+            VersionRetention.Plan plan = VersionRetention.plan(target.tagPrefix(), target.retention().keepVersions(),
+                    repository.taggedDigests(), event.image().digest());
+            plan.held().forEach((tag, holders) -> LOG.infof("Run %s (%s): keeping %s:%s beyond %d versions: its image "
+                    + "is also tagged %s", event.runId(), event.imageId(), repository.describe(), tag,
+                    target.retention().keepVersions(), String.join(", ", holders)));
+            if (plan.isEmpty()) {
+                return;
+            }
+            List<String> deleted = repository.deleteVersions(plan.delete());
+            LOG.infof("Run %s (%s): retention (keep %d versions) deleted %s from %s%s", event.runId(), event.imageId(),
+                    target.retention().keepVersions(), deleted.isEmpty() ? "nothing" : String.join(", ", deleted),
+                    repository.describe(), deleted.size() == plan.delete().size() ? ""
+                            : "; not deleted: " + plan.delete().keySet().stream().filter(t -> !deleted.contains(t)).toList());
+        } catch (dev.freshen.retry.StopRequested e) {
+            throw e;
+        } catch (RuntimeException e) {
+            LOG.warnf(e, "Run %s (%s): %s is published, but deleting its old versions (retention) failed; the next "
+                    + "publish tries again: %s", event.runId(), event.imageId(), event.image(), e.getMessage());
+        }
+    }
+
+    private Published attempt(ImageVerified event, Target target, Instant started) {
         // templates are checked before any version is taken, so a bad extra tag leaves no version behind
         ExtraTags.expand(target.extraTags(), event.runId(), event.occurredAt(), VersionTag.initial(target.tagPrefix()));
         TargetRepository repository = registry.open(target);
@@ -122,7 +163,7 @@ public class PublishStage {
                         + "recomputing the version", event.runId(), event.imageId(), repository.describe(), version);
                 continue;
             }
-            return published(run, version, previous(version, tags), applied, started);
+            return new Published(published(run, version, previous(version, tags), applied, started), repository);
         }
         throw new VersionRaceLost("could not claim a version of " + repository.describe() + " (prefix "
                 + target.tagPrefix() + ") in " + settings.maxVersionAttempts()

@@ -4,7 +4,9 @@ import dev.freshen.events.image.Digest;
 import dev.freshen.events.image.ImageReference;
 import dev.freshen.registry.Manifest;
 
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -22,6 +24,15 @@ public interface TargetRepository {
 
     /** The digest {@code tag} points at now; empty when there is no such tag. */
     Optional<Digest> digestOf(String tag);
+
+    /** Every tag of the repository with the digest it names now (a tag removed meanwhile is left out). */
+    default Map<String, Digest> taggedDigests() {
+        Map<String, Digest> tagged = new LinkedHashMap<>();
+        for (String tag : tags()) {
+            digestOf(tag).ifPresent(digest -> tagged.put(tag, digest));
+        }
+        return tagged;
+    }
 
     /** The first of {@code tags}, in order, that points at {@code digest}. */
     default Optional<String> firstTagOf(Digest digest, List<String> tags) {
@@ -50,4 +61,16 @@ public interface TargetRepository {
      * @throws TagConflictException when the tag is immutable and names another image
      */
     void putTag(Manifest manifest, String tag);
+
+    /**
+     * Deletes old versions ({@link VersionRetention}): OCI registries delete each digest's manifest (which removes
+     * every tag on it in this repository), ECR deletes the tags ({@code BatchDeleteImage} by tag and digest; an image
+     * whose last tag goes is deleted with it). The caller makes sure that no other tag names these digests.
+     *
+     * @param versions version tags with the digest each names
+     * @return the tags gone now (also those that were gone already); a tag the registry refused to delete is logged
+     *         and left out
+     * @throws PublishFailure when the registry refuses or fails the request as a whole
+     */
+    List<String> deleteVersions(Map<String, Digest> versions);
 }

@@ -27,12 +27,16 @@ final class FakeTargetRegistry implements TargetRegistry {
     final Map<String, Map<String, Digest>> repositories = new LinkedHashMap<>();
     final Map<Digest, Manifest> images = new LinkedHashMap<>();
     final List<String> puts = new CopyOnWriteArrayList<>();
+    /** The tags deleted, in order (a delete by digest takes every tag on it, as the CNCF registry does). */
+    final List<String> deletes = new CopyOnWriteArrayList<>();
     /** Called before each put with (tag, digest): another publisher may take the tag here. */
     BiConsumer<String, Digest> beforePut = (tag, digest) -> { };
     /** Called after each put with (tag, digest): another publisher may overwrite the tag here. */
     BiConsumer<String, Digest> afterPut = (tag, digest) -> { };
     /** Failures to throw from the next operations, one per call. */
     final List<RuntimeException> failures = Collections.synchronizedList(new ArrayList<>());
+    /** Thrown by every delete when set (a registry that does not allow deletes). */
+    volatile RuntimeException deleteFailure;
     /** Tags whose puts are refused as immutable once they exist. */
     boolean immutable;
 
@@ -122,6 +126,27 @@ final class FakeTargetRegistry implements TargetRegistry {
                 puts.add(tag);
             }
             afterPut.accept(tag, manifest.digest());
+        }
+
+        @Override
+        public List<String> deleteVersions(Map<String, Digest> versions) {
+            failIfAsked();
+            if (deleteFailure != null) {
+                throw deleteFailure;
+            }
+            synchronized (FakeTargetRegistry.this) {
+                Map<String, Digest> tags = repositories.getOrDefault(name, new LinkedHashMap<>());
+                List<String> gone = new ArrayList<>();
+                tags.entrySet().removeIf(t -> {
+                    boolean remove = versions.containsValue(t.getValue());
+                    if (remove) {
+                        gone.add(t.getKey());
+                        deletes.add(t.getKey());
+                    }
+                    return remove;
+                });
+                return gone;
+            }
         }
     }
 }

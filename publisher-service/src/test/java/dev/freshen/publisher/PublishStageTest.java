@@ -292,6 +292,39 @@ class PublishStageTest {
         assertEquals(Set.of("1.0.0", "1.1.0"), versions);
     }
 
+    @Test
+    void retentionDeletesOldVersionsWithoutTheirOwnTagsAndKeepsThoseOtherTagsName() throws IOException {
+        Files.writeString(root.resolve(IMAGE).resolve("platform-image.yaml"), "target: {repository: " + REPO
+                + ", tagPrefix: 10.0-noble, extraTags: ['10.0', latest], retention: {keepVersions: 2}}\n");
+        Digest first = registry.image("first").digest();
+        Digest second = registry.image("second").digest();
+        Digest sibling = registry.image("sibling").digest();
+        registry.tag(REPO, "10.0-noble-1.0.0", first);
+        registry.tag(REPO, "10.0-noble-1.1.0", second);
+        registry.tag(REPO, "10.0-noble-1.2.0", registry.image("third").digest());
+        registry.tag(REPO, "pinned-by-someone", second);
+        registry.tag(REPO, "10.0-noble-chiseled-1.0.0", sibling);
+
+        ImagePublished published = assertInstanceOf(ImagePublished.class, stage.publish(verified(registry.image("new"))));
+        assertEquals("1.3.0", published.version());
+        assertEquals(List.of("10.0-noble-1.0.0"), registry.deletes, "1.1.0 stays: another tag names its image");
+        assertEquals(Set.of("10.0-noble-1.1.0", "10.0-noble-1.2.0", "10.0-noble-1.3.0", "10.0-noble-chiseled-1.0.0"),
+                versionTags());
+        assertEquals(Optional.of(sibling), registry.tagged(REPO, "10.0-noble-chiseled-1.0.0"), "another image's version");
+    }
+
+    @Test
+    void aFailedRetentionIsLoggedAndTheRunIsStillPublished() throws IOException {
+        Files.writeString(root.resolve(IMAGE).resolve("platform-image.yaml"), "target: {repository: " + REPO
+                + ", tagPrefix: 10.0-noble, retention: {keepVersions: 1}}\n");
+        registry.tag(REPO, "10.0-noble-1.0.0", registry.image("first").digest());
+        registry.deleteFailure = PublishFailure.permanent(PublishFailure.REGISTRY_ERROR, "deletes are not allowed");
+        ImagePublished published = assertInstanceOf(ImagePublished.class, stage.publish(verified(registry.image("new"))));
+        assertEquals("1.1.0", published.version());
+        assertEquals(List.of(), registry.deletes);
+        assertEquals(Set.of("10.0-noble-1.0.0", "10.0-noble-1.1.0"), versionTags());
+    }
+
     private Set<String> versionTags() {
         return registry.repositories.get(REPO).keySet().stream().filter(t -> t.startsWith("10.0-noble-"))
                 .collect(Collectors.toSet());

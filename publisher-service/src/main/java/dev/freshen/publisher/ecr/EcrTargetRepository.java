@@ -9,11 +9,14 @@ import dev.freshen.publisher.TargetRepository;
 import dev.freshen.publisher.registry.ImageCopier;
 import dev.freshen.registry.Manifest;
 import dev.freshen.registry.MediaTypes;
+import org.jboss.logging.Logger;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.ecr.EcrClient;
+import software.amazon.awssdk.services.ecr.model.BatchDeleteImageResponse;
 import software.amazon.awssdk.services.ecr.model.BatchGetImageResponse;
 import software.amazon.awssdk.services.ecr.model.Image;
 import software.amazon.awssdk.services.ecr.model.ImageAlreadyExistsException;
+import software.amazon.awssdk.services.ecr.model.ImageFailure;
 import software.amazon.awssdk.services.ecr.model.ImageIdentifier;
 import software.amazon.awssdk.services.ecr.model.ImageTagAlreadyExistsException;
 import software.amazon.awssdk.services.ecr.model.TagStatus;
@@ -25,16 +28,24 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * One ECR repository through the ECR API: tags from {@code ListImages} (every page), a tag's digest and a manifest from
  * {@code BatchGetImage}, tags put with {@code PutImage} (manifest bytes and media type as they are, so the digest
- * stays the verified one). An immutable tag that names another image ({@code ImageTagAlreadyExistsException}) is a
- * {@link TagConflictException}; putting a tag that already names the image ({@code ImageAlreadyExistsException}) is
- * success. A verified image in another repository or registry is brought in with the distribution API, logged in
- * with an ECR token.
+ * stays the verified one), old versions deleted with {@code BatchDeleteImage} by tag. Putting a tag that already names
+ * the image is success, whichever way ECR says so: {@code ImageAlreadyExistsException} (what ECR answers for a
+ * mutable tag, and as documented for any tag) or {@code ImageTagAlreadyExistsException} (what ECR has been reported
+ * to answer for an immutable tag on the same image, e.g. when a redelivered publish puts its tags again); the tag is
+ * read back to tell that from an immutable tag that names another image, which is a {@link TagConflictException}.
+ * A verified image in another repository or registry is brought in with the distribution API, logged in with an ECR
+ * token.
  */
 final class EcrTargetRepository implements TargetRepository {
+
+    private static final Logger LOG = Logger.getLogger(EcrTargetRepository.class);
+    /** {@code BatchDeleteImage} takes 1 to 100 image ids (ECR API reference). */
+    static final int DELETE_BATCH = 100;
 
     private static final List<String> MEDIA_TYPES = List.of(MediaTypes.OCI_INDEX, MediaTypes.DOCKER_MANIFEST_LIST,
             MediaTypes.OCI_MANIFEST, MediaTypes.DOCKER_MANIFEST);
@@ -71,6 +82,11 @@ final class EcrTargetRepository implements TargetRepository {
     }
 
     @Override
+    public Map<String, Digest> taggedDigests() {
+        return taggedImages();
+    }
+
+    @Override
     public Optional<String> firstTagOf(Digest digest, List<String> tags) {
         Map<String, Digest> images = taggedImages();
         return tags.stream().filter(t -> digest.equals(images.get(t))).findFirst();
@@ -102,11 +118,51 @@ final class EcrTargetRepository implements TargetRepository {
         } catch (ImageAlreadyExistsException e) {
             // the tag names this very image already: nothing to do
         } catch (ImageTagAlreadyExistsException e) {
+            Optional<Digest> holder = digestOf(tag);
+            if (holder.equals(Optional.of(manifest.digest()))) {
+                return; // the immutable tag names this very image already (a redelivered publish): nothing to do
+            }
             throw new TagConflictException(tag, "ECR refused to move the immutable tag " + describe() + ":" + tag
+                    + (holder.map(d -> ", which names " + d.shortHex() + ",").orElse(""))
                     + " (ImageTagAlreadyExistsException: " + e.awsErrorDetails().errorMessage() + ")", e);
         } catch (SdkException e) {
             throw EcrFailures.of("PutImage", what, e);
         }
+    }
+
+    /**
+     * {@code BatchDeleteImage} with each version's tag and digest (so a tag that names another image by now is not
+     * deleted: {@code ImageTagDoesNotMatchDigest}), up to {@value #DELETE_BATCH} per request; {@code ImageNotFound}
+     * means gone already.
+     */
+    @Override
+    public List<String> deleteVersions(Map<String, Digest> versions) {
+        List<ImageIdentifier> ids = versions.entrySet().stream().map(v -> ImageIdentifier.builder()
+                .imageTag(v.getKey()).imageDigest(v.getValue().toString()).build()).toList();
+        List<String> gone = new ArrayList<>();
+        for (int from = 0; from < ids.size(); from += DELETE_BATCH) {
+            List<ImageIdentifier> batch = ids.subList(from, Math.min(ids.size(), from + DELETE_BATCH));
+            BatchDeleteImageResponse response;
+            try {
+                response = ecr.batchDeleteImage(r -> r.registryId(settings.registryId()).repositoryName(name)
+                        .imageIds(batch));
+            } catch (SdkException e) {
+                throw EcrFailures.of("BatchDeleteImage", "of " + batch.size() + " old versions of " + describe() + " in "
+                        + settings.describeRegistry(), e);
+            }
+            response.imageIds().stream().map(ImageIdentifier::imageTag).filter(java.util.Objects::nonNull).forEach(gone::add);
+            for (ImageFailure failure : response.failures()) {
+                String tag = failure.imageId() == null ? null : failure.imageId().imageTag();
+                if ("ImageNotFound".equals(failure.failureCodeAsString()) && tag != null) {
+                    gone.add(tag);
+                } else {
+                    LOG.warnf("ECR did not delete %s:%s: %s: %s", describe(), tag, failure.failureCodeAsString(),
+                            failure.failureReason());
+                }
+            }
+        }
+        Set<String> asked = versions.keySet();
+        return gone.stream().filter(asked::contains).distinct().toList();
     }
 
     /** Every tag of the repository with its digest: {@code ListImages}, tagged images, all pages. */

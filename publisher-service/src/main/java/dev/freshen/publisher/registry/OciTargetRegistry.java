@@ -9,16 +9,23 @@ import dev.freshen.publisher.TargetRepository;
 import dev.freshen.registry.Manifest;
 import dev.freshen.registry.RegistryClient;
 import dev.freshen.registry.RegistryException;
+import org.jboss.logging.Logger;
 
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
  * A target registry spoken to with the OCI distribution API (basic or bearer authentication from
  * {@code freshen.registries}, plain HTTP only for insecure-listed hosts): tags listed page by page, the verified image
- * brought in by {@link ImageCopier}, tags put as manifest copies. Repositories come into being on first push.
+ * brought in by {@link ImageCopier}, tags put as manifest copies, old versions deleted by digest. Repositories come
+ * into being on first push.
  */
 public final class OciTargetRegistry implements TargetRegistry {
+
+    private static final Logger LOG = Logger.getLogger(OciTargetRegistry.class);
 
     private final RegistryClient client;
     private final String host;
@@ -86,6 +93,26 @@ public final class OciTargetRegistry implements TargetRegistry {
                 }
                 throw RegistryFailures.of("cannot tag " + manifest.digest().shortHex() + " as " + describe() + ":" + tag, e);
             }
+        }
+
+        /** One {@code DELETE} of the manifest per digest; a digest already gone counts as deleted. */
+        @Override
+        public List<String> deleteVersions(Map<String, Digest> versions) {
+            Map<Digest, List<String>> byDigest = new LinkedHashMap<>();
+            versions.forEach((tag, digest) -> byDigest.computeIfAbsent(digest, d -> new ArrayList<>()).add(tag));
+            List<String> gone = new ArrayList<>();
+            for (Map.Entry<Digest, List<String>> image : byDigest.entrySet()) {
+                try {
+                    client.deleteManifest(host, name, image.getKey());
+                    gone.addAll(image.getValue());
+                } catch (RegistryException e) {
+                    LOG.warnf("Cannot delete %s@%s (%s): %s%s", describe(), image.getKey().shortHex(),
+                            String.join(", ", image.getValue()), e.getMessage(), e.status() == 405
+                                    ? "; the registry does not allow deletes (CNCF registry: storage.delete.enabled: true)"
+                                    : "");
+                }
+            }
+            return gone;
         }
     }
 }

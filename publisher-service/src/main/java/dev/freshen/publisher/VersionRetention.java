@@ -1,0 +1,82 @@
+package dev.freshen.publisher;
+
+import dev.freshen.events.image.Digest;
+import dev.freshen.events.image.VersionTag;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * Which versions of one platform image a publish leaves behind for deletion ({@code target.retention.keepVersions}):
+ * the image's versions ({@code <tagPrefix>-x.y.z}, read with {@link VersionTag#parse}, so {@code 10.0-noble-chiseled-1.0.0}
+ * is no version of {@code 10.0-noble}) in version order, not push time, newest first; the first {@code keepVersions}
+ * stay, and of the others only those whose digest no other tag names are deleted. A digest also named by a kept
+ * version, by a moving tag of any image ({@code latest}, {@code 10.0}), by another image's version or by any other tag
+ * of the repository (a per-run extra tag, a candidate) stays with all its tags: a registry's delete by digest removes
+ * every tag on it (the CNCF registry does), so a version is only deleted when every tag on its image goes too.
+ * The digest a publish has just announced is never deleted, whatever its version.
+ */
+public final class VersionRetention {
+
+    /**
+     * What to delete and what to keep.
+     *
+     * @param delete the version tags to delete, newest first, each with its digest; every tag of the repository on
+     *               each of these digests is among them
+     * @param held   versions beyond {@code keepVersions} that stay, each with the other tags that hold its digest
+     */
+    public record Plan(Map<String, Digest> delete, Map<String, List<String>> held) {
+        public Plan {
+            delete = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(delete));
+            held = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(held));
+        }
+
+        public boolean isEmpty() {
+            return delete.isEmpty();
+        }
+    }
+
+    private VersionRetention() {
+    }
+
+    /**
+     * @param prefix       the image's {@code tagPrefix}
+     * @param keepVersions how many of the newest versions to keep, at least 1
+     * @param tags         every tag of the repository with the digest it names (shared repositories hold other
+     *                     images' tags too)
+     * @param published    the digest this publish announced: never deleted
+     */
+    public static Plan plan(String prefix, int keepVersions, Map<String, Digest> tags, Digest published) {
+        if (keepVersions < 1) {
+            throw new IllegalArgumentException("keepVersions must be at least 1, was " + keepVersions);
+        }
+        List<VersionTag> versions = tags.keySet().stream().map(t -> VersionTag.parse(prefix, t))
+                .flatMap(java.util.Optional::stream).sorted(Comparator.reverseOrder()).toList();
+        if (versions.size() <= keepVersions) {
+            return new Plan(Map.of(), Map.of());
+        }
+        Set<String> beyond = versions.subList(keepVersions, versions.size()).stream().map(VersionTag::tag)
+                .collect(Collectors.toSet());
+        Map<Digest, List<String>> tagsOf = new LinkedHashMap<>();
+        tags.forEach((tag, digest) -> tagsOf.computeIfAbsent(digest, d -> new ArrayList<>()).add(tag));
+        Map<String, Digest> delete = new LinkedHashMap<>();
+        Map<String, List<String>> held = new LinkedHashMap<>();
+        for (VersionTag version : versions.subList(keepVersions, versions.size())) {
+            Digest digest = tags.get(version.tag());
+            List<String> holders = tagsOf.get(digest).stream().filter(t -> !beyond.contains(t)).sorted().toList();
+            if (digest.equals(published)) {
+                held.put(version.tag(), List.of("(the image just published)"));
+            } else if (holders.isEmpty()) {
+                delete.put(version.tag(), digest);
+            } else {
+                held.put(version.tag(), holders);
+            }
+        }
+        return new Plan(delete, held);
+    }
+}
