@@ -34,8 +34,8 @@ import java.util.regex.Pattern;
  *       {@code X-Amz-Target: AmazonEC2ContainerRegistry_V20150921.<Operation>},
  *       {@code Content-Type: application/x-amz-json-1.1}, errors as HTTP 400 {@code {"__type": ..., "message": ...}})
  *       for {@code DescribeRepositories}, {@code CreateRepository}, {@code ListImages} (with {@code nextToken} pages),
- *       {@code BatchGetImage}, {@code PutImage} (with tag immutability and its exclusion filters) and
- *       {@code GetAuthorizationToken}. Every request must carry a valid AWS Signature V4 of one of the
+ *       {@code BatchGetImage}, {@code PutImage} (with tag immutability and its exclusion filters, and the quotas of
+ *       tags per image and images per repository), {@code BatchDeleteImage} and {@code GetAuthorizationToken}. Every request must carry a valid AWS Signature V4 of one of the
  *       {@link Principal}s' keys;</li>
  *   <li>the registry endpoint ({@link #registryHost()}, {@link EcrRegistryProxy}): the distribution API, logged in
  *       with the token {@code GetAuthorizationToken} handed to a principal.</li>
@@ -46,7 +46,7 @@ import java.util.regex.Pattern;
  * <p>Every IAM action the double authorizes, through either part, is recorded per principal with its resource ARN
  * ({@link #recording()}), so that tests can hold a service's IAM policy to exactly what the service does.
  *
- * <p>Faults for tests: {@link #throttle}, {@link #deny}, {@link #giveNextPutTagTo} (another publisher wins a tag),
+ * <p>Faults for tests: {@link #throttle}, {@link #failNext}, {@link #limits}, {@link #deny}, {@link #giveNextPutTagTo} (another publisher wins a tag),
  * {@link #blobMounting} (off: mounts refused, as in a registry that has not turned blob mounting on).
  */
 public final class EcrApiServer implements AutoCloseable {
@@ -104,7 +104,11 @@ public final class EcrApiServer implements AutoCloseable {
     private final EcrRegistryProxy registryEndpoint;
     private final EcrRegistryBackend backend;
     private final EcrOperations operations;
-    private final Map<String, AtomicInteger> throttled = new ConcurrentHashMap<>();
+    /** An error to answer the next requests of an operation with. */
+    private record Fault(String type, AtomicInteger remaining) {
+    }
+
+    private final Map<String, Fault> faults = new ConcurrentHashMap<>();
     private final Set<String> denied = ConcurrentHashMap.newKeySet();
     private final List<Call> calls = new CopyOnWriteArrayList<>();
 
@@ -200,7 +204,25 @@ public final class EcrApiServer implements AutoCloseable {
 
     /** Answers the next {@code times} requests of {@code operation} with {@code ThrottlingException}. */
     public void throttle(String operation, int times) {
-        throttled.computeIfAbsent(operation, o -> new AtomicInteger()).set(times);
+        failNext(operation, "ThrottlingException", times);
+    }
+
+    /**
+     * Answers the next {@code times} requests of {@code operation} with the ECR error {@code type} and ECR's message for
+     * it: {@code ThrottlingException} ("Rate exceeded"), {@code LimitExceededException} (a service limit),
+     * {@code RepositoryNotFoundException} (as if the repository had been deleted meanwhile), {@code ServerException}
+     * (HTTP 500), or any other type with a generic message (HTTP 400).
+     */
+    public void failNext(String operation, String type, int times) {
+        faults.put(operation, new Fault(type, new AtomicInteger(times)));
+    }
+
+    /**
+     * Lowers ECR's quotas for {@code PutImage} with a tag ({@code LimitExceededException} beyond them): tags per image
+     * (ECR: 1,000, not adjustable) and images per repository (ECR: 100,000 by default).
+     */
+    public void limits(int tagsPerImage, int imagesPerRepository) {
+        operations.limits(tagsPerImage, imagesPerRepository);
     }
 
     /** Answers every request of {@code operation} with {@code AccessDeniedException} until {@link #allow}. */
@@ -283,9 +305,10 @@ public final class EcrApiServer implements AutoCloseable {
             if (repository != null) {
                 exchange.setAttribute(REPOSITORY_ATTRIBUTE, repository);
             }
-            AtomicInteger throttle = throttled.get(operation);
-            if (throttle != null && throttle.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
-                error(exchange, operation, 400, "ThrottlingException", "Rate exceeded");
+            Fault fault = faults.get(operation);
+            if (fault != null && fault.remaining().getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+                error(exchange, operation, fault.type().equals("ServerException") ? 500 : 400, fault.type(),
+                        faultMessage(fault.type(), repository));
                 return;
             }
             if (denied.contains(operation)) {
@@ -330,6 +353,18 @@ public final class EcrApiServer implements AutoCloseable {
             return out;
         }
         return List.of(operation.equals("DescribeRepositories") ? REPOSITORY_ARN_PREFIX + "*" : "*");
+    }
+
+    private static String faultMessage(String type, String repository) {
+        return switch (type) {
+            case "ThrottlingException" -> "Rate exceeded";
+            case "LimitExceededException" -> "The operation did not succeed because it would have exceeded a service "
+                    + "limit for your account.";
+            case "RepositoryNotFoundException" -> "The repository with name '" + repository
+                    + "' does not exist in the registry with id '" + ACCOUNT_ID + "'";
+            case "ServerException" -> "Internal service error";
+            default -> type + " (injected by the test)";
+        };
     }
 
     private String issueToken(String principal) {

@@ -53,6 +53,12 @@ final class EcrOperations {
     private final Map<String, EcrApiServer.Repository> repositories = new TreeMap<>();
     private final Map<String, String> putRaces = new HashMap<>();
     private volatile int pageCap = 1000;
+    /** ECR's quota of tags per image (not adjustable). */
+    static final int TAGS_PER_IMAGE = 1000;
+    /** ECR's default quota of images per repository (adjustable). */
+    static final int IMAGES_PER_REPOSITORY = 100_000;
+    private volatile int tagsPerImage = TAGS_PER_IMAGE;
+    private volatile int imagesPerRepository = IMAGES_PER_REPOSITORY;
 
     /**
      * @param registryHost the registry endpoint ({@link EcrRegistryProxy}) as in image references
@@ -70,6 +76,11 @@ final class EcrOperations {
 
     void pageCap(int cap) {
         this.pageCap = cap;
+    }
+
+    void limits(int tagsPerImage, int imagesPerRepository) {
+        this.tagsPerImage = tagsPerImage;
+        this.imagesPerRepository = imagesPerRepository;
     }
 
     /** Before the next tagging PutImage into {@code repository}, its tag goes to the image {@code reference} names. */
@@ -97,6 +108,7 @@ final class EcrOperations {
             case "ListImages" -> listImages(in);
             case "BatchGetImage" -> batchGetImage(in);
             case "PutImage" -> putImage(in);
+            case "BatchDeleteImage" -> batchDeleteImage(in);
             case "GetAuthorizationToken" -> getAuthorizationToken(in, principal);
             default -> throw new EcrError("UnknownOperationException", "operation " + operation + " is not implemented by the ECR double");
         };
@@ -240,15 +252,17 @@ final class EcrOperations {
                         .ifPresent(m -> backend.put(repository.name(), tag, m.mediaType(), m.content()));
             }
             Optional<String> current = backend.digest(repository.name(), tag);
+            if (current.isPresent() && repository.isImmutable(tag)) {
+                // also when the tag names this very image: what ECR has been reported to answer for immutable tags
+                throw new EcrError("ImageTagAlreadyExistsException", "The image tag '" + tag + "' already exists in the '"
+                        + repository.name() + "' repository and cannot be overwritten because the tag is immutable.");
+            }
             if (current.equals(Optional.of(digest))) {
                 throw new EcrError("ImageAlreadyExistsException", "Image with digest '" + digest + "' and tag '" + tag
                         + "' already exists in the repository with name '" + repository.name() + "' in registry with id '"
                         + accountId + "'");
             }
-            if (current.isPresent() && repository.isImmutable(tag)) {
-                throw new EcrError("ImageTagAlreadyExistsException", "The image tag '" + tag + "' already exists in the '"
-                        + repository.name() + "' repository and cannot be overwritten because the tag is immutable.");
-            }
+            checkLimits(repository, digest, tag);
         }
         String error = backend.put(repository.name(), tag != null ? tag : digest, mediaType, manifest);
         if (error != null && (error.startsWith("MANIFEST_BLOB_UNKNOWN") || error.startsWith("BLOB_UNKNOWN"))) {
@@ -259,6 +273,108 @@ final class EcrOperations {
         }
         ObjectNode out = JSON.createObjectNode();
         out.set("image", image(repository, manifest, mediaType, digest, tag));
+        return out;
+    }
+
+    /**
+     * ECR's quotas a tagging {@code PutImage} can exceed ({@code LimitExceededException}): tags per image (1,000, not
+     * adjustable; CloudTrail shows "... exceeds the maximum allowed number of tags per image which is '1000'") and
+     * images per repository (100,000 by default). Counted only when a test lowered them ({@link #limits}): with ECR's
+     * values no test gets near them, and counting lists every tag.
+     */
+    private void checkLimits(EcrApiServer.Repository repository, String digest, String tag) {
+        if (tagsPerImage >= TAGS_PER_IMAGE && imagesPerRepository >= IMAGES_PER_REPOSITORY) {
+            return;
+        }
+        Map<String, String> tagged = tagged(repository.name());
+        long onImage = tagged.values().stream().filter(digest::equals).count();
+        if (onImage >= tagsPerImage) {
+            throw new EcrError("LimitExceededException", "Adding tag '" + tag + "' to an image in the repository with name '"
+                    + repository.name() + "' in registry with id '" + accountId + "' exceeds the maximum allowed number "
+                    + "of tags per image which is '" + tagsPerImage + "'");
+        }
+        Set<String> images = new java.util.HashSet<>(tagged.values());
+        if (!images.contains(digest) && images.size() >= imagesPerRepository) {
+            throw new EcrError("LimitExceededException", "The repository with name '" + repository.name()
+                    + "' in registry with id '" + accountId + "' has reached the maximum allowed number of images which is '"
+                    + imagesPerRepository + "'");
+        }
+    }
+
+    /** Every tag of a repository with its digest. */
+    private Map<String, String> tagged(String repository) {
+        Map<String, String> tagged = new java.util.LinkedHashMap<>();
+        for (String tag : backend.tags(repository)) {
+            backend.digest(repository, tag).ifPresent(d -> tagged.put(tag, d));
+        }
+        return tagged;
+    }
+
+    /**
+     * {@code BatchDeleteImage} as ECR answers it: 1 to 100 image ids; an id with a tag removes that tag (the image goes
+     * when its last tag goes), with a digest only removes the image and every tag on it; per id a failure instead
+     * ({@code ImageNotFound} "Requested image not found", {@code ImageTagDoesNotMatchDigest}, {@code MissingDigestAndTag})
+     * in {@code failures}, and the request succeeds. The registry behind deletes by digest only, so removing one tag
+     * deletes the manifest and puts it back under the image's other tags (its blobs stay until garbage collection).
+     */
+    private ObjectNode batchDeleteImage(JsonNode in) {
+        EcrApiServer.Repository repository = existing(required(in, "repositoryName"));
+        JsonNode ids = in.path("imageIds");
+        if (!ids.isArray() || ids.isEmpty() || ids.size() > 100) {
+            throw invalid("imageIds", "Member must have length less than or equal to 100 and greater than or equal to 1");
+        }
+        ArrayNode deleted = JSON.createArrayNode();
+        ArrayNode failures = JSON.createArrayNode();
+        for (JsonNode id : ids) {
+            String digest = id.path("imageDigest").asText(null);
+            String tag = id.path("imageTag").asText(null);
+            Map<String, String> tagged = tagged(repository.name());
+            String failure;
+            if (digest == null && tag == null) {
+                failure = "MissingDigestAndTag";
+            } else if (tag != null && !tagged.containsKey(tag)) {
+                failure = "ImageNotFound";
+            } else if (tag != null && digest != null && !digest.equals(tagged.get(tag))) {
+                failure = "ImageTagDoesNotMatchDigest";
+            } else if (tag == null && backend.manifest(repository.name(), digest, List.of()).isEmpty()) {
+                failure = "ImageNotFound";
+            } else {
+                failure = null;
+            }
+            if (failure != null) {
+                ObjectNode f = failures.addObject();
+                f.set("imageId", id);
+                f.put("failureCode", failure).put("failureReason", switch (failure) {
+                    case "ImageNotFound" -> "Requested image not found";
+                    case "ImageTagDoesNotMatchDigest" -> "Invalid image tag for image digest";
+                    default -> "Invalid image identifier";
+                });
+                continue;
+            }
+            String image = digest != null ? digest : tagged.get(tag);
+            EcrRegistryBackend.StoredManifest manifest = backend.manifest(repository.name(), image, List.of()).orElseThrow();
+            backend.delete(repository.name(), image);
+            List<String> others = tagged.entrySet().stream().filter(t -> t.getValue().equals(image))
+                    .map(Map.Entry::getKey).filter(t -> tag != null && !t.equals(tag)).toList();
+            for (String other : others) {
+                String error = backend.put(repository.name(), other, manifest.mediaType(), manifest.content());
+                if (error != null) {
+                    throw new IllegalStateException("the double could not keep " + repository.name() + ":" + other + ": " + error);
+                }
+            }
+            if (tag != null) {
+                deleted.addObject().put("imageDigest", image).put("imageTag", tag);
+            } else {
+                tagged.entrySet().stream().filter(t -> t.getValue().equals(image))
+                        .forEach(t -> deleted.addObject().put("imageDigest", image).put("imageTag", t.getKey()));
+                if (tagged.values().stream().noneMatch(image::equals)) {
+                    deleted.addObject().put("imageDigest", image);
+                }
+            }
+        }
+        ObjectNode out = JSON.createObjectNode();
+        out.set("imageIds", deleted);
+        out.set("failures", failures);
         return out;
     }
 

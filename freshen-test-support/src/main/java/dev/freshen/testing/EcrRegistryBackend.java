@@ -91,6 +91,16 @@ final class EcrRegistryBackend {
         }
     }
 
+    /** Deletes a manifest by digest, with every tag on it (the CNCF registry's delete); false when it was not there. */
+    boolean delete(String repository, String digest) {
+        HttpResponse<byte[]> response = send(request("/v2/" + repository + "/manifests/" + digest).DELETE());
+        if (response.statusCode() == 404) {
+            return false;
+        }
+        require(response, 202, "DELETE manifest " + repository + "@" + digest);
+        return true;
+    }
+
     /**
      * Copies a single-platform image from an open registry into {@code repository} under {@code tag}: the blobs the
      * repository lacks, then the manifest, bytes unchanged.

@@ -13,6 +13,10 @@ public class PublishFailure extends RuntimeException {
     public static final String REGISTRY_ERROR = "registry-error";
     /** The ECR API refused or failed a request (the SDK retried already). */
     public static final String ECR_ERROR = "ecr-error";
+    /** ECR refused because a quota would be exceeded (tags per image, images per repository, ...). */
+    public static final String ECR_LIMIT_EXCEEDED = "ecr-limit-exceeded";
+    /** The ECR repository went away while the run published (deleted meanwhile). */
+    public static final String ECR_REPOSITORY_MISSING = "ecr-repository-missing";
     /** The verified candidate is not in its registry any more. */
     public static final String CANDIDATE_MISSING = "candidate-missing";
     /** The candidate's manifests cannot be copied as they are (invalid JSON or digests, too deep, changed digest). */

@@ -25,6 +25,12 @@ public final class PublishProblems {
                     + "publisher and that its credentials (freshen.registries.credentials.*) may push; then " + rerun + ".";
             case PublishFailure.ECR_ERROR -> "Check the publisher's AWS credentials and IAM policy (docs/iam/) against "
                     + "the ECR error code in the reason, and the region and registry id; then " + rerun + ".";
+            case PublishFailure.ECR_LIMIT_EXCEEDED -> "An ECR quota named in the reason was reached: for images per "
+                    + "repository (100,000 unless raised) set target.retention.keepVersions in " + descriptor
+                    + " or ask AWS for a higher quota; for tags per image (1,000, fixed) put fewer tags on one image; "
+                    + "then " + rerun + ".";
+            case PublishFailure.ECR_REPOSITORY_MISSING -> "The ECR repository was deleted while the run published: find "
+                    + "out who deletes it; the next publish creates it again, so " + rerun + ".";
             case PublishFailure.CANDIDATE_MISSING -> "The tested candidate left the staging registry before it was "
                     + "published (a lifecycle policy or a clean-up?): keep candidates longer, then " + rerun + ".";
             case PublishFailure.CANDIDATE_INVALID -> "The candidate's manifests cannot be copied as they are: rebuild "

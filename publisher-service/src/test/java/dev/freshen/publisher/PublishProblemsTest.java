@@ -18,7 +18,7 @@ class PublishProblemsTest {
     void everyPublishProblemCodeHasAHintInPlainWords() {
         List<String> codes = new ArrayList<>(StringConstants.of(PublishFailure.class));
         codes.addAll(StringConstants.of(PublishProblems.class));
-        assertEquals(10, codes.size(), codes.toString());
+        assertEquals(12, codes.size(), codes.toString());
         for (String code : codes) {
             String hint = PublishProblems.hint(code, "net10/runtime");
             assertNotNull(hint, code);

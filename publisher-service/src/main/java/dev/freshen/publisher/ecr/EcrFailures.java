@@ -13,8 +13,10 @@ import java.io.UncheckedIOException;
 
 /**
  * Turns AWS SDK failures (after the SDK's own retries) into publish failures (an interrupt into {@link StopRequested}) whose reason carries the AWS error code:
- * throttling, 5xx, timeouts and I/O errors are transient; everything else (AccessDeniedException,
- * InvalidParameterException, KmsException, missing credentials...) is permanent.
+ * throttling, 5xx, timeouts and I/O errors are transient; everything else is permanent: {@code LimitExceededException}
+ * (a quota, code {@code ecr-limit-exceeded}), {@code RepositoryNotFoundException} (deleted meanwhile, code
+ * {@code ecr-repository-missing}), AccessDeniedException, InvalidParameterException, KmsException, missing
+ * credentials... (code {@code ecr-error}).
  */
 final class EcrFailures {
 
@@ -38,8 +40,14 @@ final class EcrFailures {
                     + ")";
             boolean transientFailure = service.isThrottlingException() || service.statusCode() >= 500
                     || service.statusCode() == 429;
-            return transientFailure ? PublishFailure.transientFailure(PublishFailure.ECR_ERROR, reason, e)
-                    : PublishFailure.permanent(PublishFailure.ECR_ERROR, reason, e);
+            if (transientFailure) {
+                return PublishFailure.transientFailure(PublishFailure.ECR_ERROR, reason, e);
+            }
+            return PublishFailure.permanent(switch (code) {
+                case "LimitExceededException" -> PublishFailure.ECR_LIMIT_EXCEEDED;
+                case "RepositoryNotFoundException" -> PublishFailure.ECR_REPOSITORY_MISSING;
+                default -> PublishFailure.ECR_ERROR;
+            }, reason, e);
         }
         String reason = "ECR " + operation + " " + what + " failed: " + e.getMessage();
         return isIoOrTimeout(e) ? PublishFailure.transientFailure(PublishFailure.ECR_ERROR, reason, e)

@@ -31,6 +31,17 @@ class EcrFailuresTest {
     }
 
     @Test
+    void quotasAndAMissingRepositoryArePermanentWithTheirOwnCodes() {
+        PublishFailure limit = EcrFailures.of("PutImage", "x", service(400, "LimitExceededException", "tags per image"));
+        assertFalse(limit.isTransient());
+        assertEquals(PublishFailure.ECR_LIMIT_EXCEEDED, limit.code());
+        PublishFailure missing = EcrFailures.of("PutImage", "x", service(400, "RepositoryNotFoundException", "gone"));
+        assertFalse(missing.isTransient());
+        assertEquals(PublishFailure.ECR_REPOSITORY_MISSING, missing.code());
+        assertEquals(PublishFailure.ECR_ERROR, EcrFailures.of("PutImage", "x", service(400, "KmsException", "k")).code());
+    }
+
+    @Test
     void ioErrorsAreTransientButMissingCredentialsAreNot() {
         assertTrue(EcrFailures.of("ListImages", "x", SdkClientException.create("Unable to execute HTTP request",
                 new SocketTimeoutException("Read timed out"))).isTransient());
