@@ -23,6 +23,8 @@ import software.amazon.awssdk.services.ecr.model.ImageAlreadyExistsException;
 import software.amazon.awssdk.services.ecr.model.ImageIdentifier;
 import software.amazon.awssdk.services.ecr.model.ImageTagAlreadyExistsException;
 import software.amazon.awssdk.services.ecr.model.ImageTagMutability;
+import software.amazon.awssdk.services.ecr.model.InvalidParameterException;
+import software.amazon.awssdk.services.ecr.model.LimitExceededException;
 import software.amazon.awssdk.services.ecr.model.Repository;
 import software.amazon.awssdk.services.ecr.model.RepositoryNotFoundException;
 
@@ -113,8 +115,8 @@ class EcrApiDoubleIT {
                         .imageManifestMediaType(manifest.mediaType())
                         .imageManifest(new String(manifest.content(), StandardCharsets.UTF_8)));
             }
-            assertThrows(ImageAlreadyExistsException.class, () -> ecr.putImage(r -> r.repositoryName("wire/images")
-                    .imageTag("a").imageManifest(new String(manifest.content(), StandardCharsets.UTF_8))));
+            assertThrows(ImageTagAlreadyExistsException.class, () -> ecr.putImage(r -> r.repositoryName("wire/images")
+                    .imageTag("a").imageManifest(new String(manifest.content(), StandardCharsets.UTF_8))), "immutable, same image");
             Manifest other = oci.manifest(source.withDigest(null).withTag("other")).orElseThrow();
             assertThrows(ImageTagAlreadyExistsException.class, () -> ecr.putImage(r -> r.repositoryName("wire/images")
                     .imageTag("a").imageManifest(new String(other.content(), StandardCharsets.UTF_8))));
@@ -133,6 +135,148 @@ class EcrApiDoubleIT {
         } finally {
             server.maxPageSize(1000);
         }
+    }
+
+    /**
+     * PutImage of a tag that exists, as ECR answers it: in a mutable repository the same image again is
+     * {@code ImageAlreadyExistsException} and another image moves the tag; an immutable tag is
+     * {@code ImageTagAlreadyExistsException} whichever image it names (for the same image as reported publicly for
+     * immutable repositories); {@code IMMUTABLE_WITH_EXCLUSION} keeps excluded tags mutable.
+     */
+    @Test
+    void putImageOfAnExistingTagAnswersAsEcrDoesForMutableAndImmutableTags() {
+        try (EcrClient ecr = client(KEY, SECRET)) {
+            server.createRepository("wire/mutable", "MUTABLE", List.of(), false);
+            server.createRepository("wire/immutable", "IMMUTABLE_WITH_EXCLUSION", List.of("latest"), false);
+            for (String repository : List.of("wire/mutable", "wire/immutable")) {
+                String one = pushImage(repository, "one");
+                String other = pushImage(repository, "other");
+                put(ecr, repository, "v1", one);
+                put(ecr, repository, "latest", one);
+
+                if (repository.equals("wire/mutable")) {
+                    assertThrows(ImageAlreadyExistsException.class, () -> put(ecr, repository, "v1", one));
+                    put(ecr, repository, "v1", other);
+                    assertEquals(other, digestOf(ecr, repository, "v1"), "a mutable tag moves");
+                } else {
+                    ImageTagAlreadyExistsException same = assertThrows(ImageTagAlreadyExistsException.class,
+                            () -> put(ecr, repository, "v1", one));
+                    assertTrue(same.awsErrorDetails().errorMessage().contains("cannot be overwritten because the tag is immutable"));
+                    assertThrows(ImageTagAlreadyExistsException.class, () -> put(ecr, repository, "v1", other));
+                    assertEquals(one, digestOf(ecr, repository, "v1"), "an immutable tag stays");
+                    assertThrows(ImageAlreadyExistsException.class, () -> put(ecr, repository, "latest", one), "excluded");
+                    put(ecr, repository, "latest", other);
+                    assertEquals(other, digestOf(ecr, repository, "latest"));
+                }
+            }
+        }
+    }
+
+    @Test
+    void quotasAMissingRepositoryAndThrottlingAreEcrsErrors() {
+        try (EcrClient ecr = client(KEY, SECRET)) {
+            server.createRepository("wire/limits", "MUTABLE", List.of(), false);
+            String one = pushImage("wire/limits", "one");
+            String other = pushImage("wire/limits", "other");
+            String third = pushImage("wire/limits", "third");
+            String thirdManifest = manifestOf(ecr, "wire/limits", third);
+            ecr.batchDeleteImage(r -> r.repositoryName("wire/limits").imageIds(i -> i.imageTag("third"))); // blobs stay
+            server.limits(2, 2);
+            try {
+                put(ecr, "wire/limits", "second", one); // the tags of one: one, second
+                LimitExceededException tags = assertThrows(LimitExceededException.class, () -> put(ecr, "wire/limits", "third", one));
+                assertTrue(tags.awsErrorDetails().errorMessage().endsWith("exceeds the maximum allowed number of tags per "
+                        + "image which is '2'"), tags.awsErrorDetails().errorMessage());
+                assertEquals(400, tags.statusCode());
+                put(ecr, "wire/limits", "again", other); // an image the repository holds already: no new image
+                LimitExceededException images = assertThrows(LimitExceededException.class, () -> ecr.putImage(r -> r
+                        .repositoryName("wire/limits").imageTag("third-again").imageManifest(thirdManifest)));
+                assertTrue(images.awsErrorDetails().errorMessage().contains("maximum allowed number of images which is '2'"),
+                        images.awsErrorDetails().errorMessage());
+            } finally {
+                server.limits(1000, 100_000);
+            }
+            ecr.putImage(r -> r.repositoryName("wire/limits").imageTag("third-again").imageManifest(thirdManifest));
+
+            RepositoryNotFoundException missing = assertThrows(RepositoryNotFoundException.class,
+                    () -> put(ecr, "wire/never-created", "v1", one));
+            assertTrue(missing.awsErrorDetails().errorMessage().contains("'wire/never-created' does not exist"));
+            assertThrows(RepositoryNotFoundException.class, () -> ecr.batchDeleteImage(r -> r.repositoryName("wire/never-created")
+                    .imageIds(i -> i.imageTag("v1"))));
+
+            server.throttle("ListImages", 1);
+            EcrException throttled = assertThrows(EcrException.class, () -> ecr.listImages(r -> r.repositoryName("wire/limits")));
+            assertTrue(throttled.isThrottlingException(), throttled.toString());
+            assertEquals("ThrottlingException", throttled.awsErrorDetails().errorCode());
+            server.failNext("PutImage", "LimitExceededException", 1);
+            assertThrows(LimitExceededException.class, () -> put(ecr, "wire/limits", "fourth", other));
+            put(ecr, "wire/limits", "fourth", other);
+        }
+    }
+
+    /**
+     * BatchDeleteImage as ECR answers it: a tag goes alone (the image stays while another tag names it, and goes with
+     * its last tag), a digest takes the image with every tag; what cannot be deleted is a failure entry, not an error.
+     */
+    @Test
+    void batchDeleteImageRemovesTagsAndImagesAndReportsFailuresPerImage() {
+        try (EcrClient ecr = client(KEY, SECRET)) {
+            server.createRepository("wire/deletes", "IMMUTABLE", List.of(), false);
+            String one = pushImage("wire/deletes", "one");
+            String other = pushImage("wire/deletes", "other");
+            put(ecr, "wire/deletes", "v1", one);
+            put(ecr, "wire/deletes", "v2", other);
+            put(ecr, "wire/deletes", "v2-also", other);
+
+            var response = ecr.batchDeleteImage(r -> r.repositoryName("wire/deletes").imageIds(
+                    i -> i.imageTag("one"), i -> i.imageTag("v2").imageDigest(other), i -> i.imageTag("v1").imageDigest(other),
+                    i -> i.imageTag("missing")));
+            assertEquals(List.of("one", "v2"), response.imageIds().stream().map(ImageIdentifier::imageTag).toList());
+            assertEquals(List.of(one, other), response.imageIds().stream().map(ImageIdentifier::imageDigest).toList());
+            assertEquals(List.of("ImageTagDoesNotMatchDigest", "ImageNotFound"), response.failures().stream()
+                    .map(f -> f.failureCodeAsString()).toList());
+            assertEquals("Requested image not found", response.failures().get(1).failureReason());
+            assertEquals("missing", response.failures().get(1).imageId().imageTag());
+            assertEquals(List.of("other", "v1", "v2-also"), tags(ecr, "wire/deletes"), "only the tags named went");
+            assertEquals(one, digestOf(ecr, "wire/deletes", "v1"));
+
+            ecr.batchDeleteImage(r -> r.repositoryName("wire/deletes").imageIds(i -> i.imageTag("v1")));
+            assertEquals("ImageNotFound", ecr.batchGetImage(r -> r.repositoryName("wire/deletes")
+                    .imageIds(i -> i.imageDigest(one))).failures().get(0).failureCodeAsString(), "its last tag took the image");
+            var byDigest = ecr.batchDeleteImage(r -> r.repositoryName("wire/deletes").imageIds(i -> i.imageDigest(other)));
+            assertEquals(List.of("other", "v2-also"), byDigest.imageIds().stream().map(ImageIdentifier::imageTag).sorted().toList());
+            assertEquals(List.of(), tags(ecr, "wire/deletes"));
+            assertThrows(InvalidParameterException.class, () -> ecr.batchDeleteImage(r -> r.repositoryName("wire/deletes")
+                    .imageIds(java.util.stream.IntStream.range(0, 101).mapToObj(n -> ImageIdentifier.builder()
+                            .imageTag("t" + n).build()).toList())));
+        }
+    }
+
+    /** Pushes a candidate under {@code tag} with the registry API; returns its digest. */
+    private static String pushImage(String repository, String tag) {
+        return CandidateImages.push(oci, server.registryHost(), repository, tag, "run-" + repository + "-" + tag)
+                .digest().toString();
+    }
+
+    /** PutImage of the image {@code digest} (already in the repository) under {@code tag}. */
+    private static void put(EcrClient ecr, String repository, String tag, String digest) {
+        String manifest = manifestOf(ecr, repository, digest);
+        ecr.putImage(r -> r.repositoryName(repository).imageTag(tag).imageManifest(manifest));
+    }
+
+    private static String manifestOf(EcrClient ecr, String repository, String digest) {
+        return ecr.batchGetImage(r -> r.repositoryName(repository).imageIds(i -> i.imageDigest(digest)))
+                .images().get(0).imageManifest();
+    }
+
+    private static String digestOf(EcrClient ecr, String repository, String tag) {
+        return ecr.batchGetImage(r -> r.repositoryName(repository).imageIds(i -> i.imageTag(tag))).images().get(0)
+                .imageId().imageDigest();
+    }
+
+    private static List<String> tags(EcrClient ecr, String repository) {
+        return ecr.listImagesPaginator(r -> r.repositoryName(repository)).imageIds().stream()
+                .map(ImageIdentifier::imageTag).sorted().toList();
     }
 
     /** Two images pushed with the token's credentials: tags {@code one} and {@code other}. */
