@@ -72,11 +72,13 @@ class EcrPublishIT {
         client = new RegistryClient(RegistrySettings.defaults().withCredentials(ecr.registryHost(),
                 new Credentials("AWS", REGISTRY_PASSWORD)));
         topics = new EventTopics(KafkaBroker.bootstrapServers());
-        for (String name : List.of("created", "copied", "conflict", "throttled", "denied", "together", "redelivered")) {
+        for (String name : List.of("created", "copied", "conflict", "throttled", "denied", "together", "redelivered",
+                "retained")) {
             Path dir = Files.createDirectories(platformImages.resolve("platform/ecr/" + name));
             Files.writeString(dir.resolve("Dockerfile"), "FROM 127.0.0.1:5000/dotnet/runtime:10.0\n");
             Files.writeString(dir.resolve("platform-image.yaml"), "target: {repository: platform/ecr/" + name + ", tagPrefix: "
-                    + PREFIX + ", extraTags: ['10.0', latest, 'run-{runId}']}\n");
+                    + PREFIX + (name.equals("retained") ? ", extraTags: [latest], retention: {keepVersions: 1}}\n"
+                    : ", extraTags: ['10.0', latest, 'run-{runId}']}\n"));
         }
         for (String name : List.of("conflict", "throttled", "denied", "together", "redelivered")) {
             ecr.createRepository("platform/ecr/" + name, "IMMUTABLE_WITH_EXCLUSION", List.of("latest", "10.0"), false);
@@ -235,6 +237,20 @@ class EcrPublishIT {
         assertEquals(Set.of("1.0.0", "1.1.0"), Set.of(one.version(), two.version()));
         assertEquals(Optional.of(a.candidate().digest()), digestOf("platform/ecr/together", one.image().tag()));
         assertEquals(Optional.of(b.candidate().digest()), digestOf("platform/ecr/together", two.image().tag()));
+    }
+
+    @Test
+    void retentionDeletesTheVersionBeforeWithBatchDeleteImage() {
+        // staged in another repository: a candidate tag beside the versions would hold the old image
+        ImagePublished first = publish("platform/ecr/retained", CandidateImages.push(client, ecr.registryHost(),
+                "platform/staging/retained", "candidate-1", SampleEvents.runId()));
+        ImagePublished second = publish("platform/ecr/retained", CandidateImages.push(client, ecr.registryHost(),
+                "platform/staging/retained", "candidate-2", SampleEvents.runId()));
+
+        assertEquals(Set.of(PREFIX + "-1.1.0"), versionTags("platform/ecr/retained"));
+        assertEquals(Optional.of(second.digest()), digestOf("platform/ecr/retained", "latest"));
+        assertEquals(Optional.empty(), digestOf("platform/ecr/retained", first.image().tag()));
+        assertEquals(1, ecr.calls("BatchDeleteImage", "platform/ecr/retained").size());
     }
 
     /**
