@@ -16,6 +16,7 @@ import dev.freshen.events.image.ImageReference;
 import dev.freshen.events.image.VersionTag;
 import dev.freshen.registry.Manifest;
 import dev.freshen.retry.Retry;
+import dev.freshen.retry.StopRequested;
 import org.jboss.logging.Logger;
 
 import java.time.Clock;
@@ -118,9 +119,8 @@ public class PublishStage {
         try {
             VersionRetention.Plan plan = VersionRetention.plan(target.tagPrefix(), target.retention().keepVersions(),
                     repository.taggedDigests(), event.image().digest());
-            plan.held().forEach((tag, holders) -> LOG.infof("Run %s (%s): keeping %s:%s beyond %d versions: its image "
-                    + "is also tagged %s", event.runId(), event.imageId(), repository.describe(), tag,
-                    target.retention().keepVersions(), String.join(", ", holders)));
+            plan.held().forEach((tag, why) -> LOG.infof("Run %s (%s): keeping %s:%s beyond %d versions: %s",
+                    event.runId(), event.imageId(), repository.describe(), tag, target.retention().keepVersions(), why));
             if (plan.isEmpty()) {
                 return;
             }
@@ -129,7 +129,7 @@ public class PublishStage {
                     target.retention().keepVersions(), deleted.isEmpty() ? "nothing" : String.join(", ", deleted),
                     repository.describe(), deleted.size() == plan.delete().size() ? ""
                             : "; not deleted: " + plan.delete().keySet().stream().filter(t -> !deleted.contains(t)).toList());
-        } catch (dev.freshen.retry.StopRequested e) {
+        } catch (StopRequested e) {
             throw e;
         } catch (RuntimeException e) {
             LOG.warnf(e, "Run %s (%s): %s is published, but deleting its old versions (retention) failed; the next "

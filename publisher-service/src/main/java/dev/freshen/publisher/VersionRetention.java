@@ -4,10 +4,12 @@ import dev.freshen.events.image.Digest;
 import dev.freshen.events.image.VersionTag;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 
@@ -28,12 +30,13 @@ public final class VersionRetention {
      *
      * @param delete the version tags to delete, newest first, each with its digest; every tag of the repository on
      *               each of these digests is among them
-     * @param held   versions beyond {@code keepVersions} that stay, each with the other tags that hold its digest
+     * @param held   versions beyond {@code keepVersions} that stay, each with why (for the log): "also tagged latest,
+     *               10.0", or "the image this run announced"
      */
-    public record Plan(Map<String, Digest> delete, Map<String, List<String>> held) {
+    public record Plan(Map<String, Digest> delete, Map<String, String> held) {
         public Plan {
-            delete = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(delete));
-            held = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(held));
+            delete = Collections.unmodifiableMap(new LinkedHashMap<>(delete));
+            held = Collections.unmodifiableMap(new LinkedHashMap<>(held));
         }
 
         public boolean isEmpty() {
@@ -56,7 +59,7 @@ public final class VersionRetention {
             throw new IllegalArgumentException("keepVersions must be at least 1, was " + keepVersions);
         }
         List<VersionTag> versions = tags.keySet().stream().map(t -> VersionTag.parse(prefix, t))
-                .flatMap(java.util.Optional::stream).sorted(Comparator.reverseOrder()).toList();
+                .flatMap(Optional::stream).sorted(Comparator.reverseOrder()).toList();
         if (versions.size() <= keepVersions) {
             return new Plan(Map.of(), Map.of());
         }
@@ -65,16 +68,16 @@ public final class VersionRetention {
         Map<Digest, List<String>> tagsOf = new LinkedHashMap<>();
         tags.forEach((tag, digest) -> tagsOf.computeIfAbsent(digest, d -> new ArrayList<>()).add(tag));
         Map<String, Digest> delete = new LinkedHashMap<>();
-        Map<String, List<String>> held = new LinkedHashMap<>();
+        Map<String, String> held = new LinkedHashMap<>();
         for (VersionTag version : versions.subList(keepVersions, versions.size())) {
             Digest digest = tags.get(version.tag());
             List<String> holders = tagsOf.get(digest).stream().filter(t -> !beyond.contains(t)).sorted().toList();
             if (digest.equals(published)) {
-                held.put(version.tag(), List.of("(the image just published)"));
+                held.put(version.tag(), "the image this run announced");
             } else if (holders.isEmpty()) {
                 delete.put(version.tag(), digest);
             } else {
-                held.put(version.tag(), holders);
+                held.put(version.tag(), "also tagged " + String.join(", ", holders));
             }
         }
         return new Plan(delete, held);

@@ -27,6 +27,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 
@@ -150,7 +151,7 @@ final class EcrTargetRepository implements TargetRepository {
                 throw EcrFailures.of("BatchDeleteImage", "of " + batch.size() + " old versions of " + describe() + " in "
                         + settings.describeRegistry(), e);
             }
-            response.imageIds().stream().map(ImageIdentifier::imageTag).filter(java.util.Objects::nonNull).forEach(gone::add);
+            response.imageIds().stream().map(ImageIdentifier::imageTag).filter(Objects::nonNull).forEach(gone::add);
             for (ImageFailure failure : response.failures()) {
                 String tag = failure.imageId() == null ? null : failure.imageId().imageTag();
                 if ("ImageNotFound".equals(failure.failureCodeAsString()) && tag != null) {
