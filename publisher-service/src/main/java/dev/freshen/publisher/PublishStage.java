@@ -117,8 +117,8 @@ public class PublishStage {
         ImagePublished event = published.event();
         TargetRepository repository = published.repository();
         try {
-            VersionRetention.Plan plan = VersionRetention.plan(target.tagPrefix(), target.retention().keepVersions(),
-                    repository.taggedDigests(), event.image().digest());
+            VersionRetention.Plan plan = VersionRetention.plan(target.tagPrefix(), target.extraTags(),
+                    target.retention().keepVersions(), repository.taggedDigests(), event.image().digest());
             plan.held().forEach((tag, why) -> LOG.infof("Run %s (%s): keeping %s:%s beyond %d versions: %s",
                     event.runId(), event.imageId(), repository.describe(), tag, target.retention().keepVersions(), why));
             if (plan.isEmpty()) {

@@ -67,7 +67,7 @@ public interface TargetRepository {
      * every tag on it in this repository), ECR deletes the tags ({@code BatchDeleteImage} by tag and digest; an image
      * whose last tag goes is deleted with it). The caller makes sure that no other tag names these digests.
      *
-     * @param versions version tags with the digest each names
+     * @param versions every tag on the images to delete (old versions and their per-run tags), each with its digest
      * @return the tags gone now (also those that were gone already); a tag the registry refused to delete is logged
      *         and left out
      * @throws PublishFailure when the registry refuses or fails the request as a whole

@@ -30,7 +30,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * Version retention on the real CNCF registry (deletes enabled): the publish stage with {@link OciTargetRegistry}
  * publishes two images into one shared repository, with prefixes one of which starts with the other
- * ({@code 10.0-noble}, {@code 10.0-noble-chiseled}), and the tags left in the registry are read back.
+ * ({@code 10.0-noble}, {@code 10.0-noble-chiseled}), and the tags left in the registry are read back: old versions go
+ * with their per-run tags, a version another tag names stays.
  */
 class RetentionIT {
 
@@ -43,29 +44,34 @@ class RetentionIT {
         RegistryClient client = new RegistryClient(RegistrySettings.defaults());
         String repository = "platform/retention-" + UUID.randomUUID().toString().substring(0, 8);
         String staging = "staging/retention-" + UUID.randomUUID().toString().substring(0, 8);
-        descriptor(root, "fixture/noble", repository, NOBLE, "['10.0', latest]", 2);
+        descriptor(root, "fixture/noble", repository, NOBLE, "['10.0', latest, 'run-{runId}']", 2);
         descriptor(root, "fixture/chiseled", repository, CHISELED, "['" + CHISELED + "']", 1);
         PublishStage stage = new PublishStage(new PlatformImageCatalog(root)::scan,
                 new OciTargetRegistry(client, registry.host()),
                 new PublishSettings(new RetryPolicy(2, Duration.ZERO, Duration.ZERO), 4), Clock.systemUTC());
 
-        Digest noble1 = publish(stage, client, registry, staging, "fixture/noble").digest();
+        ImagePublished noble1 = publish(stage, client, registry, staging, "fixture/noble");
         Digest chiseled1 = publish(stage, client, registry, staging, "fixture/chiseled").digest();
-        Digest noble2 = publish(stage, client, registry, staging, "fixture/noble").digest();
-        client.putManifest(registry.host(), repository, "pinned", client.manifest(ref(registry, repository, noble1)).orElseThrow());
-        assertEquals(Set.of(NOBLE + "-1.0.0", NOBLE + "-1.1.0", "10.0", "latest", "pinned", CHISELED + "-1.0.0", CHISELED),
-                tags(client, registry, repository), "nothing beyond the versions kept yet");
+        ImagePublished noble2 = publish(stage, client, registry, staging, "fixture/noble");
+        client.putManifest(registry.host(), repository, "pinned", client.manifest(ref(registry, repository,
+                noble1.digest())).orElseThrow());
+        assertEquals(Set.of(NOBLE + "-1.0.0", "run-" + noble1.runId(), NOBLE + "-1.1.0", "run-" + noble2.runId(), "10.0",
+                "latest", "pinned", CHISELED + "-1.0.0", CHISELED), tags(client, registry, repository),
+                "nothing beyond the versions kept yet");
 
-        publish(stage, client, registry, staging, "fixture/noble"); // 1.2.0: 1.0.0 is beyond 2, but pinned holds it
-        ImagePublished noble4 = publish(stage, client, registry, staging, "fixture/noble"); // 1.3.0: 1.1.0 goes
+        // 1.2.0: 1.0.0 is beyond 2, but pinned holds it
+        ImagePublished noble3 = publish(stage, client, registry, staging, "fixture/noble");
+        // 1.3.0: 1.1.0 goes, with its run tag
+        ImagePublished noble4 = publish(stage, client, registry, staging, "fixture/noble");
         Digest chiseled2 = publish(stage, client, registry, staging, "fixture/chiseled").digest(); // chiseled 1.0.0 goes
 
         assertEquals("1.3.0", noble4.version());
-        assertEquals(Set.of(NOBLE + "-1.0.0", "pinned", NOBLE + "-1.2.0", NOBLE + "-1.3.0", "10.0", "latest",
-                CHISELED + "-1.1.0", CHISELED), tags(client, registry, repository));
-        assertTrue(client.manifest(ref(registry, repository, noble2)).isEmpty(), "1.1.0's image is deleted");
+        assertEquals(Set.of(NOBLE + "-1.0.0", "run-" + noble1.runId(), "pinned", NOBLE + "-1.2.0", "run-" + noble3.runId(),
+                NOBLE + "-1.3.0", "run-" + noble4.runId(), "10.0", "latest", CHISELED + "-1.1.0", CHISELED),
+                tags(client, registry, repository));
+        assertTrue(client.manifest(ref(registry, repository, noble2.digest())).isEmpty(), "1.1.0's image is deleted");
         assertTrue(client.manifest(ref(registry, repository, chiseled1)).isEmpty(), "chiseled 1.0.0's image is deleted");
-        assertEquals(Optional.of(noble1), client.manifestDigest(ImageReference.parse(registry.host() + "/" + repository
+        assertEquals(Optional.of(noble1.digest()), client.manifestDigest(ImageReference.parse(registry.host() + "/" + repository
                 + ":" + NOBLE + "-1.0.0")), "held by the pinned tag");
         assertEquals(Optional.of(noble4.digest()), client.manifestDigest(ImageReference.parse(registry.host() + "/"
                 + repository + ":latest")));

@@ -84,7 +84,7 @@ class EcrPublishAnswersIT {
         descriptor(root, "throttled", "[latest]", "");
         descriptor(root, "limited", "[latest, '10.0']", "");
         descriptor(root, "vanished", "[latest]", "");
-        descriptor(root, "retained", "[latest]", ", retention: {keepVersions: 2}");
+        descriptor(root, "retained", "[latest, 'run-{runId}']", ", retention: {keepVersions: 2}");
         server.createRepository("platform/answers/immutable", "IMMUTABLE", List.of(), false);
         server.createRepository("platform/answers/mutable", "MUTABLE", List.of(), false);
         server.createRepository(STAGING, "MUTABLE", List.of(), false);
@@ -181,6 +181,8 @@ class EcrPublishAnswersIT {
         }
         assertEquals(Set.of(PREFIX + "-1.2.0", PREFIX + "-1.3.0"), versionTags("platform/answers/retained"));
         assertTrue(tags("platform/answers/retained").contains("latest"));
+        assertEquals(2, tags("platform/answers/retained").stream().filter(t -> t.startsWith("run-")).count(),
+                "the run tags of the deleted versions went with them (ECR deletes by tag)");
         var deletes = server.calls("BatchDeleteImage", "platform/answers/retained");
         assertEquals(2, deletes.size(), "one request per publish with something to delete: " + deletes);
         assertTrue(deletes.stream().allMatch(c -> c.status() == 200));
