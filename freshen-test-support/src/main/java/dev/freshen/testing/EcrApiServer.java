@@ -35,8 +35,8 @@ import java.util.regex.Pattern;
  *       {@code Content-Type: application/x-amz-json-1.1}, errors as HTTP 400 {@code {"__type": ..., "message": ...}})
  *       for {@code DescribeRepositories}, {@code CreateRepository}, {@code ListImages} (with {@code nextToken} pages),
  *       {@code BatchGetImage}, {@code PutImage} (with tag immutability and its exclusion filters, and the quotas of
- *       tags per image and images per repository), {@code BatchDeleteImage} and {@code GetAuthorizationToken}. Every request must carry a valid AWS Signature V4 of one of the
- *       {@link Principal}s' keys;</li>
+ *       tags per image and images per repository), {@code BatchDeleteImage} and {@code GetAuthorizationToken}.
+ *       Every request must carry a valid AWS Signature V4 of one of the {@link Principal}s' keys;</li>
  *   <li>the registry endpoint ({@link #registryHost()}, {@link EcrRegistryProxy}): the distribution API, logged in
  *       with the token {@code GetAuthorizationToken} handed to a principal.</li>
  * </ul>
@@ -46,8 +46,9 @@ import java.util.regex.Pattern;
  * <p>Every IAM action the double authorizes, through either part, is recorded per principal with its resource ARN
  * ({@link #recording()}), so that tests can hold a service's IAM policy to exactly what the service does.
  *
- * <p>Faults for tests: {@link #throttle}, {@link #failNext}, {@link #limits}, {@link #deny}, {@link #giveNextPutTagTo} (another publisher wins a tag),
- * {@link #blobMounting} (off: mounts refused, as in a registry that has not turned blob mounting on).
+ * <p>Faults for tests: {@link #throttle}, {@link #failNext} (any ECR error), {@link #limits} (lower quotas),
+ * {@link #deny}, {@link #giveNextPutTagTo} (another publisher wins a tag), {@link #blobMounting} (off: mounts refused,
+ * as in a registry that has not turned blob mounting on).
  */
 public final class EcrApiServer implements AutoCloseable {
 

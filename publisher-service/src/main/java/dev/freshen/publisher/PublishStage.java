@@ -47,9 +47,9 @@ import java.util.function.Function;
  *     time here.</li>
  *     <li>Moving extra tags ({@code latest}, {@code 10.0}) only move to the highest version, so they never go back.</li>
  *     <li>Retention ({@code target.retention.keepVersions}): once published (also when announced again), this image's
- *     versions beyond the newest N are deleted as {@link VersionRetention} says, never a digest another tag names.
- *     A failed delete is logged and does not change the outcome: the run is published, and the next publish tries
- *     again.</li>
+ *     versions beyond the newest N are deleted (with their per-run tags) as {@link VersionRetention} says, never a
+ *     digest another tag names. A failed delete is logged and does not change the outcome: the run is published, and
+ *     the next publish tries again.</li>
  * </ul>
  *
  * <p>Retries (one layer per kind of failure): registry and ECR API failures are not retried here; the registry
