@@ -19,6 +19,12 @@ public interface TesterConfig {
     /** How registries are reached (candidates are pulled with these credentials). */
     RegistriesConfig registries();
 
+    /**
+     * The registry platform images are published to, where the version a candidate's scan is compared with is looked
+     * up; default: the candidate's registry.
+     */
+    Optional<String> targetRegistry();
+
     Tester tester();
 
     /** The tester's own settings. */
@@ -72,5 +78,28 @@ public interface TesterConfig {
         /** The longest wait between two attempts. */
         @WithDefault("2m")
         Duration maxBackoff();
+
+        /** Waiting for the registry's image scan of a candidate (AWS ECR). */
+        Scan scan();
+    }
+
+    /** How the tester waits for ECR's image scan of a candidate (candidates in other registries are not scanned). */
+    interface Scan {
+
+        /** How long to wait for a scan's result, from the first question. */
+        @WithDefault("10m")
+        Duration timeout();
+
+        /** How long between two questions to ECR. */
+        @WithDefault("15s")
+        Duration pollInterval();
+
+        /**
+         * What a scan without result within the time-out means: {@code proceed} (the run goes on, its events say "scan
+         * timed out") or {@code fail} (the run ends, {@code scan-timed-out}). A gated image ({@code scan.failOn})
+         * fails either way.
+         */
+        @WithDefault("proceed")
+        dev.freshen.tester.ScanCheck.OnTimeout onTimeout();
     }
 }
