@@ -79,11 +79,14 @@ public class ScanCheck {
         }
     }
 
-    /** Waits; {@link Thread#sleep} in service. */
+    /** Waits; {@link #SLEEP} in service. */
     @FunctionalInterface
     public interface Sleeper {
         void sleep(Duration duration) throws InterruptedException;
     }
+
+    /** Waits with {@link Thread#sleep}. */
+    public static final Sleeper SLEEP = d -> Thread.sleep(d.toMillis());
 
     /** Never scans: every candidate is unscanned, and a gate cannot be applied. */
     public static final ScanCheck NONE = new ScanCheck(ImageScans.NONE,
