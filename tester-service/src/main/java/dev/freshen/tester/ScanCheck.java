@@ -57,6 +57,7 @@ public class ScanCheck {
      * @param pollInterval   how long between two questions
      * @param onTimeout      what a scan without result within {@code timeout} means
      * @param targetRegistry where the published versions are, when not in the candidate's registry
+     *                       ({@code freshen.tester.scan.target-registry})
      */
     public record Settings(Duration timeout, Duration pollInterval, OnTimeout onTimeout, Optional<String> targetRegistry) {
 

@@ -115,7 +115,7 @@ public class TesterBeans {
         var scan = config.tester().scan();
         try {
             return new ScanCheck(scans, new ScanCheck.Settings(scan.timeout(), scan.pollInterval(), scan.onTimeout(),
-                    config.targetRegistry()), Clock.systemUTC(), ScanCheck.SLEEP);
+                    scan.targetRegistry()), Clock.systemUTC(), ScanCheck.SLEEP);
         } catch (IllegalArgumentException e) {
             throw new IllegalStateException("freshen.tester.scan: " + e.getMessage(), e);
         }

@@ -19,12 +19,6 @@ public interface TesterConfig {
     /** How registries are reached (candidates are pulled with these credentials). */
     RegistriesConfig registries();
 
-    /**
-     * The registry platform images are published to, where the version a candidate's scan is compared with is looked
-     * up; default: the candidate's registry.
-     */
-    Optional<String> targetRegistry();
-
     Tester tester();
 
     /** The tester's own settings. */
@@ -101,5 +95,11 @@ public interface TesterConfig {
          */
         @WithDefault("proceed")
         dev.freshen.tester.ScanCheck.OnTimeout onTimeout();
+
+        /**
+         * The registry platform images are published to, where the version a candidate's scan is compared with is
+         * looked up ({@code freshen.target-registry} of builder and publisher); default: the candidate's registry.
+         */
+        Optional<String> targetRegistry();
     }
 }
