@@ -19,7 +19,9 @@ public record ImageScan(State state, String status, String description, Map<Stri
 
     /** Where a scan is. */
     public enum State {
-        /** Not started or in progress: ask again later. */
+        /** The registry has not started the scan (ECR: {@code ScanNotFoundException}): it may, or never will. */
+        NOT_STARTED,
+        /** In progress: ask again later. */
         PENDING,
         /** Finished: {@code counts} and {@code findings} are what it found. */
         COMPLETE,
@@ -30,6 +32,10 @@ public record ImageScan(State state, String status, String description, Map<Stri
     public ImageScan {
         counts = Map.copyOf(counts);
         findings = Map.copyOf(findings);
+    }
+
+    public static ImageScan notStarted(String description) {
+        return new ImageScan(State.NOT_STARTED, "SCAN_NOT_STARTED", description, Map.of(), Map.of());
     }
 
     public static ImageScan pending(String status, String description) {

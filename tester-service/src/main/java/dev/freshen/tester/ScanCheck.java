@@ -27,7 +27,9 @@ import java.util.Optional;
  *       image fails ({@code scan-unavailable}): its gate cannot be applied.</li>
  *   <li><b>Waiting.</b> The scan is asked for every {@link Settings#pollInterval()} until it is complete or ended, up
  *       to {@link Settings#timeout()} from the first question; "not started yet" (ECR's {@code ScanNotFoundException})
- *       is waited for like "in progress".</li>
+ *       is waited for like "in progress", but only up to {@link Settings#startTimeout()}: a repository that does not
+ *       scan on push (and no registry scanning rule that covers it) never starts one, and is {@code not-scanned}
+ *       then, not {@code timed-out} ten minutes later.</li>
  *   <li><b>Ended without findings</b> (ECR's {@code FAILED}, {@code UNSUPPORTED_IMAGE}, ...): {@code not-scanned}
  *       with the registry's reason; a gated image fails ({@code scan-unavailable}).</li>
  *   <li><b>Timed out</b>: {@code timed-out}; the run goes on ({@link OnTimeout#PROCEED}, the default) or fails
@@ -43,6 +45,7 @@ import java.util.Optional;
 public class ScanCheck {
 
     private static final Logger LOG = Logger.getLogger(ScanCheck.class);
+    private static final String NOT_STARTED = "SCAN_NOT_STARTED";
 
     /** What happens when the scan has no result within the time-out. */
     public enum OnTimeout {
@@ -54,17 +57,20 @@ public class ScanCheck {
 
     /**
      * @param timeout        how long to wait for a scan, from the first question
+     * @param startTimeout   how long to wait for a scan that the registry has not started (at most {@code timeout})
      * @param pollInterval   how long between two questions
      * @param onTimeout      what a scan without result within {@code timeout} means
      * @param targetRegistry where the published versions are, when not in the candidate's registry
      *                       ({@code freshen.tester.scan.target-registry})
      */
-    public record Settings(Duration timeout, Duration pollInterval, OnTimeout onTimeout, Optional<String> targetRegistry) {
+    public record Settings(Duration timeout, Duration startTimeout, Duration pollInterval, OnTimeout onTimeout,
+                           Optional<String> targetRegistry) {
 
         public Settings {
-            if (timeout.isNegative() || pollInterval.isNegative() || pollInterval.isZero()) {
-                throw new IllegalArgumentException("the scan time-out must not be negative and the poll interval must be "
-                        + "positive, were " + Durations.human(timeout) + " and " + Durations.human(pollInterval));
+            if (timeout.isNegative() || startTimeout.isNegative() || pollInterval.isNegative() || pollInterval.isZero()) {
+                throw new IllegalArgumentException("the scan time-outs must not be negative and the poll interval must "
+                        + "be positive, were " + Durations.human(timeout) + ", " + Durations.human(startTimeout) + " and "
+                        + Durations.human(pollInterval));
             }
         }
     }
@@ -91,7 +97,7 @@ public class ScanCheck {
 
     /** Never scans: every candidate is unscanned, and a gate cannot be applied. */
     public static final ScanCheck NONE = new ScanCheck(ImageScans.NONE,
-            new Settings(Duration.ZERO, Duration.ofSeconds(1), OnTimeout.PROCEED, Optional.empty()),
+            new Settings(Duration.ZERO, Duration.ZERO, Duration.ofSeconds(1), OnTimeout.PROCEED, Optional.empty()),
             Clock.systemUTC(), d -> { });
 
     private final ImageScans scans;
@@ -118,6 +124,12 @@ public class ScanCheck {
                             + "from AWS ECR only)"), FailureKind.PERMANENT) : Result.passed(null);
         }
         ImageScan scan = await(candidate);
+        if (scan.state() == ImageScan.State.NOT_STARTED) {
+            Duration waited = settings.startTimeout().compareTo(settings.timeout()) < 0 ? settings.startTimeout()
+                    : settings.timeout();
+            scan = ImageScan.ended(NOT_STARTED, "ECR did not start a scan within " + Durations.human(waited)
+                    + "; turn on scan on push for the repository, or a registry scanning rule that covers it");
+        }
         switch (scan.state()) {
             case PENDING: {
                 String reason = "no result after " + Durations.human(settings.timeout()) + " (ECR: "
@@ -134,7 +146,8 @@ public class ScanCheck {
                 return Result.passed(findings);
             }
             case ENDED: {
-                String reason = words(scan.status()) + (scan.description() == null ? "" : ": " + scan.description());
+                String reason = NOT_STARTED.equals(scan.status()) ? scan.description()
+                        : words(scan.status()) + (scan.description() == null ? "" : ": " + scan.description());
                 ScanFindings findings = ScanFindings.without(ScanFindings.NOT_SCANNED, reason);
                 return policy.gated() ? new Result(findings, Problems.scanUnavailable(imageId, policy,
                         "the candidate was not scanned (" + reason + ")"), FailureKind.PERMANENT) : Result.passed(findings);
@@ -154,13 +167,20 @@ public class ScanCheck {
         }
     }
 
-    /** The scan of {@code candidate} once it is complete or ended, or as it is at the time-out (pending). */
+    /**
+     * The scan of {@code candidate} once it is complete or ended, or as it is at the time-out (pending), or at the
+     * start time-out (not started).
+     */
     private ImageScan await(ImageReference candidate) {
         Instant deadline = clock.instant().plus(settings.timeout());
+        Instant startDeadline = clock.instant().plus(settings.startTimeout());
         while (true) {
             ImageScan scan = scans.describe(candidate);
-            Duration left = Duration.between(clock.instant(), deadline);
-            if (scan.state() != ImageScan.State.PENDING || left.isNegative() || left.isZero()) {
+            Instant now = clock.instant();
+            Duration left = Duration.between(now, scan.state() == ImageScan.State.NOT_STARTED
+                    && startDeadline.isBefore(deadline) ? startDeadline : deadline);
+            boolean waiting = scan.state() == ImageScan.State.PENDING || scan.state() == ImageScan.State.NOT_STARTED;
+            if (!waiting || left.isNegative() || left.isZero()) {
                 return scan;
             }
             try {

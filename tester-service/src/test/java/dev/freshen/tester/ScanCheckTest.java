@@ -34,8 +34,8 @@ class ScanCheckTest {
     private final List<Duration> sleeps = new ArrayList<>();
 
     private ScanCheck check(ScanCheck.OnTimeout onTimeout) {
-        return new ScanCheck(scans, new ScanCheck.Settings(Duration.ofMinutes(10), Duration.ofSeconds(15), onTimeout,
-                Optional.empty()), clock, d -> {
+        return new ScanCheck(scans, new ScanCheck.Settings(Duration.ofMinutes(10), Duration.ofMinutes(2),
+                Duration.ofSeconds(15), onTimeout, Optional.empty()), clock, d -> {
             sleeps.add(d);
             clock.advance(d);
         });
@@ -58,7 +58,7 @@ class ScanCheckTest {
 
     @Test
     void notStartedAndInProgressAreWaitedForAtThePollInterval() {
-        scans.candidate.add(ImageScan.pending("SCAN_NOT_STARTED", null));
+        scans.candidate.add(ImageScan.notStarted(null));
         scans.candidate.add(ImageScan.pending("IN_PROGRESS", null));
         scans.candidate.add(ImageScan.complete("COMPLETE", Map.of("HIGH", 1), Map.of("CVE-1", "HIGH")));
         ScanCheck.Result result = check(ScanCheck.OnTimeout.PROCEED).check("net10/runtime", CANDIDATE, TARGET, ScanPolicy.NONE);
@@ -83,7 +83,7 @@ class ScanCheckTest {
     void aPublishedVersionWithoutCompleteScanGivesNoDelta() {
         scans.candidate.add(ImageScan.complete("COMPLETE", Map.of(), Map.of()));
         scans.tags = List.of("10.0-1.0.0");
-        scans.published.put("10.0-1.0.0", ImageScan.pending("SCAN_NOT_STARTED", null));
+        scans.published.put("10.0-1.0.0", ImageScan.notStarted(null));
         ScanFindings findings = check(ScanCheck.OnTimeout.PROCEED).check("x/y", CANDIDATE, TARGET, ScanPolicy.NONE).findings();
         assertEquals(ScanFindings.complete(Map.of()), findings);
         assertEquals(List.of(), sleeps, "the published version's scan is not waited for");
@@ -97,6 +97,25 @@ class ScanCheckTest {
         assertEquals(ScanFindings.without(ScanFindings.TIMED_OUT, "no result after 10m 00s (ECR: in progress)"), result.findings());
         assertEquals(Duration.ofMinutes(10), sleeps.stream().reduce(Duration.ZERO, Duration::plus), "waited the time-out, no more");
         assertEquals(41, scans.asked, "asked at 0s, every 15s, and once at the time-out");
+    }
+
+    @Test
+    void aScanEcrNeverStartsIsNotScannedAfterTheStartTimeOutNotTheWholeWait() {
+        scans.always = ImageScan.notStarted(null);
+        ScanCheck.Result result = check(ScanCheck.OnTimeout.FAIL).check("x/y", CANDIDATE, TARGET, ScanPolicy.NONE);
+        assertNull(result.problem(), "not a time-out");
+        assertEquals(ScanFindings.NOT_SCANNED, result.findings().status());
+        assertEquals("ECR did not start a scan within 2m 00s; turn on scan on push for the "
+                + "repository, or a registry scanning rule that covers it", result.findings().reason());
+        assertEquals(Duration.ofMinutes(2), sleeps.stream().reduce(Duration.ZERO, Duration::plus));
+
+        scans.always = null;
+        scans.candidate.add(ImageScan.notStarted(null));
+        scans.candidate.add(ImageScan.pending("IN_PROGRESS", null));
+        scans.candidate.add(ImageScan.complete("COMPLETE", Map.of(), Map.of()));
+        sleeps.clear();
+        assertEquals(ScanFindings.COMPLETE, check(ScanCheck.OnTimeout.FAIL).check("x/y", CANDIDATE, TARGET, ScanPolicy.NONE)
+                .findings().status(), "a scan that starts in time is waited for");
     }
 
     @Test

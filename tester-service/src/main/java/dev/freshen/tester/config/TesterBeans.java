@@ -114,7 +114,8 @@ public class TesterBeans {
     private static ScanCheck scanCheck(TesterConfig config, ImageScans scans) {
         var scan = config.tester().scan();
         try {
-            return new ScanCheck(scans, new ScanCheck.Settings(scan.timeout(), scan.pollInterval(), scan.onTimeout(),
+            return new ScanCheck(scans, new ScanCheck.Settings(scan.timeout(), scan.startTimeout(), scan.pollInterval(),
+                    scan.onTimeout(),
                     scan.targetRegistry()), Clock.systemUTC(), ScanCheck.SLEEP);
         } catch (IllegalArgumentException e) {
             throw new IllegalStateException("freshen.tester.scan: " + e.getMessage(), e);

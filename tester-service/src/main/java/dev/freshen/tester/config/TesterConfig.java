@@ -84,6 +84,13 @@ public interface TesterConfig {
         @WithDefault("10m")
         Duration timeout();
 
+        /**
+         * How long to wait for ECR to start a scan at all ({@code ScanNotFoundException}): a repository without scan on
+         * push (or a registry scanning rule) never starts one. Within {@link #timeout()}.
+         */
+        @WithDefault("2m")
+        Duration startTimeout();
+
         /** How long between two questions to ECR. */
         @WithDefault("15s")
         Duration pollInterval();

@@ -35,7 +35,7 @@ import java.util.function.Function;
  * {@code enhancedFindings[].packageVulnerabilityDetails.vulnerabilityId}); counts are ECR's
  * {@code findingSeverityCounts}. Statuses (service model {@code ScanStatus}): {@code COMPLETE} and {@code ACTIVE}
  * (enhanced, continuous scanning) have findings; {@code IN_PROGRESS}, {@code PENDING} and
- * {@code ScanNotFoundException} (ECR has not started) are pending; every other status ({@code FAILED},
+ * {@code ScanNotFoundException} (ECR has not started: not started) are waited for; every other status ({@code FAILED},
  * {@code UNSUPPORTED_IMAGE}, {@code SCAN_ELIGIBILITY_EXPIRED}, {@code FINDINGS_UNAVAILABLE}, {@code LIMIT_EXCEEDED},
  * {@code IMAGE_ARCHIVED}, a newer one), a missing image or repository and an ECR error after the SDK's retries
  * ({@code AccessDeniedException}: the tester's IAM policy lacks {@code ecr:DescribeImageScanFindings}) have ended.
@@ -119,7 +119,7 @@ public final class EcrImageScans implements ImageScans {
             }
             return ImageScan.complete(status, counts, findings);
         } catch (ScanNotFoundException e) {
-            return ImageScan.pending("SCAN_NOT_STARTED", "ECR has not started scanning the image");
+            return ImageScan.notStarted("ECR has not started scanning the image");
         } catch (ImageNotFoundException e) {
             return ImageScan.ended("IMAGE_NOT_FOUND", "ECR has no image " + image + " any more");
         } catch (RepositoryNotFoundException e) {

@@ -175,6 +175,18 @@ class EcrImageScansIT {
     }
 
     @Test
+    void aRepositoryThatDoesNotScanIsNotScannedAfterTheStartTimeOut() {
+        ImageReference candidate = push(STAGING, "candidate-" + UUID.randomUUID());
+        ScanCheck check = new ScanCheck(scans, new ScanCheck.Settings(Duration.ofMinutes(10), Duration.ofSeconds(1),
+                Duration.ofMillis(100), ScanCheck.OnTimeout.FAIL, Optional.empty()), Clock.systemUTC(), ScanCheck.SLEEP);
+        ScanCheck.Result result = check.check("fixture/scanned", candidate, TARGET, ScanPolicy.NONE);
+        assertEquals(ScanFindings.NOT_SCANNED, result.findings().status());
+        assertTrue(result.findings().reason().startsWith("ECR did not start a scan within 1s"),
+                result.findings().reason());
+        assertEquals("ScanNotFoundException", last("DescribeImageScanFindings").errorType());
+    }
+
+    @Test
     void scansThatEndedWithoutFindingsAreNotScannedWithEcrsReason() {
         for (String status : List.of("FAILED", "UNSUPPORTED_IMAGE", "SCAN_ELIGIBILITY_EXPIRED", "FINDINGS_UNAVAILABLE")) {
             ImageReference candidate = push(STAGING, "candidate-" + UUID.randomUUID());
@@ -216,7 +228,8 @@ class EcrImageScansIT {
     }
 
     private static ScanCheck check(Duration timeout, ScanCheck.OnTimeout onTimeout) {
-        return new ScanCheck(scans, new ScanCheck.Settings(timeout, Duration.ofMillis(100), onTimeout, Optional.empty()),
+        return new ScanCheck(scans, new ScanCheck.Settings(timeout, Duration.ofSeconds(5), Duration.ofMillis(100), onTimeout,
+                Optional.empty()),
                 Clock.systemUTC(), ScanCheck.SLEEP);
     }
 
