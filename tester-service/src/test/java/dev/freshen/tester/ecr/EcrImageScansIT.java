@@ -227,6 +227,42 @@ class EcrImageScansIT {
         assertTrue(scans.scans("123456789012.dkr.ecr.eu-west-1.amazonaws.com"), "an ECR host by its shape");
     }
 
+    @Test
+    void theDoublesAnswersUnmarshalIntoTheSdkModelAsEcrsDo() {
+        ImageReference basic = push(STAGING, "candidate-" + UUID.randomUUID());
+        ecr.scan(STAGING, basic.digest().toString(), EcrScan.basic(new EcrScan.Finding("CVE-2025-0001", "HIGH", "libssl3")));
+        var answer = client.describeImageScanFindings(r -> r.repositoryName(STAGING)
+                .imageId(i -> i.imageDigest(basic.digest().toString())));
+        assertEquals(software.amazon.awssdk.services.ecr.model.ScanStatus.COMPLETE, answer.imageScanStatus().status());
+        assertEquals(Map.of(software.amazon.awssdk.services.ecr.model.FindingSeverity.HIGH, 1),
+                answer.imageScanFindings().findingSeverityCounts());
+        var finding = answer.imageScanFindings().findings().get(0);
+        assertEquals("CVE-2025-0001", finding.name());
+        assertEquals(software.amazon.awssdk.services.ecr.model.FindingSeverity.HIGH, finding.severity());
+        assertTrue(finding.attributes().stream().anyMatch(a -> a.key().equals("package_name") && a.value().equals("libssl3")));
+        assertTrue(answer.imageScanFindings().imageScanCompletedAt().isBefore(Instant.now().plusSeconds(1)));
+        assertEquals(basic.digest().toString(), answer.imageId().imageDigest());
+
+        ImageReference enhanced = push(STAGING, "candidate-" + UUID.randomUUID());
+        ecr.scan(STAGING, enhanced.digest().toString(), EcrScan.enhanced(new EcrScan.Finding("CVE-2025-0002", "CRITICAL")));
+        var inspector = client.describeImageScanFindings(r -> r.repositoryName(STAGING)
+                .imageId(i -> i.imageDigest(enhanced.digest().toString()))).imageScanFindings().enhancedFindings().get(0);
+        assertEquals("CVE-2025-0002", inspector.packageVulnerabilityDetails().vulnerabilityId());
+        assertEquals("CRITICAL", inspector.severity());
+        assertEquals("openssl", inspector.packageVulnerabilityDetails().vulnerablePackages().get(0).name());
+        assertEquals(7.5, inspector.score());
+
+        ImageReference unscanned = push(STAGING, "candidate-" + UUID.randomUUID());
+        org.junit.jupiter.api.Assertions.assertThrows(software.amazon.awssdk.services.ecr.model.ScanNotFoundException.class,
+                () -> client.describeImageScanFindings(r -> r.repositoryName(STAGING)
+                        .imageId(i -> i.imageDigest(unscanned.digest().toString()))));
+        org.junit.jupiter.api.Assertions.assertThrows(software.amazon.awssdk.services.ecr.model.ImageNotFoundException.class,
+                () -> client.describeImageScanFindings(r -> r.repositoryName(STAGING).imageId(i -> i.imageTag("missing"))));
+        org.junit.jupiter.api.Assertions.assertThrows(
+                software.amazon.awssdk.services.ecr.model.RepositoryNotFoundException.class,
+                () -> client.describeImageScanFindings(r -> r.repositoryName("platform/none").imageId(i -> i.imageTag("x"))));
+    }
+
     private static ScanCheck check(Duration timeout, ScanCheck.OnTimeout onTimeout) {
         return new ScanCheck(scans, new ScanCheck.Settings(timeout, Duration.ofSeconds(5), Duration.ofMillis(100), onTimeout,
                 Optional.empty()),
