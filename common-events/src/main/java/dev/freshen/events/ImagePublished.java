@@ -14,10 +14,12 @@ import java.util.List;
  *
  * <p>Optional, added in a compatible way: {@code replaces} is the version tag that was the newest before this one
  * ({@code 10.0-1.0.0} for {@code 10.0-1.1.0}), {@code null} for the first version or when a writer did not know it.
+ * {@code scan} is the candidate's scan findings as the tester reported them in {@code ImageVerified.scan}, copied
+ * unchanged; {@code null} when there were none.
  */
 public record ImagePublished(String runId, String imageId, int attempt, Instant occurredAt, Trigger trigger,
                              List<BaseImage> baseImages, ImageReference image, String version, List<String> tags,
-                             List<StageTiming> timings, String replaces) implements FreshenEvent {
+                             List<StageTiming> timings, String replaces, ScanFindings scan) implements FreshenEvent {
 
     public ImagePublished {
         Require.envelope("ImagePublished", runId, imageId, attempt, occurredAt);
@@ -39,11 +41,24 @@ public record ImagePublished(String runId, String imageId, int attempt, Instant 
         }
     }
 
+    /** A publish without scan findings. */
+    public ImagePublished(String runId, String imageId, int attempt, Instant occurredAt, Trigger trigger,
+                          List<BaseImage> baseImages, ImageReference image, String version, List<String> tags,
+                          List<StageTiming> timings, String replaces) {
+        this(runId, imageId, attempt, occurredAt, trigger, baseImages, image, version, tags, timings, replaces, null);
+    }
+
+    /** This publish with the scan findings {@code scan} (null: none). */
+    public ImagePublished withScan(ScanFindings scan) {
+        return new ImagePublished(runId, imageId, attempt, occurredAt, trigger, baseImages, image, version, tags,
+                timings, replaces, scan);
+    }
+
     /** A publish without the version it replaces. */
     public ImagePublished(String runId, String imageId, int attempt, Instant occurredAt, Trigger trigger,
                           List<BaseImage> baseImages, ImageReference image, String version, List<String> tags,
                           List<StageTiming> timings) {
-        this(runId, imageId, attempt, occurredAt, trigger, baseImages, image, version, tags, timings, null);
+        this(runId, imageId, attempt, occurredAt, trigger, baseImages, image, version, tags, timings, null, null);
     }
 
     @JsonProperty("registry")

@@ -10,7 +10,8 @@
  *   <li>An unknown field of an event is ignored.</li>
  *   <li>An unknown field of a nested value that stages copy into their own events ({@link dev.freshen.events.Trigger},
  *       {@link dev.freshen.events.BaseImage}, {@link dev.freshen.events.StageTiming},
- *       {@link dev.freshen.events.CheckResult}, {@link dev.freshen.events.ImageWatchChanged.Problem}) is kept in the
+ *       {@link dev.freshen.events.CheckResult}, {@link dev.freshen.events.ScanFindings},
+ *       {@link dev.freshen.events.ImageWatchChanged.Problem}) is kept in the
  *       value's {@code unknownFields()} (as JSON, by name) and
  *       written out again unchanged, after the known fields. It takes part in {@code equals} like every record
  *       component: a value that carries more than this version knows is not the same value as one that does not;

@@ -76,7 +76,8 @@ class NewerWriterTest {
             assertEquals(input.at(value.pointer()), written.at(value.pointer()), type + ": " + value.pointer()
                     + " written out again");
         }
-        for (String field : List.of("trigger", "baseImages", "timings", "checks", "stage", "kind", "state", "problems")) {
+        for (String field : List.of("trigger", "baseImages", "timings", "checks", "stage", "kind", "state", "problems",
+                "scan")) {
             if (input.has(field)) {
                 assertEquals(input.get(field), written.get(field), type + ": " + field + " written out again");
             }
@@ -238,6 +239,10 @@ class NewerWriterTest {
         for (int i = 0; i < checks.size(); i++) {
             nested.add(new Nested("/checks/" + i, checks.get(i).unknownFields()));
         }
+        ScanFindings scan = event instanceof ImageVerified v ? v.scan() : event instanceof ImagePublished p ? p.scan() : null;
+        if (scan != null) {
+            nested.add(new Nested("/scan", scan.unknownFields()));
+        }
         List<ImageWatchChanged.Problem> problems = event instanceof ImageWatchChanged c ? c.problems() : List.of();
         for (int i = 0; i < problems.size(); i++) {
             nested.add(new Nested("/problems/" + i, problems.get(i).unknownFields()));
@@ -286,12 +291,12 @@ class NewerWriterTest {
                     + v.candidate().digest());
             return List.of(
                     new Reemitted("publisher", new ImagePublished(v.runId(), v.imageId(), 1, LATER, v.trigger(),
-                            v.baseImages(), image, "1.6.0", List.of(image.tag()), timings),
-                            List.of("trigger", "baseImages", "timings")),
+                            v.baseImages(), image, "1.6.0", List.of(image.tag()), timings).withScan(v.scan()),
+                            List.of("trigger", "baseImages", "timings", "scan")),
                     new Reemitted("publisher (failed)", new PipelineFailed(v.runId(), v.imageId(), 1, LATER, Stage.PUBLISH,
                             FailureKind.TRANSIENT_EXHAUSTED, "x", null, v.trigger()), List.of("trigger")),
                     new Reemitted("tester (answering again)", v,
-                            List.of("trigger", "baseImages", "candidate", "checks", "timings")));
+                            List.of("trigger", "baseImages", "candidate", "checks", "timings", "scan")));
         }
         if (event instanceof ImageWatchChanged c) {
             return List.of(new Reemitted("notifier webhook", c,
@@ -299,7 +304,7 @@ class NewerWriterTest {
         }
         if (event instanceof ImagePublished p) {
             return List.of(new Reemitted("notifier webhook", p,
-                    List.of("trigger", "baseImages", "image", "version", "tags", "timings")));
+                    List.of("trigger", "baseImages", "image", "version", "tags", "timings", "scan")));
         }
         PipelineFailed f = (PipelineFailed) event;
         return List.of(new Reemitted("notifier webhook", f, List.of("stage", "kind", "reason", "logExcerpt", "trigger")));

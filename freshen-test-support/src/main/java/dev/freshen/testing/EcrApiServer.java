@@ -35,8 +35,9 @@ import java.util.regex.Pattern;
  *       {@code Content-Type: application/x-amz-json-1.1}, errors as HTTP 400 {@code {"__type": ..., "message": ...}})
  *       for {@code DescribeRepositories}, {@code CreateRepository}, {@code ListImages} (with {@code nextToken} pages),
  *       {@code BatchGetImage}, {@code PutImage} (with tag immutability and its exclusion filters, and the quotas of
- *       tags per image and images per repository), {@code BatchDeleteImage} and {@code GetAuthorizationToken}.
- *       Every request must carry a valid AWS Signature V4 of one of the {@link Principal}s' keys;</li>
+ *       tags per image and images per repository), {@code BatchDeleteImage}, {@code DescribeImageScanFindings} (scans
+ *       set with {@link #scan}, see {@link EcrScans}) and {@code GetAuthorizationToken}. Every request must carry a
+ *       valid AWS Signature V4 of one of the {@link Principal}s' keys;</li>
  *   <li>the registry endpoint ({@link #registryHost()}, {@link EcrRegistryProxy}): the distribution API, logged in
  *       with the token {@code GetAuthorizationToken} handed to a principal.</li>
  * </ul>
@@ -246,6 +247,15 @@ public final class EcrApiServer implements AutoCloseable {
     /** Serves {@code ListImages} pages of at most {@code max} images, whatever the client asks for. */
     public void maxPageSize(int max) {
         operations.pageCap(max);
+    }
+
+    /**
+     * From now on the image {@code digest} of {@code repository} has the scan {@code scan} (findings, and how long ECR
+     * takes to finish it), as {@code DescribeImageScanFindings} reports it; each call starts the scan's clock and
+     * request count again.
+     */
+    public void scan(String repository, String digest, EcrScan scan) {
+        operations.scan(repository, digest, scan);
     }
 
     /** Creates a repository as an administrator would have, outside the API. */

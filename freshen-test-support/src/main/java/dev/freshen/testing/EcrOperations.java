@@ -52,6 +52,7 @@ final class EcrOperations {
     private final Function<String, String> issueToken;
     private final Map<String, EcrApiServer.Repository> repositories = new TreeMap<>();
     private final Map<String, String> putRaces = new HashMap<>();
+    private final EcrScans scans;
     private volatile int pageCap = 1000;
     /** ECR's quota of tags per image (not adjustable). */
     static final int TAGS_PER_IMAGE = 1000;
@@ -72,6 +73,12 @@ final class EcrOperations {
         this.registryHost = registryHost;
         this.registryUser = registryUser;
         this.issueToken = issueToken;
+        this.scans = new EcrScans(accountId, region);
+    }
+
+    /** From now on the image {@code digest} of {@code repository} has the scan {@code scan}. */
+    void scan(String repository, String digest, EcrScan scan) {
+        scans.set(repository, digest, scan);
     }
 
     void pageCap(int cap) {
@@ -110,6 +117,9 @@ final class EcrOperations {
             case "PutImage" -> putImage(in);
             case "BatchDeleteImage" -> batchDeleteImage(in);
             case "GetAuthorizationToken" -> getAuthorizationToken(in, principal);
+            case "DescribeImageScanFindings" -> scans.describe(existing(required(in, "repositoryName")), in,
+                    tag -> backend.digest(in.get("repositoryName").asText(), tag),
+                    digest -> backend.manifest(in.get("repositoryName").asText(), digest, List.of()).isPresent(), pageCap);
             default -> throw new EcrError("UnknownOperationException", "operation " + operation + " is not implemented by the ECR double");
         };
     }

@@ -94,6 +94,23 @@ public final class OutcomeText {
         return firstVersion(event) ? "none (first version)" : null;
     }
 
+    /**
+     * What the registry's scan found in the published image: "2 high, 1 medium", "no findings", "not scanned: …",
+     * "scan timed out: …"; null when there was no scan (not an ECR registry).
+     */
+    public static String scanFindings(ImagePublished event) {
+        return event.scan() == null ? null : event.scan().countsText();
+    }
+
+    /**
+     * The vulnerabilities this version fixes and introduces against the one it follows: "fixes 4 CVEs: 1 critical,
+     * 3 high; introduces 0 (against 10.0-noble-1.4.0)"; null when there is no delta.
+     */
+    public static String scanDelta(ImagePublished event) {
+        return event.scan() == null || !event.scan().hasDelta() ? null
+                : event.scan().deltaText() + " (against " + event.scan().comparedWith() + ")";
+    }
+
     public static String failedTitle(PipelineFailed event) {
         return event.imageId() + ": run failed at " + event.stage().id();
     }

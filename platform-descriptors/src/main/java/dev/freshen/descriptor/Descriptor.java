@@ -23,9 +23,11 @@ import java.util.regex.Pattern;
  * building several into one image index is not supported yet, and saying so at load is better than building one
  * silently. {@code settle}: how long a base's digests must stay unchanged before a run starts (vendors roll out
  * multi-platform updates over minutes to hours: one run for a roll-out); {@code null} = start at once.
+ * {@code scan}: what the registry's image scan of the candidate decides ({@link ScanPolicy}); default: nothing.
  */
 public record Descriptor(String schedule, Target target, Build build, IntegrationTest integrationTest, Checks checks,
-                         @JsonProperty("notify") List<String> channels, List<Platform> platforms, Duration settle) {
+                         @JsonProperty("notify") List<String> channels, List<Platform> platforms, Duration settle,
+                         ScanPolicy scan) {
 
     /** The longest settle window: a day (a roll-out that takes longer is two roll-outs). */
     static final Duration MAX_SETTLE = Duration.ofHours(24);
@@ -47,12 +49,19 @@ public record Descriptor(String schedule, Target target, Build build, Integratio
         if (settle != null) {
             checkSettle(settle);
         }
+        scan = scan == null ? ScanPolicy.NONE : scan;
+    }
+
+    /** The descriptor without a scan policy. */
+    public Descriptor(String schedule, Target target, Build build, IntegrationTest integrationTest, Checks checks,
+                      List<String> channels, List<Platform> platforms, Duration settle) {
+        this(schedule, target, build, integrationTest, checks, channels, platforms, settle, null);
     }
 
     /** The descriptor of the seed's fields, without platforms or settle window. */
     public Descriptor(String schedule, Target target, Build build, IntegrationTest integrationTest, Checks checks,
                       List<String> channels) {
-        this(schedule, target, build, integrationTest, checks, channels, null, null);
+        this(schedule, target, build, integrationTest, checks, channels, null, null, null);
     }
 
     /** The platforms to build: {@code platforms}, or {@code fallback} (the services' platform setting) when empty. */

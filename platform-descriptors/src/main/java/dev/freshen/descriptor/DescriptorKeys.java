@@ -12,14 +12,16 @@ import java.util.TreeSet;
 /**
  * The keys a descriptor may have, by path ({@code ""} is the top level, {@code integrationTest.request} a nested
  * mapping), what each field takes (the text of hints), and the near-miss suggestions for unknown keys. Mirrors the
- * records ({@link Descriptor}, {@link Target}, {@link Retention}, {@link Build}, {@link IntegrationTest}, {@link Checks});
+ * records ({@link Descriptor}, {@link Target}, {@link Retention}, {@link Build}, {@link IntegrationTest}, {@link Checks},
+ * {@link ScanPolicy});
  * {@code DescriptorKeysTest} holds the two in step.
  */
 final class DescriptorKeys {
 
     /** The keys of each mapping of the descriptor, by the mapping's path. */
     static final Map<String, Set<String>> MAPPINGS = Map.of(
-            "", names("schedule", "target", "build", "integrationTest", "checks", "notify", "platforms", "settle"),
+            "", names("schedule", "target", "build", "integrationTest", "checks", "notify", "platforms", "settle", "scan"),
+            "scan", names("failOn"),
             "target", names("repository", "tagPrefix", "extraTags", "retention"),
             "target.retention", names("keepVersions"),
             "build", names("dockerfile", "buildkit", "args"),
@@ -90,6 +92,9 @@ final class DescriptorKeys {
                 + "(default: the services' freshen.registries.platform)");
         help.put("settle", "a duration from 1s to 24h, e.g. 10m: how long the bases' digests must stay unchanged "
                 + "before a run starts (leave it out to start at once)");
+        help.put("scan", "what the registry's image scan of the candidate decides, e.g. scan: {failOn: CRITICAL}");
+        help.put("scan.failOn", "the lowest severity that fails the run, as ECR names it: one of CRITICAL, HIGH, MEDIUM, "
+                + "LOW, INFORMATIONAL (leave it out to never fail on findings)");
         return Map.copyOf(help);
     }
 

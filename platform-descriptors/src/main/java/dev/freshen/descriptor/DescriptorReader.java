@@ -141,6 +141,15 @@ final class DescriptorReader {
         });
         text("settle", keys.get("settle"), false).ifPresent(t -> rule("settle", keys.get("settle"), null,
                 () -> Descriptor.checkSettle(parseDuration("settle", t)), t));
+        scan(keys);
+    }
+
+    private void scan(Map<String, Node> top) {
+        mapping("scan", top.get("scan"), false).ifPresent(scan -> {
+            Map<String, Node> keys = keys("scan", scan);
+            text("scan.failOn", keys.get("failOn"), false).ifPresent(f ->
+                    rule("scan.failOn", keys.get("failOn"), null, () -> ScanPolicy.checkFailOn(f), f));
+        });
     }
 
     private static dev.freshen.events.image.Platform platform(String text) {

@@ -155,6 +155,19 @@ class DescriptorLoaderTest {
     }
 
     @Test
+    void scanFailOnIsReadInEcrSpellingAndDefaultsToNoGate() throws IOException {
+        write("s/one/platform-image.yaml", "target: {repository: r, tagPrefix: p}\nscan: {failOn: high}\n");
+        write("s/one/Dockerfile", "FROM debian\n");
+        Descriptor d = new DescriptorLoader(root).load(root.resolve("s/one/platform-image.yaml")).descriptor();
+        assertEquals("HIGH", d.scan().failOn());
+        assertTrue(d.scan().gated());
+        assertEquals(ScanPolicy.NONE, minimal("s/two").descriptor().scan());
+        assertError("target: {repository: r, tagPrefix: p}\nscan: {failOn: UNDEFINED}",
+                "field 'scan.failOn': 'UNDEFINED' is not a severity: one of CRITICAL, HIGH, MEDIUM, LOW, INFORMATIONAL");
+        assertError("target: {repository: r, tagPrefix: p}\nscan: CRITICAL", "field 'scan' must be keys (a mapping)");
+    }
+
+    @Test
     void platformsAndSettleMistakesAreNamedWithTheForm() throws IOException {
         assertError("target: {repository: r, tagPrefix: p}\nplatforms: [linux-amd64]",
                 "line 2, column 13: field 'platforms[0]': 'linux-amd64' is not a platform: write os/architecture, e.g. linux/amd64");
@@ -264,7 +277,7 @@ class DescriptorLoaderTest {
         Map<String, Class<?>> records = Map.of("", Descriptor.class, "target", Target.class,
                 "target.retention", Retention.class, "build", Build.class,
                 "integrationTest", IntegrationTest.class, "integrationTest.request", IntegrationTest.Request.class,
-                "integrationTest.expect", IntegrationTest.Expect.class, "checks", Checks.class);
+                "integrationTest.expect", IntegrationTest.Expect.class, "checks", Checks.class, "scan", ScanPolicy.class);
         assertEquals(records.keySet(), DescriptorKeys.MAPPINGS.keySet());
         records.forEach((path, type) -> {
             var description = mapper.getDeserializationConfig().introspect(mapper.constructType(type));

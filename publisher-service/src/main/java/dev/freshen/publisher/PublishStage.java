@@ -251,7 +251,7 @@ public class PublishStage {
         ImageReference image = new ImageReference(registry.host(), run.target.repository(), version.tag(), run.digest());
         ImageVerified event = run.event;
         return new ImagePublished(event.runId(), event.imageId(), 1, finished, event.trigger(), event.baseImages(), image,
-                version.version(), tags, timings, replaces.map(VersionTag::tag).orElse(null));
+                version.version(), tags, timings, replaces.map(VersionTag::tag).orElse(null)).withScan(event.scan());
     }
 
     private PipelineFailed failed(ImageVerified event, FailureKind kind, String code, String reason) {

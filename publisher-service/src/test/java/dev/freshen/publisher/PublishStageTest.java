@@ -330,6 +330,19 @@ class PublishStageTest {
                 .collect(Collectors.toSet());
     }
 
+    @Test
+    void theTestersScanFindingsAreCarriedUnchangedAndNoneStaysNone() {
+        ImageVerified event = verified(registry.image("scanned"));
+        dev.freshen.events.ScanFindings scan = dev.freshen.events.ScanFindings.complete(java.util.Map.of("HIGH", 2))
+                .withDelta("10.0-noble-0.9.0", new dev.freshen.events.ScanDelta(java.util.Map.of("CRITICAL", 1),
+                        java.util.Map.of()));
+        ImageVerified scanned = new ImageVerified(event.runId(), event.imageId(), 1, event.occurredAt(), event.trigger(),
+                event.baseImages(), event.candidate(), event.checks(), event.timings(), scan);
+        assertEquals(scan, assertInstanceOf(ImagePublished.class, stage.publish(scanned)).scan());
+        assertEquals(null, assertInstanceOf(ImagePublished.class, stage.publish(verified(registry.image("unscanned"))))
+                .scan());
+    }
+
     private static FreshenEvent awaitThen(CyclicBarrier barrier, java.util.function.Supplier<FreshenEvent> action) {
         try {
             barrier.await();

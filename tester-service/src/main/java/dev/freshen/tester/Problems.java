@@ -28,7 +28,13 @@ import java.util.stream.Collectors;
  *     none;</li>
  *     <li>{@code candidate-missing}: the candidate is not in the registry any more;</li>
  *     <li>{@code docker-engine-error}: the Docker engine failed, and kept failing through the retries;</li>
- *     <li>{@code registry-error}: the candidate's registry failed (its client retried already).</li>
+ *     <li>{@code registry-error}: the candidate's registry failed (its client retried already);</li>
+ *     <li>{@code scan-findings}: the registry's image scan found what the descriptor's {@code scan.failOn} does not
+ *     allow ({@link ScanGate});</li>
+ *     <li>{@code scan-unavailable}: the descriptor has a {@code scan.failOn} gate, but the candidate has no scan
+ *     result to apply it to (not an ECR registry, the scan failed or timed out);</li>
+ *     <li>{@code scan-timed-out}: the scan had no result in time and {@code freshen.tester.scan.on-timeout} is
+ *     {@code fail}.</li>
  * </ul>
  */
 public final class Problems {
@@ -206,6 +212,23 @@ public final class Problems {
         return new Problem("registry-error", "registry error: " + message,
                 "Check that the tester can reach the candidate's registry with its credentials (freshen.registries); "
                         + "then run the image again: freshen force-update " + imageId + ".", null);
+    }
+
+    /** The descriptor's scan gate cannot be applied: {@code why} (no scan, or none in time). */
+    public static Problem scanUnavailable(String imageId, dev.freshen.descriptor.ScanPolicy policy, String why) {
+        return new Problem("scan-unavailable", "the image scan gate (scan.failOn: " + policy.failOn()
+                + ") cannot be applied: " + why,
+                "Turn on scanning for the repository (ECR basic or enhanced scanning, scan on push) and run the image "
+                        + "again (freshen force-update " + imageId + "), or remove scan.failOn from platform-image.yaml "
+                        + "to publish without a scan result.", null);
+    }
+
+    /** The scan had no result in time ({@code reason}), and the tester is set to fail then. */
+    public static Problem scanTimedOut(String imageId, String reason) {
+        return new Problem("scan-timed-out", "the image scan of the candidate timed out: " + reason,
+                "Run the image again once ECR has scanned it (freshen force-update " + imageId + "), or give the scan "
+                        + "more time (freshen.tester.scan.timeout) or let runs go on without it "
+                        + "(freshen.tester.scan.on-timeout=proceed).", null);
     }
 
     /** "exec: "/app/server": stat /app/server: no such file or directory", out of the engine's longer reason. */

@@ -48,6 +48,10 @@ import java.util.function.Function;
  * {@code StopRequested} (the request is left for redelivery). Containers and images of a test are always removed.
  * A redelivered request for a run already tested (same run, same candidate digest; by this
  * instance or, as read from the output topics, by any instance before) is answered with the same outcome.
+ *
+ * <p>Once checks and test passed (and the candidate's containers and images are removed), the registry's scan of the
+ * candidate is waited for and judged ({@link ScanCheck}): its result goes into {@code ImageVerified.scan}, and the
+ * descriptor's {@code scan.failOn} may still end the run.
  */
 public class VerificationStage {
 
@@ -60,11 +64,19 @@ public class VerificationStage {
     private final Clock clock;
     private final RunOutcomes outcomes;
     private final Retry retry;
+    private final ScanCheck scanCheck;
     private final Map<String, Object> locks = new java.util.concurrent.ConcurrentHashMap<>();
 
+    /** A stage that reads no image scans. */
     public VerificationStage(Function<String, PlatformImageCatalog.Scan> catalog, CandidateRuntime runtime, AppProbe probe,
                              TesterSettings settings, RunOutcomes outcomes, Clock clock) {
+        this(catalog, runtime, probe, settings, outcomes, clock, ScanCheck.NONE);
+    }
+
+    public VerificationStage(Function<String, PlatformImageCatalog.Scan> catalog, CandidateRuntime runtime, AppProbe probe,
+                             TesterSettings settings, RunOutcomes outcomes, Clock clock, ScanCheck scanCheck) {
         this.catalog = catalog;
+        this.scanCheck = scanCheck;
         this.outcomes = outcomes;
         this.runtime = runtime;
         this.probe = probe;
@@ -99,8 +111,9 @@ public class VerificationStage {
                     .findFirst().map(error -> Problems.descriptorInvalid(built.imageId(), error))
                     .orElseGet(() -> Problems.unknownImage(built.imageId())));
         }
+        FreshenEvent outcome;
         try {
-            return retry.get("test of run " + built.runId() + " (" + built.imageId() + ")", () -> {
+            outcome = retry.get("test of run " + built.runId() + " (" + built.imageId() + ")", () -> {
                 try {
                     return attempt(built, image.get(), started);
                 } catch (BuildFailure | StopRequested e) {
@@ -115,6 +128,31 @@ public class VerificationStage {
                     ? Problems.dockerTrouble(built.imageId(), failure.getMessage())
                     : Problems.registryTrouble(built.imageId(), failure.getMessage()));
         }
+        return outcome instanceof ImageVerified verified ? scanned(built, image.get(), verified) : outcome;
+    }
+
+    /**
+     * {@code verified} with the candidate's scan (its test timing ending after the wait), or the failure the
+     * descriptor's scan gate makes of it.
+     */
+    private FreshenEvent scanned(ImageBuilt built, PlatformImage image, ImageVerified verified) {
+        ScanCheck.Result scan = scanCheck.check(built.imageId(), built.candidate(), image.descriptor().target(),
+                image.descriptor().scan());
+        if (scan.problem() != null) {
+            return failed(built, scan.kind(), scan.problem());
+        }
+        if (scan.findings() == null) {
+            return verified;
+        }
+        Instant finished = clock.instant();
+        List<StageTiming> timings = new ArrayList<>(verified.timings());
+        StageTiming test = timings.remove(timings.size() - 1);
+        timings.add(new StageTiming(test.stage(), test.startedAt(), finished));
+        LOG.infof("Run %s (%s): scan of %s: %s%s", built.runId(), built.imageId(), built.candidate().digest().shortHex(),
+                scan.findings().countsText(), scan.findings().hasDelta() ? "; " + scan.findings().deltaText()
+                        + " against " + scan.findings().comparedWith() : "");
+        return new ImageVerified(verified.runId(), verified.imageId(), verified.attempt(), finished, verified.trigger(),
+                verified.baseImages(), verified.candidate(), verified.checks(), timings, scan.findings());
     }
 
     private FreshenEvent attempt(ImageBuilt built, PlatformImage image, Instant started) {

@@ -59,6 +59,14 @@ public final class SlackBlocks {
             field(fields, "Replaces", replaces);
         }
         field(fields, "Tags", String.join(", ", event.tags()));
+        String delta = OutcomeText.scanDelta(event);
+        if (delta != null) {
+            field(fields, "Vulnerabilities", delta);
+        }
+        String findings = OutcomeText.scanFindings(event);
+        if (findings != null) {
+            field(fields, "Scan", findings);
+        }
         field(fields, "Triggered by", OutcomeText.trigger(event));
         field(fields, "Run", event.runId());
         String reason = OutcomeText.forcedReason(event.trigger());

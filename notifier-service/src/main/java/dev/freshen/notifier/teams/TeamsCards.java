@@ -62,7 +62,8 @@ public final class TeamsCards {
 
     /**
      * The card for a published image: what (the full version tag and the one it replaces), where, from which bases
-     * (each digest and what the previous version was built from), why and who asked, how long, and the line to copy.
+     * (each digest and what the previous version was built from), what the registry's scan found and how that changed
+     * against the previous version, why and who asked, how long, and the line to copy.
      */
     public static ObjectNode published(ImagePublished event) {
         ObjectNode card = card();
@@ -77,6 +78,14 @@ public final class TeamsCards {
         }
         fact(facts, "Image URI", event.image().toString());
         fact(facts, "Tags", String.join(", ", event.tags()));
+        String delta = OutcomeText.scanDelta(event);
+        if (delta != null) {
+            fact(facts, "Vulnerabilities", delta);
+        }
+        String findings = OutcomeText.scanFindings(event);
+        if (findings != null) {
+            fact(facts, "Scan", findings);
+        }
         for (BaseImage base : event.baseImages()) {
             fact(facts, "Base image", base.reference().toString());
             fact(facts, "Base digest", OutcomeText.baseDigest(base, event));

@@ -112,6 +112,19 @@ class SlackBlocksTest {
         assertWithinSlackLimits(message.get("blocks"));
     }
 
+    @Test
+    void aScannedImagesMessageShowsWhatItFixesAndIntroduces() {
+        ImagePublished event = Events.published("net10/runtime").withScan(dev.freshen.events.ScanFindings
+                .complete(java.util.Map.of("LOW", 1)).withDelta("10.0-noble-1.2.0",
+                        new dev.freshen.events.ScanDelta(java.util.Map.of("CRITICAL", 1), java.util.Map.of("LOW", 1))));
+        JsonNode blocks = SlackBlocks.message(event).get("blocks");
+        List<String> texts = texts(blocks);
+        assertTrue(texts.contains("*Vulnerabilities*\nfixes 1 CVE: 1 critical; introduces 1 CVE: 1 low (against "
+                + "10.0-noble-1.2.0)"), texts::toString);
+        assertTrue(texts.contains("*Scan*\n1 low"), texts::toString);
+        assertWithinSlackLimits(blocks);
+    }
+
     private static void assertWithinSlackLimits(JsonNode blocks) {
         assertTrue(blocks.size() <= 50, "at most 50 blocks");
         for (JsonNode block : blocks) {

@@ -54,6 +54,28 @@ class TeamsCardsTest {
     }
 
     @Test
+    void aScannedImagesCardShowsWhatItFixesAndIntroducesAndWhatIsLeft() {
+        ImagePublished event = Events.published("net10/runtime").withScan(dev.freshen.events.ScanFindings
+                .complete(java.util.Map.of("HIGH", 2, "MEDIUM", 5)).withDelta("10.0-noble-1.2.0",
+                        new dev.freshen.events.ScanDelta(java.util.Map.of("CRITICAL", 1, "HIGH", 3), java.util.Map.of())));
+        ObjectNode message = TeamsCards.message(event);
+        List<String> facts = facts(card(message));
+        assertTrue(facts.contains("Vulnerabilities: fixes 4 CVEs: 1 critical, 3 high; introduces 0 (against 10.0-noble-1.2.0)"),
+                facts::toString);
+        assertTrue(facts.contains("Scan: 2 high, 5 medium"), facts::toString);
+        AdaptiveCardValidator.assertValid(message.toString());
+
+        ImagePublished timedOut = Events.published("net10/runtime").withScan(dev.freshen.events.ScanFindings
+                .without(dev.freshen.events.ScanFindings.TIMED_OUT, "no result after 10m 00s (ECR: in progress)"));
+        List<String> noDelta = facts(card(TeamsCards.message(timedOut)));
+        assertTrue(noDelta.contains("Scan: scan timed out: no result after 10m 00s (ECR: in progress)"), noDelta::toString);
+        assertFalse(noDelta.stream().anyMatch(f -> f.startsWith("Vulnerabilities:")), noDelta::toString);
+        AdaptiveCardValidator.assertValid(TeamsCards.message(timedOut).toString());
+        assertFalse(facts(card(TeamsCards.message(Events.published("net10/runtime")))).stream()
+                .anyMatch(f -> f.startsWith("Scan:")), "not scanned (not ECR): no scan line");
+    }
+
+    @Test
     void theFailedCardSaysWhereWhyShowsTheLogAndHowToRetry() {
         PipelineFailed event = Events.failed("net10/runtime", "step 1/3\n\nstep 2/3 *failed*\nexit code 3");
         ObjectNode message = TeamsCards.message(event);

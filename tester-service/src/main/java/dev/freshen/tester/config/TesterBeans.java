@@ -5,7 +5,13 @@ import dev.freshen.descriptor.PlatformImageCatalog;
 import dev.freshen.docker.BuildKitProbe;
 import dev.freshen.docker.DockerEngine;
 import dev.freshen.ecr.EcrCredentials;
+import dev.freshen.ecr.EcrClients;
+import dev.freshen.registry.config.RegistriesConfig;
 import dev.freshen.tester.CandidateRuntime;
+import dev.freshen.tester.ImageScans;
+import dev.freshen.tester.ScanCheck;
+import dev.freshen.tester.ecr.EcrImageScans;
+import software.amazon.awssdk.services.ecr.EcrClient;
 import dev.freshen.tester.RunOutcomes;
 import dev.freshen.tester.TesterSettings;
 import dev.freshen.tester.VerificationStage;
@@ -28,6 +34,11 @@ import java.net.UnknownHostException;
 import java.net.http.HttpClient;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Wires the tester's plain classes into CDI; refuses to start without a Docker engine or when the docker CLI cannot run
@@ -88,7 +99,8 @@ public class TesterBeans {
     @Produces
     @Singleton
     @SuppressWarnings("deprecation")
-    VerificationStage verificationStage(TesterConfig config, CandidateRuntime runtime, RunOutcomes outcomes) {
+    VerificationStage verificationStage(TesterConfig config, CandidateRuntime runtime, RunOutcomes outcomes,
+                                        ImageScans scans) {
         var tester = config.tester();
         RenamedSettings.refuse(new RenamedSettings.Renamed("freshen.tester.retry-backoff",
                 "freshen.tester.initial-backoff", tester.retryBackoff().isPresent()));
@@ -96,7 +108,34 @@ public class TesterBeans {
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
         return new VerificationStage(catalog::scan, runtime, new AppProbe(http),
                 new TesterSettings(tester.buildTimeout(), tester.commandTimeout(), tester.logLines(), retries(tester)),
-                outcomes, Clock.systemUTC());
+                outcomes, Clock.systemUTC(), scanCheck(config, scans));
+    }
+
+    private static ScanCheck scanCheck(TesterConfig config, ImageScans scans) {
+        var scan = config.tester().scan();
+        try {
+            return new ScanCheck(scans, new ScanCheck.Settings(scan.timeout(), scan.startTimeout(), scan.pollInterval(),
+                    scan.onTimeout(),
+                    scan.targetRegistry()), Clock.systemUTC(), ScanCheck.SLEEP);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalStateException("freshen.tester.scan: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * ECR's image scans, through the ECR API as configured under {@code freshen.registries.ecr}; the AWS client (one
+     * per region) is made on first use, so a tester that never meets an ECR host needs no AWS settings.
+     */
+    @Produces
+    @Singleton
+    ImageScans imageScans(TesterConfig config) {
+        RegistriesConfig.Ecr ecr = config.registries().ecr();
+        Map<String, EcrClient> byRegion = new ConcurrentHashMap<>();
+        return new EcrImageScans(host -> {
+            Optional<String> region = ecr.region().or(() -> EcrClients.regionOf(host));
+            return byRegion.computeIfAbsent(region.orElse(""), r -> EcrClients.create(region, ecr.endpoint(),
+                    config.registries().timeout(), config.registries().retries()));
+        }, Set.copyOf(ecr.hosts().orElse(List.of())), ecr.registryId());
     }
 
     private static RetryPolicy retries(TesterConfig.Tester tester) {

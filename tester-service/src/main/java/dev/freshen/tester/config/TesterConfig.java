@@ -72,5 +72,41 @@ public interface TesterConfig {
         /** The longest wait between two attempts. */
         @WithDefault("2m")
         Duration maxBackoff();
+
+        /** Waiting for the registry's image scan of a candidate (AWS ECR). */
+        Scan scan();
+    }
+
+    /** How the tester waits for ECR's image scan of a candidate (candidates in other registries are not scanned). */
+    interface Scan {
+
+        /** How long to wait for a scan's result, from the first question. */
+        @WithDefault("10m")
+        Duration timeout();
+
+        /**
+         * How long to wait for ECR to start a scan at all ({@code ScanNotFoundException}): a repository without scan on
+         * push (or a registry scanning rule) never starts one. Within {@link #timeout()}.
+         */
+        @WithDefault("2m")
+        Duration startTimeout();
+
+        /** How long between two questions to ECR. */
+        @WithDefault("15s")
+        Duration pollInterval();
+
+        /**
+         * What a scan without result within the time-out means: {@code proceed} (the run goes on, its events say "scan
+         * timed out") or {@code fail} (the run ends, {@code scan-timed-out}). A gated image ({@code scan.failOn})
+         * fails either way.
+         */
+        @WithDefault("proceed")
+        dev.freshen.tester.ScanCheck.OnTimeout onTimeout();
+
+        /**
+         * The registry platform images are published to, where the version a candidate's scan is compared with is
+         * looked up ({@code freshen.target-registry} of builder and publisher); default: the candidate's registry.
+         */
+        Optional<String> targetRegistry();
     }
 }
