@@ -97,6 +97,7 @@ final class EcrOperations {
             case "ListImages" -> listImages(in);
             case "BatchGetImage" -> batchGetImage(in);
             case "PutImage" -> putImage(in);
+            case "BatchDeleteImage" -> batchDeleteImage(in);
             case "GetAuthorizationToken" -> getAuthorizationToken(in, principal);
             default -> throw new EcrError("UnknownOperationException", "operation " + operation + " is not implemented by the ECR double");
         };
@@ -259,6 +260,44 @@ final class EcrOperations {
         }
         ObjectNode out = JSON.createObjectNode();
         out.set("image", image(repository, manifest, mediaType, digest, tag));
+        return out;
+    }
+
+    /**
+     * {@code BatchDeleteImage}: an image id with a tag removes that tag (the image goes with its last tag), one with a
+     * digest only removes the image with all its tags; an id that names nothing is an {@code ImageNotFound} failure.
+     * The registry behind deletes whole manifests, so removing one of several tags deletes the manifest and puts the
+     * other tags back.
+     */
+    private ObjectNode batchDeleteImage(JsonNode in) {
+        EcrApiServer.Repository repository = existing(required(in, "repositoryName"));
+        ArrayNode deleted = JSON.createArrayNode();
+        ArrayNode failures = JSON.createArrayNode();
+        for (JsonNode id : in.path("imageIds")) {
+            String tag = id.path("imageTag").asText(null);
+            String digest = tag != null ? backend.digest(repository.name(), tag).orElse(null)
+                    : id.path("imageDigest").asText(null);
+            Optional<EcrRegistryBackend.StoredManifest> manifest = digest == null ? Optional.empty()
+                    : backend.manifest(repository.name(), digest, List.of());
+            if (manifest.isEmpty()) {
+                ObjectNode f = failures.addObject();
+                f.set("imageId", id);
+                f.put("failureCode", "ImageNotFound").put("failureReason", "Requested image not found");
+                continue;
+            }
+            List<String> kept = tag == null ? List.of() : backend.tags(repository.name()).stream()
+                    .filter(t -> !t.equals(tag) && backend.digest(repository.name(), t).equals(Optional.of(digest)))
+                    .toList();
+            backend.delete(repository.name(), digest);
+            kept.forEach(t -> backend.put(repository.name(), t, manifest.get().mediaType(), manifest.get().content()));
+            ObjectNode out = deleted.addObject().put("imageDigest", digest);
+            if (tag != null) {
+                out.put("imageTag", tag);
+            }
+        }
+        ObjectNode out = JSON.createObjectNode();
+        out.set("imageIds", deleted);
+        out.set("failures", failures);
         return out;
     }
 

@@ -92,6 +92,21 @@ final class EcrRegistryBackend {
     }
 
     /**
+     * Deletes the manifest {@code digest} from {@code repository}, with every tag on it (the registry behind deletes by
+     * digest only).
+     *
+     * @return false when the repository did not hold it
+     */
+    boolean delete(String repository, String digest) {
+        HttpResponse<byte[]> response = send(request("/v2/" + repository + "/manifests/" + digest).DELETE());
+        if (response.statusCode() == 404) {
+            return false;
+        }
+        require(response, 202, "DELETE manifest " + repository + "@" + digest);
+        return true;
+    }
+
+    /**
      * Copies a single-platform image from an open registry into {@code repository} under {@code tag}: the blobs the
      * repository lacks, then the manifest, bytes unchanged.
      *

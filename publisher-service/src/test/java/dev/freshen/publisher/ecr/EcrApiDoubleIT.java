@@ -135,6 +135,33 @@ class EcrApiDoubleIT {
         }
     }
 
+    @Test
+    void batchDeleteImageByTagRemovesTheTagAndTheImageOnlyWithItsLastTag() {
+        try (EcrClient ecr = client(KEY, SECRET)) {
+            server.createRepository("wire/deletes", "MUTABLE", List.of(), false);
+            ImageReference image = CandidateImages.push(oci, server.registryHost(), "wire/deletes", "candidate-run-1", "run-1");
+            Manifest manifest = oci.manifest(image).orElseThrow();
+            ecr.putImage(r -> r.repositoryName("wire/deletes").imageTag("1.0.0").imageDigest(manifest.digest().toString())
+                    .imageManifestMediaType(manifest.mediaType())
+                    .imageManifest(new String(manifest.content(), StandardCharsets.UTF_8)));
+
+            var deleted = ecr.batchDeleteImage(r -> r.repositoryName("wire/deletes")
+                    .imageIds(i -> i.imageTag("candidate-run-1"), i -> i.imageTag("candidate-missing")));
+            assertEquals(List.of("candidate-run-1"), deleted.imageIds().stream().map(ImageIdentifier::imageTag).toList());
+            assertEquals(manifest.digest().toString(), deleted.imageIds().get(0).imageDigest());
+            assertEquals("ImageNotFound", deleted.failures().get(0).failureCodeAsString());
+            assertEquals("candidate-missing", deleted.failures().get(0).imageId().imageTag());
+            var tags = ecr.listImages(r -> r.repositoryName("wire/deletes")).imageIds();
+            assertEquals(List.of("1.0.0"), tags.stream().map(ImageIdentifier::imageTag).toList(), "the other tag stays");
+            assertEquals(manifest.digest().toString(), tags.get(0).imageDigest());
+
+            ecr.batchDeleteImage(r -> r.repositoryName("wire/deletes").imageIds(i -> i.imageTag("1.0.0")));
+            assertTrue(oci.manifest(image.withTag(null)).isEmpty(), "the image went with its last tag");
+            assertThrows(RepositoryNotFoundException.class, () -> ecr.batchDeleteImage(r -> r.repositoryName("wire/missing")
+                    .imageIds(i -> i.imageTag("x"))));
+        }
+    }
+
     /** Two images pushed with the token's credentials: tags {@code one} and {@code other}. */
     private static ImageReference pushFixtures(RegistryClient withToken) {
         CandidateImages.push(withToken, server.registryHost(), "wire/images", "other", "run-other");
