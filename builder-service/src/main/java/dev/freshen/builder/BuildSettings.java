@@ -14,7 +14,8 @@ import java.time.Duration;
  * @param retries         how a build is tried again when the Docker engine fails transiently
  * @param defaultPlatform the platform of images whose descriptor names none ({@code freshen.registries.platform})
  */
-public record BuildSettings(String targetRegistry, Staging staging, Duration buildTimeout, int logLines, RetryPolicy retries, Platform defaultPlatform) {
+public record BuildSettings(String targetRegistry, Staging staging, Duration buildTimeout, int logLines,
+                            RetryPolicy retries, Platform defaultPlatform) {
 
     /** Where the candidate of {@code targetRepository} is staged: registry and repository. */
     public String candidateRepository(String targetRepository) {

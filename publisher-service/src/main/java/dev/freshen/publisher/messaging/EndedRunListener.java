@@ -21,7 +21,7 @@ import java.util.concurrent.CompletionStage;
 @ApplicationScoped
 public class EndedRunListener {
 
-    static final String CHANNEL = "ended-runs";
+    static final String CHANNEL = "freshen.publisher.ended-runs";
     private static final Logger LOG = Logger.getLogger(EndedRunListener.class);
 
     private final CandidateCleanup cleanup;
