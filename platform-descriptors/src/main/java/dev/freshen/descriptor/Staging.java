@@ -13,8 +13,8 @@ import java.util.Optional;
  * image's target repository (default {@value #DEFAULT_TEMPLATE}: {@code platform/dotnet/runtime} stages in
  * {@code platform/dotnet/runtime-staging}). A template without the placeholder is one fixed staging repository for
  * every image. A template that is exactly {@value #PLACEHOLDER} stages in the target repository itself (candidates
- * then sit beside the released versions, and deleting one by digest would remove a version tag on the same digest:
- * see {@link #stagesIn}).
+ * then sit beside the released versions, and the publisher keeps a published candidate: deleting it by digest would
+ * remove the version tag on the same digest).
  *
  * @param registry           the staging registry host[:port]; empty: the target registry
  * @param repositoryTemplate the staging repository, {@value #PLACEHOLDER} standing for the target repository
@@ -68,18 +68,8 @@ public record Staging(Optional<String> registry, String repositoryTemplate) {
         return registry.orElse(targetRegistry);
     }
 
-    /** Whether an image published to {@code targetRegistry}/{@code target} is staged in that very repository. */
-    public boolean stagesIn(String targetRegistry, Target target) {
-        return registryFor(targetRegistry).equals(targetRegistry) && repositoryFor(target).equals(target.repository());
-    }
-
     /** The tag of a run's candidate: {@code candidate-<runId>}. */
     public static String candidateTag(String runId) {
         return CANDIDATE_TAG_PREFIX + runId;
-    }
-
-    /** Whether {@code tag} is a candidate tag. */
-    public static boolean isCandidateTag(String tag) {
-        return tag.startsWith(CANDIDATE_TAG_PREFIX);
     }
 }
