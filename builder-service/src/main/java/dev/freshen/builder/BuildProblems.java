@@ -50,7 +50,7 @@ public final class BuildProblems {
                     + "builder and that its credentials (freshen.registries.credentials.*, or ECR through the AWS "
                     + "credentials) allow reading; then 'freshen force-update " + imageId + "'.";
             case BuildFailure.PUSH_FAILED -> "Check that the staging registry "
-                    + settings.stagingRegistry().orElse(settings.targetRegistry()) + " is reachable from the builder's Docker engine and accepts pushes with "
+                    + settings.staging().registryFor(settings.targetRegistry()) + " is reachable from the builder's Docker engine and accepts pushes with "
                     + "the builder's credentials; then 'freshen force-update " + imageId + "'.";
             case BuildFailure.ENGINE_ERROR -> "Check the builder's Docker engine ('docker info' where the builder "
                     + "runs); the builder stops taking work while it is away; then 'freshen force-update " + imageId

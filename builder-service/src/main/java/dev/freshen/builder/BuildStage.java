@@ -9,6 +9,7 @@ import dev.freshen.descriptor.Build;
 import dev.freshen.descriptor.DescriptorException;
 import dev.freshen.descriptor.PlatformImage;
 import dev.freshen.descriptor.PlatformImageCatalog;
+import dev.freshen.descriptor.Staging;
 import dev.freshen.events.BaseImage;
 import dev.freshen.events.FailureKind;
 import dev.freshen.events.FreshenEvent;
@@ -44,7 +45,9 @@ import java.util.regex.Pattern;
 /**
  * Builds one run's platform image pinned to the run's base digests, pushes it as a candidate by digest, and says so:
  * {@code ImageBuilt}, or {@code PipelineFailed} (stage build) with the failing step and the end of the log.
- * One build per image at a time; a run whose candidate already exists is answered without building again.
+ * One build per image at a time; a run whose build outcome was stated before ({@link BuildOutcomes}, kept on Kafka)
+ * is answered with that outcome again without building (the candidate tag is not looked at: it is deleted once the
+ * run has ended).
  *
  * <p>Retries (one layer per kind of failure): Docker engine trouble (the engine unreachable or failing a build or a
  * push transiently) is retried here, the whole attempt again, as {@link BuildSettings#retries()} says. Registry
@@ -65,22 +68,26 @@ public class BuildStage {
     private final Clock clock;
     private final CredentialsProvider credentials;
     private final Retry retry;
+    private final BuildOutcomes outcomes;
     private final Map<String, Object> locks = new ConcurrentHashMap<>();
 
     public BuildStage(Function<String, PlatformImageCatalog.Scan> catalog, CandidateStore store, ImageBuilder engineApi,
                       ImageBuilder buildKit, Function<java.nio.file.Path, Optional<String>> revisions,
                       BuildSettings settings, Clock clock) {
-        this(catalog, store, engineApi, buildKit, revisions, settings, clock, CredentialsProvider.NONE);
+        this(catalog, store, engineApi, buildKit, revisions, settings, clock, CredentialsProvider.NONE,
+                new BuildOutcomes());
     }
 
     /**
      * @param credentials the credentials of a registry host, handed to the engine for the pulls of a build from it
      *                    (only for the registries of the build's bases)
+     * @param outcomes    the final build outcomes stated before (by any instance); this stage adds its own
      */
     public BuildStage(Function<String, PlatformImageCatalog.Scan> catalog, CandidateStore store, ImageBuilder engineApi,
                       ImageBuilder buildKit, Function<java.nio.file.Path, Optional<String>> revisions,
-                      BuildSettings settings, Clock clock, CredentialsProvider credentials) {
+                      BuildSettings settings, Clock clock, CredentialsProvider credentials, BuildOutcomes outcomes) {
         this.catalog = catalog;
+        this.outcomes = outcomes;
         this.credentials = credentials;
         this.store = store;
         this.engineApi = engineApi;
@@ -105,13 +112,22 @@ public class BuildStage {
         }
         PlatformImage image = found.get();
         synchronized (locks.computeIfAbsent(image.id(), id -> new Object())) {
+            Optional<FreshenEvent> known = outcomes.of(request);
+            if (known.isPresent()) {
+                LOG.infof("Run %s (%s): built before, answering %s again without building", request.runId(),
+                        image.id(), known.get().type());
+                return known.get();
+            }
+            FreshenEvent outcome;
             try {
-                return retry.get("build of run " + request.runId() + " (" + image.id() + ")",
+                outcome = retry.get("build of run " + request.runId() + " (" + image.id() + ")",
                         () -> attempt(request, image, started));
             } catch (BuildFailure e) {
-                return failed(request, e.kind(), e.code(), e.getMessage(),
+                outcome = failed(request, e.kind(), e.code(), e.getMessage(),
                         e instanceof LoggedBuildFailure l ? l.excerpt : null);
             }
+            outcomes.remember(outcome);
+            return outcome;
         }
     }
 
@@ -130,15 +146,9 @@ public class BuildStage {
 
     private FreshenEvent attempt(BuildRequest request, PlatformImage image, Instant started) {
         String repository = settings.candidateRepository(image.descriptor().target().repository());
-        String tag = BuildSettings.candidateTag(request.runId());
-        ImageReference candidateTag = ImageReference.parse(repository + ":" + tag);
+        String tag = Staging.candidateTag(request.runId());
         Platform platform = image.descriptor().platformsOr(settings.defaultPlatform()).get(0);
         List<BaseImage> bases = bases(request, image, platform);
-        Optional<Digest> existing = store.digest(candidateTag);
-        if (existing.isPresent()) {
-            LOG.infof("Run %s (%s): candidate %s exists already, not building again", request.runId(), image.id(), candidateTag);
-            return built(request, bases, candidateTag.withTag(null).withDigest(existing.get()), List.of(), started);
-        }
         Map<ImageReference, ImageReference> pinned = new LinkedHashMap<>();
         bases.forEach(b -> pinned.put(b.reference(), b.pinned()));
         Build build = image.descriptor().build();

@@ -7,11 +7,8 @@ import dev.freshen.events.image.Platform;
 import java.util.Map;
 import java.util.Optional;
 
-/** Where candidates and bases are looked up, and candidates pushed to. */
+/** Where bases are looked up, and candidates pushed to. */
 public interface CandidateStore {
-
-    /** The current digest of a tag (an existing candidate); empty when it does not exist. */
-    Optional<Digest> digest(ImageReference ref);
 
     /**
      * The image manifest a base tag names upstream now for {@code platform} (for an image index, its entry for the

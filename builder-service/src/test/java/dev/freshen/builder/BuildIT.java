@@ -123,7 +123,7 @@ class BuildIT {
         ImageBuilt built = topics.awaitEvent(ImageBuilt.class, e -> e.runId().equals(request.runId()), TIMEOUT);
 
         assertTrue(built.candidate().isPinned());
-        assertEquals(registry.host() + "/platform/classic", built.candidate().name());
+        assertEquals(registry.host() + "/platform/classic-staging", built.candidate().name(), "staged by default");
         ImageConfig config = registryClient.imageConfig(built.candidate());
         assertEquals(baseV1.digest().toString(), config.labels().get(ImageLabels.BASE_DIGEST));
         assertEquals(baseV1.withDigest(null).toString(), config.labels().get(ImageLabels.BASE_NAME));
@@ -204,8 +204,27 @@ class BuildIT {
         }, 2, TIMEOUT);
         // a second build would carry another creation time, hence another digest
         assertEquals(built.get(0).candidate(), built.get(1).candidate());
-        assertTrue(builder.logText().contains("candidate " + registry.host() + "/platform/classic:candidate-"
-                + request.runId() + " exists already"));
+        assertEquals(1, builder.logCount("Run " + request.runId() + " (fixture/classic): built before, answering "),
+                "the second answered from the outcome stated before");
+    }
+
+    @Test
+    void aRedeliveredRequestIsAnsweredFromKafkaAlsoWhenItsCandidateTagIsGone() throws IOException {
+        BaseImageUpdated request = update("fixture/classic", baseV2);
+        topics.send(request);
+        ImageBuilt first = topics.awaitEvent(ImageBuilt.class, e -> e.runId().equals(request.runId()), TIMEOUT);
+        ImageReference tag = ImageReference.parse(first.candidate().name() + ":candidate-" + request.runId());
+        assertTrue(registryClient.deleteManifest(tag.registry(), tag.repository(), first.candidate().digest()));
+        assertTrue(registryClient.manifestDigest(tag).isEmpty(), "the candidate is gone, as after its run ended");
+
+        topics.send(request);
+        List<ImageBuilt> built = new ArrayList<>();
+        topics.awaitRecords(dev.freshen.events.Topics.IMAGE_BUILT, r -> {
+            ImageBuilt event = dev.freshen.events.EventJson.read(r.value(), ImageBuilt.class);
+            return event.runId().equals(request.runId()) && built.add(event);
+        }, 2, TIMEOUT);
+        assertEquals(first.candidate(), built.get(1).candidate(), "the same candidate again, not a second build");
+        assertEquals(1, builder.logCount("Run " + request.runId() + " (fixture/classic): building with"), "built once");
     }
 
     @Test

@@ -18,8 +18,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class BuildProblemsTest {
 
-    private static final BuildSettings SETTINGS = new BuildSettings("registry.example.com", Optional.of("staging.example.com"),
-            Optional.empty(), Duration.ofMinutes(45), 40, RetryPolicy.once(),
+    private static final BuildSettings SETTINGS = new BuildSettings("registry.example.com", new dev.freshen.descriptor.Staging(
+            Optional.of("staging.example.com"), dev.freshen.descriptor.Staging.DEFAULT_TEMPLATE), Duration.ofMinutes(45), 40, RetryPolicy.once(),
             dev.freshen.events.image.Platform.LINUX_AMD64);
 
     @Test

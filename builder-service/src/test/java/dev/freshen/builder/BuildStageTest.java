@@ -57,6 +57,7 @@ class BuildStageTest {
         final AtomicInteger builds = new AtomicInteger();
         final AtomicReference<BuildSpec> lastSpec = new AtomicReference<>();
         final AtomicInteger lookups = new AtomicInteger();
+        final List<String> pushes = Collections.synchronizedList(new ArrayList<>());
         final List<String> publishedLookups = Collections.synchronizedList(new ArrayList<>());
         final List<Platform> platformLookups = Collections.synchronizedList(new ArrayList<>());
         Map<ImageReference, Digest> published = Map.of();
@@ -77,8 +78,7 @@ class BuildStageTest {
             return "sha256:" + "b".repeat(64);
         }
 
-        @Override
-        public Optional<Digest> digest(ImageReference ref) {
+        Optional<Digest> digest(ImageReference ref) {
             lookups.incrementAndGet();
             if (!lookupFailures.isEmpty()) {
                 throw lookupFailures.remove(0);
@@ -94,6 +94,7 @@ class BuildStageTest {
 
         @Override
         public Digest pushAndRemove(String localTag, String repository, String tag) {
+            pushes.add(repository + ":" + tag);
             return CANDIDATE;
         }
 
@@ -124,9 +125,45 @@ class BuildStageTest {
     }
 
     private BuildStage stage(RetryPolicy retries) {
+        return stage(retries, new BuildOutcomes());
+    }
+
+    private BuildStage stage(RetryPolicy retries, BuildOutcomes outcomes) {
         return new BuildStage(PlatformImageCatalog.of(root)::scan, engine, engine, engine, dir -> Optional.empty(),
-                new BuildSettings("registry.example.com", Optional.empty(), Optional.empty(), Duration.ofMinutes(1), 40,
-                        retries, Platform.LINUX_AMD64), Clock.fixed(NOW, ZoneOffset.UTC));
+                new BuildSettings("registry.example.com", dev.freshen.descriptor.Staging.defaults(), Duration.ofMinutes(1), 40,
+                        retries, Platform.LINUX_AMD64), Clock.fixed(NOW, ZoneOffset.UTC),
+                dev.freshen.registry.CredentialsProvider.NONE, outcomes);
+    }
+
+    @Test
+    void theCandidateIsPushedToTheStagingRepositoryAsCandidateRunId() {
+        ImageBuilt built = assertInstanceOf(ImageBuilt.class, stage(RetryPolicy.once()).build(request()));
+        assertEquals("registry.example.com/platform/app-staging", built.candidate().name());
+        assertEquals(List.of("registry.example.com/platform/app-staging:candidate-run-1"), engine.pushes);
+    }
+
+    @Test
+    void aRequestWhoseRunWasBuiltBeforeIsAnsweredWithThatOutcomeWithoutBuildingOrLookingAnythingUp() {
+        BuildOutcomes outcomes = new BuildOutcomes();
+        ImageBuilt earlier = assertInstanceOf(ImageBuilt.class, stage(RetryPolicy.once(), new BuildOutcomes()).build(request()));
+        outcomes.remember(earlier); // as read from freshen.image-built after a restart
+        engine.builds.set(0);
+        engine.pushes.clear();
+
+        assertEquals(earlier, stage(RetryPolicy.once(), outcomes).build(request()));
+        assertEquals(0, engine.builds.get());
+        assertTrue(engine.pushes.isEmpty());
+    }
+
+    @Test
+    void theStageRemembersItsOwnFinalOutcomesButBuildsAgainAfterATransientFailure() {
+        BuildOutcomes outcomes = new BuildOutcomes();
+        BuildStage stage = stage(RetryPolicy.once(), outcomes);
+        engine.buildFailures.add(BuildFailure.transientFailure(BuildFailure.ENGINE_ERROR, "cannot reach the Docker engine: connection refused", null));
+        assertInstanceOf(PipelineFailed.class, stage.build(request()));
+        ImageBuilt built = assertInstanceOf(ImageBuilt.class, stage.build(request()));
+        assertEquals(built, stage.build(request()));
+        assertEquals(2, engine.builds.get(), "the transient failure was built again, the success was not");
     }
 
     private static BuildRequest request() {
@@ -165,7 +202,7 @@ class BuildStageTest {
         // the file changes on disk after the catalog read it
         Files.writeString(root.resolve(IMAGE).resolve("Dockerfile"), "FROM " + BASE + "\nRUN <<EOF\nnever ends\n");
         BuildStage stage = new BuildStage(id -> scan, engine, engine, engine, dir -> Optional.empty(),
-                new BuildSettings("registry.example.com", Optional.empty(), Optional.empty(), Duration.ofMinutes(1), 40,
+                new BuildSettings("registry.example.com", dev.freshen.descriptor.Staging.defaults(), Duration.ofMinutes(1), 40,
                         new RetryPolicy(1, Duration.ZERO, Duration.ZERO), Platform.LINUX_AMD64), Clock.fixed(NOW, ZoneOffset.UTC));
 
         PipelineFailed failed = assertInstanceOf(PipelineFailed.class, stage.build(request()));
@@ -233,12 +270,13 @@ class BuildStageTest {
 
     @Test
     void aRegistryFailureIsNotRetriedAgainHereTheRegistryClientDidThat() {
-        RegistryException registry = new RegistryException("HEAD http://registry.example.com/v2/platform/app/manifests/"
-                + "candidate-run-1 failed: HTTP 503 (gave up after 4 attempts)", 503, true, null);
+        RegistryException registry = new RegistryException("HEAD https://mcr.example.com/v2/dotnet/runtime/manifests/"
+                + "10.0 failed: HTTP 503 (gave up after 4 attempts)", 503, true, null);
         engine.lookupFailures.add(BuildFailure.transientFailure(BuildFailure.REGISTRY_ERROR, "registry error: " + registry.getMessage(), registry));
+        BuildRequest forced = new BuildRequest("run-1", IMAGE, Trigger.baseImageUpdated(), List.of(), NOW);
 
         PipelineFailed failed = assertInstanceOf(PipelineFailed.class,
-                stage(new RetryPolicy(5, Duration.ZERO, Duration.ZERO)).build(request()));
+                stage(new RetryPolicy(5, Duration.ZERO, Duration.ZERO)).build(forced));
 
         assertEquals(FailureKind.TRANSIENT_EXHAUSTED, failed.kind());
         assertTrue(failed.reason().contains("gave up after 4 attempts"), failed.reason());

@@ -109,7 +109,7 @@ class EcrBuildIT {
         topics.send(request);
         ImageBuilt built = topics.awaitEvent(ImageBuilt.class, e -> e.runId().equals(request.runId()), TIMEOUT);
 
-        assertEquals(ecr.registryHost() + "/platform/ecr-built", built.candidate().name());
+        assertEquals(ecr.registryHost() + "/platform/ecr-built-staging", built.candidate().name(), "staged by default");
         assertTrue(ecr.calls("GetAuthorizationToken").size() >= 1, "the push logged in through ECR");
         System.setProperty("aws.accessKeyId", READER_KEY); // the test's own reads are not the builder's
         System.setProperty("aws.secretAccessKey", READER_SECRET);

@@ -238,10 +238,10 @@ class PrivateBaseBuildIT {
         return new BuildStage(PlatformImageCatalog.of(platformImages)::scan,
                 new EngineCandidateStore(docker, registryClient, TIMEOUT), new EngineApiBuilder(docker),
                 new BuildKitCliBuilder(dev.freshen.testing.DockerEngine.CLI), p -> Optional.empty(),
-                new BuildSettings(LocalRegistry.shared().host(), Optional.empty(), Optional.empty(), TIMEOUT, 100,
+                new BuildSettings(LocalRegistry.shared().host(), dev.freshen.descriptor.Staging.defaults(), TIMEOUT, 100,
                         new RetryPolicy(1, Duration.ofSeconds(1), Duration.ofSeconds(1)),
                         dev.freshen.events.image.Platform.LINUX_AMD64),
-                Clock.systemUTC(), provider);
+                Clock.systemUTC(), provider, new BuildOutcomes());
     }
 
     private BuildRequest request(String id) {

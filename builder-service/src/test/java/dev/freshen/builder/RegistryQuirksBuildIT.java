@@ -154,9 +154,11 @@ class RegistryQuirksBuildIT {
         Digest amd64 = base.manifest(MultiArchBase.AMD64);
         ImageReference from = new ImageReference(proxy.host(), BASE_REPOSITORY, "10.0", null);
 
-        assertEquals(proxy.host() + "/platform/" + imageId, built.candidate().name(), "staged in the proxied registry");
+        assertEquals(proxy.host() + "/platform/" + imageId + "-staging", built.candidate().name(),
+                "staged in the proxied registry, in the target repository's staging repository");
         assertEquals(Optional.of(built.candidate().digest()), registry.manifestDigest(
-                        new ImageReference(proxy.host(), "platform/" + imageId, BuildSettings.candidateTag(runId), null)),
+                        new ImageReference(proxy.host(), "platform/" + imageId + "-staging",
+                                dev.freshen.descriptor.Staging.candidateTag(runId), null)),
                 proxy.profile() + ": the candidate tag names the candidate digest");
         assertEquals(amd64, built.baseImages().get(0).digest(), proxy.profile() + ": the amd64 manifest, not the index");
         assertEquals(Platform.LINUX_AMD64, built.baseImages().get(0).platform());
@@ -174,9 +176,9 @@ class RegistryQuirksBuildIT {
         return new BuildStage(PlatformImageCatalog.of(platformImages)::scan,
                 new EngineCandidateStore(docker, registry, TIMEOUT), new EngineApiBuilder(docker),
                 new BuildKitCliBuilder(dev.freshen.testing.DockerEngine.CLI), p -> Optional.empty(),
-                new BuildSettings(proxy.host(), Optional.empty(), Optional.empty(), TIMEOUT, 100,
+                new BuildSettings(proxy.host(), dev.freshen.descriptor.Staging.defaults(), TIMEOUT, 100,
                         new RetryPolicy(1, Duration.ofSeconds(1), Duration.ofSeconds(1)), Platform.LINUX_AMD64),
-                Clock.systemUTC(), registry::credentialsFor);
+                Clock.systemUTC(), registry::credentialsFor, new BuildOutcomes());
     }
 
     private List<String> diffIds(ImageReference image) throws IOException {

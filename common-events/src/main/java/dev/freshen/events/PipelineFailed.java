@@ -1,5 +1,7 @@
 package dev.freshen.events;
 
+import dev.freshen.events.image.ImageReference;
+
 import java.time.Instant;
 
 /**
@@ -11,11 +13,13 @@ import java.time.Instant;
  * problem as a stable id ({@code app-exited}, {@code app-port-closed}, {@code build-step-failed}, …; an open set
  * like {@link FailureKind}), so that every channel can tell kinds apart without parsing text; {@code hint} says what
  * to do about it in one sentence. Every channel (card, CLI, API) shows {@code reason}, then {@code hint}; neither
- * ever holds a Java class name, a stack trace or an ISO-8601 duration.
+ * ever holds a Java class name, a stack trace or an ISO-8601 duration. {@code candidate} is the run's candidate
+ * ({@code <registry>/<repository>@sha256:…}, the staging location), when the run failed after it was built (stages
+ * test and publish): the publisher deletes it from staging once the run has ended this way.
  */
 public record PipelineFailed(String runId, String imageId, int attempt, Instant occurredAt, Stage stage,
                              FailureKind kind, String reason, String logExcerpt, Trigger trigger, String code,
-                             String hint) implements FreshenEvent {
+                             String hint, ImageReference candidate) implements FreshenEvent {
 
     public PipelineFailed {
         Require.envelope("PipelineFailed", runId, imageId, attempt, occurredAt);
@@ -28,16 +32,32 @@ public record PipelineFailed(String runId, String imageId, int attempt, Instant 
         if (hint != null && hint.isBlank()) {
             hint = null;
         }
+        if (candidate != null && !candidate.isPinned()) {
+            throw new IllegalArgumentException("PipelineFailed: field 'candidate' must be pinned by digest, was " + candidate);
+        }
+    }
+
+    /** A failure without a candidate. */
+    public PipelineFailed(String runId, String imageId, int attempt, Instant occurredAt, Stage stage, FailureKind kind,
+                          String reason, String logExcerpt, Trigger trigger, String code, String hint) {
+        this(runId, imageId, attempt, occurredAt, stage, kind, reason, logExcerpt, trigger, code, hint, null);
     }
 
     /** A failure without a problem code or hint. */
     public PipelineFailed(String runId, String imageId, int attempt, Instant occurredAt, Stage stage, FailureKind kind,
                           String reason, String logExcerpt, Trigger trigger) {
-        this(runId, imageId, attempt, occurredAt, stage, kind, reason, logExcerpt, trigger, null, null);
+        this(runId, imageId, attempt, occurredAt, stage, kind, reason, logExcerpt, trigger, null, null, null);
     }
 
     /** This failure with a problem {@code code} and a {@code hint} of what to do. */
     public PipelineFailed withProblem(String code, String hint) {
-        return new PipelineFailed(runId, imageId, attempt, occurredAt, stage, kind, reason, logExcerpt, trigger, code, hint);
+        return new PipelineFailed(runId, imageId, attempt, occurredAt, stage, kind, reason, logExcerpt, trigger, code, hint,
+                candidate);
+    }
+
+    /** This failure with the run's {@code candidate} (pinned by digest), to be deleted from staging. */
+    public PipelineFailed withCandidate(ImageReference candidate) {
+        return new PipelineFailed(runId, imageId, attempt, occurredAt, stage, kind, reason, logExcerpt, trigger, code, hint,
+                candidate);
     }
 }

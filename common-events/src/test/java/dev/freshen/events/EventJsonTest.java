@@ -76,6 +76,21 @@ class EventJsonTest {
     }
 
     @Test
+    void aFailureNamesItsCandidateOnlyWhenItHasOnePinnedByDigest() {
+        PipelineFailed plain = new PipelineFailed("run-1", "net10/runtime", 1, Instant.parse("2026-01-01T00:00:00Z"),
+                Stage.TEST, FailureKind.PERMANENT, "the app exited", null, Trigger.baseImageUpdated());
+        assertTrue(!EventJson.writeString(plain).contains("candidate"), "absent, not null");
+        ImageReference candidate = ImageReference.parse("127.0.0.1:5000/platform/app-staging@" + Digest.parse("sha256:" + "c".repeat(64)));
+        PipelineFailed named = plain.withProblem("app-exited", "Fix the app").withCandidate(candidate);
+        String json = EventJson.writeString(named);
+        assertTrue(json.contains("\"candidate\":\"" + candidate + "\""), json);
+        assertEquals(named, EventJson.read(json.getBytes(StandardCharsets.UTF_8), PipelineFailed.class));
+        assertEquals("app-exited", named.code(), "withCandidate keeps the problem, withProblem the candidate");
+        assertEquals(candidate, named.withProblem("app-exited", "x").candidate());
+        assertThrows(IllegalArgumentException.class, () -> plain.withCandidate(candidate.withDigest(null).withTag("x")));
+    }
+
+    @Test
     void jsonUsesReadableValues() {
         String json = EventJson.writeString(oneOfEach().get(5));
         assertTrue(json.contains("\"stage\":\"test\""), json);

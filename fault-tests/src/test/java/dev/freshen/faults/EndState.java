@@ -3,6 +3,7 @@ package dev.freshen.faults;
 import dev.freshen.events.CloudEventEnvelope;
 import dev.freshen.events.EventJson;
 import dev.freshen.events.EventType;
+import dev.freshen.events.FailureKind;
 import dev.freshen.events.FreshenEvent;
 import dev.freshen.events.ImageBuilt;
 import dev.freshen.events.ImagePublished;
@@ -16,6 +17,7 @@ import dev.freshen.events.image.VersionTag;
 import dev.freshen.registry.RegistryClient;
 import dev.freshen.testing.EventTopics;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.awaitility.core.ConditionTimeoutException;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -26,17 +28,32 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * What a set of images ended up as, read from every event topic, the dead-letter topics and the company registry;
  * and the promises of the failure model checked against it: every run ends {@code ImagePublished} or
- * {@code PipelineFailed}; each published run has exactly one version tag; no tag names a digest that was not
- * verified; nothing was lost (runs started = runs ended).
+ * {@code PipelineFailed}; each published run has exactly one version tag; no tag of a target repository names a
+ * digest that was not verified (only staging repositories hold unverified images); no {@code candidate-<runId>} tag
+ * survives a run that has ended (published, or failed in test or publish: the candidate of a run that failed with
+ * kind {@code internal} or timed out without an answer stays, for its replay); nothing was lost (runs started = runs
+ * ended).
+ *
+ * <p>The stack stages candidates as the builder does by default, in {@code <target repository>-staging}.
  */
 record EndState(Set<String> runs, Map<String, Set<String>> versionsByRun, Set<String> failedRuns, int builtEvents,
-                Set<Digest> verified, Map<String, Map<String, Digest>> tagsByRepository, int deadLetters) {
+                Set<Digest> verified, Map<String, Map<String, Digest>> tagsByRepository, int deadLetters,
+                Set<String> cleanedRuns, Map<String, Map<String, Digest>> stagingTags) {
+
+    /** The default staging repository of a target repository ({@code Staging.DEFAULT_TEMPLATE}). */
+    static String stagingOf(String repository) {
+        return repository + "-staging";
+    }
+
+    /** How long the publisher may take to delete the candidates of ended runs after their last event. */
+    private static final java.time.Duration CLEAN_UP = java.time.Duration.ofSeconds(30);
 
     private static final List<String> DLQS = List.of(Topics.WATCHER_DLQ, Topics.BUILDER_DLQ, Topics.TESTER_DLQ,
             Topics.PUBLISHER_DLQ, Topics.NOTIFIER_DLQ);
@@ -46,13 +63,18 @@ record EndState(Set<String> runs, Map<String, Set<String>> versionsByRun, Set<St
         Map<String, Set<String>> versions = new HashMap<>();
         Set<String> failed = new HashSet<>();
         Set<Digest> verified = new HashSet<>();
+        Set<String> cleaned = new HashSet<>();
         int builtEvents = 0;
         for (EventType type : EventType.runEvents()) {
             for (FreshenEvent event : events(topics, type, imageIds)) {
                 if (event instanceof ImagePublished p) {
                     versions.computeIfAbsent(p.runId(), r -> new HashSet<>()).add(p.version());
+                    cleaned.add(p.runId());
                 } else if (event instanceof PipelineFailed f) {
                     failed.add(f.runId());
+                    if (f.candidate() != null && !FailureKind.INTERNAL.equals(f.kind())) {
+                        cleaned.add(f.runId());
+                    }
                 } else if (event instanceof ImageVerified v) {
                     verified.add(v.candidate().digest());
                 } else if (event instanceof ImageBuilt) {
@@ -62,8 +84,27 @@ record EndState(Set<String> runs, Map<String, Set<String>> versionsByRun, Set<St
                 }
             }
         }
+        Map<String, Map<String, Digest>> tags = tags(registry, registryHost, imageIds);
+        List<String> staging = imageIds.stream().map(EndState::stagingOf).toList();
+        Map<String, Map<String, Digest>> stagingTags;
+        try { // the candidates of the last runs are deleted after their last event: give the publisher a moment
+            stagingTags = await().atMost(CLEAN_UP).pollInterval(java.time.Duration.ofMillis(500))
+                    .until(() -> tags(registry, registryHost, staging), t -> leftOver(t, cleaned).isEmpty());
+        } catch (ConditionTimeoutException e) {
+            stagingTags = tags(registry, registryHost, staging); // assertConsistent names what is left
+        }
+        int deadLetters = 0;
+        for (String dlq : DLQS) {
+            deadLetters += (int) topics.readAll(dlq).stream().filter(r -> imageIds.contains(r.key())).count();
+        }
+        return new EndState(runs, versions, failed, builtEvents, verified, tags, deadLetters, cleaned, stagingTags);
+    }
+
+    /** Every tag of each repository with its digest; a repository that does not exist has none. */
+    private static Map<String, Map<String, Digest>> tags(RegistryClient registry, String registryHost,
+                                                         List<String> repositories) {
         Map<String, Map<String, Digest>> tags = new HashMap<>();
-        for (String repository : imageIds) {
+        for (String repository : repositories) {
             Map<String, Digest> byTag = new HashMap<>();
             for (String tag : registry.tags(registryHost, repository)) {
                 registry.manifestDigest(ImageReference.parse(registryHost + "/" + repository + ":" + tag))
@@ -71,11 +112,16 @@ record EndState(Set<String> runs, Map<String, Set<String>> versionsByRun, Set<St
             }
             tags.put(repository, byTag);
         }
-        int deadLetters = 0;
-        for (String dlq : DLQS) {
-            deadLetters += (int) topics.readAll(dlq).stream().filter(r -> imageIds.contains(r.key())).count();
-        }
-        return new EndState(runs, versions, failed, builtEvents, verified, tags, deadLetters);
+        return tags;
+    }
+
+    /** The {@code repository:candidate-<runId>} tags of {@code runs} in {@code tags}. */
+    private static List<String> leftOver(Map<String, Map<String, Digest>> tags, Set<String> runs) {
+        List<String> left = new ArrayList<>();
+        tags.forEach((repository, byTag) -> byTag.keySet().stream()
+                .filter(t -> t.startsWith("candidate-") && runs.contains(t.substring("candidate-".length())))
+                .forEach(t -> left.add(repository + ":" + t)));
+        return left;
     }
 
     private static List<FreshenEvent> events(EventTopics topics, EventType type, List<String> imageIds) {
@@ -114,12 +160,12 @@ record EndState(Set<String> runs, Map<String, Set<String>> versionsByRun, Set<St
         versionsByRun.forEach((run, versions) -> assertEquals(1, versions.size(),
                 "run " + run + " was published as more than one version: " + versions));
         assertEquals(published(), versionTags(), "one version tag per published run: " + tagsByRepository);
-        tagsByRepository.forEach((repository, tags) -> tags.forEach((tag, digest) -> {
-            if (!tag.startsWith("candidate-")) {
+        tagsByRepository.forEach((repository, tags) -> tags.forEach((tag, digest) ->
                 assertTrue(verified.contains(digest), repository + ":" + tag + " names " + digest
-                        + ", which no ImageVerified vouches for");
-            }
-        }));
+                        + ", which no ImageVerified vouches for: only staging repositories hold unverified images")));
+        List<String> left = new ArrayList<>(leftOver(stagingTags, cleanedRuns));
+        left.addAll(leftOver(tagsByRepository, cleanedRuns));
+        assertEquals(List.of(), left, "candidates of ended runs are deleted from staging");
     }
 
     /** The counts for the report. */

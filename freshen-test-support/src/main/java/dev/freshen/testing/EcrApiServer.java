@@ -50,6 +50,7 @@ import java.util.regex.Pattern;
  * <p>Faults for tests: {@link #throttle}, {@link #failNext} (any ECR error), {@link #limits} (lower quotas),
  * {@link #deny}, {@link #giveNextPutTagTo} (another publisher wins a tag), {@link #blobMounting} (off: mounts refused,
  * as in a registry that has not turned blob mounting on).
+ * {@code BatchDeleteImage} removes tags or images as ECR does, in the registry behind (which must allow deletes).
  */
 public final class EcrApiServer implements AutoCloseable {
 

@@ -91,7 +91,12 @@ final class EcrRegistryBackend {
         }
     }
 
-    /** Deletes a manifest by digest, with every tag on it (the CNCF registry's delete); false when it was not there. */
+    /**
+     * Deletes the manifest {@code digest} from {@code repository}, with every tag on it (the registry behind deletes by
+     * digest only).
+     *
+     * @return false when the repository did not hold it
+     */
     boolean delete(String repository, String digest) {
         HttpResponse<byte[]> response = send(request("/v2/" + repository + "/manifests/" + digest).DELETE());
         if (response.statusCode() == 404) {

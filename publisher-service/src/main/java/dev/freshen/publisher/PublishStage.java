@@ -39,7 +39,9 @@ import java.util.function.Function;
  * <ul>
  *     <li>Version: the minor of the highest existing {@code <tagPrefix>-x.y.z} tag bumped, or {@code 1.0.0}.</li>
  *     <li>Idempotent on the run without a database: when a version tag already names the verified digest, that
- *     version is announced again and no new one is made (the digest identifies the run: its labels hold the run id).</li>
+ *     version is announced again and no new one is made (the digest identifies the run: its labels hold the run id);
+ *     the image is then read from the target repository, so this works after the candidate was deleted from
+ *     staging too.</li>
  *     <li>Version races: a version tag must be new; it is checked before it is put and read back after, so when
  *     another publisher took the version at the same time (or ECR refused an immutable tag) the version is
  *     recomputed at once, up to {@link PublishSettings#maxVersionAttempts()} times; when others took all of them,
@@ -257,7 +259,8 @@ public class PublishStage {
     private PipelineFailed failed(ImageVerified event, FailureKind kind, String code, String reason) {
         LOG.warnf("Run %s (%s): publish failed (%s, %s): %s", event.runId(), event.imageId(), kind.id(), code, reason);
         return new PipelineFailed(event.runId(), event.imageId(), 1, clock.instant(), Stage.PUBLISH, kind, reason, null,
-                event.trigger()).withProblem(code, PublishProblems.hint(code, event.imageId()));
+                event.trigger()).withProblem(code, PublishProblems.hint(code, event.imageId()))
+                .withCandidate(event.candidate());
     }
 
     /** One run's publish: the event, its target, the repository, and the verified image once imported. */
@@ -277,10 +280,13 @@ public class PublishStage {
             return event.candidate().digest();
         }
 
-        /** The verified image's manifest in the target repository, imported on first use. */
+        /**
+         * The verified image's manifest in the target repository: read there by digest when the repository holds it
+         * already (a redelivered publish, whose candidate may have left staging since), else imported on first use.
+         */
         Manifest manifest() {
             if (manifest == null) {
-                manifest = repository.importImage(event.candidate());
+                manifest = repository.manifest(digest()).orElseGet(() -> repository.importImage(event.candidate()));
                 if (!manifest.digest().equals(digest())) {
                     throw PublishFailure.permanent(PublishFailure.CANDIDATE_INVALID, "the manifest imported into " + repository.describe() + " has digest "
                             + manifest.digest() + ", not the verified " + digest());

@@ -1,6 +1,7 @@
 package dev.freshen.publisher;
 
 import dev.freshen.descriptor.Target;
+import dev.freshen.events.image.ImageReference;
 
 /**
  * The registry platform images are published to: any OCI registry through the distribution API
@@ -19,4 +20,10 @@ public interface TargetRegistry {
      * @throws PublishFailure when the repository cannot be made ready
      */
     TargetRepository open(Target target);
+
+    /**
+     * The repository {@code candidate} (pinned by digest) is staged in, to delete it from once its run has ended: in
+     * this registry or, where candidates are staged elsewhere, in that registry.
+     */
+    StagingRepository staging(ImageReference candidate);
 }

@@ -45,6 +45,12 @@ public interface TargetRepository {
     }
 
     /**
+     * The manifest {@code digest} names in this repository, bytes exactly as stored; empty when the repository does
+     * not hold it (a redelivered publish finds its image here even after its candidate left staging).
+     */
+    Optional<Manifest> manifest(Digest digest);
+
+    /**
      * Makes the verified image available in this repository without rebuilding it: nothing to move when it is
      * already there (the candidate was staged in this repository), a blob mount from another repository of the same
      * registry, or a copy of its blobs through the registry API otherwise.

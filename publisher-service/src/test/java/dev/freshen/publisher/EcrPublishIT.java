@@ -36,6 +36,7 @@ import java.util.TreeSet;
 import java.util.UUID;
 import java.util.stream.Collectors;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -73,7 +74,7 @@ class EcrPublishIT {
                 new Credentials("AWS", REGISTRY_PASSWORD)));
         topics = new EventTopics(KafkaBroker.bootstrapServers());
         for (String name : List.of("created", "copied", "conflict", "throttled", "denied", "together", "redelivered",
-                "retained")) {
+                "retained", "cleaned")) {
             Path dir = Files.createDirectories(platformImages.resolve("platform/ecr/" + name));
             Files.writeString(dir.resolve("Dockerfile"), "FROM 127.0.0.1:5000/dotnet/runtime:10.0\n");
             Files.writeString(dir.resolve("platform-image.yaml"), "target: {repository: platform/ecr/" + name + ", tagPrefix: "
@@ -253,6 +254,33 @@ class EcrPublishIT {
         assertEquals(1, ecr.calls("BatchDeleteImage", "platform/ecr/retained").size());
     }
 
+    @Test
+    void theCandidateIsDeletedFromItsStagingRepositoryOnceTheRunHasEndedAndARedeliveryStillPublishes() {
+        String staging = "platform/ecr/cleaned-staging";
+        ecr.createRepository(staging, "MUTABLE", List.of(), false);
+        String runId = SampleEvents.runId();
+        ImageReference staged = CandidateImages.push(client, ecr.registryHost(), staging, "candidate-" + runId, runId);
+        ImageVerified event = CandidateImages.verified(runId, "platform/ecr/cleaned", staged);
+        topics.send(event);
+        ImagePublished published = topics.awaitEvent(ImagePublished.class, e -> e.runId().equals(runId), TIMEOUT);
+        await().atMost(TIMEOUT).until(() -> digestOf(staging, "candidate-" + runId).isEmpty());
+        assertEquals(Optional.of(staged.digest()), digestOf("platform/ecr/cleaned", published.image().tag()));
+        assertTrue(ecr.calls("BatchDeleteImage", staging).stream().anyMatch(c -> c.status() == 200));
+
+        topics.send(event); // redelivered after its candidate left staging: announced again, nothing new
+        topics.awaitRecords(dev.freshen.events.Topics.IMAGE_PUBLISHED, r -> new String(r.value()).contains(runId), 2, TIMEOUT);
+        assertEquals(Set.of(PREFIX + "-1.0.0"), versionTags("platform/ecr/cleaned"));
+
+        String failedRun = SampleEvents.runId();
+        ImageReference failedCandidate = CandidateImages.push(client, ecr.registryHost(), staging, "candidate-" + failedRun,
+                failedRun);
+        topics.send(new PipelineFailed(failedRun, "platform/ecr/cleaned", 1, java.time.Instant.now(),
+                dev.freshen.events.Stage.TEST, FailureKind.PERMANENT, "the test app exited", null,
+                dev.freshen.events.Trigger.baseImageUpdated()).withCandidate(failedCandidate));
+        await().atMost(TIMEOUT).until(() -> digestOf(staging, "candidate-" + failedRun).isEmpty());
+        assertEquals(Set.of(PREFIX + "-1.0.0"), versionTags("platform/ecr/cleaned"), "a failed run publishes nothing");
+    }
+
     /**
      * Runs after the others: the publisher used exactly the IAM actions docs/iam/publisher.json allows (a new call
      * without a policy update fails here, and so does an allowed action nothing used).
@@ -269,7 +297,7 @@ class EcrPublishIT {
         return topics.awaitEvent(ImagePublished.class, e -> e.runId().equals(event.runId()), TIMEOUT);
     }
 
-    /** A candidate staged in the image's own ECR repository, as the builder does by default. */
+    /** A candidate staged in the image's own ECR repository (staging-repository={repository}). */
     private static ImageReference candidate(String name) {
         String runId = SampleEvents.runId();
         return CandidateImages.push(client, ecr.registryHost(), "platform/ecr/" + name, "candidate-" + runId, runId);

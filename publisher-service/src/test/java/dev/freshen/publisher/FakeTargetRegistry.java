@@ -29,6 +29,8 @@ final class FakeTargetRegistry implements TargetRegistry {
     final List<String> puts = new CopyOnWriteArrayList<>();
     /** The tags deleted, in order (a delete by digest takes every tag on it, as the CNCF registry does). */
     final List<String> deletes = new CopyOnWriteArrayList<>();
+    /** The verified images imported, in order. */
+    final List<ImageReference> imports = new CopyOnWriteArrayList<>();
     /** Called before each put with (tag, digest): another publisher may take the tag here. */
     BiConsumer<String, Digest> beforePut = (tag, digest) -> { };
     /** Called after each put with (tag, digest): another publisher may overwrite the tag here. */
@@ -37,6 +39,8 @@ final class FakeTargetRegistry implements TargetRegistry {
     final List<RuntimeException> failures = Collections.synchronizedList(new ArrayList<>());
     /** Thrown by every delete when set (a registry that does not allow deletes). */
     volatile RuntimeException deleteFailure;
+    /** Every candidate was deleted from staging: importing one fails as it would in a registry. */
+    boolean stagingEmpty;
     /** Tags whose puts are refused as immutable once they exist. */
     boolean immutable;
 
@@ -71,6 +75,11 @@ final class FakeTargetRegistry implements TargetRegistry {
         return new Repo(target.repository());
     }
 
+    @Override
+    public StagingRepository staging(ImageReference candidate) {
+        throw new UnsupportedOperationException("the stage does not clean up: CandidateCleanupTest has its own fake");
+    }
+
     private void failIfAsked() {
         RuntimeException failure = failures.isEmpty() ? null : failures.remove(0);
         if (failure != null) {
@@ -103,10 +112,20 @@ final class FakeTargetRegistry implements TargetRegistry {
             return tagged(name, tag);
         }
 
+        /** The image when a tag of this repository names it (the fake keeps no untagged manifests). */
+        @Override
+        public Optional<Manifest> manifest(Digest digest) {
+            synchronized (FakeTargetRegistry.this) {
+                boolean held = repositories.getOrDefault(name, Map.of()).containsValue(digest);
+                return held ? Optional.ofNullable(images.get(digest)) : Optional.empty();
+            }
+        }
+
         @Override
         public Manifest importImage(ImageReference verified) {
+            imports.add(verified);
             synchronized (FakeTargetRegistry.this) {
-                Manifest manifest = images.get(verified.digest());
+                Manifest manifest = stagingEmpty ? null : images.get(verified.digest());
                 if (manifest == null) {
                     throw PublishFailure.permanent(PublishFailure.CANDIDATE_MISSING, "the verified image " + verified + " no longer exists");
                 }

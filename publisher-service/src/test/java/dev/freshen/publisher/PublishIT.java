@@ -35,6 +35,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -59,7 +60,8 @@ class PublishIT {
         registry = LocalRegistry.shared();
         client = new RegistryClient(RegistrySettings.defaults());
         topics = new EventTopics(KafkaBroker.bootstrapServers());
-        for (String name : List.of("first", "highest", "staged", "redelivered", "together")) {
+        for (String name : List.of("first", "highest", "staged", "redelivered", "together", "cleaned",
+                "unstaged")) {
             descriptor(platformImages, name, "['10.0', latest, 'run-{runId}', 'nightly-{date}']");
         }
         publisher = ServiceProcess.start(Paths.get("").toAbsolutePath(), Map.of(
@@ -150,6 +152,49 @@ class PublishIT {
     }
 
     @Test
+    void theCandidateLeavesStagingOnceItsRunHasEndedAndARedeliveredPublishIsThenANoOp() {
+        String runId = SampleEvents.runId();
+        ImageReference staged = CandidateImages.push(client, registry.host(), "platform/cleaned-staging",
+                "candidate-" + runId, runId);
+        ImageVerified event = CandidateImages.verified(runId, "fixture/cleaned", staged);
+        topics.send(event);
+        ImagePublished published = topics.awaitEvent(ImagePublished.class, e -> e.runId().equals(runId), TIMEOUT);
+        await().atMost(TIMEOUT).until(() -> client.manifest(staged).isEmpty());
+        assertEquals(Optional.empty(), digestOf("platform/cleaned-staging", "candidate-" + runId));
+        assertEquals(Optional.of(staged.digest()), digestOf("platform/cleaned", published.image().tag()),
+                "the target repository keeps its copy");
+
+        topics.send(event); // redelivered: the version tag names the digest, the staging manifest is gone
+        List<ImagePublished> both = topics.awaitRecords(Topics.IMAGE_PUBLISHED, r -> new String(r.value())
+                .contains(runId), 2, TIMEOUT).stream().map(r -> EventJson.read(r.value(), ImagePublished.class)).toList();
+        assertEquals(published.image(), both.get(1).image());
+        assertEquals(published.tags(), both.get(1).tags());
+        assertEquals(Set.of(PREFIX + "-1.0.0"), versionTags("platform/cleaned"));
+
+        String failedRun = SampleEvents.runId();
+        ImageReference failedCandidate = CandidateImages.push(client, registry.host(), "platform/cleaned-staging",
+                "candidate-" + failedRun, failedRun);
+        topics.send(new PipelineFailed(failedRun, "fixture/cleaned", 1, java.time.Instant.now(), Stage.TEST,
+                FailureKind.PERMANENT, "the test app exited", null, dev.freshen.events.Trigger.baseImageUpdated())
+                .withCandidate(failedCandidate));
+        await().atMost(TIMEOUT).until(() -> client.manifest(failedCandidate).isEmpty());
+    }
+
+    @Test
+    void aCandidateStagedInTheTargetRepositoryIsNotDeletedWithTheVersionTagOnItsDigest() {
+        String runId = SampleEvents.runId();
+        ImageReference staged = CandidateImages.push(client, registry.host(), "platform/unstaged", "candidate-" + runId,
+                runId);
+        topics.send(CandidateImages.verified(runId, "fixture/unstaged", staged));
+        ImagePublished published = topics.awaitEvent(ImagePublished.class, e -> e.runId().equals(runId), TIMEOUT);
+        publish("fixture/unstaged", candidate("unstaged", "candidate-")); // handled after the first one's clean-up
+
+        assertEquals(Optional.of(staged.digest()), digestOf("platform/unstaged", published.image().tag()));
+        assertEquals(Optional.of(staged.digest()), digestOf("platform/unstaged", "candidate-" + runId),
+                "deleting by digest would have taken the version tag with it");
+    }
+
+    @Test
     void twoRunsOfOneImageAtOnceGetTwoVersions() {
         ImageReference a = candidate("together", "candidate-");
         ImageReference b = candidate("together", "candidate-");
@@ -185,7 +230,7 @@ class PublishIT {
         return topics.awaitEvent(ImagePublished.class, e -> e.runId().equals(event.runId()), TIMEOUT);
     }
 
-    /** A candidate in the image's target repository, as the builder stages it by default. */
+    /** A candidate in the image's target repository (staging-repository={repository}), tagged for another run. */
     private static ImageReference candidate(String name, String tagPrefix) {
         String runId = SampleEvents.runId();
         return CandidateImages.push(client, registry.host(), "platform/" + name, tagPrefix + runId, runId);

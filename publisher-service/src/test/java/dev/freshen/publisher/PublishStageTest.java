@@ -123,6 +123,30 @@ class PublishStageTest {
     }
 
     @Test
+    void aRedeliveredEventWhoseCandidateLeftStagingIsAnnouncedAgainFromTheTargetRepository() {
+        ImageVerified event = verified(registry.image("one"));
+        ImagePublished first = assertInstanceOf(ImagePublished.class, stage.publish(event));
+        registry.stagingEmpty = true; // the clean-up deleted the candidate after the first publish
+        registry.imports.clear();
+        registry.puts.clear();
+
+        ImagePublished again = assertInstanceOf(ImagePublished.class, stage.publish(event));
+        assertEquals(first.image(), again.image());
+        assertEquals(first.tags(), again.tags());
+        assertTrue(registry.imports.isEmpty(), "read from the target repository by digest, not imported from staging");
+        assertEquals(Set.of("10.0-noble-1.0.0"), versionTags());
+    }
+
+    @Test
+    void aPublishFailureNamesTheCandidateForTheCleanUp() {
+        Manifest gone = registry.image("gone");
+        registry.stagingEmpty = true;
+        ImageVerified event = verified(gone);
+        PipelineFailed failed = assertInstanceOf(PipelineFailed.class, stage.publish(event));
+        assertEquals(event.candidate(), failed.candidate());
+    }
+
+    @Test
     void movingTagsNeverGoBackToAnOlderVersion() {
         ImageVerified older = verified(registry.image("older"));
         stage.publish(older);

@@ -284,6 +284,7 @@ public class VerificationStage {
         LOG.warnf("Run %s (%s): test failed (%s, %s): %s", built.runId(), built.imageId(), kind.id(), problem.code(),
                 problem.reason());
         return new PipelineFailed(built.runId(), built.imageId(), 1, clock.instant(), Stage.TEST, kind, problem.reason(),
-                problem.excerpt(), built.trigger()).withProblem(problem.code(), problem.hint());
+                problem.excerpt(), built.trigger()).withProblem(problem.code(), problem.hint())
+                .withCandidate(built.candidate());
     }
 }

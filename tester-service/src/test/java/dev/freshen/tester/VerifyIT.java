@@ -202,6 +202,7 @@ class VerifyIT {
         PipelineFailed failed = topics.awaitEvent(PipelineFailed.class, e -> e.runId().equals(built.runId()), TIMEOUT);
         assertEquals(Stage.TEST, failed.stage());
         assertEquals(FailureKind.PERMANENT, failed.kind());
+        assertEquals(candidate, failed.candidate(), "names its candidate, for the publisher to delete from staging");
         return failed;
     }
 

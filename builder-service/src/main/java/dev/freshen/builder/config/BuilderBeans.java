@@ -5,11 +5,13 @@ import dev.freshen.docker.DockerEngine;
 import dev.freshen.docker.BuildKitCliBuilder;
 import dev.freshen.docker.BuildKitProbe;
 import com.github.dockerjava.api.DockerClient;
+import dev.freshen.builder.BuildOutcomes;
 import dev.freshen.builder.BuildSettings;
 import dev.freshen.builder.BuildStage;
 import dev.freshen.builder.docker.EngineCandidateStore;
 import dev.freshen.builder.git.GitRevision;
 import dev.freshen.descriptor.PlatformImageCatalog;
+import dev.freshen.descriptor.Staging;
 import dev.freshen.ecr.EcrCredentials;
 import dev.freshen.registry.RegistryClient;
 import dev.freshen.retry.RenamedSettings;
@@ -38,8 +40,9 @@ public class BuilderBeans {
     private static final Duration CHECK_TIMEOUT = Duration.ofMinutes(1);
 
     void validate(@Observes StartupEvent start, BuilderConfig config, DockerClient docker, BuildStage stage) {
-        LOG.infof("%s; candidates go to %s", DockerEngine.describe(docker),
-                config.builder().stagingRegistry().orElse(config.targetRegistry()));
+        Staging staging = staging(config.builder());
+        LOG.infof("%s; candidates go to %s/%s", DockerEngine.describe(docker),
+                staging.registryFor(config.targetRegistry()), staging.repositoryTemplate());
         LOG.info(new BuildKitProbe("freshen.builder.docker-cli", config.builder().dockerCli(),
                 BuildKitProbe.imagesOf(docker), CHECK_TIMEOUT).check());
     }
@@ -56,8 +59,14 @@ public class BuilderBeans {
 
     @Produces
     @Singleton
+    BuildOutcomes buildOutcomes() {
+        return new BuildOutcomes();
+    }
+
+    @Produces
+    @Singleton
     @SuppressWarnings("deprecation")
-    BuildStage buildStage(BuilderConfig config, DockerClient docker) {
+    BuildStage buildStage(BuilderConfig config, DockerClient docker, BuildOutcomes outcomes) {
         var builder = config.builder();
         RenamedSettings.refuse(new RenamedSettings.Renamed("freshen.builder.retry-backoff",
                 "freshen.builder.initial-backoff", builder.retryBackoff().isPresent()));
@@ -67,10 +76,17 @@ public class BuilderBeans {
         var catalog = PlatformImageCatalog.of(config.platformImagesDir());
         return new BuildStage(catalog::scan, new EngineCandidateStore(docker, registry, builder.pushTimeout()),
                 new EngineApiBuilder(docker), new BuildKitCliBuilder(builder.dockerCli()), GitRevision::of,
-                new BuildSettings(config.targetRegistry(), builder.stagingRegistry(), builder.stagingRepository(),
-                        builder.buildTimeout(), builder.logLines(), retries(builder),
+                new BuildSettings(config.targetRegistry(), staging(builder), builder.buildTimeout(), builder.logLines(), retries(builder),
                         dev.freshen.events.image.Platform.parse(config.registries().platform())),
-                Clock.systemUTC(), registry::credentialsFor);
+                Clock.systemUTC(), registry::credentialsFor, outcomes);
+    }
+
+    private static Staging staging(BuilderConfig.Builder builder) {
+        try {
+            return new Staging(builder.stagingRegistry(), builder.stagingRepository());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalStateException("freshen.builder.staging-repository: " + e.getMessage(), e);
+        }
     }
 
     private static RetryPolicy retries(BuilderConfig.Builder builder) {

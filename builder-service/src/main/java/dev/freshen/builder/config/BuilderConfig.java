@@ -1,5 +1,6 @@
 package dev.freshen.builder.config;
 
+import dev.freshen.descriptor.Staging;
 import dev.freshen.registry.config.RegistriesConfig;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
@@ -31,10 +32,14 @@ public interface BuilderConfig {
         Optional<String> stagingRegistry();
 
         /**
-         * Repository for candidates; default: the image's target repository, so that promotion is a manifest copy
-         * within one repository. Candidates are tagged {@code candidate-<runId>}.
+         * Repository for candidates, {@code {repository}} standing for the image's target repository; default
+         * {@code {repository}-staging}, so that unverified images never sit in the repository consumers pull from.
+         * A name without {@code {repository}} is one staging repository for every image; {@code {repository}} alone
+         * stages in the target repository. Candidates are tagged {@code candidate-<runId>} and deleted by the
+         * publisher once their run has ended.
          */
-        Optional<String> stagingRepository();
+        @WithDefault(Staging.DEFAULT_TEMPLATE)
+        String stagingRepository();
 
         /** How long one build may take before it is cancelled. */
         @WithDefault("30m")

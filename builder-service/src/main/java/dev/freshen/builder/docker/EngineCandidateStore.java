@@ -18,8 +18,8 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Candidates pushed through the Docker engine (which has the built image), looked up through the registry API (so a
- * candidate pushed by another builder instance is found too).
+ * Candidates pushed through the Docker engine (which has the built image); bases and published versions looked up
+ * through the registry API.
  */
 public class EngineCandidateStore implements CandidateStore {
 
@@ -31,15 +31,6 @@ public class EngineCandidateStore implements CandidateStore {
         this.docker = docker;
         this.registry = registry;
         this.pushTimeout = pushTimeout;
-    }
-
-    @Override
-    public Optional<Digest> digest(ImageReference ref) {
-        try {
-            return registry.manifestDigest(ref);
-        } catch (RegistryException e) {
-            throw registryFailure(ref, e);
-        }
     }
 
     @Override

@@ -31,16 +31,21 @@ public class BuildRequestListener {
     static final String BUILD_POOL = "freshen-builds";
     private static final Logger LOG = Logger.getLogger(BuildRequestListener.class);
 
+    /** How long a request waits at start-up for the outcomes stated before to be read. */
+    private static final java.time.Duration CATCH_UP = java.time.Duration.ofMinutes(2);
+
     private final BuildStage stage;
+    private final BuildOutcomeFeed outcomes;
     private final Emitter<byte[]> imageBuilt;
     private final Emitter<byte[]> pipelineFailed;
     private final InternalFailures internalFailures;
 
     @Inject
-    public BuildRequestListener(BuildStage stage,
+    public BuildRequestListener(BuildStage stage, BuildOutcomeFeed outcomes,
                                 @Channel(Topics.IMAGE_BUILT) Emitter<byte[]> imageBuilt,
                                 @Channel(Topics.PIPELINE_FAILED) Emitter<byte[]> pipelineFailed) {
         this.stage = stage;
+        this.outcomes = outcomes;
         this.imageBuilt = imageBuilt;
         this.pipelineFailed = pipelineFailed;
         this.internalFailures = new InternalFailures(Stage.BUILD, pipelineFailed, SOURCE);
@@ -61,10 +66,22 @@ public class BuildRequestListener {
     }
 
     private CompletionStage<Void> handle(BuildRequest request, Message<byte[]> in) {
+        awaitKnownOutcomes();
         FreshenEvent outcome = stage.build(request);
         LOG.infof("Run %s (%s): %s", request.runId(), request.imageId(), outcome.type());
         Emitter<byte[]> out = outcome instanceof ImageBuilt ? imageBuilt : pipelineFailed;
         out.send(EventMessages.createFrom(in, outcome, SOURCE));
         return Inbound.done();
+    }
+
+    private void awaitKnownOutcomes() {
+        try {
+            if (!outcomes.awaitCaughtUp(CATCH_UP)) {
+                LOG.warnf("The earlier build outcomes are not read after %s; building anyway (a redelivered run may be "
+                        + "built twice)", "2m");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }

@@ -7,6 +7,7 @@ import dev.freshen.events.Stage;
 import dev.freshen.events.Topics;
 import dev.freshen.messaging.PausableInputs;
 import dev.freshen.testing.InMemoryChannels;
+import dev.freshen.testing.KafkaResource;
 import dev.freshen.testing.SampleEvents;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
@@ -31,6 +32,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 @QuarkusTest
+@WithTestResource(KafkaResource.class) // the build outcomes are read from the real broker
 @WithTestResource(value = InMemoryChannels.class, initArgs = {
         @ResourceArg(name = "incoming", value = Topics.BASE_IMAGE_UPDATED + "," + Topics.FORCE_UPDATE),
         @ResourceArg(name = "outgoing", value = Topics.IMAGE_BUILT + "," + Topics.PIPELINE_FAILED)})

@@ -3,6 +3,7 @@ package dev.freshen.publisher.config;
 import dev.freshen.descriptor.PlatformImageCatalog;
 import dev.freshen.events.image.ImageReference;
 import dev.freshen.publisher.PublishSettings;
+import dev.freshen.publisher.CandidateCleanup;
 import dev.freshen.publisher.PublishStage;
 import dev.freshen.publisher.TargetRegistry;
 import dev.freshen.ecr.EcrClients;
@@ -96,6 +97,12 @@ public class PublisherBeans {
         }
         return new PublishStage(catalog::scan, registry, new PublishSettings(retries, publisher.maxVersionAttempts()),
                 Clock.systemUTC());
+    }
+
+    @Produces
+    @Singleton
+    CandidateCleanup candidateCleanup(TargetRegistry registry) {
+        return new CandidateCleanup(registry::staging);
     }
 
     /** The registry host of {@code freshen.target-registry}, checked. */

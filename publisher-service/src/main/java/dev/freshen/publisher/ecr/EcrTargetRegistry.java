@@ -3,7 +3,10 @@ package dev.freshen.publisher.ecr;
 import dev.freshen.ecr.EcrToken;
 import dev.freshen.descriptor.Target;
 import dev.freshen.publisher.PublishFailure;
+import dev.freshen.events.image.ImageReference;
+import dev.freshen.publisher.StagingRepository;
 import dev.freshen.publisher.TargetRegistry;
+import dev.freshen.publisher.registry.OciStagingRepository;
 import dev.freshen.publisher.TargetRepository;
 import dev.freshen.registry.RegistrySettings;
 import org.jboss.logging.Logger;
@@ -56,6 +59,19 @@ public final class EcrTargetRegistry implements TargetRegistry, AutoCloseable {
     public TargetRepository open(Target target) {
         ensureRepository(target);
         return new EcrTargetRepository(ecr, host, settings, target.repository(), login);
+    }
+
+    /**
+     * A candidate in this registry is deleted through the ECR API ({@code BatchDeleteImage} by its tag); one staged
+     * in another registry through the distribution API.
+     */
+    @Override
+    public StagingRepository staging(ImageReference candidate) {
+        if (!candidate.registry().equals(host)) {
+            return new OciStagingRepository(login.client(), candidate.registry(), candidate.repository());
+        }
+        return new EcrStagingRepository(ecr, settings, candidate.repository(),
+                new EcrTargetRepository(ecr, host, settings, candidate.repository(), login));
     }
 
     private void ensureRepository(Target target) {

@@ -98,12 +98,19 @@ final class EcrTargetRepository implements TargetRepository {
         if (!verified.registry().equals(host) || !verified.repository().equals(name)) {
             return new ImageCopier(login.client()).copy(verified, host, name);
         }
-        Image image = image(ImageIdentifier.builder().imageDigest(verified.digest().toString()).build(),
-                describe() + "@" + verified.digest()).orElseThrow(() -> PublishFailure.permanent(PublishFailure.CANDIDATE_MISSING,
+        return manifest(verified.digest()).orElseThrow(() -> PublishFailure.permanent(PublishFailure.CANDIDATE_MISSING,
                 "the verified image " + verified.byDigestOnly() + " no longer exists"));
-        byte[] content = image.imageManifest().getBytes(StandardCharsets.UTF_8);
-        String mediaType = image.imageManifestMediaType() != null ? image.imageManifestMediaType() : mediaTypeOf(content);
-        return Manifest.of(mediaType, content);
+    }
+
+    @Override
+    public Optional<Manifest> manifest(Digest digest) {
+        return image(ImageIdentifier.builder().imageDigest(digest.toString()).build(), describe() + "@" + digest)
+                .map(image -> {
+                    byte[] content = image.imageManifest().getBytes(StandardCharsets.UTF_8);
+                    String mediaType = image.imageManifestMediaType() != null ? image.imageManifestMediaType()
+                            : mediaTypeOf(content);
+                    return Manifest.of(mediaType, content);
+                });
     }
 
     @Override

@@ -4,6 +4,7 @@ import dev.freshen.descriptor.Target;
 import dev.freshen.events.image.Digest;
 import dev.freshen.events.image.ImageReference;
 import dev.freshen.publisher.TagConflictException;
+import dev.freshen.publisher.StagingRepository;
 import dev.freshen.publisher.TargetRegistry;
 import dev.freshen.publisher.TargetRepository;
 import dev.freshen.registry.Manifest;
@@ -45,6 +46,11 @@ public final class OciTargetRegistry implements TargetRegistry {
         return new Repository(target.repository());
     }
 
+    @Override
+    public StagingRepository staging(ImageReference candidate) {
+        return new OciStagingRepository(client, candidate.registry(), candidate.repository());
+    }
+
     private final class Repository implements TargetRepository {
 
         private final String name;
@@ -73,6 +79,15 @@ public final class OciTargetRegistry implements TargetRegistry {
                 return client.manifestDigest(new ImageReference(host, name, tag, null));
             } catch (RegistryException e) {
                 throw RegistryFailures.of("cannot read " + describe() + ":" + tag, e);
+            }
+        }
+
+        @Override
+        public Optional<Manifest> manifest(Digest digest) {
+            try {
+                return client.manifest(new ImageReference(host, name, null, digest));
+            } catch (RegistryException e) {
+                throw RegistryFailures.of("cannot read " + describe() + "@" + digest, e);
             }
         }
 

@@ -29,7 +29,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** The publisher's wiring (OCI target registry by default) with SmallRye's in-memory channels. */
 @QuarkusTest
 @WithTestResource(value = InMemoryChannels.class, initArgs = {
-        @ResourceArg(name = "incoming", value = Topics.IMAGE_VERIFIED),
+        @ResourceArg(name = "incoming", value = Topics.IMAGE_VERIFIED + "," + EndedRunListener.CHANNEL),
         @ResourceArg(name = "outgoing", value = Topics.IMAGE_PUBLISHED + "," + Topics.PIPELINE_FAILED)})
 class VerifiedImageListenerTest {
 
@@ -73,6 +73,25 @@ class VerifiedImageListenerTest {
         connector.source(Topics.IMAGE_VERIFIED).send(invalid);
         await().until(() -> nacked.get() != null);
         assertTrue(nacked.get().getMessage().startsWith("invalid ImageVerified payload"), nacked.get().getMessage());
+        assertTrue(published.received().isEmpty() && failed.received().isEmpty());
+    }
+
+    @Test
+    void endedRunsAreAcknowledgedReadableOrNotAndNeverAnswered() {
+        AtomicReference<Boolean> unreadableAcked = new AtomicReference<>(false);
+        AtomicReference<Boolean> buildFailureAcked = new AtomicReference<>(false);
+        connector.source(EndedRunListener.CHANNEL).send(Message.of("{\"runId\":".getBytes(StandardCharsets.UTF_8))
+                .withAck(() -> {
+                    unreadableAcked.set(true);
+                    return CompletableFuture.completedFuture(null);
+                }));
+        PipelineFailed buildFailure = new PipelineFailed(SampleEvents.runId(), "fixture/app", 1, java.time.Instant.now(),
+                Stage.BUILD, FailureKind.PERMANENT, "the RUN step failed", null, null);
+        connector.source(EndedRunListener.CHANNEL).send(Message.of(EventJson.write(buildFailure)).withAck(() -> {
+            buildFailureAcked.set(true);
+            return CompletableFuture.completedFuture(null);
+        }));
+        await().until(() -> unreadableAcked.get() && buildFailureAcked.get());
         assertTrue(published.received().isEmpty() && failed.received().isEmpty());
     }
 }
