@@ -6,6 +6,8 @@ import dev.freshen.publisher.PublishSettings;
 import dev.freshen.publisher.PublishStage;
 import dev.freshen.publisher.TargetRegistry;
 import dev.freshen.ecr.EcrClients;
+import dev.freshen.ecr.setup.Encryption;
+import dev.freshen.ecr.setup.LayoutSettings;
 import dev.freshen.publisher.ecr.EcrSettings;
 import dev.freshen.publisher.ecr.EcrTargetRegistry;
 import dev.freshen.publisher.registry.OciTargetRegistry;
@@ -46,6 +48,9 @@ public class PublisherBeans {
             throw new IllegalStateException("freshen.publisher.max-version-attempts must be at least 1");
         }
         LOG.infof("Publishing to %s (%s)", registry.host(), publisher.kind());
+        if (registry instanceof EcrTargetRegistry ecr) {
+            ecr.prepare();
+        }
     }
 
     @Produces
@@ -58,16 +63,13 @@ public class PublisherBeans {
                     config.registries().credentialsChain(CredentialsProvider.NONE)), host);
         }
         PublisherConfig.Ecr ecr = config.publisher().ecr();
-        EcrSettings settings;
-        try {
-            settings = new EcrSettings(ecr.registryId().or(() -> EcrClients.accountOf(host)).orElse(null),
-                    ecr.tagMutability(), ecr.exclusionFilters().orElse(List.of()), ecr.scanOnPush());
-        } catch (IllegalArgumentException e) {
-            throw new IllegalStateException("freshen.publisher.ecr.exclusion-filters: " + e.getMessage(), e);
-        }
+        EcrSettings settings = new EcrSettings(ecr.registryId().or(() -> EcrClients.accountOf(host)).orElse(null));
+        LayoutSettings layout = layoutSettings(ecr);
         var client = EcrClients.create(ecr.region().or(() -> EcrClients.regionOf(host)), ecr.endpoint(),
                 registries.requestTimeout(), registries.retries());
-        return new EcrTargetRegistry(client, host, settings, registries, Clock.systemUTC());
+        var catalog = new PlatformImageCatalog(config.platformImagesDir());
+        return new EcrTargetRegistry(client, host, settings, layout, () -> catalog.scan().images().values(), registries,
+                Clock.systemUTC());
     }
 
     void close(@Disposes TargetRegistry registry) {
@@ -96,6 +98,23 @@ public class PublisherBeans {
         }
         return new PublishStage(catalog::scan, registry, new PublishSettings(retries, publisher.maxVersionAttempts()),
                 Clock.systemUTC());
+    }
+
+    /** The repository layout settings of {@code freshen.publisher.ecr.*}, checked. */
+    static LayoutSettings layoutSettings(PublisherConfig.Ecr ecr) {
+        try {
+            return new LayoutSettings(ecr.tagMutability(), ecr.exclusionFilters().orElse(List.of()), ecr.scanOnPush(),
+                    encryption(ecr), LayoutSettings.DEFAULT_STAGING, ecr.candidateExpiryDays());
+        } catch (IllegalArgumentException e) {
+            String key = e.getMessage().contains("expiry") ? "freshen.publisher.ecr.candidate-expiry-days"
+                    : e.getMessage().contains("KMS") ? "freshen.publisher.ecr.kms-key"
+                    : "freshen.publisher.ecr.exclusion-filters";
+            throw new IllegalStateException(key + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static Encryption encryption(PublisherConfig.Ecr ecr) {
+        return new Encryption(ecr.encryption(), ecr.kmsKey().orElse(null));
     }
 
     /** The registry host of {@code freshen.target-registry}, checked. */
