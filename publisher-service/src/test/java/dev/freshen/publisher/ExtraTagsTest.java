@@ -61,12 +61,10 @@ class ExtraTagsTest {
     }
 
     @Test
-    void movingTagsAndTheirWildcards() {
+    void movingTags() {
         assertTrue(ExtraTags.isMoving("latest"));
         assertTrue(ExtraTags.isMoving("nightly-{date}"));
         assertFalse(ExtraTags.isMoving("run-{runId}"));
         assertFalse(ExtraTags.isMoving("{version}-lts"));
-        assertEquals("nightly-*", ExtraTags.wildcard("nightly-{date}"));
-        assertEquals("10.0", ExtraTags.wildcard("10.0"));
     }
 }
