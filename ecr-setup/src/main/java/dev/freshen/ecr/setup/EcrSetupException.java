@@ -13,7 +13,7 @@ public final class EcrSetupException extends RuntimeException {
         this.transientFailure = transientFailure;
     }
 
-    /** Throttling, 5xx, time-outs and I/O: trying again later may work. */
+    /** Throttling, 5xx, time-outs and I/O: trying again later may work (missing credentials, access denied: not). */
     public boolean isTransient() {
         return transientFailure;
     }

@@ -1,6 +1,8 @@
 package dev.freshen.ecr.setup;
 
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
+import software.amazon.awssdk.core.exception.ApiCallAttemptTimeoutException;
+import software.amazon.awssdk.core.exception.ApiCallTimeoutException;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.ecr.EcrClient;
 import software.amazon.awssdk.services.ecr.model.EncryptionConfiguration;
@@ -12,6 +14,8 @@ import software.amazon.awssdk.services.ecr.model.Repository;
 import software.amazon.awssdk.services.ecr.model.RepositoryAlreadyExistsException;
 import software.amazon.awssdk.services.ecr.model.RepositoryNotFoundException;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -196,6 +200,16 @@ public final class RepositorySetup {
                     || service.statusCode() == 429;
             return new EcrSetupException(where + " failed: " + code + message, transientFailure, e);
         }
-        return new EcrSetupException(where + " failed: " + e.getMessage(), true, e);
+        return new EcrSetupException(where + " failed: " + e.getMessage(), isIoOrTimeout(e), e);
+    }
+
+    private static boolean isIoOrTimeout(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof IOException || t instanceof UncheckedIOException || t instanceof ApiCallTimeoutException
+                    || t instanceof ApiCallAttemptTimeoutException) {
+                return true;
+            }
+        }
+        return false;
     }
 }

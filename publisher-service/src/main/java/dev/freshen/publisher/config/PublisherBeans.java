@@ -102,19 +102,23 @@ public class PublisherBeans {
 
     /** The repository layout settings of {@code freshen.publisher.ecr.*}, checked. */
     static LayoutSettings layoutSettings(PublisherConfig.Ecr ecr) {
+        Encryption encryption;
+        try {
+            encryption = new Encryption(ecr.encryption(), ecr.kmsKey().orElse(null));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalStateException("freshen.publisher.ecr.kms-key: " + e.getMessage()
+                    + " (set freshen.publisher.ecr.encryption=kms, or remove the key)", e);
+        }
+        if (ecr.candidateExpiryDays() < 1) {
+            throw new IllegalStateException("freshen.publisher.ecr.candidate-expiry-days must be at least 1, was "
+                    + ecr.candidateExpiryDays());
+        }
         try {
             return new LayoutSettings(ecr.tagMutability(), ecr.exclusionFilters().orElse(List.of()), ecr.scanOnPush(),
-                    encryption(ecr), LayoutSettings.DEFAULT_STAGING, ecr.candidateExpiryDays());
+                    encryption, LayoutSettings.DEFAULT_STAGING, ecr.candidateExpiryDays());
         } catch (IllegalArgumentException e) {
-            String key = e.getMessage().contains("expiry") ? "freshen.publisher.ecr.candidate-expiry-days"
-                    : e.getMessage().contains("KMS") ? "freshen.publisher.ecr.kms-key"
-                    : "freshen.publisher.ecr.exclusion-filters";
-            throw new IllegalStateException(key + ": " + e.getMessage(), e);
+            throw new IllegalStateException("freshen.publisher.ecr.exclusion-filters: " + e.getMessage(), e);
         }
-    }
-
-    private static Encryption encryption(PublisherConfig.Ecr ecr) {
-        return new Encryption(ecr.encryption(), ecr.kmsKey().orElse(null));
     }
 
     /** The registry host of {@code freshen.target-registry}, checked. */

@@ -25,6 +25,7 @@ import java.util.Collection;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
@@ -114,12 +115,16 @@ public final class EcrTargetRegistry implements TargetRegistry, AutoCloseable {
 
     /** The repositories of {@code target} (its own and its staging one), set up as at start-up. */
     private synchronized void ensure(Target target) {
+        // only the images of this repository: a problem of another repository is not this publish's
+        Map<String, Target> sharing = new TreeMap<>();
+        images.get().stream().filter(i -> i.descriptor().target().repository().equals(target.repository()))
+                .forEach(i -> sharing.put(i.id(), i.descriptor().target()));
+        if (sharing.isEmpty()) {
+            sharing.put(target.repository(), target);
+        }
         RepositoryLayout layout;
         try {
-            layout = RepositoryLayout.ofImages(images.get(), layoutSettings);
-            if (layout.repository(target.repository()).isEmpty()) {
-                layout = RepositoryLayout.of(Map.of(target.repository(), target), layoutSettings);
-            }
+            layout = RepositoryLayout.of(sharing, layoutSettings);
         } catch (LayoutRefusedException e) {
             throw PublishFailure.permanent(PublishFailure.ECR_FILTERS_EXCEEDED, e.getMessage(), e);
         }
