@@ -5,7 +5,10 @@ import dev.freshen.testing.EcrApiServer;
 import dev.freshen.testing.HtpasswdRegistry;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
@@ -26,8 +29,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * {@code freshen setup}, the packaged {@code target/freshen} run as a process with AWS credentials in its environment,
  * against {@link EcrApiServer}: the plan of a dry run (nothing created), creating the target and staging repositories
- * of a shared layout, a second run finding them up to date, drift reported with exit 1, and a refused layout.
+ * of a shared layout, a second run finding them up to date, drift reported with exit 1, and a refused layout. Last,
+ * what it did is held to docs/iam/setup.json.
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class SetupCommandIT {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(60);
@@ -150,6 +155,13 @@ class SetupCommandIT {
         assertEquals(2, filter.exitCode(), filter.err());
         assertTrue(filter.err().contains("exclusion filters are only used with tag mutability mutable-with-exclusion or "
                 + "immutable-with-exclusion, not mutable"), filter.err());
+    }
+
+    /** Runs after the others: {@code freshen setup} used exactly the IAM actions docs/iam/setup.json allows. */
+    @Test
+    @Order(Integer.MAX_VALUE)
+    void theIamPolicyInTheDocsAllowsExactlyWhatSetupDid() {
+        ecr.recording().verify("operator", Path.of("../docs/iam/setup.json"), Path.of("target/iam/setup.json"));
     }
 
     /** Three images sharing one repository, as the shipped .NET runtime images do. */
