@@ -37,8 +37,8 @@ import java.util.regex.Pattern;
  *       {@code BatchGetImage}, {@code PutImage} (with tag immutability and its exclusion filters),
  *       {@code GetAuthorizationToken}, {@code PutLifecyclePolicy} / {@code GetLifecyclePolicy} (the document checked
  *       as ECR checks it) and {@code GetAccountSetting} ({@code BLOB_MOUNTING}, as {@link #blobMounting} says);
- *       repositories keep their {@code encryptionConfiguration}. Every request must carry a valid AWS Signature V4 of one of the
- *       {@link Principal}s' keys;</li>
+ *       repositories keep their {@code encryptionConfiguration}. Every request must carry a valid AWS Signature V4
+ *       of one of the {@link Principal}s' keys;</li>
  *   <li>the registry endpoint ({@link #registryHost()}, {@link EcrRegistryProxy}): the distribution API, logged in
  *       with the token {@code GetAuthorizationToken} handed to a principal.</li>
  * </ul>

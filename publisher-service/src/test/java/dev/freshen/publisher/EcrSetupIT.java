@@ -29,7 +29,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * The packaged publisher with {@code kind=ecr} at start-up, against {@link EcrApiServer}: it creates the missing
  * target and staging repositories of a layout where three images share one repository (as the shipped .NET runtime
  * images do), reports the drift of existing repositories in its log without changing them, says that blob mounting is
- * off, and refuses to start when the layout cannot be expressed in ECR.
+ * off, and refuses to start when the layout cannot be expressed in ECR; the shipped platform-images/ start it cleanly.
  */
 class EcrSetupIT {
 
@@ -61,17 +61,17 @@ class EcrSetupIT {
     @Test
     void startUpCreatesSharedAndStagingRepositoriesAndReportsDriftWithoutChangingAnything(@TempDir Path images)
             throws IOException {
-        image(images, "net10/runtime", "platform/dotnet/runtime", "10.0-noble", "'10.0', 10.0-noble, latest");
-        image(images, "net10/runtime-chiseled", "platform/dotnet/runtime", "10.0-noble-chiseled", "10.0-noble-chiseled");
-        image(images, "net11/runtime", "platform/dotnet/runtime", "11.0-resolute", "'11.0', 11.0-resolute");
-        image(images, "net10/aspnet", "platform/dotnet/aspnet", "10.0-noble", "'10.0', latest");
-        ecr.createRepository("platform/dotnet/aspnet", "IMMUTABLE_WITH_EXCLUSION", List.of("latest"), false,
+        image(images, "net10/runtime", "platform/shared/runtime", "10.0-noble", "'10.0', 10.0-noble, latest");
+        image(images, "net10/runtime-chiseled", "platform/shared/runtime", "10.0-noble-chiseled", "10.0-noble-chiseled");
+        image(images, "net11/runtime", "platform/shared/runtime", "11.0-resolute", "'11.0', 11.0-resolute");
+        image(images, "net10/aspnet", "platform/shared/aspnet", "10.0-noble", "'10.0', latest");
+        ecr.createRepository("platform/shared/aspnet", "IMMUTABLE_WITH_EXCLUSION", List.of("latest"), false,
                 new EcrApiServer.Encryption("KMS", "arn:aws:kms:us-east-1:123456789012:key/old"));
-        ecr.createRepository("platform/dotnet/aspnet-staging", "MUTABLE", List.of(), true);
+        ecr.createRepository("platform/shared/aspnet-staging", "MUTABLE", List.of(), true);
         ecr.blobMounting(false);
         try (ServiceProcess publisher = ServiceProcess.start(Paths.get("").toAbsolutePath(), config(images, Map.of()),
                 TIMEOUT)) {
-            EcrApiServer.Repository runtime = ecr.repository("platform/dotnet/runtime").orElseThrow();
+            EcrApiServer.Repository runtime = ecr.repository("platform/shared/runtime").orElseThrow();
             assertEquals("MUTABLE_WITH_EXCLUSION", runtime.tagMutability());
             assertEquals(List.of("10.0-noble-*.*.*", "11.0-resolute-*.*.*"), runtime.exclusionFilters());
             assertTrue(runtime.scanOnPush());
@@ -81,34 +81,34 @@ class EcrSetupIT {
             for (String version : List.of("10.0-noble-1.0.0", "10.0-noble-chiseled-1.3.0", "11.0-resolute-2.0.0")) {
                 assertTrue(runtime.isImmutable(version), version);
             }
-            assertEquals(EcrApiServer.Encryption.AES256, ecr.encryption("platform/dotnet/runtime"));
-            EcrApiServer.Repository staging = ecr.repository("platform/dotnet/runtime-staging").orElseThrow();
+            assertEquals(EcrApiServer.Encryption.AES256, ecr.encryption("platform/shared/runtime"));
+            EcrApiServer.Repository staging = ecr.repository("platform/shared/runtime-staging").orElseThrow();
             assertEquals("MUTABLE", staging.tagMutability());
             assertTrue(staging.scanOnPush());
-            assertEquals(EcrApiServer.Encryption.AES256, ecr.encryption("platform/dotnet/runtime-staging"));
+            assertEquals(EcrApiServer.Encryption.AES256, ecr.encryption("platform/shared/runtime-staging"));
             assertTrue(LifecyclePolicy.sameDocument(LifecyclePolicy.document("candidate-", 7),
-                    ecr.lifecyclePolicy("platform/dotnet/runtime-staging").orElseThrow()));
-            assertEquals(1, ecr.calls("CreateRepository", "platform/dotnet/runtime").size());
+                    ecr.lifecyclePolicy("platform/shared/runtime-staging").orElseThrow()));
+            assertEquals(1, ecr.calls("CreateRepository", "platform/shared/runtime").size());
 
             String log = publisher.logText();
-            assertTrue(log.contains("ECR repository platform/dotnet/aspnet: tag mutability is IMMUTABLE_WITH_EXCLUSION "
+            assertTrue(log.contains("ECR repository platform/shared/aspnet: tag mutability is IMMUTABLE_WITH_EXCLUSION "
                     + "(filters: latest), wanted MUTABLE_WITH_EXCLUSION (immutable: 10.0-noble-*.*.*); fix: aws ecr "
-                    + "put-image-tag-mutability --registry-id 123456789012 --repository-name platform/dotnet/aspnet "
+                    + "put-image-tag-mutability --registry-id 123456789012 --repository-name platform/shared/aspnet "
                     + "--image-tag-mutability MUTABLE_WITH_EXCLUSION --image-tag-mutability-exclusion-filters "
                     + "filterType=WILDCARD,filter=10.0-noble-*.*.*"), log);
-            assertTrue(log.contains("ECR repository platform/dotnet/aspnet: scan on push is off, wanted on; fix: aws ecr "
-                    + "put-image-scanning-configuration --registry-id 123456789012 --repository-name platform/dotnet/aspnet "
+            assertTrue(log.contains("ECR repository platform/shared/aspnet: scan on push is off, wanted on; fix: aws ecr "
+                    + "put-image-scanning-configuration --registry-id 123456789012 --repository-name platform/shared/aspnet "
                     + "--image-scanning-configuration scanOnPush=true"), log);
-            assertTrue(log.contains("ECR repository platform/dotnet/aspnet: encryption is KMS "
+            assertTrue(log.contains("ECR repository platform/shared/aspnet: encryption is KMS "
                     + "arn:aws:kms:us-east-1:123456789012:key/old, wanted AES256; fix: the encryption of an ECR repository "
                     + "cannot be changed"), log);
-            assertTrue(log.contains("ECR repository platform/dotnet/aspnet-staging: lifecycle policy is none, wanted "
+            assertTrue(log.contains("ECR repository platform/shared/aspnet-staging: lifecycle policy is none, wanted "
                     + "Freshen's"), log);
             assertTrue(log.contains("ECR blob mounting is off in registry 123456789012: candidates are copied"), log);
-            assertEquals(0, ecr.calls("CreateRepository", "platform/dotnet/aspnet").size(), "existing: left alone");
-            assertEquals(0, ecr.calls("PutLifecyclePolicy", "platform/dotnet/aspnet-staging").size(), "never changed");
-            assertEquals("IMMUTABLE_WITH_EXCLUSION", ecr.repository("platform/dotnet/aspnet").orElseThrow().tagMutability());
-            assertFalse(log.contains("ECR repository platform/dotnet/runtime:"), "no drift for what was just created");
+            assertEquals(0, ecr.calls("CreateRepository", "platform/shared/aspnet").size(), "existing: left alone");
+            assertEquals(0, ecr.calls("PutLifecyclePolicy", "platform/shared/aspnet-staging").size(), "never changed");
+            assertEquals("IMMUTABLE_WITH_EXCLUSION", ecr.repository("platform/shared/aspnet").orElseThrow().tagMutability());
+            assertFalse(log.contains("ECR repository platform/shared/runtime:"), "no drift for what was just created");
         } finally {
             ecr.blobMounting(true);
         }
@@ -130,6 +130,21 @@ class EcrSetupIT {
                 + "ECR allows 5; use tag mutability mutable-with-exclusion"), exit.log());
         assertTrue(ecr.repository("platform/refused/runtime").isEmpty(), "nothing created");
         assertTrue(ecr.calls("CreateRepository", "platform/refused/runtime").isEmpty());
+    }
+
+    @Test
+    void theShippedPlatformImagesStartThePublisherAndGetTheirRepositories() {
+        Path shipped = Paths.get("..", "platform-images").toAbsolutePath().normalize();
+        try (ServiceProcess publisher = ServiceProcess.start(Paths.get("").toAbsolutePath(), config(shipped, Map.of()),
+                TIMEOUT)) {
+            for (String name : List.of("runtime", "aspnet", "sdk")) {
+                EcrApiServer.Repository target = ecr.repository("platform/dotnet/" + name).orElseThrow();
+                assertEquals("MUTABLE_WITH_EXCLUSION", target.tagMutability(), name);
+                assertEquals(List.of("10.0-noble-*.*.*", "11.0-resolute-*.*.*"), target.exclusionFilters(), name);
+                assertTrue(ecr.lifecyclePolicy("platform/dotnet/" + name + "-staging").isPresent(), name);
+            }
+            assertFalse(publisher.logText().contains("cannot be set up"), publisher.logText());
+        }
     }
 
     private static Map<String, String> config(Path images, Map<String, String> more) {

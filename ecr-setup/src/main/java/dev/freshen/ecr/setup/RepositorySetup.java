@@ -32,7 +32,10 @@ import java.util.stream.Collectors;
  */
 public final class RepositorySetup {
 
-    /** ECR's account setting for cross-repository blob mounting ({@code aws ecr put-account-setting --name BLOB_MOUNTING}). */
+    /**
+     * ECR's account setting for cross-repository blob mounting
+     * ({@code aws ecr put-account-setting --name BLOB_MOUNTING --value ENABLED}).
+     */
     public static final String BLOB_MOUNTING = "BLOB_MOUNTING";
 
     private final EcrClient ecr;

@@ -7,7 +7,8 @@ import java.util.List;
  *
  * @param name             the repository name in the registry
  * @param role             a target (versions are published there) or a staging repository (candidates)
- * @param imageIds         the platform images that publish to it (or, for staging, whose candidates go there), in id order
+ * @param imageIds         the platform images that publish to it (or, for staging, whose candidates go there), in
+ *                         id order
  * @param tagMutability    ECR's {@code imageTagMutability}
  * @param exclusionFilters the {@code WILDCARD} exclusion filters (empty unless the mutability takes them)
  * @param scanOnPush       {@code imageScanningConfiguration.scanOnPush}

@@ -101,7 +101,10 @@ public final class TagPattern {
         return new TagPattern(prefix + "-<version>", parts);
     }
 
-    /** The ECR filter that makes every version tag of {@code prefix} immutable (and nothing shorter): {@code <prefix>-*.*.*}. */
+    /**
+     * The ECR filter that matches every version tag of {@code prefix} (and no tag without three dot-separated parts
+     * after it): {@code <prefix>-*.*.*}.
+     */
     public static String versionFilter(String prefix) {
         return prefix + "-*.*.*";
     }

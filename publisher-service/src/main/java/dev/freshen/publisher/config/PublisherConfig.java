@@ -102,7 +102,10 @@ public interface PublisherConfig {
         /** With {@code encryption=kms}: the KMS key (ARN, key id or alias); default the AWS-managed key aws/ecr. */
         Optional<String> kmsKey();
 
-        /** Days after their push when the staging repositories' lifecycle policy expires candidate and untagged images. */
+        /**
+         * Days after their push when the lifecycle policy of the staging repositories expires candidate and untagged
+         * images.
+         */
         @WithDefault("7")
         int candidateExpiryDays();
     }
