@@ -65,6 +65,11 @@ public final class ExtraTags {
         return !template.contains("{runId}") && !template.contains("{version}");
     }
 
+    /** The ECR wildcard filter matching every expansion of a template: each {@code {...}} becomes {@code *}. */
+    public static String wildcard(String template) {
+        return TEMPLATE.matcher(template).replaceAll("*");
+    }
+
     private static String expand(String template, String runId, String date, String version) {
         Matcher matcher = TEMPLATE.matcher(template);
         StringBuilder out = new StringBuilder();

@@ -61,10 +61,12 @@ class ExtraTagsTest {
     }
 
     @Test
-    void movingTags() {
+    void movingTagsAndTheirWildcards() {
         assertTrue(ExtraTags.isMoving("latest"));
         assertTrue(ExtraTags.isMoving("nightly-{date}"));
         assertFalse(ExtraTags.isMoving("run-{runId}"));
         assertFalse(ExtraTags.isMoving("{version}-lts"));
+        assertEquals("nightly-*", ExtraTags.wildcard("nightly-{date}"));
+        assertEquals("10.0", ExtraTags.wildcard("10.0"));
     }
 }
