@@ -36,8 +36,11 @@ import java.util.regex.Pattern;
  *       for {@code DescribeRepositories}, {@code CreateRepository}, {@code ListImages} (with {@code nextToken} pages),
  *       {@code BatchGetImage}, {@code PutImage} (with tag immutability and its exclusion filters, and the quotas of
  *       tags per image and images per repository), {@code BatchDeleteImage}, {@code DescribeImageScanFindings} (scans
- *       set with {@link #scan}, see {@link EcrScans}) and {@code GetAuthorizationToken}. Every request must carry a
- *       valid AWS Signature V4 of one of the {@link Principal}s' keys;</li>
+ *       set with {@link #scan}, see {@link EcrScans}), {@code GetAuthorizationToken}, {@code PutLifecyclePolicy} /
+ *       {@code GetLifecyclePolicy} (the document checked as ECR checks it) and {@code GetAccountSetting}
+ *       ({@code BLOB_MOUNTING}, as {@link #blobMounting} says); repositories keep their
+ *       {@code encryptionConfiguration}. Every request must carry a valid AWS Signature V4 of one of the
+ *       {@link Principal}s' keys;</li>
  *   <li>the registry endpoint ({@link #registryHost()}, {@link EcrRegistryProxy}): the distribution API, logged in
  *       with the token {@code GetAuthorizationToken} handed to a principal.</li>
  * </ul>
@@ -72,6 +75,16 @@ public final class EcrApiServer implements AutoCloseable {
                 default -> false;
             };
         }
+    }
+
+    /**
+     * A repository's {@code encryptionConfiguration} as {@code DescribeRepositories} answers it.
+     *
+     * @param type   {@code AES256}, {@code KMS} or {@code KMS_DSSE}
+     * @param kmsKey the key ARN with a KMS type, else null
+     */
+    public record Encryption(String type, String kmsKey) {
+        public static final Encryption AES256 = new Encryption("AES256", null);
     }
 
     /**
@@ -191,6 +204,7 @@ public final class EcrApiServer implements AutoCloseable {
      */
     public void blobMounting(boolean enabled) {
         registryEndpoint.blobMounting(enabled);
+        operations.blobMounting(enabled);
     }
 
     /**
@@ -264,8 +278,24 @@ public final class EcrApiServer implements AutoCloseable {
         operations.add(new Repository(name, tagMutability, exclusionFilters, scanOnPush, Instant.now()));
     }
 
+    /** Creates a repository with its encryption as an administrator would have, outside the API. */
+    public void createRepository(String name, String tagMutability, List<String> exclusionFilters, boolean scanOnPush,
+                                 Encryption encryption) {
+        operations.add(new Repository(name, tagMutability, exclusionFilters, scanOnPush, Instant.now()), encryption);
+    }
+
     public Optional<Repository> repository(String name) {
         return operations.repository(name);
+    }
+
+    /** The encryption a repository was created with (AES256 unless asked otherwise). */
+    public Encryption encryption(String repository) {
+        return operations.encryption(repository);
+    }
+
+    /** The lifecycle policy text {@code PutLifecyclePolicy} put on a repository, as sent. */
+    public Optional<String> lifecyclePolicy(String repository) {
+        return operations.lifecyclePolicy(repository);
     }
 
     /** Every request so far, in order. */

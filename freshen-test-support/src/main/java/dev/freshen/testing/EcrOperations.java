@@ -53,6 +53,9 @@ final class EcrOperations {
     private final Map<String, EcrApiServer.Repository> repositories = new TreeMap<>();
     private final Map<String, String> putRaces = new HashMap<>();
     private final EcrScans scans;
+    private final Map<String, EcrApiServer.Encryption> encryption = new HashMap<>();
+    private final Map<String, String> lifecyclePolicies = new HashMap<>();
+    private volatile boolean blobMounting = true;
     private volatile int pageCap = 1000;
     /** ECR's quota of tags per image (not adjustable). */
     static final int TAGS_PER_IMAGE = 1000;
@@ -99,6 +102,25 @@ final class EcrOperations {
         repositories.put(repository.name(), repository);
     }
 
+    /** Adds a repository with its encryption, as an administrator would have made it. */
+    synchronized void add(EcrApiServer.Repository repository, EcrApiServer.Encryption encryption) {
+        repositories.put(repository.name(), repository);
+        this.encryption.put(repository.name(), encryption);
+    }
+
+    synchronized EcrApiServer.Encryption encryption(String name) {
+        return encryption.getOrDefault(name, EcrApiServer.Encryption.AES256);
+    }
+
+    synchronized Optional<String> lifecyclePolicy(String name) {
+        return Optional.ofNullable(lifecyclePolicies.get(name));
+    }
+
+    /** What {@code GetAccountSetting BLOB_MOUNTING} answers: ENABLED or DISABLED. */
+    void blobMounting(boolean enabled) {
+        this.blobMounting = enabled;
+    }
+
     synchronized Optional<EcrApiServer.Repository> repository(String name) {
         return Optional.ofNullable(repositories.get(name));
     }
@@ -120,6 +142,9 @@ final class EcrOperations {
             case "DescribeImageScanFindings" -> scans.describe(existing(required(in, "repositoryName")), in,
                     tag -> backend.digest(in.get("repositoryName").asText(), tag),
                     digest -> backend.manifest(in.get("repositoryName").asText(), digest, List.of()).isPresent(), pageCap);
+            case "PutLifecyclePolicy" -> putLifecyclePolicy(in);
+            case "GetLifecyclePolicy" -> getLifecyclePolicy(in);
+            case "GetAccountSetting" -> getAccountSetting(in);
             default -> throw new EcrError("UnknownOperationException", "operation " + operation + " is not implemented by the ECR double");
         };
     }
@@ -162,8 +187,10 @@ final class EcrOperations {
                     + "IMMUTABLE_WITH_EXCLUSION and MUTABLE_WITH_EXCLUSION (got " + filters.size() + " with " + mutability + ")");
         }
         boolean scanOnPush = in.path("imageScanningConfiguration").path("scanOnPush").asBoolean(false);
+        EcrApiServer.Encryption encryption = encryption(in.path("encryptionConfiguration"));
         EcrApiServer.Repository repository = new EcrApiServer.Repository(name, mutability, filters, scanOnPush, Instant.now());
         repositories.put(name, repository);
+        this.encryption.put(name, encryption);
         ObjectNode out = JSON.createObjectNode();
         out.set("repository", json(repository));
         return out;
@@ -388,6 +415,122 @@ final class EcrOperations {
         return out;
     }
 
+    /**
+     * {@code encryptionConfiguration} of {@code CreateRepository}: {@code AES256} (default), {@code KMS} or
+     * {@code KMS_DSSE}; a {@code kmsKey} only with a KMS type, answered as a key ARN (the AWS-managed {@code aws/ecr}
+     * key's when none is given).
+     */
+    private EcrApiServer.Encryption encryption(JsonNode in) {
+        if (in.isMissingNode() || in.isNull()) {
+            return EcrApiServer.Encryption.AES256;
+        }
+        String type = in.path("encryptionType").asText("");
+        if (!Set.of("AES256", "KMS", "KMS_DSSE").contains(type)) {
+            throw invalid("encryptionConfiguration.encryptionType", "'" + type + "' is not one of AES256, KMS, KMS_DSSE");
+        }
+        String key = in.path("kmsKey").asText(null);
+        if (type.equals("AES256")) {
+            if (key != null) {
+                throw invalid("encryptionConfiguration.kmsKey", "a KMS key is only allowed with encryption type KMS");
+            }
+            return EcrApiServer.Encryption.AES256;
+        }
+        String arnPrefix = "arn:aws:kms:" + region + ":" + accountId + ":";
+        String arn = key == null ? arnPrefix + "key/aws-ecr-managed-key"
+                : key.startsWith("arn:") ? key : key.startsWith("alias/") ? arnPrefix + key : arnPrefix + "key/" + key;
+        return new EcrApiServer.Encryption(type, arn);
+    }
+
+    /**
+     * {@code PutLifecyclePolicy}: the policy text is checked as ECR checks a lifecycle policy document (rules with a
+     * unique positive {@code rulePriority}, {@code selection.tagStatus} tagged/untagged/any, {@code tagPrefixList} or
+     * {@code tagPatternList} with tagged, {@code countType} imageCountMoreThan or sinceImagePushed with
+     * {@code countUnit: days}, a positive integer {@code countNumber}, {@code action.type: expire}) and kept as sent.
+     */
+    private ObjectNode putLifecyclePolicy(JsonNode in) {
+        EcrApiServer.Repository repository = existing(required(in, "repositoryName"));
+        String text = required(in, "lifecyclePolicyText");
+        if (text.length() < 100 || text.length() > 30720) {
+            throw invalid("lifecyclePolicyText", "length must be between 100 and 30720");
+        }
+        JsonNode policy;
+        try {
+            policy = JSON.readTree(text);
+        } catch (IOException e) {
+            throw new EcrError("InvalidParameterException", "Invalid parameter at 'LifecyclePolicyText' failed to "
+                    + "satisfy constraint: 'Lifecycle policy validation failure: not valid JSON'");
+        }
+        String problem = lifecyclePolicyProblem(policy);
+        if (problem != null) {
+            throw new EcrError("InvalidParameterException", "Invalid parameter at 'LifecyclePolicyText' failed to "
+                    + "satisfy constraint: 'Lifecycle policy validation failure: " + problem + "'");
+        }
+        lifecyclePolicies.put(repository.name(), text);
+        ObjectNode out = JSON.createObjectNode().put("registryId", accountId).put("repositoryName", repository.name());
+        out.put("lifecyclePolicyText", text);
+        return out;
+    }
+
+    private static String lifecyclePolicyProblem(JsonNode policy) {
+        if (!policy.path("rules").isArray() || policy.path("rules").isEmpty()) {
+            return "rules is required";
+        }
+        Set<Integer> priorities = new java.util.HashSet<>();
+        for (JsonNode rule : policy.get("rules")) {
+            if (!rule.path("rulePriority").isInt() || rule.get("rulePriority").asInt() < 1
+                    || !priorities.add(rule.get("rulePriority").asInt())) {
+                return "rulePriority must be a unique positive integer";
+            }
+            JsonNode selection = rule.path("selection");
+            String status = selection.path("tagStatus").asText("");
+            if (!Set.of("tagged", "untagged", "any").contains(status)) {
+                return "tagStatus must be tagged, untagged or any";
+            }
+            if (status.equals("tagged") && selection.path("tagPrefixList").isEmpty()
+                    && selection.path("tagPatternList").isEmpty()) {
+                return "tagPrefixList or tagPatternList is required with tagStatus tagged";
+            }
+            String countType = selection.path("countType").asText("");
+            if (countType.equals("sinceImagePushed")) {
+                if (!"days".equals(selection.path("countUnit").asText(""))) {
+                    return "countUnit must be days with sinceImagePushed";
+                }
+            } else if (!countType.equals("imageCountMoreThan")) {
+                return "countType must be imageCountMoreThan or sinceImagePushed";
+            }
+            if (!selection.path("countNumber").isInt() || selection.get("countNumber").asInt() < 1) {
+                return "countNumber must be a positive integer";
+            }
+            if (!"expire".equals(rule.path("action").path("type").asText(""))) {
+                return "action.type must be expire";
+            }
+        }
+        return null;
+    }
+
+    /** {@code GetLifecyclePolicy}: the text as put, or {@code LifecyclePolicyNotFoundException} as ECR answers. */
+    private ObjectNode getLifecyclePolicy(JsonNode in) {
+        EcrApiServer.Repository repository = existing(required(in, "repositoryName"));
+        String text = lifecyclePolicies.get(repository.name());
+        if (text == null) {
+            throw new EcrError("LifecyclePolicyNotFoundException", "Lifecycle policy does not exist for the repository with "
+                    + "name '" + repository.name() + "' in the registry with id '" + accountId + "'");
+        }
+        ObjectNode out = JSON.createObjectNode().put("registryId", accountId).put("repositoryName", repository.name());
+        out.put("lifecyclePolicyText", text);
+        out.put("lastEvaluatedAt", epochSeconds(Instant.now()));
+        return out;
+    }
+
+    /** {@code GetAccountSetting}: {@code BLOB_MOUNTING} answers ENABLED or DISABLED as {@link #blobMounting} says. */
+    private ObjectNode getAccountSetting(JsonNode in) {
+        String name = required(in, "name");
+        if (!name.equals("BLOB_MOUNTING")) {
+            throw invalid("name", "the ECR double knows only the account setting BLOB_MOUNTING, not " + name);
+        }
+        return JSON.createObjectNode().put("name", name).put("value", blobMounting ? "ENABLED" : "DISABLED");
+    }
+
     private ObjectNode getAuthorizationToken(JsonNode in, String principal) {
         for (JsonNode id : in.path("registryIds")) {
             if (!id.asText().equals(accountId)) {
@@ -428,7 +571,11 @@ final class EcrOperations {
             r.exclusionFilters().forEach(f -> filters.addObject().put("filterType", "WILDCARD").put("filter", f));
         }
         json.putObject("imageScanningConfiguration").put("scanOnPush", r.scanOnPush());
-        json.putObject("encryptionConfiguration").put("encryptionType", "AES256");
+        EcrApiServer.Encryption encrypted = encryption.getOrDefault(r.name(), EcrApiServer.Encryption.AES256);
+        ObjectNode encryptionJson = json.putObject("encryptionConfiguration").put("encryptionType", encrypted.type());
+        if (encrypted.kmsKey() != null) {
+            encryptionJson.put("kmsKey", encrypted.kmsKey());
+        }
         return json;
     }
 

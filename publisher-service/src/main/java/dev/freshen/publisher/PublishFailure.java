@@ -25,7 +25,10 @@ public class PublishFailure extends RuntimeException {
     public static final String EXTRA_TAG_INVALID = "extra-tag-invalid";
     /** An extra tag exists already, immutable, on another image. */
     public static final String EXTRA_TAG_CONFLICT = "extra-tag-conflict";
-    /** The repository would need more ECR tag mutability exclusion filters than ECR allows. */
+    /**
+     * The images of the repository cannot be published to ECR with the configured tag mutability (more exclusion filters
+     * than ECR allows, a filter that would pin a moving tag or free a version tag).
+     */
     public static final String ECR_FILTERS_EXCEEDED = "ecr-filters-exceeded";
     /** Other publishers took every version this publisher computed, attempt after attempt. */
     public static final String VERSION_RACE_LOST = "version-race-lost";

@@ -40,8 +40,9 @@ public final class PublishProblems {
             case PublishFailure.EXTRA_TAG_CONFLICT -> "The extra tag is immutable in the target repository and names "
                     + "another image: remove it from target.extraTags in " + descriptor + ", or make the tag mutable "
                     + "(ECR: freshen.publisher.ecr.exclusion-filters).";
-            case PublishFailure.ECR_FILTERS_EXCEEDED -> "Use fewer moving extra tags in " + descriptor + " or fewer "
-                    + "freshen.publisher.ecr.exclusion-filters: ECR allows 5 filters per repository.";
+            case PublishFailure.ECR_FILTERS_EXCEEDED -> "Change target.tagPrefix, target.extraTags or target.repository in "
+                    + descriptor + " as the reason says (or freshen.publisher.ecr.tag-mutability / exclusion-filters); "
+                    + "'freshen setup --dry-run' shows the repositories and their filters.";
             case PublishFailure.VERSION_RACE_LOST -> "Other publishers kept taking the next version: check that only "
                     + "Freshen publishes versions of this prefix, then " + rerun + ".";
             case DESCRIPTOR_INVALID -> "Fix " + descriptor + " ('freshen status " + imageId + "' lists every problem); "

@@ -14,8 +14,9 @@ public interface TargetRegistry {
     String host();
 
     /**
-     * The repository of a platform image's {@code target}, ready to receive images: ECR creates it with the configured
-     * tag mutability and scanning when it does not exist yet; OCI registries create repositories on first push.
+     * The repository of a platform image's {@code target}, ready to receive images: on ECR it was set up at start-up
+     * with the settings computed over every descriptor (or is set up now, the same way, when start-up could not);
+     * OCI registries create repositories on first push.
      *
      * @throws PublishFailure when the repository cannot be made ready
      */

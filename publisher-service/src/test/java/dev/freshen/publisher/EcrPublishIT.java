@@ -43,7 +43,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The packaged publisher with {@code kind=ecr} against {@link EcrApiServer} (the ECR JSON 1.1 API, SigV4-checked, and
- * its registry endpoint) backed by a real registry with htpasswd authentication: repository creation, candidates
+ * its registry endpoint) backed by a real registry with htpasswd authentication: repository creation at start-up, candidates
  * mounted or copied from a staging repository, immutable tag conflicts, throttling, access denied, idempotency and two
  * runs at once. ListImages is served in pages of two, so every listing paginates. Last, what the publisher did is held
  * to its IAM policy in docs/iam.
@@ -84,6 +84,8 @@ class EcrPublishIT {
         for (String name : List.of("conflict", "throttled", "denied", "together", "redelivered")) {
             ecr.createRepository("platform/ecr/" + name, "IMMUTABLE_WITH_EXCLUSION", List.of("latest", "10.0"), false);
         }
+        // an existing staging repository: its lifecycle policy is read (GetLifecyclePolicy) and its drift reported
+        ecr.createRepository("platform/ecr/conflict-staging", "MUTABLE", List.of(), true);
         publisher = ServiceProcess.start(Paths.get("").toAbsolutePath(), Map.ofEntries(
                 Map.entry("kafka.bootstrap.servers", KafkaBroker.bootstrapServers()),
                 Map.entry("freshen.platform-images-dir", platformImages.toString()),
@@ -115,7 +117,7 @@ class EcrPublishIT {
     }
 
     @Test
-    void aMissingRepositoryIsCreatedWithTheConfiguredSettingsAndTheCandidateMountedWithTheEcrToken() {
+    void aMissingRepositoryIsCreatedAtStartUpWithTheLayoutsSettingsAndTheCandidateMountedWithTheEcrToken() {
         ImageReference staged = CandidateImages.push(client, ecr.registryHost(), "platform/staging/created", "candidate-x",
                 SampleEvents.runId());
         ImagePublished published = publish("platform/ecr/created", staged);
@@ -123,9 +125,11 @@ class EcrPublishIT {
         assertEquals("1.0.0", published.version());
         assertEquals(ecr.registryHost() + "/platform/ecr/created:" + PREFIX + "-1.0.0@" + staged.digest(), published.image().toString());
         EcrApiServer.Repository created = ecr.repository("platform/ecr/created").orElseThrow();
-        assertEquals("IMMUTABLE_WITH_EXCLUSION", created.tagMutability());
-        assertEquals(List.of("10.0", "latest", "dev-*"), created.exclusionFilters());
+        assertEquals("MUTABLE_WITH_EXCLUSION", created.tagMutability());
+        assertEquals(List.of("10.0-noble-*.*.*", "run-*", "dev-*"), created.exclusionFilters());
         assertTrue(created.scanOnPush());
+        assertEquals("MUTABLE", ecr.repository("platform/ecr/created-staging").orElseThrow().tagMutability());
+        assertTrue(ecr.lifecyclePolicy("platform/ecr/created-staging").isPresent());
         assertEquals("RepositoryNotFoundException", ecr.calls("DescribeRepositories", "platform/ecr/created").get(0).errorType());
         assertEquals(1, ecr.calls("CreateRepository", "platform/ecr/created").size());
         assertFalse(ecr.calls("GetAuthorizationToken").isEmpty(), "the token logged the distribution API in");

@@ -7,6 +7,8 @@ import dev.freshen.publisher.CandidateCleanup;
 import dev.freshen.publisher.PublishStage;
 import dev.freshen.publisher.TargetRegistry;
 import dev.freshen.ecr.EcrClients;
+import dev.freshen.ecr.setup.Encryption;
+import dev.freshen.ecr.setup.LayoutSettings;
 import dev.freshen.publisher.ecr.EcrSettings;
 import dev.freshen.publisher.ecr.EcrTargetRegistry;
 import dev.freshen.publisher.registry.OciTargetRegistry;
@@ -47,6 +49,9 @@ public class PublisherBeans {
             throw new IllegalStateException("freshen.publisher.max-version-attempts must be at least 1");
         }
         LOG.infof("Publishing to %s (%s)", registry.host(), publisher.kind());
+        if (registry instanceof EcrTargetRegistry ecr) {
+            ecr.prepare();
+        }
     }
 
     @Produces
@@ -59,16 +64,13 @@ public class PublisherBeans {
                     config.registries().credentialsChain(CredentialsProvider.NONE)), host);
         }
         PublisherConfig.Ecr ecr = config.publisher().ecr();
-        EcrSettings settings;
-        try {
-            settings = new EcrSettings(ecr.registryId().or(() -> EcrClients.accountOf(host)).orElse(null),
-                    ecr.tagMutability(), ecr.exclusionFilters().orElse(List.of()), ecr.scanOnPush());
-        } catch (IllegalArgumentException e) {
-            throw new IllegalStateException("freshen.publisher.ecr.exclusion-filters: " + e.getMessage(), e);
-        }
+        EcrSettings settings = new EcrSettings(ecr.registryId().or(() -> EcrClients.accountOf(host)).orElse(null));
+        LayoutSettings layout = layoutSettings(ecr);
         var client = EcrClients.create(ecr.region().or(() -> EcrClients.regionOf(host)), ecr.endpoint(),
                 registries.requestTimeout(), registries.retries());
-        return new EcrTargetRegistry(client, host, settings, registries, Clock.systemUTC());
+        var catalog = new PlatformImageCatalog(config.platformImagesDir());
+        return new EcrTargetRegistry(client, host, settings, layout, () -> catalog.scan().images().values(), registries,
+                Clock.systemUTC());
     }
 
     void close(@Disposes TargetRegistry registry) {
@@ -103,6 +105,27 @@ public class PublisherBeans {
     @Singleton
     CandidateCleanup candidateCleanup(TargetRegistry registry) {
         return new CandidateCleanup(registry::staging);
+    }
+
+    /** The repository layout settings of {@code freshen.publisher.ecr.*}, checked. */
+    static LayoutSettings layoutSettings(PublisherConfig.Ecr ecr) {
+        Encryption encryption;
+        try {
+            encryption = new Encryption(ecr.encryption(), ecr.kmsKey().orElse(null));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalStateException("freshen.publisher.ecr.kms-key: " + e.getMessage()
+                    + " (set freshen.publisher.ecr.encryption=kms, or remove the key)", e);
+        }
+        if (ecr.candidateExpiryDays() < 1) {
+            throw new IllegalStateException("freshen.publisher.ecr.candidate-expiry-days must be at least 1, was "
+                    + ecr.candidateExpiryDays());
+        }
+        try {
+            return new LayoutSettings(ecr.tagMutability(), ecr.exclusionFilters().orElse(List.of()), ecr.scanOnPush(),
+                    encryption, LayoutSettings.DEFAULT_STAGING, ecr.candidateExpiryDays());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalStateException("freshen.publisher.ecr.exclusion-filters: " + e.getMessage(), e);
+        }
     }
 
     /** The registry host of {@code freshen.target-registry}, checked. */

@@ -1,6 +1,7 @@
 package dev.freshen.publisher.config;
 
-import dev.freshen.publisher.ecr.EcrSettings;
+import dev.freshen.ecr.setup.Encryption;
+import dev.freshen.ecr.setup.TagMutability;
 import dev.freshen.registry.config.RegistriesConfig;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
@@ -78,15 +79,34 @@ public interface PublisherConfig {
         /** Another ECR API endpoint (VPC endpoint, FIPS, a test double); default: the region's. */
         Optional<URI> endpoint();
 
-        /** Tag mutability of the repositories the publisher creates. */
-        @WithDefault("immutable-with-exclusion")
-        EcrSettings.TagMutability tagMutability();
+        /**
+         * Tag mutability of target repositories, computed over every image publishing to each: with
+         * {@code mutable-with-exclusion} the version tags ({@code <tagPrefix>-*.*.*}) and run tags are immutable and
+         * every moving tag mutable; {@code immutable-with-exclusion} excludes the moving tags instead (at most 5 per
+         * repository, none a wildcard that matches a version); {@code immutable}; {@code mutable}.
+         */
+        @WithDefault("mutable-with-exclusion")
+        TagMutability tagMutability();
 
-        /** Wildcard filters added to the exclusion filters derived from each image's descriptor. */
+        /** Wildcard filters added to the exclusion filters computed over the images of each target repository. */
         Optional<List<String>> exclusionFilters();
 
-        /** Whether created repositories scan each image on push. */
+        /** Whether target and staging repositories scan each image on push. */
         @WithDefault("true")
         boolean scanOnPush();
+
+        /** The encryption of target and staging repositories: {@code aes256} or {@code kms}. */
+        @WithDefault("aes256")
+        Encryption.Type encryption();
+
+        /** With {@code encryption=kms}: the KMS key (ARN, key id or alias); default the AWS-managed key aws/ecr. */
+        Optional<String> kmsKey();
+
+        /**
+         * Days after their push when the lifecycle policy of the staging repositories expires candidate and untagged
+         * images.
+         */
+        @WithDefault("7")
+        int candidateExpiryDays();
     }
 }
