@@ -1,6 +1,7 @@
 package dev.freshen.cli;
 
 import dev.freshen.descriptor.PlatformImageCatalog;
+import dev.freshen.descriptor.Staging;
 import dev.freshen.ecr.EcrClients;
 import dev.freshen.ecr.setup.EcrSetupException;
 import dev.freshen.ecr.setup.Encryption;
@@ -95,6 +96,12 @@ public class SetupCommand implements Callable<Integer> {
     @CommandLine.Option(names = "--kms-key", paramLabel = "KEY", defaultValue = "${env:FRESHEN_PUBLISHER_ECR_KMS_KEY}",
             description = "with --encryption kms: the key (ARN, id or alias; default the AWS-managed key aws/ecr)")
     String kmsKey;
+
+    @CommandLine.Option(names = "--staging-repository", paramLabel = "TEMPLATE",
+            defaultValue = "${env:FRESHEN_BUILDER_STAGING_REPOSITORY:-" + Staging.DEFAULT_TEMPLATE + "}",
+            description = "the builder's staging repository ({repository} stands for each target repository; "
+                    + "default: ${DEFAULT-VALUE})")
+    String stagingRepository;
 
     @CommandLine.Option(names = "--candidate-expiry-days", paramLabel = "DAYS",
             defaultValue = "${env:FRESHEN_PUBLISHER_ECR_CANDIDATE_EXPIRY_DAYS:-7}",
@@ -200,9 +207,18 @@ public class SetupCommand implements Callable<Integer> {
                 : exclusionFilters.stream().map(String::strip).filter(f -> !f.isEmpty()).toList();
         try {
             return new LayoutSettings(tagMutability, filters, scanOnPush, new Encryption(encryption, kmsKey),
-                    LayoutSettings.DEFAULT_STAGING, candidateExpiryDays);
+                    staging()::repositoryFor, candidateExpiryDays);
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+        }
+    }
+
+    /** The builder's staging naming ({@code --staging-repository}), checked. */
+    private Staging staging() {
+        try {
+            return new Staging(Optional.empty(), stagingRepository);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--staging-repository: " + e.getMessage());
         }
     }
 

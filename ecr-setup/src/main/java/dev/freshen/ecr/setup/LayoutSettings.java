@@ -1,5 +1,6 @@
 package dev.freshen.ecr.setup;
 
+import dev.freshen.descriptor.Staging;
 import dev.freshen.descriptor.Target;
 
 import java.util.List;
@@ -27,10 +28,10 @@ public record LayoutSettings(TagMutability tagMutability, List<String> exclusion
     /** Candidate tags start with this ({@code candidate-<runId>}). */
     public static final String CANDIDATE_PREFIX = "candidate-";
     /**
-     * The staging repository of a target by default: {@code <target repository>-staging}.
-     * TODO(stagingrun): use the shared staging naming record once it is merged.
+     * The staging repository of a target by default: {@code <target repository>-staging}, the builder's default
+     * ({@link Staging#defaults()}).
      */
-    public static final Function<Target, String> DEFAULT_STAGING = t -> t.repository() + "-staging";
+    public static final Function<Target, String> DEFAULT_STAGING = Staging.defaults()::repositoryFor;
 
     private static final Pattern FILTER = Pattern.compile("[0-9a-zA-Z._*-]{1,128}");
 

@@ -1,6 +1,7 @@
 package dev.freshen.publisher.config;
 
 import dev.freshen.descriptor.PlatformImageCatalog;
+import dev.freshen.descriptor.Staging;
 import dev.freshen.events.image.ImageReference;
 import dev.freshen.publisher.PublishSettings;
 import dev.freshen.publisher.CandidateCleanup;
@@ -28,6 +29,7 @@ import org.jboss.logging.Logger;
 import java.nio.file.Files;
 import java.time.Clock;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Wires the publisher's plain classes into CDI and picks the target registry implementation from
@@ -65,7 +67,7 @@ public class PublisherBeans {
         }
         PublisherConfig.Ecr ecr = config.publisher().ecr();
         EcrSettings settings = new EcrSettings(ecr.registryId().or(() -> EcrClients.accountOf(host)).orElse(null));
-        LayoutSettings layout = layoutSettings(ecr);
+        LayoutSettings layout = layoutSettings(ecr, config.stagingRepository());
         var client = EcrClients.create(ecr.region().or(() -> EcrClients.regionOf(host)), ecr.endpoint(),
                 registries.requestTimeout(), registries.retries());
         var catalog = new PlatformImageCatalog(config.platformImagesDir());
@@ -107,8 +109,17 @@ public class PublisherBeans {
         return new CandidateCleanup(registry::staging);
     }
 
-    /** The repository layout settings of {@code freshen.publisher.ecr.*}, checked. */
-    static LayoutSettings layoutSettings(PublisherConfig.Ecr ecr) {
+    /**
+     * The repository layout settings of {@code freshen.publisher.ecr.*}, checked; staging repositories named as the
+     * builder names them ({@code freshen.builder.staging-repository}).
+     */
+    static LayoutSettings layoutSettings(PublisherConfig.Ecr ecr, String stagingRepository) {
+        Staging staging;
+        try {
+            staging = new Staging(Optional.empty(), stagingRepository);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalStateException("freshen.builder.staging-repository: " + e.getMessage(), e);
+        }
         Encryption encryption;
         try {
             encryption = new Encryption(ecr.encryption(), ecr.kmsKey().orElse(null));
@@ -122,7 +133,7 @@ public class PublisherBeans {
         }
         try {
             return new LayoutSettings(ecr.tagMutability(), ecr.exclusionFilters().orElse(List.of()), ecr.scanOnPush(),
-                    encryption, LayoutSettings.DEFAULT_STAGING, ecr.candidateExpiryDays());
+                    encryption, staging::repositoryFor, ecr.candidateExpiryDays());
         } catch (IllegalArgumentException e) {
             throw new IllegalStateException("freshen.publisher.ecr.exclusion-filters: " + e.getMessage(), e);
         }

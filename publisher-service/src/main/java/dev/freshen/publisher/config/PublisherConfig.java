@@ -5,6 +5,8 @@ import dev.freshen.ecr.setup.TagMutability;
 import dev.freshen.registry.config.RegistriesConfig;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import io.smallrye.config.WithName;
+import dev.freshen.descriptor.Staging;
 
 import java.net.URI;
 import java.nio.file.Path;
@@ -22,6 +24,15 @@ public interface PublisherConfig {
 
     /** The registry platform images are published to, as in image references (host[:port]). */
     String targetRegistry();
+
+    /**
+     * The builder's staging repository ({@code freshen.builder.staging-repository}, default
+     * {@value Staging#DEFAULT_TEMPLATE}), read here so that the staging repositories the publisher sets up on ECR are
+     * the ones the builder pushes to: set it for both services.
+     */
+    @WithName("builder.staging-repository")
+    @WithDefault(Staging.DEFAULT_TEMPLATE)
+    String stagingRepository();
 
     /** How registries are reached: plain-HTTP hosts, credentials, limits and retries. */
     RegistriesConfig registries();

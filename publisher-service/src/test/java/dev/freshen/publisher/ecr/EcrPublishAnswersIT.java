@@ -1,6 +1,9 @@
 package dev.freshen.publisher.ecr;
 
 import dev.freshen.descriptor.PlatformImageCatalog;
+import dev.freshen.ecr.setup.Encryption;
+import dev.freshen.ecr.setup.LayoutSettings;
+import dev.freshen.ecr.setup.TagMutability;
 import dev.freshen.events.FailureKind;
 import dev.freshen.events.FreshenEvent;
 import dev.freshen.events.ImagePublished;
@@ -88,9 +91,10 @@ class EcrPublishAnswersIT {
         server.createRepository("platform/answers/immutable", "IMMUTABLE", List.of(), false);
         server.createRepository("platform/answers/mutable", "MUTABLE", List.of(), false);
         server.createRepository(STAGING, "MUTABLE", List.of(), false);
-        EcrTargetRegistry target = new EcrTargetRegistry(ecr, server.registryHost(), new EcrSettings(EcrApiServer.ACCOUNT_ID,
-                EcrSettings.TagMutability.IMMUTABLE_WITH_EXCLUSION, List.of(), false), RegistrySettings.defaults(),
-                Clock.systemUTC());
+        EcrTargetRegistry target = new EcrTargetRegistry(ecr, server.registryHost(), new EcrSettings(EcrApiServer.ACCOUNT_ID),
+                new LayoutSettings(TagMutability.IMMUTABLE_WITH_EXCLUSION, List.of(), false, Encryption.AES256,
+                        LayoutSettings.DEFAULT_STAGING, 7), () -> new PlatformImageCatalog(root).scan().images().values(),
+                RegistrySettings.defaults(), Clock.systemUTC());
         stage = new PublishStage(new PlatformImageCatalog(root)::scan, target,
                 new PublishSettings(new RetryPolicy(2, Duration.ZERO, Duration.ZERO), 4), Clock.systemUTC());
     }
