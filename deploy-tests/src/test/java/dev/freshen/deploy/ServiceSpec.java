@@ -60,13 +60,18 @@ record ServiceSpec(String name, Class<?> mapping) {
         return applicationProperties().getProperty("quarkus.application.name");
     }
 
-    /** The channels configured as incoming in application.properties (channel name = topic name). */
+    /**
+     * The topics of the channels configured as incoming in application.properties: a channel's {@code .topic} when
+     * set (SmallRye Kafka's rule), else its name (channel name = topic name, the usual case).
+     */
     Set<String> incomingTopics() {
         Set<String> topics = new TreeSet<>();
-        for (String key : applicationProperties().stringPropertyNames()) {
+        Properties properties = applicationProperties();
+        for (String key : properties.stringPropertyNames()) {
             Matcher m = Pattern.compile("mp\\.messaging\\.incoming\\.\"([^\"]+)\"\\..*").matcher(key);
             if (m.matches()) {
-                topics.add(m.group(1));
+                String channel = m.group(1);
+                topics.add(properties.getProperty("mp.messaging.incoming.\"" + channel + "\".topic", channel).strip());
             }
         }
         return topics;
