@@ -96,6 +96,20 @@ public class PublishStage {
         }
     }
 
+    /**
+     * Runs {@code work} holding this image's publish lock: what else changes an image's tags (a rollback) never
+     * interleaves with its publish in this publisher.
+     */
+    public <T> T exclusively(String imageId, java.util.function.Supplier<T> work) {
+        ReentrantLock lock = locks.computeIfAbsent(imageId, id -> new ReentrantLock(true));
+        lock.lock();
+        try {
+            return work.get();
+        } finally {
+            lock.unlock();
+        }
+    }
+
     private ImagePublished attempt(ImageVerified event, Target target, Instant started) {
         // templates are checked before any version is taken, so a bad extra tag leaves no version behind
         ExtraTags.expand(target.extraTags(), event.runId(), event.occurredAt(), VersionTag.initial(target.tagPrefix()));

@@ -4,6 +4,7 @@ import dev.freshen.descriptor.PlatformImageCatalog;
 import dev.freshen.events.image.ImageReference;
 import dev.freshen.publisher.PublishSettings;
 import dev.freshen.publisher.PublishStage;
+import dev.freshen.publisher.RollbackStage;
 import dev.freshen.publisher.TargetRegistry;
 import dev.freshen.ecr.EcrClients;
 import dev.freshen.publisher.ecr.EcrSettings;
@@ -95,6 +96,13 @@ public class PublisherBeans {
             throw new IllegalStateException("freshen.publisher: " + e.getMessage(), e);
         }
         return new PublishStage(catalog::scan, registry, new PublishSettings(retries, publisher.maxVersionAttempts()),
+                Clock.systemUTC());
+    }
+
+    @Produces
+    @Singleton
+    RollbackStage rollbackStage(PublisherConfig config, TargetRegistry registry, PublishStage publishing) {
+        return new RollbackStage(new PlatformImageCatalog(config.platformImagesDir())::scan, registry, publishing,
                 Clock.systemUTC());
     }
 
