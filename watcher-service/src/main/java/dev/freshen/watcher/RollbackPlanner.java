@@ -73,11 +73,11 @@ public class RollbackPlanner {
                             + "version tag roll back by changing the tag they pull");
         }
         List<VersionTag> versions;
-        Optional<Digest> current;
+        VersionTag now;
         try {
             versions = registry.tags(target).stream().map(t -> VersionTag.parse(prefix, t)).flatMap(Optional::stream)
                     .sorted(Comparator.reverseOrder()).toList();
-            current = versions.isEmpty() ? Optional.empty() : registry.digestOf(target, moving.get(0));
+            now = current(target, versions, moving.get(0));
         } catch (RuntimeException e) {
             LOG.warnf("Rollback of %s: cannot read the target registry: %s", imageId, e.getMessage());
             throw new RollbackRefusedException(502, "registry-unavailable", "cannot read the published versions of "
@@ -89,8 +89,6 @@ public class RollbackPlanner {
                     + "in " + target.repository() + " (prefix " + prefix + ")", "nothing to roll back to; 'freshen status "
                     + imageId + "' shows what the watcher knows");
         }
-        VersionTag now = current.isEmpty() ? versions.get(0) : versions.stream()
-                .filter(v -> registry.digestOf(target, v.tag()).equals(current)).findFirst().orElse(null);
         VersionTag goal = to == null ? below(imageId, versions, now, moving.get(0)) : published(imageId, prefix, to, versions);
         if (goal.equals(now)) {
             throw new RollbackRefusedException(409, "rollback-already-there", "the moving tags of " + imageId + " ("
@@ -103,6 +101,22 @@ public class RollbackPlanner {
         LOG.infof("Rollback %s (%s): %s -> %s asked by %s, reason: %s", request.runId(), imageId,
                 request.fromVersion(), goal.tag(), requestedBy, reason);
         return request;
+    }
+
+    /**
+     * The version the moving tags name now: the highest version tag on the digest {@code firstMoving} names (one
+     * request per version from the highest down, usually one); the highest version when {@code firstMoving} does not
+     * exist yet; {@code null} when it names a digest no version tag is on. {@code null} too when nothing is published.
+     */
+    private VersionTag current(Target target, List<VersionTag> versions, String firstMoving) {
+        if (versions.isEmpty()) {
+            return null;
+        }
+        Optional<Digest> current = registry.digestOf(target, firstMoving);
+        if (current.isEmpty()) {
+            return versions.get(0);
+        }
+        return versions.stream().filter(v -> registry.digestOf(target, v.tag()).equals(current)).findFirst().orElse(null);
     }
 
     /** The highest version below the current one ({@code now}; the highest when the current has no version). */

@@ -4,6 +4,7 @@ import dev.freshen.descriptor.DescriptorException;
 import dev.freshen.descriptor.DescriptorProblem;
 import dev.freshen.descriptor.PlatformImage;
 import dev.freshen.descriptor.Target;
+import dev.freshen.events.ImageRolledBack;
 import dev.freshen.events.WatchState;
 import dev.freshen.events.image.ImageReference;
 import dev.freshen.watcher.CheckOutcome;
@@ -41,6 +42,8 @@ import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.RestResponse;
 
+import java.time.Instant;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -94,9 +97,9 @@ public class ImagesResource {
      */
     @Schema(requiredProperties = {"rollbackId", "image", "tags", "requestedBy", "at", "summary"})
     public record RolledBack(String rollbackId, ImageReference image, String fromVersion, List<String> tags,
-                             String requestedBy, String reason, java.time.Instant at, String summary) {
+                             String requestedBy, String reason, Instant at, String summary) {
 
-        static RolledBack of(dev.freshen.events.ImageRolledBack e) {
+        static RolledBack of(ImageRolledBack e) {
             return new RolledBack(e.runId(), e.to(), e.from().tag(), e.tags(), e.requestedBy(), e.reason(),
                     e.occurredAt(), Rollbacks.describe(e));
         }
@@ -309,7 +312,7 @@ public class ImagesResource {
      * an object whose fields are strings or null; blank strings read as absent.
      */
     static Map<String, String> fields(String contentType, String body, List<String> known, String hint) {
-        Map<String, String> fields = new java.util.HashMap<>();
+        Map<String, String> fields = new HashMap<>();
         if (body == null || body.isBlank()) {
             return fields;
         }
