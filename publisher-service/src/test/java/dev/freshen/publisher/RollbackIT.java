@@ -3,6 +3,8 @@ package dev.freshen.publisher;
 import dev.freshen.descriptor.PlatformImageCatalog;
 import dev.freshen.events.ImagePublished;
 import dev.freshen.events.ImageRolledBack;
+import dev.freshen.events.PipelineFailed;
+import dev.freshen.events.Trigger;
 import dev.freshen.events.RollbackRequested;
 import dev.freshen.events.RunIds;
 import dev.freshen.events.image.Digest;
@@ -15,6 +17,9 @@ import dev.freshen.registry.RegistryClient;
 import dev.freshen.registry.RegistrySettings;
 import dev.freshen.retry.RetryPolicy;
 import dev.freshen.testing.EcrApiServer;
+import dev.freshen.testing.EventTopics;
+import dev.freshen.testing.KafkaBroker;
+import dev.freshen.testing.ServiceProcess;
 import dev.freshen.testing.HtpasswdRegistry;
 import dev.freshen.testing.IamPolicy;
 import dev.freshen.testing.LocalRegistry;
@@ -33,11 +38,13 @@ import software.amazon.awssdk.services.ecr.EcrClient;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.Paths;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -50,7 +57,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * API, SigV4-checked, backed by a real registry) with a repository whose version tags are immutable and whose moving
  * tags are excluded (mutable), as the ECR layout keeps them. Each: two versions published, the moving tags moved back
  * to the first and read back from the registry, then a third publish moving them forward again. On ECR, what the
- * rollback did is within the publisher's IAM policy in docs/iam.
+ * rollback did is within the publisher's IAM policy in docs/iam. And the packaged publisher as its own process, taking
+ * the request off Kafka and answering {@code ImageRolledBack} or {@code PipelineFailed}.
  */
 class RollbackIT {
 
@@ -67,7 +75,7 @@ class RollbackIT {
     @BeforeAll
     static void start(@TempDir Path root) throws IOException {
         platformImages = root;
-        for (String name : List.of("oci", "ecr")) {
+        for (String name : List.of("oci", "ecr", "kafka")) {
             Path dir = Files.createDirectories(root.resolve("fixture/" + name));
             Files.writeString(dir.resolve("Dockerfile"), "FROM 127.0.0.1:5000/dotnet/runtime:10.0\n");
             Files.writeString(dir.resolve("platform-image.yaml"), "target: {repository: platform/rollback-" + name
@@ -122,6 +130,45 @@ class RollbackIT {
             }
         }));
         assertEquals(List.of(), notAllowed, "docs/iam/publisher.json must allow what the rollback did");
+    }
+
+    @Test
+    void thePackagedPublisherTakesTheRequestOffKafkaMovesTheTagsAndSaysSo() {
+        LocalRegistry registry = LocalRegistry.shared();
+        RegistryClient client = new RegistryClient(RegistrySettings.defaults());
+        String repository = "platform/rollback-kafka";
+        try (EventTopics topics = new EventTopics(KafkaBroker.bootstrapServers());
+             ServiceProcess publisher = ServiceProcess.start(Paths.get("").toAbsolutePath(), Map.of(
+                     "kafka.bootstrap.servers", KafkaBroker.bootstrapServers(),
+                     "freshen.platform-images-dir", platformImages.toString(),
+                     "freshen.target-registry", registry.host()), Duration.ofSeconds(90))) {
+            List<ImageReference> versions = new ArrayList<>();
+            for (int i = 0; i < 2; i++) {
+                String runId = SampleEvents.runId();
+                ImageReference candidate = CandidateImages.push(client, registry.host(), repository, "candidate-" + runId, runId);
+                topics.send(CandidateImages.verified(runId, "fixture/kafka", candidate));
+                versions.add(topics.awaitEvent(ImagePublished.class, e -> e.runId().equals(runId), Duration.ofSeconds(60))
+                        .image());
+            }
+            RollbackRequested request = new RollbackRequested(RunIds.rollback(), "fixture/kafka", 1, Instant.now(),
+                    PREFIX + "-1.1.0", PREFIX + "-1.0.0", "1.1.0 breaks TLS", "api:ops");
+            topics.send(request);
+            ImageRolledBack back = topics.awaitEvent(ImageRolledBack.class, e -> e.runId().equals(request.runId()),
+                    Duration.ofSeconds(60));
+            assertEquals(versions.get(0), back.to());
+            assertEquals(versions.get(1), back.from());
+            for (String tag : List.of("10.0", "latest")) {
+                assertEquals(Optional.of(versions.get(0).digest()), digestOf(client, registry.host(), repository, tag), tag);
+            }
+
+            RollbackRequested missing = new RollbackRequested(RunIds.rollback(), "fixture/kafka", 1, Instant.now(),
+                    PREFIX + "-1.0.0", PREFIX + "-0.9.0", null, "api:ops");
+            topics.send(missing);
+            PipelineFailed failed = topics.awaitEvent(PipelineFailed.class, e -> e.runId().equals(missing.runId()),
+                    Duration.ofSeconds(60));
+            assertEquals(RollbackStage.VERSION_MISSING, failed.code());
+            assertEquals(Trigger.Kind.ROLLBACK, failed.trigger().kind());
+        }
     }
 
     private static void prove(String imageId, String repository, RegistryClient client, String host,
