@@ -21,7 +21,11 @@ public enum EventType {
     IMAGE_PUBLISHED(ImagePublished.class, Topics.IMAGE_PUBLISHED, "dev.freshen.image-published.v1"),
     PIPELINE_FAILED(PipelineFailed.class, Topics.PIPELINE_FAILED, "dev.freshen.pipeline-failed.v1"),
     /** Not a run's event: an image's watch state changed (see {@link #isRunEvent()}). */
-    IMAGE_WATCH_CHANGED(ImageWatchChanged.class, Topics.IMAGE_WATCH_CHANGED, "dev.freshen.image-watch-changed.v1");
+    IMAGE_WATCH_CHANGED(ImageWatchChanged.class, Topics.IMAGE_WATCH_CHANGED, "dev.freshen.image-watch-changed.v1"),
+    /** Not a run's event: an operator asked for a rollback (see {@link #isRunEvent()}). */
+    ROLLBACK_REQUESTED(RollbackRequested.class, Topics.ROLLBACK_REQUESTED, "dev.freshen.rollback-requested.v1"),
+    /** Not a run's event: an image's moving tags were moved back (see {@link #isRunEvent()}). */
+    IMAGE_ROLLED_BACK(ImageRolledBack.class, Topics.IMAGE_ROLLED_BACK, "dev.freshen.image-rolled-back.v1");
 
     private final Class<? extends FreshenEvent> recordType;
     private final String topic;
@@ -47,10 +51,12 @@ public enum EventType {
 
     /**
      * Whether events of this type belong to a pipeline run (trigger, stage events, outcome); false for
-     * {@link #IMAGE_WATCH_CHANGED}, whose {@code runId} identifies a change of an image's watch state.
+     * {@link #IMAGE_WATCH_CHANGED}, whose {@code runId} identifies a change of an image's watch state, and for
+     * {@link #ROLLBACK_REQUESTED} and {@link #IMAGE_ROLLED_BACK}, whose {@code runId} identifies a rollback (a failed
+     * rollback is a {@code PipelineFailed} with that id and trigger kind {@code rollback}).
      */
     public boolean isRunEvent() {
-        return this != IMAGE_WATCH_CHANGED;
+        return this != IMAGE_WATCH_CHANGED && this != ROLLBACK_REQUESTED && this != IMAGE_ROLLED_BACK;
     }
 
     /** The run event types, in pipeline order. */

@@ -4,8 +4,9 @@ import java.time.Instant;
 
 /**
  * What every event says: which run ({@code runId}), which platform image ({@code imageId}, also the Kafka key),
- * which attempt of its stage, and when it happened. {@link ImageWatchChanged} is about an image, not a run: its
- * {@code runId} identifies the change ({@link EventType#isRunEvent()} tells the two apart).
+ * which attempt of its stage, and when it happened. {@link ImageWatchChanged}, {@link RollbackRequested} and
+ * {@link ImageRolledBack} are about an image, not a run: their {@code runId} identifies the change or the rollback
+ * ({@link EventType#isRunEvent()} tells the two apart).
  *
  * <p>Events evolve by addition: a new optional field, a new field in a nested value, a new value of
  * {@link FailureKind}, {@link Stage}, {@link Trigger.Kind} or {@link WatchState} is never breaking, because readers are tolerant (see
@@ -16,7 +17,7 @@ import java.time.Instant;
  */
 public sealed interface FreshenEvent
         permits BaseImageUpdated, ForceUpdateRequested, ImageBuilt, ImageVerified, ImagePublished, PipelineFailed,
-        ImageWatchChanged {
+        ImageWatchChanged, RollbackRequested, ImageRolledBack {
 
     String runId();
 

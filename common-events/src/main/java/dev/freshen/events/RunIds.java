@@ -51,4 +51,11 @@ public final class RunIds {
         RANDOM.nextBytes(bytes);
         return "f-" + HexFormat.of().formatHex(bytes);
     }
+
+    /** A rollback's id: {@code r-} and 24 random hex characters (each request is its own rollback). */
+    public static String rollback() {
+        byte[] bytes = new byte[12];
+        RANDOM.nextBytes(bytes);
+        return "r-" + HexFormat.of().formatHex(bytes);
+    }
 }

@@ -15,6 +15,11 @@ public final class Topics {
     /** {@link ImageWatchChanged}; compacted (key: image id), so the last state of every image is kept. */
     public static final String IMAGE_WATCH_CHANGED = "freshen.image-watch-changed";
 
+    /** {@link RollbackRequested}: an operator asked to move an image's moving tags back (watcher API -> publisher). */
+    public static final String ROLLBACK_REQUESTED = "freshen.rollback-requested";
+    /** {@link ImageRolledBack}: the publisher moved an image's moving tags back. */
+    public static final String IMAGE_ROLLED_BACK = "freshen.image-rolled-back";
+
     public static final String WATCHER_DLQ = "freshen.watcher.dlq";
     public static final String BUILDER_DLQ = "freshen.builder.dlq";
     public static final String TESTER_DLQ = "freshen.tester.dlq";

@@ -26,8 +26,10 @@ public record Trigger(Kind kind, String reason, String requestedBy, @JsonAnySett
 
         public static final Kind BASE_IMAGE_UPDATED = new Kind("base-image-updated", true);
         public static final Kind FORCED = new Kind("forced", true);
+        /** Not a run: the trigger of a failed rollback's {@code PipelineFailed} (reason and who asked). */
+        public static final Kind ROLLBACK = new Kind("rollback", true);
 
-        private static final List<Kind> KNOWN = List.of(BASE_IMAGE_UPDATED, FORCED);
+        private static final List<Kind> KNOWN = List.of(BASE_IMAGE_UPDATED, FORCED, ROLLBACK);
         private static final Map<String, Kind> BY_ID = WireIds.index(KNOWN, Kind::id);
 
         private Kind(String id, boolean known) {
@@ -68,6 +70,11 @@ public record Trigger(Kind kind, String reason, String requestedBy, @JsonAnySett
 
     public static Trigger forced(String reason, String requestedBy) {
         return new Trigger(Kind.FORCED, reason, requestedBy);
+    }
+
+    /** A rollback's trigger (on the {@code PipelineFailed} of a rollback that could not be done). */
+    public static Trigger rollback(String reason, String requestedBy) {
+        return new Trigger(Kind.ROLLBACK, reason, requestedBy);
     }
 
     /** Fields a newer writer added, as JSON by name; written out again after the known fields. */

@@ -35,7 +35,39 @@ class EventJsonTest {
                         List.of("10.0-noble-1.1.0", "10.0", "latest"), timings),
                 new PipelineFailed("run-1", "net10/runtime", 1, T0, Stage.TEST, FailureKind.PERMANENT,
                         "POST /MyService answered 500, expected 200", "log line 1\nlog line 2", TRIGGER),
-                watchChanged());
+                watchChanged(),
+                new RollbackRequested(RunIds.rollback(), "net10/runtime", 1, T0, "10.0-noble-1.1.0", "10.0-noble-1.0.0",
+                        "1.1.0 breaks TLS", "api:ops"),
+                rolledBack());
+    }
+
+    static ImageRolledBack rolledBack() {
+        return new ImageRolledBack("r-0123456789abcdef01234567", "net10/runtime", 1, T0,
+                ImageReference.parse("127.0.0.1:5000/platform/net10-runtime:10.0-noble-1.1.0@" + NEW),
+                ImageReference.parse("127.0.0.1:5000/platform/net10-runtime:10.0-noble-1.0.0@" + OLD),
+                List.of("10.0", "latest"), "10.0-noble-1.1.0", "1.1.0 breaks TLS", "api:ops");
+    }
+
+    @Test
+    void aRollbackIsNoRunAndSaysWhetherTheTagsNameAnOlderVersion() {
+        ImageRolledBack back = rolledBack();
+        assertTrue(RunIds.rollback().matches("r-[0-9a-f]{24}"));
+        assertEquals(EventType.IMAGE_ROLLED_BACK, back.type());
+        assertEquals("dev.freshen.image-rolled-back.v1", back.type().cloudEventType());
+        assertTrue(!EventType.IMAGE_ROLLED_BACK.isRunEvent() && !EventType.ROLLBACK_REQUESTED.isRunEvent());
+        assertTrue(back.rolledBack());
+        ImageRolledBack forward = new ImageRolledBack(back.runId(), back.imageId(), 1, T0, back.to(),
+                back.from(), back.tags(), "10.0-noble-1.1.0", "fixed", "api:ops");
+        assertTrue(!forward.rolledBack(), "back to the newest version undoes the rollback");
+        String json = EventJson.writeString(back);
+        assertTrue(json.contains("\"to\":\"127.0.0.1:5000/platform/net10-runtime:10.0-noble-1.0.0@sha256:"), json);
+        assertThrows(IllegalArgumentException.class, () -> new ImageRolledBack(back.runId(), back.imageId(), 1, T0,
+                back.from(), back.to().withTag(null), back.tags(), "10.0-noble-1.1.0", null, "api:ops"),
+                "to carries the version tag");
+        assertThrows(IllegalArgumentException.class, () -> new RollbackRequested(RunIds.rollback(), "net10/runtime", 1,
+                T0, null, " ", null, "api:ops"), "toVersion is required");
+        assertEquals(Trigger.Kind.ROLLBACK, new RollbackRequested(RunIds.rollback(), "net10/runtime", 1, T0, null,
+                "10.0-noble-1.0.0", "why", "api:ops").trigger().kind());
     }
 
     static ImageWatchChanged watchChanged() {

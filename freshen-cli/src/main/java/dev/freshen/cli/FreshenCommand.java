@@ -10,11 +10,12 @@ import picocli.CommandLine;
  */
 @TopCommand
 @CommandLine.Command(name = "freshen", mixinStandardHelpOptions = true, version = "freshen 0.1.0",
-        description = "Keeps platform images fresh: force rebuilds, check images, see status, follow runs and events, "
-                + "replay dead letters, set up the ECR repositories.",
+        description = "Keeps platform images fresh: force rebuilds, roll back, check images, see status, follow runs "
+                + "and events, replay dead letters, set up the ECR repositories.",
         footer = {"", "Exit codes: 0 done (a followed run was published), 1 failed (a followed run failed or timed out), "
                 + "2 bad arguments. See docs/cli.md."},
-        subcommands = {ForceUpdateCommand.class, CheckCommand.class, StatusCommand.class, RunsCommand.class,
-                EventsCommand.class, DlqCommand.class, SetupCommand.class, CompletionCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {ForceUpdateCommand.class, RollbackCommand.class, CheckCommand.class, StatusCommand.class,
+                RunsCommand.class, EventsCommand.class, DlqCommand.class, SetupCommand.class, CompletionCommand.class,
+                CommandLine.HelpCommand.class})
 public class FreshenCommand {
 }

@@ -54,7 +54,8 @@ public class StatusCommand implements Callable<Integer> {
     }
 
     /**
-     * The table of {@code images}, then, for each image whose Dockerfile pins a base by digest alone
+     * The table of {@code images}, then, for each image that is rolled back ({@code rolledBack}), "rolled back to
+     * &lt;version&gt; by &lt;who&gt;: &lt;why&gt;"; for each image whose Dockerfile pins a base by digest alone
      * ({@code pinnedBases}: pinned, not watched), those bases; then, for each image whose descriptor is invalid (state
      * {@code invalid}: listed with its last published version, not checked), its problems with where, what and what
      * to do; then the {@code invalidDescriptors} that belong to no listed image (a folder whose name is no image id).
@@ -81,6 +82,15 @@ public class StatusCommand implements Callable<Integer> {
             }
             out.printf(format, image.path("id").asText(), version, RunFormat.shortDigest(digest), base, upstream,
                     notWatched ? "NOT WATCHED: invalid descriptor" : lastRun(image));
+        }
+        for (JsonNode image : images) {
+            JsonNode rolledBack = image.path("rolledBack");
+            if (rolledBack.isObject()) {
+                out.printf("%n%s: %s%n", image.path("id").asText(), rolledBack.path("summary").asText());
+                out.println("    → " + String.join(", ", Json.MAPPER.convertValue(rolledBack.path("tags"), String[].class))
+                        + " name " + rolledBack.path("image").asText() + " since " + rolledBack.path("at").asText()
+                        + "; the next publish moves them forward again (the VERSION column is the newest version).");
+            }
         }
         for (JsonNode image : images) {
             JsonNode pinned = image.path("pinnedBases");

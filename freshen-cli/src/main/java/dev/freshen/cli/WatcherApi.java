@@ -16,8 +16,8 @@ import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
- * The watcher's REST API (docs/api.md), as the CLI uses it. Reads need no key; check and force-update send the API
- * key. The watcher's errors are problem details ({@code application/problem+json}); each becomes one
+ * The watcher's REST API (docs/api.md), as the CLI uses it. Reads need no key; check, force-update and rollback send
+ * the API key. The watcher's errors are problem details ({@code application/problem+json}); each becomes one
  * {@link CliException} whose message is {@code <detail>; <hint>}, the way every channel shows a problem.
  */
 final class WatcherApi {
@@ -51,6 +51,19 @@ final class WatcherApi {
         String body = reason == null ? "" : Json.compact(Map.of("reason", reason));
         JsonNode answer = send(write("/api/v1/images/" + imageId + "/force-update", body, READ_TIMEOUT));
         return answer.path("runId").asText();
+    }
+
+    /** {@code POST /api/v1/images/{id}/rollback}: the rollback id and the versions it moves between. */
+    JsonNode rollback(String imageId, String to, String reason) {
+        Map<String, String> fields = new java.util.LinkedHashMap<>();
+        if (to != null) {
+            fields.put("to", to);
+        }
+        if (reason != null) {
+            fields.put("reason", reason);
+        }
+        String body = fields.isEmpty() ? "" : Json.compact(fields);
+        return send(write("/api/v1/images/" + imageId + "/rollback", body, CHECK_TIMEOUT));
     }
 
     /** {@code POST /api/v1/images/{id}/check}: the check's outcome. */

@@ -206,6 +206,7 @@ class CliIT {
     @Test
     void anUnknownImageGetsTheSameLineFromEveryCommand() throws Exception {
         for (String command : List.of("force-update fixture/runtim", "force-update fixture/runtim --via api",
+                "rollback fixture/runtim", "rollback fixture/runtim --to 1.0.0",
                 "check fixture/runtim", "check fixture/runtim --wait", "status fixture/runtim", "status fixture/runtim -o json",
                 "runs --image fixture/runtim", "runs --image fixture/runtim -o json", "events --image fixture/runtim",
                 "dlq list --image fixture/runtim", "dlq replay --image fixture/runtim")) {
@@ -247,6 +248,22 @@ class CliIT {
         String runId = JSON.readTree(named.out()).path("runId").asText();
         assertEquals("api:ci", topics.awaitEvent(ForceUpdateRequested.class, e -> e.runId().equals(runId), TIMEOUT)
                 .requestedBy());
+    }
+
+    @Test
+    void aRollbackTheWatcherRefusesIsOneLineWithTheFixAndNothingIsSent() throws Exception {
+        Result refused = run(command("rollback", IMAGE, "--reason", "1.1.0 breaks TLS"), Map.of("FRESHEN_API_KEY", CI_KEY));
+        assertEquals(new Result(1, "", "freshen: fixture/runtime has no moving tag to roll back: its target.extraTags name "
+                + "no tag without a template (such as latest or 10.0); add a moving tag to target.extraTags in "
+                + "fixture/runtime/platform-image.yaml; consumers that pin a version tag roll back by changing the tag "
+                + "they pull\n"), refused);
+        Result noKey = run(command("rollback", IMAGE), Map.of("FRESHEN_API_KEY", "not-the-watchers-key-0000"));
+        assertEquals(1, noKey.exitCode());
+        assertTrue(noKey.err().startsWith("freshen: the API key sent is not one of the watcher's keys"), noKey.err());
+        assertTrue(topics.readAll(Topics.ROLLBACK_REQUESTED).isEmpty(), "nothing reaches the publisher");
+        Result help = freshen("rollback", "--help");
+        assertEquals(0, help.exitCode(), help.err());
+        assertTrue(help.out().contains("--to=VERSION"), help.out());
     }
 
     @Test

@@ -46,7 +46,8 @@ class CommandLineTest {
                 + "see 'freshen force-update --help'\n"), run("force-update", "net10/runtime", "--wiat"));
         assertEquals(new Run(2, "", "freshen: unknown command 'stauts' (did you mean status?); see 'freshen --help'\n"),
                 run("stauts"));
-        assertEquals(new Run(2, "", "freshen: say which command: force-update, check, status, runs, events, dlq, setup, "
+        assertEquals(new Run(2, "", "freshen: say which command: force-update, rollback, check, status, runs, events, dlq, "
+                + "setup, "
                 + "completion, help; see 'freshen --help'\n"), run());
         assertEquals(new Run(2, "", "freshen: say which command: list, replay; see 'freshen dlq --help'\n"), run("dlq"));
         Run timeout = run("force-update", "net10/runtime", "--wait", "--timeout", "soon");

@@ -50,6 +50,31 @@ class StatusCommandTest {
     }
 
     @Test
+    void aRolledBackImageSaysToWhichVersionByWhomAndWhy() throws Exception {
+        JsonNode list = Json.MAPPER.readTree("""
+                {"images": [
+                  {"id": "net10/runtime", "state": "watched", "schedule": "0 */15 * * * ?", "baseImages": [], "problems": [],
+                   "lastPublished": {"image": "127.0.0.1:5000/platform/dotnet/runtime:10.0-noble-1.5.0@sha256:%s",
+                                     "versionTag": "10.0-noble-1.5.0"},
+                   "rolledBack": {"rollbackId": "r-0123456789abcdef01234567",
+                                  "image": "127.0.0.1:5000/platform/dotnet/runtime:10.0-noble-1.4.0@sha256:%s",
+                                  "fromVersion": "10.0-noble-1.5.0", "tags": ["10.0", "latest"], "requestedBy": "api:ops",
+                                  "reason": "1.5.0 breaks TLS", "at": "2026-12-01T10:00:00Z",
+                                  "summary": "rolled back to 10.0-noble-1.4.0 by api:ops: 1.5.0 breaks TLS"}}],
+                 "invalidDescriptors": []}
+                """.formatted("9".repeat(64), "8".repeat(64)));
+        StringWriter text = new StringWriter();
+        StatusCommand.table(new PrintWriter(text, true), list.path("images"), list.path("invalidDescriptors"));
+        List<String> lines = text.toString().lines().toList();
+
+        assertTrue(lines.get(1).startsWith("net10/runtime            10.0-noble-1.5.0 "), lines.get(1));
+        assertEquals(List.of("", "net10/runtime: rolled back to 10.0-noble-1.4.0 by api:ops: 1.5.0 breaks TLS",
+                "    → 10.0, latest name 127.0.0.1:5000/platform/dotnet/runtime:10.0-noble-1.4.0@sha256:" + "8".repeat(64)
+                        + " since 2026-12-01T10:00:00Z; the next publish moves them forward again (the VERSION column is "
+                        + "the newest version)."), lines.subList(2, lines.size()));
+    }
+
+    @Test
     void aBasePinnedByDigestAloneIsListedAsPinnedNotWatched() throws Exception {
         JsonNode list = Json.MAPPER.readTree("""
                 {"images": [

@@ -91,6 +91,9 @@ public final class InternalFailures {
         if (input instanceof ImageVerified e) {
             return e.trigger();
         }
+        if (input instanceof dev.freshen.events.RollbackRequested e) {
+            return e.trigger();
+        }
         return null;
     }
 }

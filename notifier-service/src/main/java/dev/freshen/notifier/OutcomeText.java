@@ -112,6 +112,9 @@ public final class OutcomeText {
     }
 
     public static String failedTitle(PipelineFailed event) {
+        if (isRollback(event)) {
+            return event.imageId() + ": rollback failed";
+        }
         return event.imageId() + ": run failed at " + event.stage().id();
     }
 
@@ -127,9 +130,10 @@ public final class OutcomeText {
         if (kind.equals(Trigger.Kind.BASE_IMAGE_UPDATED)) {
             return "base image update";
         }
-        if (kind.equals(Trigger.Kind.FORCED)) {
-            return trigger.requestedBy() == null || trigger.requestedBy().isBlank() ? "forced"
-                    : "forced by " + plain(trigger.requestedBy()).strip();
+        if (kind.equals(Trigger.Kind.FORCED) || kind.equals(Trigger.Kind.ROLLBACK)) {
+            String what = kind.equals(Trigger.Kind.FORCED) ? "forced" : "rollback";
+            return trigger.requestedBy() == null || trigger.requestedBy().isBlank() ? what
+                    : what + " by " + plain(trigger.requestedBy()).strip();
         }
         return kind.id().replace('-', ' ');
     }
@@ -211,8 +215,16 @@ public final class OutcomeText {
 
     /** The CLI command that starts the run again. */
     public static String retryCommand(PipelineFailed event) {
+        if (isRollback(event)) {
+            return "freshen rollback " + event.imageId() + " --reason \"retry of rollback " + event.runId() + "\"";
+        }
         return "freshen force-update " + event.imageId() + " --reason \"retry of run " + event.runId() + " (failed at "
                 + event.stage().id() + ")\"";
+    }
+
+    /** A failed rollback (not a run): its trigger kind is {@code rollback}. */
+    public static boolean isRollback(PipelineFailed event) {
+        return event.trigger() != null && event.trigger().kind() == Trigger.Kind.ROLLBACK;
     }
 
     /** 850ms, 45s, 2m 05s, 1h 02m ({@link Durations#human}). */

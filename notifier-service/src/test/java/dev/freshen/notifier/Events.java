@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.freshen.events.BaseImage;
 import dev.freshen.events.FailureKind;
 import dev.freshen.events.ImagePublished;
+import dev.freshen.events.ImageRolledBack;
 import dev.freshen.events.ImageWatchChanged;
 import dev.freshen.events.PipelineFailed;
 import dev.freshen.events.RunIds;
@@ -129,5 +130,23 @@ public final class Events {
         return new PipelineFailed(SampleEvents.runId(), imageId, 1, T0, Stage.TEST, FailureKind.PERMANENT,
                 "POST /MyService answered 500, expected 200 *and* a body containing _freshen_", log,
                 Trigger.baseImageUpdated());
+    }
+
+    /** net10/runtime's moving tags moved back from 10.0-noble-1.3.0 to 10.0-noble-1.2.0 by api:ops, with a reason. */
+    public static ImageRolledBack rolledBack(String imageId, String reason) {
+        ImageReference to = ImageReference.parse("registry.example.com/platform/net10-runtime:10.0-noble-1.2.0@"
+                + SampleEvents.digest('8'));
+        ImageReference from = ImageReference.parse("registry.example.com/platform/net10-runtime:10.0-noble-1.3.0@"
+                + SampleEvents.digest('9'));
+        return new ImageRolledBack(RunIds.rollback(), imageId, 1, T0, from, to, List.of("10.0", "latest"),
+                "10.0-noble-1.3.0", reason, "api:ops");
+    }
+
+    /** A failed rollback: the publisher's answer when the version is not there. */
+    public static PipelineFailed failedRollback(String imageId) {
+        return new PipelineFailed(RunIds.rollback(), imageId, 1, T0, Stage.PUBLISH, FailureKind.PERMANENT,
+                "cannot roll back " + imageId + " to 10.0-noble-0.9.0: no such version tag", null,
+                Trigger.rollback("1.3.0 breaks TLS", "api:ops")).withProblem("rollback-version-missing",
+                "List the published versions with 'freshen status " + imageId + "'.");
     }
 }

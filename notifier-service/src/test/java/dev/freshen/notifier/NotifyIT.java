@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.freshen.events.EventJson;
 import dev.freshen.events.FreshenEvent;
 import dev.freshen.events.ImagePublished;
+import dev.freshen.events.ImageRolledBack;
 import dev.freshen.events.ImageWatchChanged;
 import dev.freshen.events.PipelineFailed;
 import dev.freshen.events.Topics;
@@ -319,6 +320,33 @@ class NotifyIT {
         for (String path : List.of(TEAMS, "/legacy", SLACK, "/hook")) {
             assertEquals(1, posts(path, event).size(), path);
         }
+    }
+
+    @Test
+    @Order(10)
+    void aRollbackAndAFailedRollbackReachEveryChannelOfTheImage() throws IOException {
+        ImageRolledBack rolledBack = Events.rolledBack("it/all", "1.3.0 breaks TLS");
+        PipelineFailed failed = Events.failedRollback("it/all");
+        topics.send(rolledBack);
+        topics.send(failed);
+        for (String path : List.of(TEAMS, "/legacy", SLACK, "/hook")) {
+            await(path).atMost(TIMEOUT).until(() -> posts(path, rolledBack).size() == 1 && posts(path, failed).size() == 1);
+        }
+        for (String path : List.of(TEAMS, "/legacy")) {
+            String card = posts(path, rolledBack).get(0).body();
+            AdaptiveCardValidator.assertValid(card);
+            assertEquals("⏪ it/all rolled back to 10.0-noble-1.2.0",
+                    JSON.readTree(card).at("/attachments/0/content/body/0/text").asText());
+            String failedCard = posts(path, failed).get(0).body();
+            AdaptiveCardValidator.assertValid(failedCard);
+            assertTrue(failedCard.contains("it/all: rollback failed"), failedCard);
+        }
+        assertTrue(JSON.readTree(posts(SLACK, rolledBack).get(0).body()).get("text").asText()
+                .startsWith(":rewind: it/all rolled back to 10.0-noble-1.2.0 by api:ops"));
+        WebhookReceiver.Request hook = posts("/hook", rolledBack).get(0);
+        assertEquals("dev.freshen.image-rolled-back.v1", hook.header("ce-type"));
+        assertEquals(rolledBack.runId() + "/image-rolled-back", hook.header("webhook-id"));
+        assertEquals(rolledBack, EventJson.read(hook.body().getBytes(StandardCharsets.UTF_8), ImageRolledBack.class));
     }
 
     private static List<WebhookReceiver.Request> posts(String path, FreshenEvent event) {

@@ -107,6 +107,20 @@ public class PublishStage {
         }
     }
 
+    /**
+     * Runs {@code work} holding this image's publish lock: what else changes an image's tags (a rollback) never
+     * interleaves with its publish in this publisher.
+     */
+    public <T> T exclusively(String imageId, java.util.function.Supplier<T> work) {
+        ReentrantLock lock = locks.computeIfAbsent(imageId, id -> new ReentrantLock(true));
+        lock.lock();
+        try {
+            return work.get();
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** A publish done: its event and the repository it went to. */
     private record Published(ImagePublished event, TargetRepository repository) {
     }

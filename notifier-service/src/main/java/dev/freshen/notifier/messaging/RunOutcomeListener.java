@@ -2,6 +2,7 @@ package dev.freshen.notifier.messaging;
 
 import dev.freshen.events.FreshenEvent;
 import dev.freshen.events.ImagePublished;
+import dev.freshen.events.ImageRolledBack;
 import dev.freshen.events.ImageWatchChanged;
 import dev.freshen.events.PipelineFailed;
 import dev.freshen.events.Topics;
@@ -18,8 +19,8 @@ import org.jboss.logging.Logger;
 import java.util.concurrent.CompletionStage;
 
 /**
- * Announces every published or failed run, and every change of an image's watch state (not watched any more, watched
- * again), through the {@link Dispatcher}. A record is acknowledged once every channel
+ * Announces every published or failed run, every rollback, and every change of an image's watch state (not watched
+ * any more, watched again), through the {@link Dispatcher}. A record is acknowledged once every channel
  * has the event; when a channel still fails after its retries, the record is nacked with a
  * {@link NotificationFailedException}, which the channel's {@code dead-letter-queue} failure strategy sends to
  * {@code freshen.notifier.dlq} (the error in the {@code dead-letter-reason} header). Replaying it later posts only to
@@ -55,6 +56,13 @@ public class RunOutcomeListener {
     @Blocking
     public CompletionStage<Void> onImageWatchChanged(Message<byte[]> message) {
         return Inbound.dispatch(message, ImageWatchChanged.class, this::announce);
+    }
+
+    /** An image's moving tags were moved back to an earlier version. */
+    @Incoming(Topics.IMAGE_ROLLED_BACK)
+    @Blocking
+    public CompletionStage<Void> onImageRolledBack(Message<byte[]> message) {
+        return Inbound.dispatch(message, ImageRolledBack.class, this::announce);
     }
 
     private CompletionStage<Void> announce(FreshenEvent event, Message<byte[]> in) {

@@ -6,9 +6,11 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.freshen.events.BaseImage;
 import dev.freshen.events.FreshenEvent;
 import dev.freshen.events.ImagePublished;
+import dev.freshen.events.ImageRolledBack;
 import dev.freshen.events.ImageWatchChanged;
 import dev.freshen.events.PipelineFailed;
 import dev.freshen.notifier.OutcomeText;
+import dev.freshen.notifier.RollbackText;
 import dev.freshen.notifier.WatchChangeText;
 
 import java.util.stream.Collectors;
@@ -31,7 +33,10 @@ public final class SlackBlocks {
     private SlackBlocks() {
     }
 
-    /** The message to post for {@code event} (an {@code ImagePublished}, {@code PipelineFailed} or {@code ImageWatchChanged}). */
+    /**
+     * The message to post for {@code event} (an {@code ImagePublished}, {@code PipelineFailed}, {@code ImageWatchChanged}
+     * or {@code ImageRolledBack}).
+     */
     public static ObjectNode message(FreshenEvent event) {
         if (event instanceof ImagePublished published) {
             return published(published);
@@ -42,7 +47,10 @@ public final class SlackBlocks {
         if (event instanceof ImageWatchChanged changed) {
             return watchChanged(changed);
         }
-        throw new IllegalArgumentException("Slack announces runs and changes of watch state, not " + event.type());
+        if (event instanceof ImageRolledBack rolledBack) {
+            return rolledBack(rolledBack);
+        }
+        throw new IllegalArgumentException("Slack announces runs, rollbacks and changes of watch state, not " + event.type());
     }
 
     public static ObjectNode published(ImagePublished event) {
@@ -146,6 +154,29 @@ public final class SlackBlocks {
         if (todo != null) {
             text(blocks, "*To have it watched again*\n" + escape(todo));
         }
+        return message;
+    }
+
+    /** A rollback: the version the moving tags name now and before, which tags, who and why, what happens next. */
+    public static ObjectNode rolledBack(ImageRolledBack event) {
+        ObjectNode message = JSON.objectNode().put("text", ":rewind: " + escape(OutcomeText.head(RollbackText.summary(event),
+                1_000)));
+        ArrayNode blocks = message.putArray("blocks");
+        header(blocks, "⏪ " + RollbackText.title(event));
+        String reason = RollbackText.reason(event);
+        if (reason != null) {
+            text(blocks, "*Reason*\n" + escape(reason));
+        }
+        ArrayNode fields = section(blocks).putArray("fields");
+        field(fields, "Image", event.imageId());
+        field(fields, "Now", event.to().tag());
+        field(fields, "Before", RollbackText.before(event));
+        field(fields, "Newest version", event.newestVersion());
+        field(fields, "Tags moved", String.join(", ", event.tags()));
+        field(fields, "Requested by", RollbackText.requestedBy(event));
+        field(fields, "Rollback", event.runId());
+        text(blocks, "*What happens next*\n" + escape(RollbackText.next(event)));
+        text(blocks, "*To pin this version in your Dockerfile*\n```" + code(RollbackText.dockerfileLine(event)) + "```");
         return message;
     }
 

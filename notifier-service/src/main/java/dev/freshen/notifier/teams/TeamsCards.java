@@ -6,10 +6,12 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.freshen.events.BaseImage;
 import dev.freshen.events.FreshenEvent;
 import dev.freshen.events.ImagePublished;
+import dev.freshen.events.ImageRolledBack;
 import dev.freshen.events.ImageWatchChanged;
 import dev.freshen.events.PipelineFailed;
 import dev.freshen.events.StageTiming;
 import dev.freshen.notifier.OutcomeText;
+import dev.freshen.notifier.RollbackText;
 import dev.freshen.notifier.WatchChangeText;
 
 import java.util.List;
@@ -36,7 +38,10 @@ public final class TeamsCards {
     private TeamsCards() {
     }
 
-    /** The message to post for {@code event} (an {@code ImagePublished}, {@code PipelineFailed} or {@code ImageWatchChanged}). */
+    /**
+     * The message to post for {@code event} (an {@code ImagePublished}, {@code PipelineFailed}, {@code ImageWatchChanged}
+     * or {@code ImageRolledBack}).
+     */
     public static ObjectNode message(FreshenEvent event) {
         if (event instanceof ImagePublished published) {
             return envelope(published(published));
@@ -47,7 +52,10 @@ public final class TeamsCards {
         if (event instanceof ImageWatchChanged changed) {
             return envelope(watchChanged(changed));
         }
-        throw new IllegalArgumentException("Teams announces runs and changes of watch state, not " + event.type());
+        if (event instanceof ImageRolledBack rolledBack) {
+            return envelope(rolledBack(rolledBack));
+        }
+        throw new IllegalArgumentException("Teams announces runs, rollbacks and changes of watch state, not " + event.type());
     }
 
     /** Wraps {@code card} as the single attachment of a message. */
@@ -180,6 +188,36 @@ public final class TeamsCards {
             body.add(heading("To have it watched again"));
             body.add(plain(todo));
         }
+        return card;
+    }
+
+    /**
+     * The card for a rollback: which version the moving tags name now and before, which tags, who asked and why, what
+     * happens next, and the line to copy.
+     */
+    public static ObjectNode rolledBack(ImageRolledBack event) {
+        ObjectNode card = card();
+        ArrayNode body = card.putArray("body");
+        body.add(title("⏪ " + RollbackText.title(event), "Warning"));
+        String reason = RollbackText.reason(event);
+        if (reason != null) {
+            body.add(labelled("Reason: ", OutcomeText.head(reason, REASON_CHARS)));
+        }
+        ArrayNode facts = JSON.arrayNode();
+        fact(facts, "Image", event.imageId());
+        fact(facts, "Now", event.to().tag());
+        fact(facts, "Before", RollbackText.before(event));
+        fact(facts, "Newest version", event.newestVersion());
+        fact(facts, "Tags moved", String.join(", ", event.tags()));
+        fact(facts, "Requested by", RollbackText.requestedBy(event));
+        fact(facts, "Image URI", event.to().toString());
+        fact(facts, "Rolled back at", OutcomeText.time(event.occurredAt()));
+        fact(facts, "Rollback", event.runId());
+        body.add(factSet(facts));
+        body.add(heading("What happens next"));
+        body.add(plain(RollbackText.next(event)));
+        body.add(heading("To pin this version in your Dockerfile"));
+        body.add(code(List.of(RollbackText.dockerfileLine(event))));
         return card;
     }
 

@@ -62,6 +62,22 @@ class SlackBlocksTest {
     }
 
     @Test
+    void theRolledBackMessageSaysWhereTheTagsAreNowWhoAskedAndWhy() {
+        var event = Events.rolledBack("net10/runtime", "1.3.0 breaks <TLS>");
+        ObjectNode message = SlackBlocks.message(event);
+        assertEquals(":rewind: net10/runtime rolled back to 10.0-noble-1.2.0 by api:ops: 1.3.0 breaks &lt;TLS&gt;",
+                message.get("text").asText());
+        JsonNode blocks = message.get("blocks");
+        assertEquals("⏪ net10/runtime rolled back to 10.0-noble-1.2.0", blocks.at("/0/text/text").asText());
+        List<String> texts = texts(blocks);
+        assertTrue(texts.containsAll(List.of("*Reason*\n1.3.0 breaks &lt;TLS&gt;", "*Now*\n10.0-noble-1.2.0",
+                "*Before*\n10.0-noble-1.3.0", "*Tags moved*\n10.0, latest", "*Requested by*\napi:ops",
+                "*To pin this version in your Dockerfile*\n```FROM " + event.to() + "```")), texts::toString);
+        assertTrue(texts.stream().anyMatch(t -> t.startsWith("*What happens next*\nNothing was rebuilt")), texts::toString);
+        assertWithinSlackLimits(blocks);
+    }
+
+    @Test
     void theNotWatchedMessageSaysSoInItsTextAndListsEveryProblemWithItsHint() {
         ImageWatchChanged event = Events.notWatched("net10/runtime");
         ObjectNode message = SlackBlocks.message(event);

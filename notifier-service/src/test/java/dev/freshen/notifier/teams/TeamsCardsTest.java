@@ -234,6 +234,44 @@ class TeamsCardsTest {
         AdaptiveCardValidator.assertValid(message.toString());
     }
 
+    @Test
+    void theRolledBackCardSaysWhereTheTagsAreNowFromWhereWhoAskedWhyAndWhatHappensNext() {
+        var event = Events.rolledBack("net10/runtime", "1.3.0 breaks <TLS> & \"payments\"");
+        ObjectNode message = TeamsCards.message(event);
+        JsonNode card = card(message);
+
+        assertEquals("⏪ net10/runtime rolled back to 10.0-noble-1.2.0", card.at("/body/0/text").asText());
+        assertEquals("Warning", card.at("/body/0/color").asText());
+        List<String> facts = facts(card);
+        assertTrue(facts.containsAll(List.of("Image: net10/runtime", "Now: 10.0-noble-1.2.0",
+                "Before: 10.0-noble-1.3.0", "Newest version: 10.0-noble-1.3.0", "Tags moved: 10.0, latest",
+                "Requested by: api:ops", "Rollback: " + event.runId(), "Rolled back at: 2025-01-14 09:00:00 UTC",
+                "Image URI: registry.example.com/platform/net10-runtime:10.0-noble-1.2.0@" + SampleEvents.digest('8'))),
+                facts::toString);
+        List<String> runs = textRuns(card);
+        assertTrue(runs.contains("1.3.0 breaks <TLS> & \"payments\""), "the reason as plain text: " + runs);
+        assertTrue(runs.stream().anyMatch(r -> r.startsWith("Nothing was rebuilt, and the watcher does not rebuild over "
+                + "the rollback") && r.endsWith("'freshen rollback net10/runtime --to 10.0-noble-1.3.0'.")), runs::toString);
+        assertTrue(runs.contains("FROM registry.example.com/platform/net10-runtime:10.0-noble-1.2.0@"
+                + SampleEvents.digest('8')), runs::toString);
+        AdaptiveCardValidator.assertValid(message.toString());
+
+        AdaptiveCardValidator.assertValid(TeamsCards.message(Events.rolledBack("net10/runtime", null)).toString());
+    }
+
+    @Test
+    void aFailedRollbackSaysSoAndHowToTryAgain() {
+        PipelineFailed event = Events.failedRollback("net10/runtime");
+        ObjectNode message = TeamsCards.message(event);
+        JsonNode card = card(message);
+
+        assertEquals("❌ net10/runtime: rollback failed", card.at("/body/0/text").asText());
+        assertTrue(facts(card).contains("Triggered by: rollback by api:ops"), facts(card)::toString);
+        assertTrue(textRuns(card).contains("freshen rollback net10/runtime --reason \"retry of rollback " + event.runId()
+                + "\""), textRuns(card)::toString);
+        AdaptiveCardValidator.assertValid(message.toString());
+    }
+
     static JsonNode card(JsonNode message) {
         return message.at("/attachments/0/content");
     }

@@ -6,6 +6,7 @@ import dev.freshen.events.image.ImageReference;
 import dev.freshen.publisher.PublishSettings;
 import dev.freshen.publisher.CandidateCleanup;
 import dev.freshen.publisher.PublishStage;
+import dev.freshen.publisher.RollbackStage;
 import dev.freshen.publisher.TargetRegistry;
 import dev.freshen.ecr.EcrClients;
 import dev.freshen.ecr.setup.Encryption;
@@ -137,6 +138,13 @@ public class PublisherBeans {
         } catch (IllegalArgumentException e) {
             throw new IllegalStateException("freshen.publisher.ecr.exclusion-filters: " + e.getMessage(), e);
         }
+    }
+
+    @Produces
+    @Singleton
+    RollbackStage rollbackStage(PublisherConfig config, TargetRegistry registry, PublishStage publishing) {
+        return new RollbackStage(new PlatformImageCatalog(config.platformImagesDir())::scan, registry, publishing,
+                Clock.systemUTC());
     }
 
     /** The registry host of {@code freshen.target-registry}, checked. */

@@ -3,6 +3,8 @@ package dev.freshen.publisher.messaging;
 import dev.freshen.events.EventJson;
 import dev.freshen.events.FailureKind;
 import dev.freshen.events.PipelineFailed;
+import dev.freshen.events.RollbackRequested;
+import dev.freshen.events.RunIds;
 import dev.freshen.events.Stage;
 import dev.freshen.events.Topics;
 import dev.freshen.testing.InMemoryChannels;
@@ -29,8 +31,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** The publisher's wiring (OCI target registry by default) with SmallRye's in-memory channels. */
 @QuarkusTest
 @WithTestResource(value = InMemoryChannels.class, initArgs = {
-        @ResourceArg(name = "incoming", value = Topics.IMAGE_VERIFIED + "," + EndedRunListener.CHANNEL),
-        @ResourceArg(name = "outgoing", value = Topics.IMAGE_PUBLISHED + "," + Topics.PIPELINE_FAILED)})
+        @ResourceArg(name = "incoming", value = Topics.IMAGE_VERIFIED + "," + EndedRunListener.CHANNEL + ","
+                + Topics.ROLLBACK_REQUESTED),
+        @ResourceArg(name = "outgoing", value = Topics.IMAGE_PUBLISHED + "," + Topics.PIPELINE_FAILED + ","
+                + Topics.IMAGE_ROLLED_BACK)})
 class VerifiedImageListenerTest {
 
     @Inject
@@ -93,5 +97,21 @@ class VerifiedImageListenerTest {
         }));
         await().until(() -> unreadableAcked.get() && buildFailureAcked.get());
         assertTrue(published.received().isEmpty() && failed.received().isEmpty());
+    }
+
+    @Test
+    void aRollbackOfAnUnknownImageFailsOnThePipelineFailedChannelWithItsTrigger() {
+        var request = new RollbackRequested(RunIds.rollback(), "net10/runtime", 1, java.time.Instant.now(),
+                "10.0-1.1.0", "10.0-1.0.0", "1.1.0 breaks TLS", "api:ops");
+        connector.source(Topics.ROLLBACK_REQUESTED).send(EventJson.write(request));
+
+        await().until(() -> failed.received().size() == 1);
+        PipelineFailed outcome = EventJson.read(failed.received().get(0).getPayload(), PipelineFailed.class);
+        assertEquals(request.runId(), outcome.runId());
+        assertEquals(Stage.PUBLISH, outcome.stage());
+        assertEquals(request.trigger(), outcome.trigger());
+        assertEquals("unknown-image", outcome.code());
+        assertTrue(outcome.reason().startsWith("cannot roll back net10/runtime: unknown platform image"), outcome.reason());
+        assertTrue(connector.sink(Topics.IMAGE_ROLLED_BACK).received().isEmpty());
     }
 }

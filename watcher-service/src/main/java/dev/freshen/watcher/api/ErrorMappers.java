@@ -2,6 +2,7 @@ package dev.freshen.watcher.api;
 
 import dev.freshen.watcher.ImageNotWatchedException;
 import dev.freshen.watcher.NotReadyException;
+import dev.freshen.watcher.RollbackRefusedException;
 import dev.freshen.watcher.RunNotStartedException;
 import dev.freshen.watcher.UnknownImageException;
 import dev.freshen.watcher.UnknownRunException;
@@ -45,6 +46,11 @@ public class ErrorMappers {
     @ServerExceptionMapper
     public RestResponse<String> imageNotWatched(ImageNotWatchedException e) {
         return ProblemResponses.of(ApiProblem.imageNotWatched(e));
+    }
+
+    @ServerExceptionMapper
+    public RestResponse<String> rollbackRefused(RollbackRefusedException e) {
+        return ProblemResponses.of(ApiProblem.of(e.status(), e.code(), "Rollback refused", e.getMessage(), e.hint()));
     }
 
     @ServerExceptionMapper

@@ -4,11 +4,14 @@ import dev.freshen.descriptor.DescriptorException;
 import dev.freshen.descriptor.DescriptorProblem;
 import dev.freshen.descriptor.PlatformImage;
 import dev.freshen.descriptor.Target;
+import dev.freshen.events.ImageRolledBack;
 import dev.freshen.events.WatchState;
 import dev.freshen.events.image.ImageReference;
 import dev.freshen.watcher.CheckOutcome;
 import dev.freshen.watcher.ImageChecker;
 import dev.freshen.watcher.PublishedVersions;
+import dev.freshen.watcher.RollbackPlanner;
+import dev.freshen.watcher.Rollbacks;
 import dev.freshen.watcher.RunLedger;
 import dev.freshen.watcher.api.RunViews.RunSummary;
 import dev.freshen.watcher.schedule.Catalog;
@@ -39,13 +42,15 @@ import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.RestResponse;
 
+import java.time.Instant;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * The watcher's API: what is watched and how it stands, check an image now, force a rebuild. Image ids contain
+ * The watcher's API: what is watched and how it stands, check an image now, force a rebuild, roll back. Image ids contain
  * slashes ({@code net10/runtime}) and are used as they are in the path.
  */
 @Path("/api/v1/images")
@@ -69,12 +74,51 @@ public class ImagesResource {
      * @param lastCheck     the last check in this watcher's life, if any
      * @param lastPublished the newest published version, if known
      * @param problems      why it is invalid, in file order; empty when watched
+     * @param rolledBack    the rollback that holds the moving tags on an older version now; absent when none does
      */
     @Schema(requiredProperties = {"id", "state", "baseImages", "pinnedBases", "problems"})
     public record ImageView(String id, WatchState state, String schedule, Target target, List<String> baseImages,
                             List<String> pinnedBases,
                             CheckOutcome lastCheck, RunSummary inFlightRun, RunSummary lastRun,
-                            LastPublished lastPublished, List<ProblemView> problems) {
+                            LastPublished lastPublished, List<ProblemView> problems, RolledBack rolledBack) {
+    }
+
+    /**
+     * The moving tags name an older version because an operator rolled them back; the next publish moves them forward.
+     *
+     * @param rollbackId  the rollback's id ({@code r-…})
+     * @param image       where the moving tags are: {@code <registry>/<repository>:<version tag>@sha256:…}
+     * @param fromVersion the version they named before
+     * @param tags        the moving tags
+     * @param requestedBy who asked ({@code api:<key name>})
+     * @param reason      why, if given
+     * @param at          when the tags moved
+     * @param summary     {@code rolled back to <version> by <who>: <why>}
+     */
+    @Schema(requiredProperties = {"rollbackId", "image", "tags", "requestedBy", "at", "summary"})
+    public record RolledBack(String rollbackId, ImageReference image, String fromVersion, List<String> tags,
+                             String requestedBy, String reason, Instant at, String summary) {
+
+        static RolledBack of(ImageRolledBack e) {
+            return new RolledBack(e.runId(), e.to(), e.from().tag(), e.tags(), e.requestedBy(), e.reason(),
+                    e.occurredAt(), Rollbacks.describe(e));
+        }
+    }
+
+    /** Optional body of a rollback. */
+    @Schema(description = "optional body of a rollback", additionalProperties = Schema.False.class)
+    public record RollbackBody(@Schema(description = "the version to roll back to: a version tag or its number; "
+            + "default the version before the one the moving tags name", examples = "10.0-noble-1.4.0") String to,
+                               @Schema(description = "why, shown in the card and in status",
+                                       examples = "1.5.0 breaks TLS to the payment provider") String reason) {
+    }
+
+    /** The rollback a request asked for; its outcome is {@code ImageRolledBack} or {@code PipelineFailed}. */
+    @Schema(requiredProperties = {"rollbackId", "imageId", "toVersion"})
+    public record RollbackAccepted(@Schema(examples = "r-3c9e1a0b7d2e4f5a6b7c8d9e") String rollbackId,
+                                   @Schema(examples = "net10/runtime") String imageId,
+                                   @Schema(examples = "10.0-noble-1.5.0") String fromVersion,
+                                   @Schema(examples = "10.0-noble-1.4.0") String toVersion) {
     }
 
     /** A published version: {@code image} ({@code <registry>/<repository>:<tag>@sha256:…}) and its version tag. */
@@ -144,6 +188,12 @@ public class ImagesResource {
 
     @Inject
     ApiKeys apiKeys;
+
+    @Inject
+    RollbackPlanner rollbacks;
+
+    @Inject
+    Rollbacks rolledBack;
 
     @GET
     @Operation(summary = "Every watched image, and the descriptors that are not watched, with why")
@@ -215,20 +265,61 @@ public class ImagesResource {
         return Response.accepted(new RunAccepted(event.runId(), id)).type(MediaType.APPLICATION_JSON_TYPE).build();
     }
 
+    @POST
+    @Path("/{id: .+}/rollback")
+    @Consumes(MediaType.WILDCARD)
+    @Operation(summary = "Move the image's moving tags (latest, 10.0, …) back to an earlier published version, without "
+            + "rebuilding (needs an API key); recorded as requested by api:<key name>. The publisher moves them and "
+            + "answers ImageRolledBack (or PipelineFailed); the next publish moves them forward again")
+    @SecurityRequirement(name = WatcherApiDefinition.API_KEY)
+    @RequestBody(required = false, description = "none, or {\"to\": \"<version>\", \"reason\": \"...\"}",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = RollbackBody.class)))
+    @APIResponse(responseCode = "202", description = "the rollback was handed to the publisher",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = RollbackAccepted.class)))
+    @APIResponse(responseCode = "400", ref = WatcherApiDefinition.BAD_REQUEST)
+    @APIResponse(responseCode = "401", ref = WatcherApiDefinition.UNAUTHORIZED)
+    @APIResponse(responseCode = "404", ref = WatcherApiDefinition.UNKNOWN_IMAGE)
+    @APIResponse(responseCode = "409", description = "nothing to roll back to, the version is not published or the "
+            + "moving tags name it already (rollback-…), or the image is not watched (image-not-watched)",
+            content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "415", ref = WatcherApiDefinition.UNSUPPORTED_MEDIA_TYPE)
+    @APIResponse(responseCode = "502", description = "the target registry could not be read (registry-unavailable)",
+            content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "503", ref = WatcherApiDefinition.NOT_READY)
+    public Response rollback(@Parameter(description = "the image id, slashes as they are", example = "net10/runtime")
+                             @PathParam("id") String id,
+                             @Parameter(hidden = true) @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
+                             @Parameter(hidden = true) @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType,
+                             String body) {
+        Map<String, String> fields = fields(contentType, body, List.of("to", "reason"),
+                "send {\"to\": \"<version>\", \"reason\": \"why\"} with Content-Type: application/json, or no body");
+        var event = rollbacks.request(id, fields.get("to"), fields.get("reason"), ApiKeyFilter.caller(apiKeys, authorization));
+        return Response.accepted(new RollbackAccepted(event.runId(), id, event.fromVersion(), event.toVersion()))
+                .type(MediaType.APPLICATION_JSON_TYPE).build();
+    }
+
     /**
      * The body is optional: none (whatever the content type: some clients send one with an empty body), or
      * {@code {"reason": "..."}} as JSON (the reason may be null).
      */
     static String reason(String contentType, String body) {
+        return fields(contentType, body, List.of("reason"),
+                "send {\"reason\": \"why\"} with Content-Type: application/json, or no body").get("reason");
+    }
+
+    /**
+     * An optional JSON object body of string fields, each among {@code known}: none (whatever the content type), or
+     * an object whose fields are strings or null; blank strings read as absent.
+     */
+    static Map<String, String> fields(String contentType, String body, List<String> known, String hint) {
+        Map<String, String> fields = new HashMap<>();
         if (body == null || body.isBlank()) {
-            return null;
+            return fields;
         }
         if (contentType != null && !isJson(contentType)) {
             throw ApiProblem.of(415, "unsupported-media-type", "Body type not supported", "the body is "
-                    + contentType.replaceAll(";.*", "").strip() + "; this endpoint takes JSON",
-                    "send {\"reason\": \"why\"} with Content-Type: application/json, or no body");
+                    + contentType.replaceAll(";.*", "").strip() + "; this endpoint takes JSON", hint);
         }
-        String hint = "send {\"reason\": \"why\"} with Content-Type: application/json, or no body";
         JsonNode json;
         try {
             json = JSON.readTree(body);
@@ -242,18 +333,21 @@ public class ImagesResource {
         }
         for (Iterator<String> names = json.fieldNames(); names.hasNext(); ) {
             String name = names.next();
-            if (!name.equals("reason")) {
+            if (!known.contains(name)) {
                 throw ApiProblem.badBody("the body has an unknown field '" + name + "'", hint);
             }
+            JsonNode value = json.get(name);
+            if (value.isNull()) {
+                continue;
+            }
+            if (!value.isTextual()) {
+                throw ApiProblem.badBody("'" + name + "' must be a string, is " + value.getNodeType().name().toLowerCase(java.util.Locale.ROOT), hint);
+            }
+            if (!value.asText().isBlank()) {
+                fields.put(name, value.asText());
+            }
         }
-        JsonNode reason = json.path("reason");
-        if (reason.isMissingNode() || reason.isNull()) {
-            return null;
-        }
-        if (!reason.isTextual()) {
-            throw ApiProblem.badBody("'reason' must be a string, is " + reason.getNodeType().name().toLowerCase(java.util.Locale.ROOT), hint);
-        }
-        return reason.asText().isBlank() ? null : reason.asText();
+        return fields;
     }
 
     private static boolean isJson(String contentType) {
@@ -274,7 +368,8 @@ public class ImagesResource {
                 checker.lastOutcome(image.id()).orElse(null),
                 ledger.inFlight(image.id()).map(RunSummary::of).orElse(null),
                 ledger.lastEnded(image.id()).map(RunSummary::of).orElse(null),
-                published.of(image.id(), target, false).map(LastPublished::of).orElse(null), List.of());
+                published.of(image.id(), target, false).map(LastPublished::of).orElse(null), List.of(),
+                rolledBack.current(image.id()).map(RolledBack::of).orElse(null));
     }
 
     private ImageView view(DescriptorException invalid) {
@@ -285,6 +380,7 @@ public class ImagesResource {
                 ledger.inFlight(id).map(RunSummary::of).orElse(null),
                 ledger.lastEnded(id).map(RunSummary::of).orElse(null),
                 published.of(id, target, true).map(LastPublished::of).orElse(null),
-                invalid.problems().stream().map(ProblemView::of).toList());
+                invalid.problems().stream().map(ProblemView::of).toList(),
+                id == null ? null : rolledBack.current(id).map(RolledBack::of).orElse(null));
     }
 }

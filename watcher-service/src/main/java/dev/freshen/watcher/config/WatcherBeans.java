@@ -6,6 +6,9 @@ import dev.freshen.registry.RegistryClient;
 import dev.freshen.watcher.ImageChecker;
 import dev.freshen.watcher.ImageRegistry;
 import dev.freshen.watcher.PublishedVersions;
+import dev.freshen.watcher.RollbackPlanner;
+import dev.freshen.watcher.RollbackRequests;
+import dev.freshen.watcher.Rollbacks;
 import dev.freshen.watcher.RunLedger;
 import dev.freshen.watcher.RunStarter;
 import dev.freshen.watcher.WatchStates;
@@ -74,6 +77,19 @@ public class WatcherBeans {
     @Singleton
     ImageRegistry imageRegistry(RegistryClient registryClient, WatcherConfig config) {
         return new OciImageRegistry(registryClient, config.targetRegistry());
+    }
+
+    @Produces
+    @Singleton
+    Rollbacks rollbacks() {
+        return new Rollbacks();
+    }
+
+    @Produces
+    @Singleton
+    RollbackPlanner rollbackPlanner(Catalog catalog, RegistryClient registryClient, WatcherConfig config,
+                                    RollbackRequests requests, Clock clock) {
+        return new RollbackPlanner(catalog, new OciImageRegistry(registryClient, config.targetRegistry()), requests, clock);
     }
 
     @Produces

@@ -4,11 +4,13 @@ import dev.freshen.events.EventJson;
 import dev.freshen.events.EventType;
 import dev.freshen.events.FreshenEvent;
 import dev.freshen.events.ImagePublished;
+import dev.freshen.events.ImageRolledBack;
 import dev.freshen.events.ImageWatchChanged;
 import dev.freshen.events.InvalidEventException;
 import dev.freshen.events.Topics;
 import dev.freshen.messaging.TopicFollower;
 import dev.freshen.watcher.ImageChecker;
+import dev.freshen.watcher.Rollbacks;
 import dev.freshen.watcher.RunLedger;
 import dev.freshen.watcher.WatchStates;
 import io.quarkus.runtime.ShutdownEvent;
@@ -28,22 +30,24 @@ import java.util.Map;
  * Feeds the {@link RunLedger} from the run topics (triggers, each stage's event, terminal events), always from the
  * beginning: the ledger is rebuilt from Kafka at every start, so a restarted watcher knows every run that exists and
  * how far each got. Also reads {@code freshen.image-watch-changed} into the {@link WatchStates}, so that the watcher
- * knows what it announced last for each image before it decides anything: one catch-up point for both.
+ * knows what it announced last for each image before it decides anything, and {@code freshen.image-rolled-back} into
+ * the {@link Rollbacks} (with the publishes, which end a rollback): one catch-up point for all.
  */
 @ApplicationScoped
 public class RunLedgerFeed {
 
     static final List<String> TOPICS = List.of(Topics.BASE_IMAGE_UPDATED, Topics.FORCE_UPDATE, Topics.IMAGE_BUILT,
-            Topics.IMAGE_VERIFIED, Topics.IMAGE_PUBLISHED, Topics.PIPELINE_FAILED, Topics.IMAGE_WATCH_CHANGED);
+            Topics.IMAGE_VERIFIED, Topics.IMAGE_PUBLISHED, Topics.PIPELINE_FAILED, Topics.IMAGE_WATCH_CHANGED,
+            Topics.IMAGE_ROLLED_BACK);
     private static final Logger LOG = Logger.getLogger(RunLedgerFeed.class);
 
     private final TopicFollower follower;
 
     @Inject
-    public RunLedgerFeed(RunLedger ledger, ImageChecker checker, WatchStates watchStates,
+    public RunLedgerFeed(RunLedger ledger, ImageChecker checker, WatchStates watchStates, Rollbacks rollbacks,
                          @Identifier("default-kafka-broker") Map<String, Object> kafka) {
         this.follower = new TopicFollower(kafka, "freshen-watcher-run-ledger", TOPICS,
-                record -> apply(ledger, checker, watchStates, record)).onCaughtUp(ledger::markComplete);
+                record -> apply(ledger, checker, watchStates, rollbacks, record)).onCaughtUp(ledger::markComplete);
     }
 
     void onStart(@Observes StartupEvent start) {
@@ -63,7 +67,7 @@ public class RunLedgerFeed {
         return follower.awaitCaughtUp(timeout);
     }
 
-    private static void apply(RunLedger ledger, ImageChecker checker, WatchStates watchStates,
+    private static void apply(RunLedger ledger, ImageChecker checker, WatchStates watchStates, Rollbacks rollbacks,
                               ConsumerRecord<String, byte[]> record) {
         EventType type = EventType.fromTopic(record.topic()).orElseThrow();
         try {
@@ -72,9 +76,14 @@ public class RunLedgerFeed {
                 watchStates.apply(changed);
                 return;
             }
+            if (event instanceof ImageRolledBack rolledBack) {
+                rollbacks.apply(rolledBack);
+                return;
+            }
             ledger.apply(event);
             if (event instanceof ImagePublished published) {
                 checker.published(published);
+                rollbacks.published(published);
             }
         } catch (InvalidEventException e) {
             LOG.debugf("Run ledger skips %s/%d@%d: %s", record.topic(), record.partition(), record.offset(), e.getMessage());

@@ -4,6 +4,7 @@ import dev.freshen.events.BaseImageUpdated;
 import dev.freshen.events.ForceUpdateRequested;
 import dev.freshen.events.ImageWatchChanged;
 import dev.freshen.events.PipelineFailed;
+import dev.freshen.events.RollbackRequested;
 import dev.freshen.events.Topics;
 import dev.freshen.messaging.EventMessages;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -25,16 +26,19 @@ public class WatcherEvents {
     private final Emitter<byte[]> forceUpdate;
     private final Emitter<byte[]> pipelineFailed;
     private final Emitter<byte[]> imageWatchChanged;
+    private final Emitter<byte[]> rollbackRequested;
 
     @Inject
     public WatcherEvents(@Channel(Topics.BASE_IMAGE_UPDATED) Emitter<byte[]> baseImageUpdated,
                          @Channel(Topics.FORCE_UPDATE) Emitter<byte[]> forceUpdate,
                          @Channel(Topics.PIPELINE_FAILED) Emitter<byte[]> pipelineFailed,
-                         @Channel(Topics.IMAGE_WATCH_CHANGED) Emitter<byte[]> imageWatchChanged) {
+                         @Channel(Topics.IMAGE_WATCH_CHANGED) Emitter<byte[]> imageWatchChanged,
+                         @Channel(Topics.ROLLBACK_REQUESTED) Emitter<byte[]> rollbackRequested) {
         this.baseImageUpdated = baseImageUpdated;
         this.forceUpdate = forceUpdate;
         this.pipelineFailed = pipelineFailed;
         this.imageWatchChanged = imageWatchChanged;
+        this.rollbackRequested = rollbackRequested;
     }
 
     public CompletionStage<Void> send(BaseImageUpdated event) {
@@ -53,6 +57,11 @@ public class WatcherEvents {
     /** An image is not watched any more, or watched again. */
     public CompletionStage<Void> send(ImageWatchChanged event) {
         return send(imageWatchChanged, EventMessages.create(event, SOURCE));
+    }
+
+    /** An operator asked for a rollback (for the publisher). */
+    public CompletionStage<Void> send(RollbackRequested event) {
+        return send(rollbackRequested, EventMessages.create(event, SOURCE));
     }
 
     private static CompletionStage<Void> send(Emitter<byte[]> emitter, Message<byte[]> message) {

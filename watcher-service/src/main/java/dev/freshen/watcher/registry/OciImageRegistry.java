@@ -10,8 +10,10 @@ import dev.freshen.registry.ImageConfig;
 import dev.freshen.registry.RegistryClient;
 import dev.freshen.watcher.BuiltFrom;
 import dev.freshen.watcher.ImageRegistry;
+import dev.freshen.watcher.PublishedTags;
 import dev.freshen.watcher.Upstream;
 
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -20,7 +22,7 @@ import java.util.Optional;
  * tag (highest version of the target's prefix, never whatever {@code latest} points to). A base tag is resolved to the
  * image manifest of the image's platform ({@link RegistryClient#platformManifest}).
  */
-public class OciImageRegistry implements ImageRegistry {
+public class OciImageRegistry implements ImageRegistry, PublishedTags {
 
     private final RegistryClient client;
     private final String targetRegistry;
@@ -48,5 +50,15 @@ public class OciImageRegistry implements ImageRegistry {
         }
         ImageConfig config = client.imageConfig(published.withDigest(digest.get()), platform.toString());
         return Optional.of(new BuiltFrom(newest.get().tag(), digest.get(), ImageLabels.builtFrom(config.labels())));
+    }
+
+    @Override
+    public List<String> tags(Target target) {
+        return client.tags(targetRegistry, target.repository());
+    }
+
+    @Override
+    public Optional<Digest> digestOf(Target target, String tag) {
+        return client.manifestDigest(new ImageReference(targetRegistry, target.repository(), tag, null));
     }
 }
