@@ -1,5 +1,9 @@
 package dev.freshen.messaging;
 
+import dev.freshen.events.EventJson;
+import dev.freshen.events.EventType;
+import dev.freshen.events.FreshenEvent;
+import dev.freshen.events.InvalidEventException;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -53,6 +57,22 @@ public final class TopicFollower implements AutoCloseable {
         this.name = name;
         this.topics = List.copyOf(topics);
         this.sink = sink;
+    }
+
+    /**
+     * A sink that reads each record as the event its topic carries ({@link EventType#fromTopic}) and hands it to
+     * {@code events}; a record that is no valid event of that type (a newer writer's breaking change, garbage) is
+     * skipped with a debug line naming it: the consumers of that topic dead-letter it, a follower only remembers.
+     */
+    public static Consumer<ConsumerRecord<String, byte[]>> events(Consumer<FreshenEvent> events) {
+        return record -> {
+            try {
+                events.accept(EventJson.read(record.value(), EventType.fromTopic(record.topic()).orElseThrow()));
+            } catch (InvalidEventException e) {
+                LOG.debugf("Skipping %s-%d@%d, not a readable event: %s", record.topic(), record.partition(),
+                        record.offset(), e.getMessage());
+            }
+        };
     }
 
     /** Runs {@code action} once, on the follower's thread, when it has caught up (before {@link #caughtUp()} says so). */

@@ -1,9 +1,6 @@
 package dev.freshen.builder.messaging;
 
 import dev.freshen.builder.BuildOutcomes;
-import dev.freshen.events.EventJson;
-import dev.freshen.events.EventType;
-import dev.freshen.events.InvalidEventException;
 import dev.freshen.events.Topics;
 import dev.freshen.messaging.TopicFollower;
 import io.quarkus.runtime.ShutdownEvent;
@@ -12,8 +9,6 @@ import io.smallrye.common.annotation.Identifier;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.jboss.logging.Logger;
 
 import java.time.Duration;
 import java.util.List;
@@ -27,14 +22,12 @@ import java.util.Map;
 @ApplicationScoped
 public class BuildOutcomeFeed {
 
-    private static final Logger LOG = Logger.getLogger(BuildOutcomeFeed.class);
-
     private final TopicFollower follower;
 
     @Inject
     public BuildOutcomeFeed(BuildOutcomes outcomes, @Identifier("default-kafka-broker") Map<String, Object> kafka) {
         this.follower = new TopicFollower(kafka, "freshen-builder-outcomes", List.of(Topics.IMAGE_BUILT,
-                Topics.PIPELINE_FAILED), record -> apply(outcomes, record));
+                Topics.PIPELINE_FAILED), TopicFollower.events(outcomes::remember));
     }
 
     void onStart(@Observes StartupEvent start) {
@@ -52,15 +45,5 @@ public class BuildOutcomeFeed {
 
     boolean caughtUp() {
         return follower.caughtUp();
-    }
-
-    private static void apply(BuildOutcomes outcomes, ConsumerRecord<String, byte[]> record) {
-        try {
-            outcomes.remember(EventJson.read(record.value(), EventType.fromTopic(record.topic()).orElseThrow()));
-        } catch (InvalidEventException e) {
-            // not an outcome this builder could have stated; the consumers of that topic dead-letter it
-            LOG.debugf("Skipping an unreadable record at %s-%d@%d: %s", record.topic(), record.partition(),
-                    record.offset(), e.getMessage());
-        }
     }
 }

@@ -1,8 +1,5 @@
 package dev.freshen.tester.messaging;
 
-import dev.freshen.events.EventJson;
-import dev.freshen.events.EventType;
-import dev.freshen.events.InvalidEventException;
 import dev.freshen.events.Topics;
 import dev.freshen.messaging.TopicFollower;
 import dev.freshen.tester.RunOutcomes;
@@ -12,7 +9,6 @@ import io.smallrye.common.annotation.Identifier;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 import java.time.Duration;
 import java.util.List;
@@ -30,7 +26,7 @@ public class TestOutcomeFeed {
     @Inject
     public TestOutcomeFeed(RunOutcomes outcomes, @Identifier("default-kafka-broker") Map<String, Object> kafka) {
         this.follower = new TopicFollower(kafka, "freshen-tester-outcomes", List.of(Topics.IMAGE_VERIFIED,
-                Topics.PIPELINE_FAILED), record -> apply(outcomes, record));
+                Topics.PIPELINE_FAILED), TopicFollower.events(outcomes::remember));
     }
 
     void onStart(@Observes StartupEvent start) {
@@ -48,13 +44,5 @@ public class TestOutcomeFeed {
 
     boolean caughtUp() {
         return follower.caughtUp();
-    }
-
-    private static void apply(RunOutcomes outcomes, ConsumerRecord<String, byte[]> record) {
-        try {
-            outcomes.remember(EventJson.read(record.value(), EventType.fromTopic(record.topic()).orElseThrow()));
-        } catch (InvalidEventException e) {
-            // not an outcome this tester could have stated; the consumers of that topic dead-letter it
-        }
     }
 }

@@ -1,12 +1,9 @@
 package dev.freshen.watcher.messaging;
 
-import dev.freshen.events.EventJson;
-import dev.freshen.events.EventType;
 import dev.freshen.events.FreshenEvent;
 import dev.freshen.events.ImagePublished;
 import dev.freshen.events.ImageRolledBack;
 import dev.freshen.events.ImageWatchChanged;
-import dev.freshen.events.InvalidEventException;
 import dev.freshen.events.Topics;
 import dev.freshen.messaging.TopicFollower;
 import dev.freshen.watcher.ImageChecker;
@@ -19,8 +16,6 @@ import io.smallrye.common.annotation.Identifier;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.jboss.logging.Logger;
 
 import java.time.Duration;
 import java.util.List;
@@ -39,7 +34,6 @@ public class RunLedgerFeed {
     static final List<String> TOPICS = List.of(Topics.BASE_IMAGE_UPDATED, Topics.FORCE_UPDATE, Topics.IMAGE_BUILT,
             Topics.IMAGE_VERIFIED, Topics.IMAGE_PUBLISHED, Topics.PIPELINE_FAILED, Topics.IMAGE_WATCH_CHANGED,
             Topics.IMAGE_ROLLED_BACK);
-    private static final Logger LOG = Logger.getLogger(RunLedgerFeed.class);
 
     private final TopicFollower follower;
 
@@ -47,7 +41,8 @@ public class RunLedgerFeed {
     public RunLedgerFeed(RunLedger ledger, ImageChecker checker, WatchStates watchStates, Rollbacks rollbacks,
                          @Identifier("default-kafka-broker") Map<String, Object> kafka) {
         this.follower = new TopicFollower(kafka, "freshen-watcher-run-ledger", TOPICS,
-                record -> apply(ledger, checker, watchStates, rollbacks, record)).onCaughtUp(ledger::markComplete);
+                TopicFollower.events(event -> apply(ledger, checker, watchStates, rollbacks, event)))
+                .onCaughtUp(ledger::markComplete);
     }
 
     void onStart(@Observes StartupEvent start) {
@@ -68,25 +63,19 @@ public class RunLedgerFeed {
     }
 
     private static void apply(RunLedger ledger, ImageChecker checker, WatchStates watchStates, Rollbacks rollbacks,
-                              ConsumerRecord<String, byte[]> record) {
-        EventType type = EventType.fromTopic(record.topic()).orElseThrow();
-        try {
-            FreshenEvent event = EventJson.read(record.value(), type);
-            if (event instanceof ImageWatchChanged changed) {
-                watchStates.apply(changed);
-                return;
-            }
-            if (event instanceof ImageRolledBack rolledBack) {
-                rollbacks.apply(rolledBack);
-                return;
-            }
-            ledger.apply(event);
-            if (event instanceof ImagePublished published) {
-                checker.published(published);
-                rollbacks.published(published);
-            }
-        } catch (InvalidEventException e) {
-            LOG.debugf("Run ledger skips %s/%d@%d: %s", record.topic(), record.partition(), record.offset(), e.getMessage());
+                              FreshenEvent event) {
+        if (event instanceof ImageWatchChanged changed) {
+            watchStates.apply(changed);
+            return;
+        }
+        if (event instanceof ImageRolledBack rolledBack) {
+            rollbacks.apply(rolledBack);
+            return;
+        }
+        ledger.apply(event);
+        if (event instanceof ImagePublished published) {
+            checker.published(published);
+            rollbacks.published(published);
         }
     }
 }
