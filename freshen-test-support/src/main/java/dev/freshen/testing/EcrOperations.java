@@ -54,7 +54,7 @@ final class EcrOperations {
     private final Map<String, String> putRaces = new HashMap<>();
     private final EcrScans scans;
     private final Map<String, EcrApiServer.Encryption> encryption = new HashMap<>();
-    private final Map<String, String> lifecyclePolicies = new HashMap<>();
+    private final EcrLifecyclePolicies lifecyclePolicies;
     private volatile boolean blobMounting = true;
     private volatile int pageCap = 1000;
     /** ECR's quota of tags per image (not adjustable). */
@@ -77,6 +77,7 @@ final class EcrOperations {
         this.registryUser = registryUser;
         this.issueToken = issueToken;
         this.scans = new EcrScans(accountId, region);
+        this.lifecyclePolicies = new EcrLifecyclePolicies(accountId);
     }
 
     /** From now on the image {@code digest} of {@code repository} has the scan {@code scan}. */
@@ -113,7 +114,7 @@ final class EcrOperations {
     }
 
     synchronized Optional<String> lifecyclePolicy(String name) {
-        return Optional.ofNullable(lifecyclePolicies.get(name));
+        return lifecyclePolicies.of(name);
     }
 
     /** What {@code GetAccountSetting BLOB_MOUNTING} answers: ENABLED or DISABLED. */
@@ -441,85 +442,15 @@ final class EcrOperations {
         return new EcrApiServer.Encryption(type, arn);
     }
 
-    /**
-     * {@code PutLifecyclePolicy}: the policy text is checked as ECR checks a lifecycle policy document (rules with a
-     * unique positive {@code rulePriority}, {@code selection.tagStatus} tagged/untagged/any, {@code tagPrefixList} or
-     * {@code tagPatternList} with tagged, {@code countType} imageCountMoreThan or sinceImagePushed with
-     * {@code countUnit: days}, a positive integer {@code countNumber}, {@code action.type: expire}) and kept as sent.
-     */
+    /** {@code PutLifecyclePolicy} on an existing repository, as {@link EcrLifecyclePolicies#put} checks it. */
     private ObjectNode putLifecyclePolicy(JsonNode in) {
         EcrApiServer.Repository repository = existing(required(in, "repositoryName"));
-        String text = required(in, "lifecyclePolicyText");
-        if (text.length() < 100 || text.length() > 30720) {
-            throw invalid("lifecyclePolicyText", "length must be between 100 and 30720");
-        }
-        JsonNode policy;
-        try {
-            policy = JSON.readTree(text);
-        } catch (IOException e) {
-            throw new EcrError("InvalidParameterException", "Invalid parameter at 'LifecyclePolicyText' failed to "
-                    + "satisfy constraint: 'Lifecycle policy validation failure: not valid JSON'");
-        }
-        String problem = lifecyclePolicyProblem(policy);
-        if (problem != null) {
-            throw new EcrError("InvalidParameterException", "Invalid parameter at 'LifecyclePolicyText' failed to "
-                    + "satisfy constraint: 'Lifecycle policy validation failure: " + problem + "'");
-        }
-        lifecyclePolicies.put(repository.name(), text);
-        ObjectNode out = JSON.createObjectNode().put("registryId", accountId).put("repositoryName", repository.name());
-        out.put("lifecyclePolicyText", text);
-        return out;
+        return lifecyclePolicies.put(repository.name(), required(in, "lifecyclePolicyText"));
     }
 
-    private static String lifecyclePolicyProblem(JsonNode policy) {
-        if (!policy.path("rules").isArray() || policy.path("rules").isEmpty()) {
-            return "rules is required";
-        }
-        Set<Integer> priorities = new java.util.HashSet<>();
-        for (JsonNode rule : policy.get("rules")) {
-            if (!rule.path("rulePriority").isInt() || rule.get("rulePriority").asInt() < 1
-                    || !priorities.add(rule.get("rulePriority").asInt())) {
-                return "rulePriority must be a unique positive integer";
-            }
-            JsonNode selection = rule.path("selection");
-            String status = selection.path("tagStatus").asText("");
-            if (!Set.of("tagged", "untagged", "any").contains(status)) {
-                return "tagStatus must be tagged, untagged or any";
-            }
-            if (status.equals("tagged") && selection.path("tagPrefixList").isEmpty()
-                    && selection.path("tagPatternList").isEmpty()) {
-                return "tagPrefixList or tagPatternList is required with tagStatus tagged";
-            }
-            String countType = selection.path("countType").asText("");
-            if (countType.equals("sinceImagePushed")) {
-                if (!"days".equals(selection.path("countUnit").asText(""))) {
-                    return "countUnit must be days with sinceImagePushed";
-                }
-            } else if (!countType.equals("imageCountMoreThan")) {
-                return "countType must be imageCountMoreThan or sinceImagePushed";
-            }
-            if (!selection.path("countNumber").isInt() || selection.get("countNumber").asInt() < 1) {
-                return "countNumber must be a positive integer";
-            }
-            if (!"expire".equals(rule.path("action").path("type").asText(""))) {
-                return "action.type must be expire";
-            }
-        }
-        return null;
-    }
-
-    /** {@code GetLifecyclePolicy}: the text as put, or {@code LifecyclePolicyNotFoundException} as ECR answers. */
+    /** {@code GetLifecyclePolicy} of an existing repository. */
     private ObjectNode getLifecyclePolicy(JsonNode in) {
-        EcrApiServer.Repository repository = existing(required(in, "repositoryName"));
-        String text = lifecyclePolicies.get(repository.name());
-        if (text == null) {
-            throw new EcrError("LifecyclePolicyNotFoundException", "Lifecycle policy does not exist for the repository with "
-                    + "name '" + repository.name() + "' in the registry with id '" + accountId + "'");
-        }
-        ObjectNode out = JSON.createObjectNode().put("registryId", accountId).put("repositoryName", repository.name());
-        out.put("lifecyclePolicyText", text);
-        out.put("lastEvaluatedAt", epochSeconds(Instant.now()));
-        return out;
+        return lifecyclePolicies.get(existing(required(in, "repositoryName")).name());
     }
 
     /** {@code GetAccountSetting}: {@code BLOB_MOUNTING} answers ENABLED or DISABLED as {@link #blobMounting} says. */
@@ -595,13 +526,13 @@ final class EcrOperations {
         return in.get(field).asText();
     }
 
-    private static EcrError invalid(String field, String problem) {
+    static EcrError invalid(String field, String problem) {
         return new EcrError("InvalidParameterException", "Invalid parameter at '" + field + "' failed to satisfy constraint: "
                 + problem);
     }
 
     /** ECR timestamps: epoch seconds with milliseconds, as a JSON number. */
-    private static BigDecimal epochSeconds(Instant instant) {
+    static BigDecimal epochSeconds(Instant instant) {
         return BigDecimal.valueOf(instant.toEpochMilli(), 3);
     }
 }
