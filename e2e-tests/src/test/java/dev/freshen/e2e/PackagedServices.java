@@ -30,6 +30,15 @@ final class PackagedServices implements AutoCloseable {
      * @param teams where the notifier posts its Teams cards (channel {@code teams}, the default); null: no notifier
      */
     static PackagedServices start(Path platformImages, String registry, String apiKey, URI teams) {
+        return start(platformImages, registry, apiKey, teams, Map.of());
+    }
+
+    /**
+     * As {@link #start(Path, String, String, URI)}, with {@code common} settings for every service (e.g. an OTLP
+     * receiver's {@code quarkus.otel.*} keys, JSON logs).
+     */
+    static PackagedServices start(Path platformImages, String registry, String apiKey, URI teams,
+                                  Map<String, String> common) {
         Map<String, Map<String, String>> own = new LinkedHashMap<>();
         own.put("watcher", Map.of("freshen.watcher.api-key", apiKey, "freshen.target-registry", registry));
         own.put("builder", Map.of("freshen.builder.docker-cli", DockerEngine.CLI, "freshen.target-registry", registry));
@@ -46,6 +55,7 @@ final class PackagedServices implements AutoCloseable {
             Map<String, String> config = new LinkedHashMap<>(Map.of(
                     "kafka.bootstrap.servers", KafkaBroker.bootstrapServers(),
                     "freshen.platform-images-dir", platformImages.toString()));
+            config.putAll(common);
             config.putAll(service.getValue());
             started.services.put(service.getKey(), ServiceProcess.start(root.resolve(service.getKey() + "-service"),
                     config, Duration.ofSeconds(90)));

@@ -1,7 +1,10 @@
 package dev.freshen.e2e;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.freshen.events.BaseImageUpdated;
 import dev.freshen.events.EventJson;
+import dev.freshen.events.ForceUpdateRequested;
 import dev.freshen.events.ImageLabels;
 import dev.freshen.events.ImagePublished;
 import dev.freshen.events.PipelineFailed;
@@ -17,8 +20,11 @@ import dev.freshen.testing.EventTopics;
 import dev.freshen.testing.FixtureImages;
 import dev.freshen.testing.KafkaBroker;
 import dev.freshen.testing.LocalRegistry;
+import dev.freshen.testing.OtlpReceiver;
 import dev.freshen.testing.WebhookReceiver;
 import io.restassured.specification.RequestSpecification;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.header.Header;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -28,10 +34,15 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 import static io.restassured.RestAssured.given;
@@ -39,6 +50,7 @@ import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -61,6 +73,7 @@ class PipelineIT {
     private RegistryClient registryClient;
     private EventTopics topics;
     private WebhookReceiver receiver;
+    private OtlpReceiver otlp;
     private String repository;
     private ImageReference baseV1;
 
@@ -71,11 +84,15 @@ class PipelineIT {
         registryClient = new RegistryClient(RegistrySettings.defaults());
         topics = new EventTopics(KafkaBroker.bootstrapServers());
         receiver = WebhookReceiver.start();
+        otlp = OtlpReceiver.start();
         Path platformImages = copyLocalPlatformImages();
         repository = registry.host() + "/platform/fixture-runtime";
         baseV1 = FixtureImages.publishBase(registry.host(), "dotnet/runtime", "10.0");
 
-        services = PackagedServices.start(platformImages, registry.host(), API_KEY, receiver.url("/teams"));
+        // traces to this test's OTLP receiver and JSON logs: what oneRunIsOneTraceAndItsLogLinesCarryTheRun checks
+        Map<String, String> observed = new HashMap<>(otlp.quarkusConfig());
+        observed.put("quarkus.log.console.json.enabled", "true");
+        services = PackagedServices.start(platformImages, registry.host(), API_KEY, receiver.url("/teams"), observed);
     }
 
     @AfterAll
@@ -84,6 +101,7 @@ class PipelineIT {
             services.close();
         }
         receiver.close();
+        otlp.close();
         topics.close();
     }
 
@@ -168,6 +186,79 @@ class PipelineIT {
         awaitCard(runId, "expected 418");
         assertEquals(latestBefore, registryClient.manifestDigest(ImageReference.parse(repository + ":latest")).orElseThrow(),
                 "latest unchanged");
+    }
+
+    /**
+     * The forced run of test 3 (watcher API -> builder -> tester -> publisher -> notifier) is one OpenTelemetry trace:
+     * its records carry the trace in W3C traceparent headers, and the OTLP receiver has spans of all five services in
+     * that trace, each linked to its parent, the consumer spans to the producer spans of the service before. Every
+     * service logged lines of the run from its stage (the notifier's from a delivery thread) with mdc.runId and
+     * mdc.imageId in its JSON log.
+     */
+    @Test
+    @Order(6)
+    void oneRunIsOneTraceAndItsLogLinesCarryTheRun() {
+        ConsumerRecord<String, byte[]> request = topics.readAll(Topics.FORCE_UPDATE).stream()
+                .filter(r -> "hardening changed".equals(EventJson.read(r.value(), ForceUpdateRequested.class).reason()))
+                .findFirst().orElseThrow();
+        String runId = EventJson.read(request.value(), ForceUpdateRequested.class).runId();
+        String traceId = traceId(request);
+        ConsumerRecord<String, byte[]> published = topics.readAll(Topics.IMAGE_PUBLISHED).stream()
+                .filter(r -> EventJson.read(r.value(), ImagePublished.class).runId().equals(runId)).findFirst().orElseThrow();
+        assertEquals(traceId, traceId(published), "the publisher's record continues the watcher's trace");
+
+        Map<String, String> upstream = Map.of("freshen-builder", "freshen-watcher", "freshen-tester", "freshen-builder",
+                "freshen-publisher", "freshen-tester", "freshen-notifier", "freshen-publisher");
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            List<OtlpReceiver.Span> spans = otlp.trace(traceId);
+            Map<String, OtlpReceiver.Span> byId = spans.stream()
+                    .collect(Collectors.toMap(OtlpReceiver.Span::spanId, s -> s, (a, b) -> a));
+            List<OtlpReceiver.Span> roots = spans.stream().filter(OtlpReceiver.Span::isRoot).toList();
+            assertEquals(1, roots.size(), "one root: " + roots);
+            assertEquals("freshen-watcher", roots.get(0).service(), "the trace starts at the watcher's API request");
+            spans.stream().filter(s -> !s.isRoot()).forEach(s ->
+                    assertTrue(byId.containsKey(s.parentSpanId()), "the parent of " + s + " is in the trace"));
+            upstream.forEach((service, from) -> assertTrue(spans.stream().anyMatch(s -> s.service().equals(service)
+                            && s.kind().equals("SPAN_KIND_CONSUMER") && byId.containsKey(s.parentSpanId())
+                            && byId.get(s.parentSpanId()).service().equals(from)
+                            && byId.get(s.parentSpanId()).kind().equals("SPAN_KIND_PRODUCER")),
+                    service + " consumed a record that " + from + " produced, in the trace: " + spans));
+        });
+        System.out.println("E2E trace of the forced run: " + otlp.trace(traceId).size() + " spans from "
+                + otlp.trace(traceId).stream().map(OtlpReceiver.Span::service).distinct().sorted().toList());
+        assertTrue(otlp.rejected().isEmpty(), "OTLP requests not understood: " + otlp.rejected());
+
+        Map<String, String> stageLines = Map.of("builder", "dev.freshen.builder.BuildStage",
+                "tester", "dev.freshen.tester.VerificationStage", "publisher", "dev.freshen.publisher.PublishStage",
+                "notifier", "dev.freshen.notifier.Dispatcher");
+        stageLines.forEach((service, logger) -> {
+            List<JsonNode> lines = jsonLines(services.get(service).logText());
+            assertFalse(lines.isEmpty(), "the " + service + " logs JSON");
+            assertTrue(lines.stream().anyMatch(line -> line.path("loggerName").asText().equals(logger)
+                            && line.path("mdc").path("runId").asText().equals(runId)
+                            && line.path("mdc").path("imageId").asText().equals(IMAGE)),
+                    "a line of " + logger + " with mdc.runId " + runId + " and mdc.imageId " + IMAGE + " in " + services.get(service).log());
+        });
+    }
+
+    /** The trace id of a record's W3C {@code traceparent} header ({@code 00-<trace id>-<span id>-<flags>}). */
+    private static String traceId(ConsumerRecord<String, byte[]> record) {
+        Header header = record.headers().lastHeader("traceparent");
+        assertNotNull(header, "a traceparent header on " + record.topic());
+        String[] parts = new String(header.value(), StandardCharsets.UTF_8).split("-");
+        assertEquals(4, parts.length, "traceparent " + Arrays.toString(parts));
+        return parts[1];
+    }
+
+    private static List<JsonNode> jsonLines(String log) {
+        ObjectMapper json = new ObjectMapper();
+        return log.lines().filter(line -> line.startsWith("{")).map(line -> {
+            try {
+                return json.readTree(line);
+            } catch (IOException e) {
+                throw new AssertionError("not a JSON log line: " + line, e);
+            }
+        }).toList();
     }
 
     private ImagePublished awaitPublished(String imageId, String version) {

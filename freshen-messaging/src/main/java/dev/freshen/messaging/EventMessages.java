@@ -5,6 +5,8 @@ import dev.freshen.events.EventJson;
 import dev.freshen.events.EventType;
 import dev.freshen.events.FreshenEvent;
 import dev.freshen.events.InvalidEventException;
+import io.opentelemetry.context.Context;
+import io.smallrye.reactive.messaging.TracingMetadata;
 import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import org.apache.kafka.common.header.Header;
@@ -24,17 +26,29 @@ public final class EventMessages {
     private EventMessages() {
     }
 
-    /** A message for {@code event}; {@code source} is the CloudEvents source, e.g. {@code /freshen/builder}. */
+    /**
+     * A message for {@code event}; {@code source} is the CloudEvents source, e.g. {@code /freshen/builder}. The
+     * message continues the trace that is current on this thread (the run's, inside {@link Inbound#dispatch}; an API
+     * request's in the watcher); without one, the Kafka producer span it gets starts a new trace.
+     */
     public static Message<byte[]> create(FreshenEvent event, String source) {
-        return Message.of(EventJson.write(event)).addMetadata(kafkaMetadata(event, source));
+        return create(event, source, Context.current());
     }
 
     /**
      * A message for {@code event} that acknowledges {@code cause} once Kafka has acknowledged the new message
-     * (and nacks it if sending fails), so the input offset is committed only after the output is durable.
+     * (and nacks it if sending fails), so the input offset is committed only after the output is durable. It
+     * continues {@code cause}'s trace (the Kafka connector puts {@code traceparent} in the record's headers), whatever
+     * thread sends it.
      */
     public static Message<byte[]> createFrom(Message<?> cause, FreshenEvent event, String source) {
-        return create(event, source).withAck(cause::ack).withNack(cause::nack);
+        Context trace = TracingMetadata.fromMessage(cause).map(TracingMetadata::getCurrentContext).orElseGet(Context::current);
+        return create(event, source, trace).withAck(cause::ack).withNack(cause::nack);
+    }
+
+    private static Message<byte[]> create(FreshenEvent event, String source, Context trace) {
+        return Message.of(EventJson.write(event)).addMetadata(kafkaMetadata(event, source))
+                .addMetadata(TracingMetadata.withCurrent(trace));
     }
 
     /** Kafka headers for {@code event}: the CloudEvents attributes as UTF-8 text. */

@@ -20,6 +20,10 @@ import java.util.function.BiFunction;
  * processed at all so that the channel's dead-letter strategy moves it to {@code freshen.<service>.dlq} and
  * consumption goes on. The handler acknowledges the message, either by sending its output with
  * {@link EventMessages#createFrom} (then it returns {@link #done()}) or by acking it once its work is done.
+ * <p>
+ * The handler runs in the run's {@link RunContext}: its log lines (and those of the stage and adapters it calls on
+ * the same thread) carry the MDC fields {@code runId} and {@code imageId}, and what it sends continues the trace of
+ * the record it handles.
  */
 public final class Inbound {
 
@@ -56,6 +60,7 @@ public final class Inbound {
             LOG.warnf("Dead-lettering a record at %s: %s", position(message), e.getMessage());
             return message.nack(e, deadLetterMetadata(e));
         }
+        RunContext run = RunContext.open(event, message);
         try {
             FaultInjection.beforeHandling(event);
             return handler.apply(event, message);
@@ -78,6 +83,8 @@ public final class Inbound {
                         return null;
                     })
                     .thenCompose(sent -> message.nack(e, deadLetterMetadata(e)));
+        } finally {
+            run.close();
         }
     }
 

@@ -2,6 +2,7 @@ package dev.freshen.notifier.config;
 
 import dev.freshen.descriptor.DescriptorException;
 import dev.freshen.descriptor.PlatformImageCatalog;
+import dev.freshen.messaging.RunContext;
 import dev.freshen.notifier.Delivery;
 import dev.freshen.notifier.DeliveryLedger;
 import dev.freshen.notifier.Dispatcher;
@@ -93,7 +94,10 @@ public class NotifierBeans {
         return HttpClient.newBuilder().connectTimeout(config.notifier().timeout()).build();
     }
 
-    /** The channels' deliveries run in parallel on these threads (Quarkus' own ExecutorService bean is left alone). */
+    /**
+     * The channels' deliveries run in parallel on these threads (Quarkus' own ExecutorService bean is left alone),
+     * with the run's log fields and trace ({@code RunContext.propagating}).
+     */
     private static ExecutorService deliveryThreads(int channels) {
         AtomicInteger count = new AtomicInteger();
         return Executors.newFixedThreadPool(Math.max(1, Math.min(8, channels)), task -> {
@@ -124,7 +128,7 @@ public class NotifierBeans {
         }
         PlatformImageCatalog catalog = new PlatformImageCatalog(config.platformImagesDir());
         return new Dispatcher(channels.byName(), channels.defaults(), imageId -> descriptorChannels(catalog, imageId),
-                ledger, delivery, threads, LEDGER_WAIT);
+                ledger, delivery, RunContext.propagating(threads), LEDGER_WAIT);
     }
 
     /**
