@@ -15,6 +15,10 @@ import java.util.concurrent.Executor;
  * OpenTelemetry context of the record being handled, so what the handler sends continues the run's trace).
  * {@link Inbound#dispatch} opens one around the handler; {@link #propagating(Executor)} carries both to the threads a
  * stage hands work to. Closing restores what was there before, so a pooled thread keeps no finished run's fields.
+ * <p>
+ * In Quarkus the MDC of a Vert.x worker thread lives in the Vert.x context it runs on; the Kafka connector gives each
+ * record its own (duplicated) context, so the fields stay with the record's handling. (A message without one, e.g.
+ * from an in-memory channel that does not {@code runOnVertxContext}, would lose them.)
  */
 public final class RunContext implements AutoCloseable {
 
