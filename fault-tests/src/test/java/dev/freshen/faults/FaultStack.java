@@ -58,6 +58,8 @@ final class FaultStack {
     static final String AWS_SECRET_KEY = "aws-secret-" + UUID.randomUUID();
     /** Once a year (1 January): runs start only when a scenario asks for them. */
     private static final String NEVER = "0 0 0 1 1 ?";
+    /** Names a service instance for its consumer groups (the deployments set it from the pod name). */
+    static final String INSTANCE_ID = "FRESHEN_INSTANCE_ID";
     private static FaultStack shared;
 
     final RestartableKafka kafka;
@@ -107,9 +109,6 @@ final class FaultStack {
     private void configure() {
         Map<String, String> common = new LinkedHashMap<>(Map.of(
                 "kafka.bootstrap.servers", kafka.bootstrapServers(),
-                // a killed instance leaves its consumer group within seconds, not the default 45 s
-                "kafka.session.timeout.ms", "6000",
-                "kafka.heartbeat.interval.ms", "1000",
                 "freshen.platform-images-dir", platformImages.toString(),
                 "aws.accessKeyId", "AKIAFRESHENFAULTTEST",
                 "aws.secretAccessKey", AWS_SECRET_KEY));
@@ -147,7 +146,17 @@ final class FaultStack {
     }
 
     private ServiceProcess start(String name) {
-        return ServiceProcess.start(Commands.repositoryRoot().resolve(name + "-service"), configs.get(name), READY);
+        return start(name, name);
+    }
+
+    /**
+     * Starts service {@code module} as process {@code instance}. The consumer settings are the shipped defaults; the
+     * suite only names each process, as Kubernetes names each pod: {@code FRESHEN_INSTANCE_ID} (static group
+     * membership, docs/reliability.md), the same across its restarts and unique among the processes on this host.
+     */
+    private ServiceProcess start(String module, String instance) {
+        return ServiceProcess.start(Commands.repositoryRoot().resolve(module + "-service"),
+                merge(configs.get(module), Map.of(INSTANCE_ID, "fault-" + instance), Map.of()), READY);
     }
 
     ServiceProcess service(String name) {
@@ -161,7 +170,7 @@ final class FaultStack {
     void restartWith(String name, Map<String, String> extra) {
         services.get(name).close();
         services.put(name, ServiceProcess.start(Commands.repositoryRoot().resolve(name + "-service"),
-                merge(configs.get(name), extra, Map.of()), READY));
+                merge(configs.get(name), Map.of(INSTANCE_ID, "fault-" + name), extra), READY));
     }
 
     void restartAsUsual(String name) {
@@ -170,7 +179,7 @@ final class FaultStack {
 
     /** A second builder instance in the same consumer group (started once). */
     synchronized ServiceProcess secondBuilder() {
-        return services.computeIfAbsent("builder-2", name -> start("builder"));
+        return services.computeIfAbsent("builder-2", name -> start("builder", name));
     }
 
     /**
