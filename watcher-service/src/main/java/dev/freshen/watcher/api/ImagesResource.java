@@ -92,7 +92,7 @@ public class ImagesResource {
      * @param state               {@code ok} (the last check passed, or none ran yet), {@code failed} (the last checks
      *                            failed, fewer in a row than {@code threshold}: not announced) or {@code failing}
      *                            (announced with {@code ChecksFailed}; until a check passes)
-     * @param failingSince        when the first failed check of the streak ran; absent when {@code ok}
+     * @param failingSince        when the first failed check of the streak ran; null when {@code ok}
      * @param consecutiveFailures failed checks in a row (0 when {@code ok}); after a watcher restart, an announced
      *                            streak goes on from the count it was announced with
      * @param threshold           failed checks in a row that make an image {@code failing}

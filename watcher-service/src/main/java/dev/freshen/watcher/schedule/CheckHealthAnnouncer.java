@@ -36,14 +36,17 @@ public class CheckHealthAnnouncer {
     private static final long SEND_TIMEOUT_SECONDS = 10;
 
     private final ImageChecker checker;
+    private final Catalog catalog;
     private final CheckHealth health;
     private final WatcherEvents events;
     private final MeterRegistry meters;
     private final Set<String> gauged = ConcurrentHashMap.newKeySet();
 
     @Inject
-    public CheckHealthAnnouncer(ImageChecker checker, CheckHealth health, WatcherEvents events, MeterRegistry meters) {
+    public CheckHealthAnnouncer(ImageChecker checker, Catalog catalog, CheckHealth health, WatcherEvents events,
+                                MeterRegistry meters) {
         this.checker = checker;
+        this.catalog = catalog;
         this.health = health;
         this.events = events;
         this.meters = meters;
@@ -91,12 +94,21 @@ public class CheckHealthAnnouncer {
         }
     }
 
-    /** Registers {@code freshen_image_checks_failing{image}} for an image, once. */
+    /**
+     * Registers {@code freshen_image_checks_failing{image}} for an image, once. An image whose folder is gone reads 0:
+     * it is not checked any more, so no check can end its streak, and an alert on it would never clear.
+     */
     private void gauge(String imageId) {
         if (gauged.add(imageId)) {
-            Gauge.builder("freshen.image.checks.failing", health, h -> h.failing(imageId) ? 1 : 0)
+            Gauge.builder("freshen.image.checks.failing", health, h -> h.failing(imageId) && known(imageId) ? 1 : 0)
                     .description("1 while the image's checks are announced as failing (ChecksFailed), else 0")
                     .tag("image", imageId).strongReference(true).register(meters);
         }
+    }
+
+    /** Whether {@code imageId} has a folder: a watched image, or one whose descriptor is invalid. */
+    private boolean known(String imageId) {
+        var scan = catalog.get();
+        return scan.images().containsKey(imageId) || scan.error(imageId).isPresent();
     }
 }
