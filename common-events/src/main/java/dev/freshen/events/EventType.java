@@ -25,7 +25,11 @@ public enum EventType {
     /** Not a run's event: an operator asked for a rollback (see {@link #isRunEvent()}). */
     ROLLBACK_REQUESTED(RollbackRequested.class, Topics.ROLLBACK_REQUESTED, "dev.freshen.rollback-requested.v1"),
     /** Not a run's event: an image's moving tags were moved back (see {@link #isRunEvent()}). */
-    IMAGE_ROLLED_BACK(ImageRolledBack.class, Topics.IMAGE_ROLLED_BACK, "dev.freshen.image-rolled-back.v1");
+    IMAGE_ROLLED_BACK(ImageRolledBack.class, Topics.IMAGE_ROLLED_BACK, "dev.freshen.image-rolled-back.v1"),
+    /** Not a run's event: an image's checks failed a number of cycles in a row (see {@link #isRunEvent()}). */
+    CHECKS_FAILED(ChecksFailed.class, Topics.CHECKS_FAILED, "dev.freshen.checks-failed.v1"),
+    /** Not a run's event: an image's checks pass again after {@link #CHECKS_FAILED} (see {@link #isRunEvent()}). */
+    CHECKS_RECOVERED(ChecksRecovered.class, Topics.CHECKS_RECOVERED, "dev.freshen.checks-recovered.v1");
 
     private final Class<? extends FreshenEvent> recordType;
     private final String topic;
@@ -53,10 +57,12 @@ public enum EventType {
      * Whether events of this type belong to a pipeline run (trigger, stage events, outcome); false for
      * {@link #IMAGE_WATCH_CHANGED}, whose {@code runId} identifies a change of an image's watch state, and for
      * {@link #ROLLBACK_REQUESTED} and {@link #IMAGE_ROLLED_BACK}, whose {@code runId} identifies a rollback (a failed
-     * rollback is a {@code PipelineFailed} with that id and trigger kind {@code rollback}).
+     * rollback is a {@code PipelineFailed} with that id and trigger kind {@code rollback}), and for
+     * {@link #CHECKS_FAILED} and {@link #CHECKS_RECOVERED}, whose {@code runId} identifies a streak of failed checks.
      */
     public boolean isRunEvent() {
-        return this != IMAGE_WATCH_CHANGED && this != ROLLBACK_REQUESTED && this != IMAGE_ROLLED_BACK;
+        return this != IMAGE_WATCH_CHANGED && this != ROLLBACK_REQUESTED && this != IMAGE_ROLLED_BACK
+                && this != CHECKS_FAILED && this != CHECKS_RECOVERED;
     }
 
     /** The run event types, in pipeline order. */

@@ -4,8 +4,9 @@ import java.time.Instant;
 
 /**
  * What every event says: which run ({@code runId}), which platform image ({@code imageId}, also the Kafka key),
- * which attempt of its stage, and when it happened. {@link ImageWatchChanged}, {@link RollbackRequested} and
- * {@link ImageRolledBack} are about an image, not a run: their {@code runId} identifies the change or the rollback
+ * which attempt of its stage, and when it happened. {@link ImageWatchChanged}, {@link RollbackRequested},
+ * {@link ImageRolledBack}, {@link ChecksFailed} and {@link ChecksRecovered} are about an image, not a run: their
+ * {@code runId} identifies the change, the rollback or the streak of failed checks
  * ({@link EventType#isRunEvent()} tells the two apart).
  *
  * <p>Events evolve by addition: a new optional field, a new field in a nested value, a new value of
@@ -17,7 +18,7 @@ import java.time.Instant;
  */
 public sealed interface FreshenEvent
         permits BaseImageUpdated, ForceUpdateRequested, ImageBuilt, ImageVerified, ImagePublished, PipelineFailed,
-        ImageWatchChanged, RollbackRequested, ImageRolledBack {
+        ImageWatchChanged, RollbackRequested, ImageRolledBack, ChecksFailed, ChecksRecovered {
 
     String runId();
 

@@ -46,6 +46,17 @@ public final class RunIds {
         return "w-" + Digest.sha256Of(material.toString().getBytes(StandardCharsets.UTF_8)).hex().substring(0, 24);
     }
 
+    /**
+     * The id of a streak of failed checks of an image ({@link ChecksFailed} and the {@link ChecksRecovered} that ends
+     * it): {@code c-} and 24 hex characters of sha256 over the image id and the time of the streak's first failed
+     * check. The same announcement written twice (a retried send) has the same id, so it is announced once; the next
+     * streak starts at another time, so it has another id.
+     */
+    public static String forCheckStreak(String imageId, java.time.Instant failingSince) {
+        String material = imageId + "\n" + failingSince;
+        return "c-" + Digest.sha256Of(material.getBytes(StandardCharsets.UTF_8)).hex().substring(0, 24);
+    }
+
     public static String forced() {
         byte[] bytes = new byte[12];
         RANDOM.nextBytes(bytes);

@@ -20,6 +20,11 @@ public final class Topics {
     /** {@link ImageRolledBack}: the publisher moved an image's moving tags back. */
     public static final String IMAGE_ROLLED_BACK = "freshen.image-rolled-back";
 
+    /** {@link ChecksFailed}: an image's checks failed a number of cycles in a row (watcher). */
+    public static final String CHECKS_FAILED = "freshen.checks-failed";
+    /** {@link ChecksRecovered}: a check passed again after a {@link ChecksFailed} (watcher). */
+    public static final String CHECKS_RECOVERED = "freshen.checks-recovered";
+
     public static final String WATCHER_DLQ = "freshen.watcher.dlq";
     public static final String BUILDER_DLQ = "freshen.builder.dlq";
     public static final String TESTER_DLQ = "freshen.tester.dlq";

@@ -38,7 +38,29 @@ class EventJsonTest {
                 watchChanged(),
                 new RollbackRequested(RunIds.rollback(), "net10/runtime", 1, T0, "10.0-noble-1.1.0", "10.0-noble-1.0.0",
                         "1.1.0 breaks TLS", "api:ops"),
-                rolledBack());
+                rolledBack(),
+                new ChecksFailed(RunIds.forCheckStreak("net10/runtime", T0), "net10/runtime", 1, T0.plusSeconds(1800), T0,
+                        3, "registry-auth-failed", "the registry mcr.microsoft.com rejected the credentials (401)"),
+                new ChecksRecovered(RunIds.forCheckStreak("net10/runtime", T0), "net10/runtime", 1, T0.plusSeconds(3600),
+                        T0, T0.plusSeconds(3600), 4));
+    }
+
+    @Test
+    void aStreakOfFailedChecksIsNoRunAndBothOfItsEventsShareItsId() {
+        String id = RunIds.forCheckStreak("net10/runtime", T0);
+        assertTrue(id.matches("c-[0-9a-f]{24}"), id);
+        assertEquals(id, RunIds.forCheckStreak("net10/runtime", T0), "the same streak, the same id");
+        assertTrue(!id.equals(RunIds.forCheckStreak("net10/runtime", T0.plusSeconds(1))), "the next streak, another id");
+        assertTrue(!id.equals(RunIds.forCheckStreak("net10/sdk", T0)));
+        assertTrue(!EventType.CHECKS_FAILED.isRunEvent() && !EventType.CHECKS_RECOVERED.isRunEvent());
+        assertEquals("dev.freshen.checks-failed.v1", EventType.CHECKS_FAILED.cloudEventType());
+        assertEquals("freshen.checks-recovered", EventType.CHECKS_RECOVERED.topic());
+        assertThrows(IllegalArgumentException.class, () -> new ChecksFailed(id, "net10/runtime", 1, T0, T0, 0,
+                "registry-error", "x"), "at least one failure");
+        assertThrows(IllegalArgumentException.class, () -> new ChecksFailed(id, "net10/runtime", 1, T0, T0, 3,
+                "Registry Error", "x"), "the code is an id");
+        assertThrows(IllegalArgumentException.class, () -> new ChecksRecovered(id, "net10/runtime", 1, T0, T0, T0, 0),
+                "at least one failed cycle");
     }
 
     static ImageRolledBack rolledBack() {

@@ -61,7 +61,8 @@ class NewerWriterTest {
 
         List<Open> open = openValues(event);
         if (type != EventType.FORCE_UPDATE_REQUESTED && type != EventType.ROLLBACK_REQUESTED
-                && type != EventType.IMAGE_ROLLED_BACK) {
+                && type != EventType.IMAGE_ROLLED_BACK && type != EventType.CHECKS_FAILED
+                && type != EventType.CHECKS_RECOVERED) {
             assertFalse(open.isEmpty(), type + ": no open-valued field was read");
         }
         for (Open value : open) {
@@ -151,6 +152,10 @@ class NewerWriterTest {
             "image-watch-changed | /state | invalid ImageWatchChanged payload: ImageWatchChanged: field 'state' is required",
             "image-watch-changed | /problems/1/code | invalid ImageWatchChanged payload at 'problems[1]': Problem: field 'code' is required",
             "image-watch-changed | /problems/0/message | invalid ImageWatchChanged payload at 'problems[0]': Problem: field 'message' is required",
+            "checks-failed | /failingSince | invalid ChecksFailed payload: ChecksFailed: field 'failingSince' is required",
+            "checks-failed | /consecutiveFailures | invalid ChecksFailed payload: ChecksFailed: field 'consecutiveFailures' is required",
+            "checks-failed | /reason | invalid ChecksFailed payload: ChecksFailed: field 'reason' is required",
+            "checks-recovered | /recoveredAt | invalid ChecksRecovered payload: ChecksRecovered: field 'recoveredAt' is required",
     })
     void aMissingRequiredFieldIsStillRejectedByName(String file, String pointer, String message) {
         ObjectNode json = (ObjectNode) tree(resource(file + ".json"));
@@ -313,6 +318,13 @@ class NewerWriterTest {
         if (event instanceof ImageRolledBack b) {
             return List.of(new Reemitted("notifier webhook", b,
                     List.of("from", "to", "tags", "newestVersion", "reason", "requestedBy")));
+        }
+        if (event instanceof ChecksFailed f) {
+            return List.of(new Reemitted("notifier webhook", f,
+                    List.of("failingSince", "consecutiveFailures", "code", "reason")));
+        }
+        if (event instanceof ChecksRecovered r) {
+            return List.of(new Reemitted("notifier webhook", r, List.of("failingSince", "recoveredAt", "failedCycles")));
         }
         if (event instanceof ImageWatchChanged c) {
             return List.of(new Reemitted("notifier webhook", c,

@@ -47,13 +47,14 @@ class TopicsTest {
     }
 
     /**
-     * The compacted topics: the notifier's delivery records, the CLI's replay records, and the image watch states
-     * (the watcher reads the last one of each image back at start-up).
+     * The compacted topics: the notifier's delivery records, the CLI's replay records, the image watch states and
+     * the check health announcements (the watcher reads the last one of each image back at start-up).
      */
     static Set<String> ledgers() throws ReflectiveOperationException {
         Field replays = Class.forName("dev.freshen.cli.DlqCommand").getDeclaredField("REPLAYS");
         replays.setAccessible(true);
-        return Set.of(KafkaDeliveryLedger.TOPIC, (String) replays.get(null), Topics.IMAGE_WATCH_CHANGED);
+        return Set.of(KafkaDeliveryLedger.TOPIC, (String) replays.get(null), Topics.IMAGE_WATCH_CHANGED,
+                Topics.CHECKS_FAILED, Topics.CHECKS_RECOVERED);
     }
 
     @TestFactory

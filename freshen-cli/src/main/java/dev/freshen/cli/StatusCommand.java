@@ -11,7 +11,8 @@ import java.util.concurrent.Callable;
 /** {@code freshen status [<image-id>]}: what each platform image is built from and how its last run went. */
 @CommandLine.Command(name = "status", mixinStandardHelpOptions = true,
         description = "Table of platform images: version, digest, base digest it was built from, upstream digest now, "
-                + "last run. Read from the watcher's API (no key needed).")
+                + "last run; then rolled-back images, images whose checks fail, bases pinned by digest and invalid "
+                + "descriptors. Read from the watcher's API (no key needed).")
 public class StatusCommand implements Callable<Integer> {
 
     @CommandLine.Parameters(index = "0", arity = "0..1", paramLabel = "IMAGE-ID", description = "only this image")
@@ -55,7 +56,8 @@ public class StatusCommand implements Callable<Integer> {
 
     /**
      * The table of {@code images}, then, for each image that is rolled back ({@code rolledBack}), "rolled back to
-     * &lt;version&gt; by &lt;who&gt;: &lt;why&gt;"; for each image whose Dockerfile pins a base by digest alone
+     * &lt;version&gt; by &lt;who&gt;: &lt;why&gt;"; for each image whose checks fail ({@code checkHealth}), since when,
+     * how many and why; for each image whose Dockerfile pins a base by digest alone
      * ({@code pinnedBases}: pinned, not watched), those bases; then, for each image whose descriptor is invalid (state
      * {@code invalid}: listed with its last published version, not checked), its problems with where, what and what
      * to do; then the {@code invalidDescriptors} that belong to no listed image (a folder whose name is no image id).
@@ -93,6 +95,9 @@ public class StatusCommand implements Callable<Integer> {
             }
         }
         for (JsonNode image : images) {
+            checkHealth(out, image.path("id").asText(), image.path("checkHealth"));
+        }
+        for (JsonNode image : images) {
             JsonNode pinned = image.path("pinnedBases");
             if (pinned.isArray() && !pinned.isEmpty()) {
                 out.printf("%n%s builds on %s pinned by digest in its Dockerfile (pinned, not watched: Freshen never "
@@ -125,6 +130,30 @@ public class StatusCommand implements Callable<Integer> {
             if (!files.contains(descriptor.path("file").asText())) {
                 out.println("invalid: " + descriptor.path("message").asText());
             }
+        }
+    }
+
+    /**
+     * For an image whose checks fail ({@code checkHealth.state} {@code failing}: announced; {@code failed}: fewer in a
+     * row than the threshold), since when, how many, the problem code and the reason, and what happens next; nothing
+     * when they pass.
+     */
+    static void checkHealth(PrintWriter out, String id, JsonNode health) {
+        String state = health.path("state").asText("ok");
+        if (state.equals("ok") || !health.isObject()) {
+            return;
+        }
+        int failures = health.path("consecutiveFailures").asInt();
+        int threshold = health.path("threshold").asInt();
+        String failed = failures + (failures == 1 ? " failed check" : " failed checks") + " in a row since "
+                + health.path("failingSince").asText("?") + " (" + health.path("code").asText("check-failed") + ")";
+        if (state.equals("failing")) {
+            out.printf("%n%s: checks failing: %s: %s%n", id, failed, health.path("reason").asText(""));
+            out.println("    → Announced as failing: upstream changes are not seen while checks fail; 'freshen check " + id
+                    + "' checks again now, and the first check that passes is announced too.");
+        } else {
+            out.printf("%n%s: last check failed: %s: %s%n", id, failed, health.path("reason").asText(""));
+            out.println("    → Announced as failing after " + threshold + " in a row, unless a check passes first.");
         }
     }
 

@@ -75,6 +75,36 @@ class StatusCommandTest {
     }
 
     @Test
+    void anImageWhoseChecksFailSaysSinceWhenHowManyAndWhyAndNothingWhenTheyPass() throws Exception {
+        JsonNode list = Json.MAPPER.readTree("""
+                {"images": [
+                  {"id": "net10/runtime", "state": "watched", "baseImages": [], "problems": [],
+                   "checkHealth": {"state": "failing", "failingSince": "2026-12-01T09:00:00Z", "consecutiveFailures": 4,
+                                   "threshold": 3, "code": "registry-auth-failed",
+                                   "reason": "registry mcr.microsoft.com answered 401", "lastFailedAt": "2026-12-01T09:45:00Z"}},
+                  {"id": "net10/sdk", "state": "watched", "baseImages": [], "problems": [],
+                   "checkHealth": {"state": "failed", "failingSince": "2026-12-01T09:30:00Z", "consecutiveFailures": 1,
+                                   "threshold": 3, "code": "registry-unreachable", "reason": "connection refused"}},
+                  {"id": "net10/aspnet", "state": "watched", "baseImages": [], "problems": [],
+                   "checkHealth": {"state": "ok", "consecutiveFailures": 0, "threshold": 3}}],
+                 "invalidDescriptors": []}
+                """);
+        StringWriter text = new StringWriter();
+        StatusCommand.table(new PrintWriter(text, true), list.path("images"), list.path("invalidDescriptors"));
+        List<String> lines = text.toString().lines().toList();
+
+        assertEquals(List.of("",
+                "net10/runtime: checks failing: 4 failed checks in a row since 2026-12-01T09:00:00Z (registry-auth-failed): "
+                        + "registry mcr.microsoft.com answered 401",
+                "    → Announced as failing: upstream changes are not seen while checks fail; 'freshen check net10/runtime' "
+                        + "checks again now, and the first check that passes is announced too.",
+                "",
+                "net10/sdk: last check failed: 1 failed check in a row since 2026-12-01T09:30:00Z (registry-unreachable): "
+                        + "connection refused",
+                "    → Announced as failing after 3 in a row, unless a check passes first."), lines.subList(4, lines.size()));
+    }
+
+    @Test
     void aBasePinnedByDigestAloneIsListedAsPinnedNotWatched() throws Exception {
         JsonNode list = Json.MAPPER.readTree("""
                 {"images": [

@@ -3,6 +3,8 @@ package dev.freshen.notifier;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.freshen.events.BaseImage;
+import dev.freshen.events.ChecksFailed;
+import dev.freshen.events.ChecksRecovered;
 import dev.freshen.events.FailureKind;
 import dev.freshen.events.ImagePublished;
 import dev.freshen.events.ImageRolledBack;
@@ -140,6 +142,17 @@ public final class Events {
                 + SampleEvents.digest('9'));
         return new ImageRolledBack(RunIds.rollback(), imageId, 1, T0, from, to, List.of("10.0", "latest"),
                 "10.0-noble-1.3.0", reason, "api:ops");
+    }
+
+    /** net10/runtime's checks failed 3 times in a row since {@link #T0}, the last time with {@code code} and {@code reason}. */
+    public static ChecksFailed checksFailed(String imageId, String code, String reason) {
+        return new ChecksFailed(RunIds.forCheckStreak(imageId, T0), imageId, 1, T0.plusSeconds(1800), T0, 3, code, reason);
+    }
+
+    /** The end of {@code failed}'s streak, 65 minutes after it began, after 5 failed checks. */
+    public static ChecksRecovered checksRecovered(ChecksFailed failed) {
+        java.time.Instant at = failed.failingSince().plusSeconds(65 * 60);
+        return new ChecksRecovered(failed.runId(), failed.imageId(), 1, at, failed.failingSince(), at, 5);
     }
 
     /** A failed rollback: the publisher's answer when the version is not there. */

@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.freshen.events.EventJson;
 import dev.freshen.events.FreshenEvent;
 import dev.freshen.events.ImagePublished;
+import dev.freshen.events.ChecksFailed;
+import dev.freshen.events.ChecksRecovered;
 import dev.freshen.events.ImageRolledBack;
 import dev.freshen.events.ImageWatchChanged;
 import dev.freshen.events.PipelineFailed;
@@ -347,6 +349,48 @@ class NotifyIT {
         assertEquals("dev.freshen.image-rolled-back.v1", hook.header("ce-type"));
         assertEquals(rolledBack.runId() + "/image-rolled-back", hook.header("webhook-id"));
         assertEquals(rolledBack, EventJson.read(hook.body().getBytes(StandardCharsets.UTF_8), ImageRolledBack.class));
+    }
+
+    @Test
+    @Order(11)
+    void checksFailingAndRecoveredReachEveryChannelOfTheImageOnceEach() throws IOException {
+        ChecksFailed failed = Events.checksFailed("it/all", "registry-auth-failed", "registry answered 401");
+        ChecksRecovered recovered = Events.checksRecovered(failed);
+        topics.send(failed);
+        topics.send(failed);
+        topics.send(recovered);
+        ChecksFailed sentinel = new ChecksFailed(dev.freshen.events.RunIds.forCheckStreak("it/all", Events.T0.plusSeconds(1)),
+                "it/all", 1, Events.T0.plusSeconds(7200), Events.T0.plusSeconds(1), 3, "check-failed", "sentinel");
+        topics.send(sentinel); // after the duplicate on the same partition: once it is posted, the duplicate was handled
+        for (String path : List.of(TEAMS, "/legacy", SLACK, "/hook")) {
+            await(path).atMost(TIMEOUT).until(() -> posts(path, failed).size() == 2 && posts(path, sentinel).size() == 1);
+        }
+        for (String path : List.of(TEAMS, "/legacy")) {
+            List<String> cards = posts(path, failed).stream().map(WebhookReceiver.Request::body).toList();
+            cards.forEach(AdaptiveCardValidator::assertValid);
+            assertEquals(List.of("⚠️ it/all: checks failing", "✅ it/all: checks pass again"), cards.stream()
+                    .map(c -> readTree(c).at("/attachments/0/content/body/0/text").asText()).sorted().toList(),
+                    path + ": each once (the same streak id: told apart by type)");
+        }
+        assertEquals(List.of(":warning: it/all: checks failing (3 failed checks in a row): registry answered 401",
+                        ":white_check_mark: it/all: checks pass again after 5 failed checks (1h 05m)"),
+                posts(SLACK, failed).stream().map(r -> readTree(r.body()).get("text").asText()).sorted().toList());
+        WebhookReceiver.Request hookFailed = posts("/hook", failed).stream()
+                .filter(h -> h.header("ce-type").equals("dev.freshen.checks-failed.v1")).findFirst().orElseThrow();
+        WebhookReceiver.Request hookRecovered = posts("/hook", failed).stream()
+                .filter(h -> h.header("ce-type").equals("dev.freshen.checks-recovered.v1")).findFirst().orElseThrow();
+        assertEquals(failed.runId() + "/checks-failed", hookFailed.header("webhook-id"));
+        assertEquals(failed.runId() + "/checks-recovered", hookRecovered.header("webhook-id"));
+        assertEquals(failed, EventJson.read(hookFailed.body().getBytes(StandardCharsets.UTF_8), ChecksFailed.class));
+        assertEquals(recovered, EventJson.read(hookRecovered.body().getBytes(StandardCharsets.UTF_8), ChecksRecovered.class));
+    }
+
+    private static JsonNode readTree(String json) {
+        try {
+            return JSON.readTree(json);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     private static List<WebhookReceiver.Request> posts(String path, FreshenEvent event) {

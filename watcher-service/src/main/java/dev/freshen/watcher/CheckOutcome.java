@@ -11,10 +11,11 @@ import java.util.Map;
  * @param platform  {@code os/architecture[/variant]} the bases were resolved for; null when the check did not get
  *                  that far (no bases)
  * @param settlesAt with {@link Result#SETTLING}: when the run starts if the bases do not move again; else null
+ * @param code      with {@link Result#ERROR}: the kind of problem as a stable id ({@link CheckProblems}); else null
  */
 public record CheckOutcome(String imageId, Instant checkedAt, Result result, String platform,
                            Map<String, String> upstreamDigests, BuiltFrom builtFrom, String runId, Instant settlesAt,
-                           String message) {
+                           String message, String code) {
 
     /** The result of a check. */
     public enum Result {
@@ -39,8 +40,21 @@ public record CheckOutcome(String imageId, Instant checkedAt, Result result, Str
         upstreamDigests = upstreamDigests == null ? Map.of() : Map.copyOf(upstreamDigests);
     }
 
+    /** An outcome without a problem code (every result but {@link Result#ERROR}). */
+    public CheckOutcome(String imageId, Instant checkedAt, Result result, String platform,
+                        Map<String, String> upstreamDigests, BuiltFrom builtFrom, String runId, Instant settlesAt,
+                        String message) {
+        this(imageId, checkedAt, result, platform, upstreamDigests, builtFrom, runId, settlesAt, message, null);
+    }
+
+    /** Whether the check finished: every result but {@link Result#ERROR} (a change found counts as passed). */
+    public boolean passed() {
+        return result != Result.ERROR;
+    }
+
     /** This outcome with {@code builtFrom} instead (a publish heard after the check). */
     public CheckOutcome withBuiltFrom(BuiltFrom newer) {
-        return new CheckOutcome(imageId, checkedAt, result, platform, upstreamDigests, newer, runId, settlesAt, message);
+        return new CheckOutcome(imageId, checkedAt, result, platform, upstreamDigests, newer, runId, settlesAt, message,
+                code);
     }
 }

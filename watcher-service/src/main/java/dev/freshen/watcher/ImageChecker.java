@@ -25,6 +25,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
@@ -58,6 +59,7 @@ public class ImageChecker {
     /** image id -> the change it is waiting on to settle */
     private final Map<String, Settling> settling = new ConcurrentHashMap<>();
     private volatile BiConsumer<String, Instant> onSettling = (imageId, due) -> { };
+    private volatile Consumer<CheckOutcome> onChecked = outcome -> { };
 
     /** A change being waited on: the base tags' digests as first seen, and since when they have not moved. */
     private record Settling(Map<ImageReference, Digest> tagDigests, Instant since) {
@@ -95,8 +97,21 @@ public class ImageChecker {
         synchronized (locks.computeIfAbsent(imageId, id -> new Object())) {
             CheckOutcome outcome = checkLocked(image);
             lastOutcomes.put(imageId, outcome);
+            try {
+                onChecked.accept(outcome);
+            } catch (RuntimeException e) {
+                LOG.warnf("%s: handling the outcome of its check failed: %s", imageId, e.getMessage());
+            }
             return outcome;
         }
+    }
+
+    /**
+     * Told every outcome of {@link #check} (passed or failed), in order per image, before {@code check} returns: the
+     * check health ({@link CheckHealth}) counts streaks of failed checks from it.
+     */
+    public void onChecked(Consumer<CheckOutcome> listener) {
+        this.onChecked = listener;
     }
 
     /** Starts a forced run of a known image. */
@@ -172,7 +187,7 @@ public class ImageChecker {
         try {
             for (ImageReference base : image.baseImages()) {
                 Upstream current = registry.upstream(base, platform)
-                        .orElseThrow(() -> new IllegalStateException("base image " + base + " does not exist upstream"));
+                        .orElseThrow(() -> new CheckProblems.BaseImageMissing(base));
                 upstream.put(base, current);
                 shown.put(base.toString(), current.digest().toString());
             }
@@ -180,7 +195,7 @@ public class ImageChecker {
         } catch (RuntimeException e) {
             LOG.warnf("Check of %s failed: %s", image.id(), e.getMessage());
             return new CheckOutcome(image.id(), now, CheckOutcome.Result.ERROR, platform.toString(), shown, null, null,
-                    null, e.getMessage());
+                    null, e.getMessage(), CheckProblems.code(e));
         }
         Decision decision = UpdateDetector.decide(image.baseImages(), upstream, builtFrom);
         if (decision instanceof Decision.Rebuild rebuild) {

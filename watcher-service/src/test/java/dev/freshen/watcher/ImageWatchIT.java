@@ -1,6 +1,8 @@
 package dev.freshen.watcher;
 
 import dev.freshen.events.BaseImageUpdated;
+import dev.freshen.events.ChecksFailed;
+import dev.freshen.events.ChecksRecovered;
 import dev.freshen.events.EventJson;
 import dev.freshen.events.ImageLabels;
 import dev.freshen.events.ImageWatchChanged;
@@ -50,7 +52,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * {@code ImageWatchChanged} is written when it becomes invalid and one when it is fixed, none at the rescans in
  * between nor after a restart. A copied folder that claims the published image's {@code latest} is refused (the
  * registry's label decides, although the copy comes first in id order), also while the original is invalid. A new
- * descriptor is checked as soon as it is loaded, and the API shows the schedule in force.
+ * descriptor is checked as soon as it is loaded, and the API shows the schedule in force. Checks that keep failing
+ * are announced once, also across a restart, and so is their recovery.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ImageWatchIT {
@@ -215,6 +218,69 @@ class ImageWatchIT {
         assertTrue(Instant.parse(api().get("/api/v1/images/" + late).path("lastCheck.checkedAt")).isAfter(added));
         assertTrue(watcher.logText().contains("Checking " + late + " now: its descriptor was loaded"));
         assertTrue(changes(late).isEmpty(), "a new valid image is not announced");
+    }
+
+    /**
+     * Check health end to end: a base tag missing upstream fails every check (the schedule is every second); the third
+     * failure in a row writes one {@code ChecksFailed}, shown by the API and the metrics, and neither the following
+     * failures nor a restart write another; once the tag exists the next check passes and writes one
+     * {@code ChecksRecovered}, which the restarted watcher knew to write from the topic.
+     */
+    @Test
+    @Order(6)
+    void checksThatKeepFailingAreAnnouncedOnceAlsoAcrossARestartAndTheirRecoveryOnce() {
+        String gone = "watch-" + UNIQUE + "/gone";
+        String goneUpstream = "dotnet/gone-" + UNIQUE;
+        write(gone + "/Dockerfile", "FROM " + registry.host() + "/" + goneUpstream + ":10.0\n");
+        write(gone + "/platform-image.yaml", "schedule: \"*/1 * * * * ?\"\ntarget: {repository: platform/gone-" + UNIQUE
+                + ", tagPrefix: \"1.0\"}\n");
+
+        ChecksFailed failed = topics.awaitEvent(ChecksFailed.class, e -> e.imageId().equals(gone), TIMEOUT);
+        assertEquals(3, failed.consecutiveFailures());
+        assertEquals("base-image-missing", failed.code());
+        assertEquals("base image " + registry.host() + "/" + goneUpstream + ":10.0 does not exist upstream", failed.reason());
+        JsonPath image = api().get("/api/v1/images/" + gone).then().statusCode(200).extract().jsonPath();
+        assertEquals("failing", image.getString("checkHealth.state"));
+        assertEquals(failed.failingSince(), Instant.parse(image.getString("checkHealth.failingSince")));
+        assertEquals("base-image-missing", image.getString("checkHealth.code"));
+        assertEquals(3, image.getInt("checkHealth.threshold"));
+        assertEquals("1.0", metric("freshen_image_checks_failing", gone));
+        assertTrue(Double.parseDouble(metric("freshen_check_failures_total", gone, "base-image-missing")) >= 3);
+        // the checks go on failing every second: not announced again
+        await().during(QUIET).atMost(QUIET.plusSeconds(5)).until(() -> records(Topics.CHECKS_FAILED, gone).size() == 1);
+
+        watcher.restart(TIMEOUT);
+        await().atMost(TIMEOUT).until(() -> api().get("/api/v1/images/" + gone).jsonPath().getInt(
+                "checkHealth.consecutiveFailures") > 3);
+        api().get("/api/v1/images/" + gone).then().body("checkHealth.state", equalTo("failing"));
+        assertEquals(1, records(Topics.CHECKS_FAILED, gone).size(), "a restarted watcher does not announce it again");
+
+        FixtureImages.publishBase(registry.host(), goneUpstream, "10.0");
+        ChecksRecovered recovered = topics.awaitEvent(ChecksRecovered.class, e -> e.imageId().equals(gone), TIMEOUT);
+        assertEquals(failed.runId(), recovered.runId());
+        assertEquals(failed.failingSince(), recovered.failingSince());
+        assertTrue(recovered.failedCycles() > 3, "the failures after the restart count on: " + recovered.failedCycles());
+        topics.awaitEvent(BaseImageUpdated.class, e -> e.imageId().equals(gone), TIMEOUT);
+        api().get("/api/v1/images/" + gone).then().body("checkHealth.state", equalTo("ok"))
+                .body("checkHealth.consecutiveFailures", equalTo(0));
+        assertEquals("0.0", metric("freshen_image_checks_failing", gone));
+        await().during(QUIET).atMost(QUIET.plusSeconds(5)).until(() -> records(Topics.CHECKS_RECOVERED, gone).size() == 1
+                && records(Topics.CHECKS_FAILED, gone).size() == 1);
+    }
+
+    /** The value of the Prometheus sample {@code name} whose labels include {@code image} (and {@code code}). */
+    private static String metric(String name, String imageId, String... code) {
+        String text = given().baseUri(watcher.baseUri().toString()).get("/q/metrics").then().statusCode(200)
+                .extract().asString();
+        return text.lines().filter(l -> l.startsWith(name + "{") && l.contains("image=\"" + imageId + "\"")
+                        && (code.length == 0 || l.contains("code=\"" + code[0] + "\"")))
+                .map(l -> l.substring(l.lastIndexOf(' ') + 1)).findFirst()
+                .orElseThrow(() -> new AssertionError("no " + name + " of " + imageId + " in /q/metrics"));
+    }
+
+    /** Every record of {@code topic} for {@code imageId}, in order. */
+    private static List<byte[]> records(String topic, String imageId) {
+        return topics.readAll(topic).stream().filter(r -> imageId.equals(r.key())).map(r -> r.value()).toList();
     }
 
     private static String valid() {

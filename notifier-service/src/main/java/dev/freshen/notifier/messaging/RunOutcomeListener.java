@@ -1,5 +1,7 @@
 package dev.freshen.notifier.messaging;
 
+import dev.freshen.events.ChecksFailed;
+import dev.freshen.events.ChecksRecovered;
 import dev.freshen.events.FreshenEvent;
 import dev.freshen.events.ImagePublished;
 import dev.freshen.events.ImageRolledBack;
@@ -19,8 +21,9 @@ import org.jboss.logging.Logger;
 import java.util.concurrent.CompletionStage;
 
 /**
- * Announces every published or failed run, every rollback, and every change of an image's watch state (not watched
- * any more, watched again), through the {@link Dispatcher}. A record is acknowledged once every channel
+ * Announces every published or failed run, every rollback, every change of an image's watch state (not watched
+ * any more, watched again), and every change of its check health (checks failing, checks pass again), through the
+ * {@link Dispatcher}. A record is acknowledged once every channel
  * has the event; when a channel still fails after its retries, the record is nacked with a
  * {@link NotificationFailedException}, which the channel's {@code dead-letter-queue} failure strategy sends to
  * {@code freshen.notifier.dlq} (the error in the {@code dead-letter-reason} header). Replaying it later posts only to
@@ -63,6 +66,20 @@ public class RunOutcomeListener {
     @Blocking
     public CompletionStage<Void> onImageRolledBack(Message<byte[]> message) {
         return Inbound.dispatch(message, ImageRolledBack.class, this::announce);
+    }
+
+    /** An image's checks failed a number of cycles in a row. */
+    @Incoming(Topics.CHECKS_FAILED)
+    @Blocking
+    public CompletionStage<Void> onChecksFailed(Message<byte[]> message) {
+        return Inbound.dispatch(message, ChecksFailed.class, this::announce);
+    }
+
+    /** An image's checks pass again after failing. */
+    @Incoming(Topics.CHECKS_RECOVERED)
+    @Blocking
+    public CompletionStage<Void> onChecksRecovered(Message<byte[]> message) {
+        return Inbound.dispatch(message, ChecksRecovered.class, this::announce);
     }
 
     private CompletionStage<Void> announce(FreshenEvent event, Message<byte[]> in) {

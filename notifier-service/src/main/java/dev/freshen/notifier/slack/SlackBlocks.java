@@ -4,11 +4,14 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.freshen.events.BaseImage;
+import dev.freshen.events.ChecksFailed;
+import dev.freshen.events.ChecksRecovered;
 import dev.freshen.events.FreshenEvent;
 import dev.freshen.events.ImagePublished;
 import dev.freshen.events.ImageRolledBack;
 import dev.freshen.events.ImageWatchChanged;
 import dev.freshen.events.PipelineFailed;
+import dev.freshen.notifier.CheckHealthText;
 import dev.freshen.notifier.OutcomeText;
 import dev.freshen.notifier.RollbackText;
 import dev.freshen.notifier.WatchChangeText;
@@ -34,8 +37,8 @@ public final class SlackBlocks {
     }
 
     /**
-     * The message to post for {@code event} (an {@code ImagePublished}, {@code PipelineFailed}, {@code ImageWatchChanged}
-     * or {@code ImageRolledBack}).
+     * The message to post for {@code event} (an {@code ImagePublished}, {@code PipelineFailed}, {@code ImageWatchChanged},
+     * {@code ImageRolledBack}, {@code ChecksFailed} or {@code ChecksRecovered}).
      */
     public static ObjectNode message(FreshenEvent event) {
         if (event instanceof ImagePublished published) {
@@ -50,7 +53,14 @@ public final class SlackBlocks {
         if (event instanceof ImageRolledBack rolledBack) {
             return rolledBack(rolledBack);
         }
-        throw new IllegalArgumentException("Slack announces runs, rollbacks and changes of watch state, not " + event.type());
+        if (event instanceof ChecksFailed failed) {
+            return checksFailed(failed);
+        }
+        if (event instanceof ChecksRecovered recovered) {
+            return checksRecovered(recovered);
+        }
+        throw new IllegalArgumentException("Slack announces runs, rollbacks, changes of watch state and check health, not "
+                + event.type());
     }
 
     public static ObjectNode published(ImagePublished event) {
@@ -177,6 +187,39 @@ public final class SlackBlocks {
         field(fields, "Rollback", event.runId());
         text(blocks, "*What happens next*\n" + escape(RollbackText.next(event)));
         text(blocks, "*To pin this version in your Dockerfile*\n```" + code(RollbackText.dockerfileLine(event)) + "```");
+        return message;
+    }
+
+    /** An image whose checks keep failing: the reason, what it means, the streak, and what to do. */
+    public static ObjectNode checksFailed(ChecksFailed event) {
+        ObjectNode message = JSON.objectNode().put("text", ":warning: " + escape(OutcomeText.head(
+                CheckHealthText.summary(event), 1_000)));
+        ArrayNode blocks = message.putArray("blocks");
+        header(blocks, "⚠️ " + CheckHealthText.title(event));
+        text(blocks, "*Reason*\n" + escape(CheckHealthText.reason(event)));
+        text(blocks, escape(CheckHealthText.consequence(event)));
+        ArrayNode fields = section(blocks).putArray("fields");
+        field(fields, "Image", event.imageId());
+        field(fields, "Failing since", OutcomeText.time(event.failingSince()));
+        field(fields, "Failed checks", event.consecutiveFailures() + " in a row");
+        field(fields, "Problem", event.code());
+        field(fields, "Streak", event.runId());
+        text(blocks, "*What to do*\n" + escape(CheckHealthText.whatToDo(event)));
+        return message;
+    }
+
+    /** An image whose checks pass again: since when they failed, how many, and what that means now. */
+    public static ObjectNode checksRecovered(ChecksRecovered event) {
+        ObjectNode message = JSON.objectNode().put("text", ":white_check_mark: " + escape(CheckHealthText.summary(event)));
+        ArrayNode blocks = message.putArray("blocks");
+        header(blocks, "✅ " + CheckHealthText.title(event));
+        text(blocks, escape(CheckHealthText.consequence(event)));
+        ArrayNode fields = section(blocks).putArray("fields");
+        field(fields, "Image", event.imageId());
+        field(fields, "Failing since", OutcomeText.time(event.failingSince()));
+        field(fields, "Failed for", CheckHealthText.failedFor(event));
+        field(fields, "Failed checks", Integer.toString(event.failedCycles()));
+        field(fields, "Streak", event.runId());
         return message;
     }
 

@@ -4,12 +4,15 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.freshen.events.BaseImage;
+import dev.freshen.events.ChecksFailed;
+import dev.freshen.events.ChecksRecovered;
 import dev.freshen.events.FreshenEvent;
 import dev.freshen.events.ImagePublished;
 import dev.freshen.events.ImageRolledBack;
 import dev.freshen.events.ImageWatchChanged;
 import dev.freshen.events.PipelineFailed;
 import dev.freshen.events.StageTiming;
+import dev.freshen.notifier.CheckHealthText;
 import dev.freshen.notifier.OutcomeText;
 import dev.freshen.notifier.RollbackText;
 import dev.freshen.notifier.WatchChangeText;
@@ -39,8 +42,8 @@ public final class TeamsCards {
     }
 
     /**
-     * The message to post for {@code event} (an {@code ImagePublished}, {@code PipelineFailed}, {@code ImageWatchChanged}
-     * or {@code ImageRolledBack}).
+     * The message to post for {@code event} (an {@code ImagePublished}, {@code PipelineFailed}, {@code ImageWatchChanged},
+     * {@code ImageRolledBack}, {@code ChecksFailed} or {@code ChecksRecovered}).
      */
     public static ObjectNode message(FreshenEvent event) {
         if (event instanceof ImagePublished published) {
@@ -55,7 +58,14 @@ public final class TeamsCards {
         if (event instanceof ImageRolledBack rolledBack) {
             return envelope(rolledBack(rolledBack));
         }
-        throw new IllegalArgumentException("Teams announces runs, rollbacks and changes of watch state, not " + event.type());
+        if (event instanceof ChecksFailed failed) {
+            return envelope(checksFailed(failed));
+        }
+        if (event instanceof ChecksRecovered recovered) {
+            return envelope(checksRecovered(recovered));
+        }
+        throw new IllegalArgumentException("Teams announces runs, rollbacks, changes of watch state and check health, not "
+                + event.type());
     }
 
     /** Wraps {@code card} as the single attachment of a message. */
@@ -218,6 +228,45 @@ public final class TeamsCards {
         body.add(plain(RollbackText.next(event)));
         body.add(heading("To pin this version in your Dockerfile"));
         body.add(code(List.of(RollbackText.dockerfileLine(event))));
+        return card;
+    }
+
+    /**
+     * The card for an image whose checks keep failing: the reason, what it means, the facts of the streak, and what to
+     * do about its kind of problem.
+     */
+    public static ObjectNode checksFailed(ChecksFailed event) {
+        ObjectNode card = card();
+        ArrayNode body = card.putArray("body");
+        body.add(title("⚠️ " + CheckHealthText.title(event), "Attention"));
+        body.add(labelled("Reason: ", OutcomeText.head(CheckHealthText.reason(event), REASON_CHARS)));
+        body.add(plain(CheckHealthText.consequence(event)));
+        ArrayNode facts = JSON.arrayNode();
+        fact(facts, "Image", event.imageId());
+        fact(facts, "Failing since", OutcomeText.time(event.failingSince()));
+        fact(facts, "Failed checks", Integer.toString(event.consecutiveFailures()) + " in a row");
+        fact(facts, "Problem", event.code());
+        fact(facts, "Streak", event.runId());
+        body.add(factSet(facts));
+        body.add(heading("What to do"));
+        body.add(plain(CheckHealthText.whatToDo(event)));
+        return card;
+    }
+
+    /** The card for an image whose checks pass again: since when they failed, how many, and what that means now. */
+    public static ObjectNode checksRecovered(ChecksRecovered event) {
+        ObjectNode card = card();
+        ArrayNode body = card.putArray("body");
+        body.add(title("✅ " + CheckHealthText.title(event), "Good"));
+        body.add(plain(CheckHealthText.consequence(event)));
+        ArrayNode facts = JSON.arrayNode();
+        fact(facts, "Image", event.imageId());
+        fact(facts, "Failing since", OutcomeText.time(event.failingSince()));
+        fact(facts, "Recovered at", OutcomeText.time(event.recoveredAt()));
+        fact(facts, "Failed for", CheckHealthText.failedFor(event));
+        fact(facts, "Failed checks", Integer.toString(event.failedCycles()));
+        fact(facts, "Streak", event.runId());
+        body.add(factSet(facts));
         return card;
     }
 

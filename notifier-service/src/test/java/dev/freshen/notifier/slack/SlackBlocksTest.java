@@ -78,6 +78,38 @@ class SlackBlocksTest {
     }
 
     @Test
+    void theChecksFailingMessageSaysWhyWhatItMeansAndWhatToDo() {
+        var event = Events.checksFailed("net10/runtime", "base-image-missing",
+                "base image mcr.microsoft.com/dotnet/runtime:10.0 does not exist upstream <gone>");
+        ObjectNode message = SlackBlocks.message(event);
+        assertEquals(":warning: net10/runtime: checks failing (3 failed checks in a row): base image "
+                + "mcr.microsoft.com/dotnet/runtime:10.0 does not exist upstream &lt;gone&gt;", message.get("text").asText());
+        JsonNode blocks = message.get("blocks");
+        assertEquals("⚠️ net10/runtime: checks failing", blocks.at("/0/text/text").asText());
+        List<String> texts = texts(blocks);
+        assertTrue(texts.containsAll(List.of("*Reason*\nbase image mcr.microsoft.com/dotnet/runtime:10.0 does not exist "
+                + "upstream &lt;gone&gt;", "*Failing since*\n2025-01-14 09:00:00 UTC", "*Failed checks*\n3 in a row",
+                "*Problem*\nbase-image-missing", "*Streak*\n" + event.runId())), texts::toString);
+        assertTrue(texts.stream().anyMatch(t -> t.startsWith("*What to do*\nA base tag of the Dockerfile does not exist "
+                + "upstream")), texts::toString);
+        assertWithinSlackLimits(blocks);
+    }
+
+    @Test
+    void theChecksRecoveredMessageSaysHowLongAndHowMany() {
+        var event = Events.checksRecovered(Events.checksFailed("net10/runtime", "registry-unreachable", "refused"));
+        ObjectNode message = SlackBlocks.message(event);
+        assertEquals(":white_check_mark: net10/runtime: checks pass again after 5 failed checks (1h 05m)",
+                message.get("text").asText());
+        JsonNode blocks = message.get("blocks");
+        assertEquals("✅ net10/runtime: checks pass again", blocks.at("/0/text/text").asText());
+        List<String> texts = texts(blocks);
+        assertTrue(texts.containsAll(List.of("*Failed for*\n1h 05m", "*Failed checks*\n5",
+                "*Failing since*\n2025-01-14 09:00:00 UTC")), texts::toString);
+        assertWithinSlackLimits(blocks);
+    }
+
+    @Test
     void theNotWatchedMessageSaysSoInItsTextAndListsEveryProblemWithItsHint() {
         ImageWatchChanged event = Events.notWatched("net10/runtime");
         ObjectNode message = SlackBlocks.message(event);

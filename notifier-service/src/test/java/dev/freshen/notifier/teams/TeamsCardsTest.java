@@ -260,6 +260,53 @@ class TeamsCardsTest {
     }
 
     @Test
+    void theChecksFailingCardSaysWhyWhatItMeansSinceWhenAndWhatToDoForItsKindOfProblem() {
+        var event = Events.checksFailed("net10/runtime", "registry-auth-failed",
+                "registry mcr.microsoft.com answered 401 <Unauthorized> & \"denied\"");
+        ObjectNode message = TeamsCards.message(event);
+        JsonNode card = card(message);
+
+        assertEquals("⚠️ net10/runtime: checks failing", card.at("/body/0/text").asText());
+        assertEquals("Attention", card.at("/body/0/color").asText());
+        List<String> facts = facts(card);
+        assertTrue(facts.containsAll(List.of("Image: net10/runtime", "Failing since: 2025-01-14 09:00:00 UTC",
+                "Failed checks: 3 in a row", "Problem: registry-auth-failed", "Streak: " + event.runId())), facts::toString);
+        List<String> runs = textRuns(card);
+        assertTrue(runs.contains("registry mcr.microsoft.com answered 401 <Unauthorized> & \"denied\""),
+                "the reason as plain text: " + runs);
+        assertTrue(runs.stream().anyMatch(r -> r.startsWith("3 checks in a row of net10/runtime failed, the first at "
+                + "2025-01-14 09:00:00 UTC: while its checks fail")), runs::toString);
+        assertTrue(runs.stream().anyMatch(r -> r.startsWith("The registry refused the watcher's credentials")
+                && r.endsWith("To check again now: freshen check net10/runtime. 'freshen status net10/runtime' shows "
+                + "the last failure.")), runs::toString);
+        AdaptiveCardValidator.assertValid(message.toString());
+
+        for (String code : List.of("base-image-missing", "registry-unreachable", "registry-error", "check-failed",
+                "quota-exceeded")) {
+            ObjectNode other = TeamsCards.message(Events.checksFailed("net10/runtime", code, "x"));
+            assertTrue(other.toString().contains("To check again now"), code);
+            AdaptiveCardValidator.assertValid(other.toString());
+        }
+    }
+
+    @Test
+    void theChecksRecoveredCardSaysSinceWhenHowLongAndHowMany() {
+        var event = Events.checksRecovered(Events.checksFailed("net10/runtime", "registry-error", "503"));
+        ObjectNode message = TeamsCards.message(event);
+        JsonNode card = card(message);
+
+        assertEquals("✅ net10/runtime: checks pass again", card.at("/body/0/text").asText());
+        assertEquals("Good", card.at("/body/0/color").asText());
+        List<String> facts = facts(card);
+        assertTrue(facts.containsAll(List.of("Image: net10/runtime", "Failing since: 2025-01-14 09:00:00 UTC",
+                "Recovered at: 2025-01-14 10:05:00 UTC", "Failed for: 1h 05m", "Failed checks: 5",
+                "Streak: " + event.runId())), facts::toString);
+        assertTrue(textRuns(card).stream().anyMatch(r -> r.startsWith("A check of net10/runtime passed at 2025-01-14 "
+                + "10:05:00 UTC, after 5 failed checks in a row")), textRuns(card)::toString);
+        AdaptiveCardValidator.assertValid(message.toString());
+    }
+
+    @Test
     void aFailedRollbackSaysSoAndHowToTryAgain() {
         PipelineFailed event = Events.failedRollback("net10/runtime");
         ObjectNode message = TeamsCards.message(event);

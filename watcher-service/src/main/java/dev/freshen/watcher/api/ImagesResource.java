@@ -7,6 +7,7 @@ import dev.freshen.descriptor.Target;
 import dev.freshen.events.ImageRolledBack;
 import dev.freshen.events.WatchState;
 import dev.freshen.events.image.ImageReference;
+import dev.freshen.watcher.CheckHealth;
 import dev.freshen.watcher.CheckOutcome;
 import dev.freshen.watcher.ImageChecker;
 import dev.freshen.watcher.PublishedVersions;
@@ -75,12 +76,43 @@ public class ImagesResource {
      * @param lastPublished the newest published version, if known
      * @param problems      why it is invalid, in file order; empty when watched
      * @param rolledBack    the rollback that holds the moving tags on an older version now; absent when none does
+     * @param checkHealth   whether its checks pass, or fail, and since when
      */
-    @Schema(requiredProperties = {"id", "state", "baseImages", "pinnedBases", "problems"})
+    @Schema(requiredProperties = {"id", "state", "baseImages", "pinnedBases", "problems", "checkHealth"})
     public record ImageView(String id, WatchState state, String schedule, Target target, List<String> baseImages,
                             List<String> pinnedBases,
                             CheckOutcome lastCheck, RunSummary inFlightRun, RunSummary lastRun,
-                            LastPublished lastPublished, List<ProblemView> problems, RolledBack rolledBack) {
+                            LastPublished lastPublished, List<ProblemView> problems, RolledBack rolledBack,
+                            CheckHealthView checkHealth) {
+    }
+
+    /**
+     * How an image's checks stand.
+     *
+     * @param state               {@code ok} (the last check passed, or none ran yet), {@code failed} (the last checks
+     *                            failed, fewer in a row than {@code threshold}: not announced) or {@code failing}
+     *                            (announced with {@code ChecksFailed}; until a check passes)
+     * @param failingSince        when the first failed check of the streak ran; null when {@code ok}
+     * @param consecutiveFailures failed checks in a row (0 when {@code ok}); after a watcher restart, an announced
+     *                            streak goes on from the count it was announced with
+     * @param threshold           failed checks in a row that make an image {@code failing}
+     *                            ({@code freshen.watcher.checks-failing-after})
+     * @param code                the last failure's problem code ({@code base-image-missing}, {@code registry-auth-failed},
+     *                            {@code registry-unreachable}, {@code registry-error}, {@code check-failed})
+     * @param reason              the last failure's reason
+     * @param lastFailedAt        when the last failed check ran
+     */
+    @Schema(requiredProperties = {"state", "consecutiveFailures", "threshold"})
+    public record CheckHealthView(@Schema(enumeration = {"ok", "failed", "failing"}) String state, Instant failingSince,
+                                  int consecutiveFailures, int threshold, String code, String reason,
+                                  Instant lastFailedAt) {
+
+        static CheckHealthView of(CheckHealth health, String imageId) {
+            CheckHealth.Status status = imageId == null ? CheckHealth.Status.OK : health.status(imageId);
+            String state = status.failing() ? "failing" : status.consecutiveFailures() > 0 ? "failed" : "ok";
+            return new CheckHealthView(state, status.failingSince(), status.consecutiveFailures(), health.threshold(),
+                    status.code(), status.reason(), status.lastFailedAt());
+        }
     }
 
     /**
@@ -194,6 +226,9 @@ public class ImagesResource {
 
     @Inject
     Rollbacks rolledBack;
+
+    @Inject
+    CheckHealth checkHealth;
 
     @GET
     @Operation(summary = "Every watched image, and the descriptors that are not watched, with why")
@@ -369,7 +404,8 @@ public class ImagesResource {
                 ledger.inFlight(image.id()).map(RunSummary::of).orElse(null),
                 ledger.lastEnded(image.id()).map(RunSummary::of).orElse(null),
                 published.of(image.id(), target, false).map(LastPublished::of).orElse(null), List.of(),
-                rolledBack.current(image.id()).map(RolledBack::of).orElse(null));
+                rolledBack.current(image.id()).map(RolledBack::of).orElse(null),
+                CheckHealthView.of(checkHealth, image.id()));
     }
 
     private ImageView view(DescriptorException invalid) {
@@ -381,6 +417,7 @@ public class ImagesResource {
                 ledger.lastEnded(id).map(RunSummary::of).orElse(null),
                 published.of(id, target, true).map(LastPublished::of).orElse(null),
                 invalid.problems().stream().map(ProblemView::of).toList(),
-                id == null ? null : rolledBack.current(id).map(RolledBack::of).orElse(null));
+                id == null ? null : rolledBack.current(id).map(RolledBack::of).orElse(null),
+                CheckHealthView.of(checkHealth, id));
     }
 }

@@ -3,6 +3,7 @@ package dev.freshen.watcher.config;
 import dev.freshen.descriptor.PlatformImageCatalog;
 import dev.freshen.ecr.EcrCredentials;
 import dev.freshen.registry.RegistryClient;
+import dev.freshen.watcher.CheckHealth;
 import dev.freshen.watcher.ImageChecker;
 import dev.freshen.watcher.ImageRegistry;
 import dev.freshen.watcher.PublishedVersions;
@@ -65,6 +66,13 @@ public class WatcherBeans {
     Catalog catalog(WatcherConfig config, RegistryClient registryClient, RunLedger ledger) {
         return new Catalog(PlatformImageCatalog.of(config.platformImagesDir(),
                 new RegistryTagOwners(registryClient, config.targetRegistry(), ledger)));
+    }
+
+    /** Streaks of failed checks per image; the threshold is checked here, so a wrong one stops the start. */
+    @Produces
+    @Singleton
+    CheckHealth checkHealth(WatcherConfig config) {
+        return new CheckHealth(config.watcher().checksFailingAfter());
     }
 
     @Produces

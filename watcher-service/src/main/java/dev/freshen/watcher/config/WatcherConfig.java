@@ -76,6 +76,14 @@ public interface WatcherConfig {
 
         /** How long each stage may take to answer before the watcher ends the run as timed out. */
         RunTimeout runTimeout();
+
+        /**
+         * Failed checks of an image in a row after which it is announced as failing ({@code ChecksFailed}, once per
+         * streak; the next check that passes announces {@code ChecksRecovered}). At least 1. Every check counts:
+         * scheduled, at load, at the end of a settle window, through the API.
+         */
+        @WithDefault("3")
+        int checksFailingAfter();
     }
 
     /** One named API key: exactly one of {@code key}, {@code key-file}; at least 16 characters. */

@@ -1,11 +1,14 @@
 package dev.freshen.watcher.messaging;
 
+import dev.freshen.events.ChecksFailed;
+import dev.freshen.events.ChecksRecovered;
 import dev.freshen.events.FreshenEvent;
 import dev.freshen.events.ImagePublished;
 import dev.freshen.events.ImageRolledBack;
 import dev.freshen.events.ImageWatchChanged;
 import dev.freshen.events.Topics;
 import dev.freshen.messaging.TopicFollower;
+import dev.freshen.watcher.CheckHealth;
 import dev.freshen.watcher.ImageChecker;
 import dev.freshen.watcher.Rollbacks;
 import dev.freshen.watcher.RunLedger;
@@ -26,22 +29,24 @@ import java.util.Map;
  * beginning: the ledger is rebuilt from Kafka at every start, so a restarted watcher knows every run that exists and
  * how far each got. Also reads {@code freshen.image-watch-changed} into the {@link WatchStates}, so that the watcher
  * knows what it announced last for each image before it decides anything, and {@code freshen.image-rolled-back} into
- * the {@link Rollbacks} (with the publishes, which end a rollback): one catch-up point for all.
+ * the {@link Rollbacks} (with the publishes, which end a rollback), and {@code freshen.checks-failed} and
+ * {@code freshen.checks-recovered} into the {@link CheckHealth}, so that a restarted watcher knows which images it
+ * announced as failing: one catch-up point for all.
  */
 @ApplicationScoped
 public class RunLedgerFeed {
 
     static final List<String> TOPICS = List.of(Topics.BASE_IMAGE_UPDATED, Topics.FORCE_UPDATE, Topics.IMAGE_BUILT,
             Topics.IMAGE_VERIFIED, Topics.IMAGE_PUBLISHED, Topics.PIPELINE_FAILED, Topics.IMAGE_WATCH_CHANGED,
-            Topics.IMAGE_ROLLED_BACK);
+            Topics.IMAGE_ROLLED_BACK, Topics.CHECKS_FAILED, Topics.CHECKS_RECOVERED);
 
     private final TopicFollower follower;
 
     @Inject
     public RunLedgerFeed(RunLedger ledger, ImageChecker checker, WatchStates watchStates, Rollbacks rollbacks,
-                         @Identifier("default-kafka-broker") Map<String, Object> kafka) {
+                         CheckHealth checkHealth, @Identifier("default-kafka-broker") Map<String, Object> kafka) {
         this.follower = new TopicFollower(kafka, "freshen-watcher-run-ledger", TOPICS,
-                TopicFollower.events(event -> apply(ledger, checker, watchStates, rollbacks, event)))
+                TopicFollower.events(event -> apply(ledger, checker, watchStates, rollbacks, checkHealth, event)))
                 .onCaughtUp(ledger::markComplete);
     }
 
@@ -63,7 +68,11 @@ public class RunLedgerFeed {
     }
 
     private static void apply(RunLedger ledger, ImageChecker checker, WatchStates watchStates, Rollbacks rollbacks,
-                              FreshenEvent event) {
+                              CheckHealth checkHealth, FreshenEvent event) {
+        if (event instanceof ChecksFailed || event instanceof ChecksRecovered) {
+            checkHealth.apply(event);
+            return;
+        }
         if (event instanceof ImageWatchChanged changed) {
             watchStates.apply(changed);
             return;

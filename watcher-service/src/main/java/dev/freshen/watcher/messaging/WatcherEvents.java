@@ -1,6 +1,8 @@
 package dev.freshen.watcher.messaging;
 
 import dev.freshen.events.BaseImageUpdated;
+import dev.freshen.events.ChecksFailed;
+import dev.freshen.events.ChecksRecovered;
 import dev.freshen.events.ForceUpdateRequested;
 import dev.freshen.events.ImageWatchChanged;
 import dev.freshen.events.PipelineFailed;
@@ -27,18 +29,24 @@ public class WatcherEvents {
     private final Emitter<byte[]> pipelineFailed;
     private final Emitter<byte[]> imageWatchChanged;
     private final Emitter<byte[]> rollbackRequested;
+    private final Emitter<byte[]> checksFailed;
+    private final Emitter<byte[]> checksRecovered;
 
     @Inject
     public WatcherEvents(@Channel(Topics.BASE_IMAGE_UPDATED) Emitter<byte[]> baseImageUpdated,
                          @Channel(Topics.FORCE_UPDATE) Emitter<byte[]> forceUpdate,
                          @Channel(Topics.PIPELINE_FAILED) Emitter<byte[]> pipelineFailed,
                          @Channel(Topics.IMAGE_WATCH_CHANGED) Emitter<byte[]> imageWatchChanged,
-                         @Channel(Topics.ROLLBACK_REQUESTED) Emitter<byte[]> rollbackRequested) {
+                         @Channel(Topics.ROLLBACK_REQUESTED) Emitter<byte[]> rollbackRequested,
+                         @Channel(Topics.CHECKS_FAILED) Emitter<byte[]> checksFailed,
+                         @Channel(Topics.CHECKS_RECOVERED) Emitter<byte[]> checksRecovered) {
         this.baseImageUpdated = baseImageUpdated;
         this.forceUpdate = forceUpdate;
         this.pipelineFailed = pipelineFailed;
         this.imageWatchChanged = imageWatchChanged;
         this.rollbackRequested = rollbackRequested;
+        this.checksFailed = checksFailed;
+        this.checksRecovered = checksRecovered;
     }
 
     public CompletionStage<Void> send(BaseImageUpdated event) {
@@ -62,6 +70,16 @@ public class WatcherEvents {
     /** An operator asked for a rollback (for the publisher). */
     public CompletionStage<Void> send(RollbackRequested event) {
         return send(rollbackRequested, EventMessages.create(event, SOURCE));
+    }
+
+    /** An image's checks failed a number of cycles in a row. */
+    public CompletionStage<Void> send(ChecksFailed event) {
+        return send(checksFailed, EventMessages.create(event, SOURCE));
+    }
+
+    /** An image's checks pass again. */
+    public CompletionStage<Void> send(ChecksRecovered event) {
+        return send(checksRecovered, EventMessages.create(event, SOURCE));
     }
 
     private static CompletionStage<Void> send(Emitter<byte[]> emitter, Message<byte[]> message) {
