@@ -19,7 +19,8 @@ import java.util.function.BiFunction;
  * The one way services take events in: decode, hand the event to the service's handler, and nack what cannot be
  * processed at all so that the channel's dead-letter strategy moves it to {@code freshen.<service>.dlq} and
  * consumption goes on. The handler acknowledges the message, either by sending its output with
- * {@link EventMessages#createFrom} (then it returns {@link #done()}) or by acking it once its work is done.
+ * {@link EventMessages#createFrom} (then it returns {@link #done()}) or by acking it once its work is done. Every
+ * dead-lettered record is counted in {@code freshen_dead_letters_total} ({@link DeadLetterMetrics}).
  */
 public final class Inbound {
 
@@ -54,6 +55,7 @@ public final class Inbound {
             event = EventMessages.decode(message, type);
         } catch (InvalidEventException e) {
             LOG.warnf("Dead-lettering a record at %s: %s", position(message), e.getMessage());
+            DeadLetterMetrics.global().deadLettered(DeadLetterMetrics.INVALID_EVENT);
             return message.nack(e, deadLetterMetadata(e));
         }
         try {
@@ -67,6 +69,7 @@ public final class Inbound {
             if (failures == null) {
                 LOG.errorf(e, "Handling %s of run %s (image %s) failed; dead-lettering it", type.getSimpleName(),
                         event.runId(), event.imageId());
+                DeadLetterMetrics.global().deadLettered(DeadLetterMetrics.HANDLER_FAILED);
                 return message.nack(e, deadLetterMetadata(e));
             }
             LOG.errorf(e, "Handling %s of run %s (image %s) failed; ending the run as failed (internal) and "
@@ -77,7 +80,10 @@ public final class Inbound {
                                 + "is all that is left of it", event.runId(), event.imageId(), notSent.getMessage());
                         return null;
                     })
-                    .thenCompose(sent -> message.nack(e, deadLetterMetadata(e)));
+                    .thenCompose(sent -> {
+                        DeadLetterMetrics.global().deadLettered(DeadLetterMetrics.HANDLER_FAILED);
+                        return message.nack(e, deadLetterMetadata(e));
+                    });
         }
     }
 
