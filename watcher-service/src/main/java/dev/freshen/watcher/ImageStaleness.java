@@ -15,7 +15,8 @@ import java.util.Optional;
  * watcher emits it when a check sees the new digest; with a descriptor {@code settle} window, when the window ends,
  * so staleness then starts up to that window late). Such an update is <b>resolved</b> by a published run of the image
  * that started at or after it (the update's own run, or any later run, forced ones included, which builds from the
- * then-current upstream). The staleness is the time since the oldest unresolved update, and 0 when there is none:
+ * then-current upstream; a run that failed and was published after all, by a replayed dead letter, counts as
+ * published). The staleness is the time since the oldest unresolved update, and 0 when there is none:
  * a failed or still running rebuild keeps the image stale. What the topics no longer hold (retention) is not known.
  */
 public final class ImageStaleness {
@@ -30,7 +31,7 @@ public final class ImageStaleness {
     public Optional<Instant> staleSince(String imageId) {
         var runs = ledger.recent(imageId, Integer.MAX_VALUE);
         Instant newestPublishedStart = runs.stream()
-                .filter(r -> r.state() == RunLedger.State.PUBLISHED)
+                .filter(r -> r.stages().stream().anyMatch(e -> e.event() == StageEntry.Event.IMAGE_PUBLISHED))
                 .map(r -> r.startedAt() != null ? r.startedAt() : r.firstSeen())
                 .max(Comparator.naturalOrder())
                 .orElse(Instant.MIN);

@@ -37,47 +37,47 @@ class ImageStalenessTest {
     @Test
     void anUpdateIsStaleFromWhenItWasSeenThroughAFailedRunUntilItsRebuildIsPublished() {
         ledger.markComplete();
-        BaseImageUpdated update = update("b-1", T0);
+        BaseImageUpdated update = update("b-001", T0);
         ledger.apply(update);
         assertEquals(90.0, staleness.seconds(ID, T0.plusSeconds(90)));
 
-        ledger.apply(failed("b-1", Stage.TEST, T0.plusSeconds(100)));
+        ledger.apply(failed("b-001", Stage.TEST, T0.plusSeconds(100)));
         assertEquals(3600.0, staleness.seconds(ID, T0.plusSeconds(3600)), "a failed rebuild keeps it stale");
 
-        ledger.apply(published("b-1", ID, T0.plusSeconds(4000)));
+        ledger.apply(published("b-001", ID, T0.plusSeconds(4000)));
         assertEquals(0.0, staleness.seconds(ID, T0.plusSeconds(5000)));
     }
 
     @Test
     void theOldestUnresolvedUpdateCountsAndALaterForcedPublishResolvesEarlierUpdates() {
         ledger.markComplete();
-        ledger.apply(update("b-1", T0));
-        ledger.apply(failed("b-1", Stage.BUILD, T0.plusSeconds(10)));
-        ledger.apply(update("b-2", T0.plusSeconds(600)));
+        ledger.apply(update("b-001", T0));
+        ledger.apply(failed("b-001", Stage.BUILD, T0.plusSeconds(10)));
+        ledger.apply(update("b-002", T0.plusSeconds(600)));
         assertEquals(1000.0, staleness.seconds(ID, T0.plusSeconds(1000)), "since the first update, not the second");
 
-        ForceUpdateRequested forced = new ForceUpdateRequested("f-1", ID, 1, T0.plusSeconds(700), "retry", "alice");
+        ForceUpdateRequested forced = new ForceUpdateRequested("f-001", ID, 1, T0.plusSeconds(700), "retry", "alice");
         ledger.apply(forced);
-        ledger.apply(published("f-1", ID, T0.plusSeconds(800)));
+        ledger.apply(published("f-001", ID, T0.plusSeconds(800)));
         assertEquals(0.0, staleness.seconds(ID, T0.plusSeconds(1000)), "the forced run built from the newest base");
     }
 
     @Test
     void aPublishOfARunStartedBeforeTheUpdateDoesNotResolveIt() {
         ledger.markComplete();
-        ledger.apply(new ForceUpdateRequested("f-1", ID, 1, T0, "retry", "alice"));
-        ledger.apply(update("b-1", T0.plusSeconds(60)));
-        ledger.apply(published("f-1", ID, T0.plusSeconds(120)));
+        ledger.apply(new ForceUpdateRequested("f-001", ID, 1, T0, "retry", "alice"));
+        ledger.apply(update("b-001", T0.plusSeconds(60)));
+        ledger.apply(published("f-001", ID, T0.plusSeconds(120)));
         assertEquals(240.0, staleness.seconds(ID, T0.plusSeconds(300)));
     }
 
     @Test
     void aRestartedWatcherReadingTheTopicsInAnyOrderGetsTheSameAnswer() {
         RunLedger replayed = new RunLedger();
-        replayed.apply(published("b-2", ID, T0.plusSeconds(900)));
-        replayed.apply(update("b-2", T0.plusSeconds(600)));
-        replayed.apply(update("b-1", T0));
-        replayed.apply(update("b-3", T0.plusSeconds(1200)));
+        replayed.apply(published("b-002", ID, T0.plusSeconds(900)));
+        replayed.apply(update("b-002", T0.plusSeconds(600)));
+        replayed.apply(update("b-001", T0));
+        replayed.apply(update("b-003", T0.plusSeconds(1200)));
         replayed.markComplete();
         assertEquals(300.0, new ImageStaleness(replayed).seconds(ID, T0.plusSeconds(1500)));
     }
@@ -85,7 +85,7 @@ class ImageStalenessTest {
     @Test
     void theGaugesFollowTheWatchedImages() {
         ledger.markComplete();
-        ledger.apply(update("b-1", T0));
+        ledger.apply(update("b-001", T0));
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         StalenessGauges gauges = new StalenessGauges(registry, staleness,
                 Clock.fixed(T0.plusSeconds(42), ZoneOffset.UTC));
