@@ -31,7 +31,14 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import static io.restassured.RestAssured.given;
@@ -158,6 +165,7 @@ class PipelineIT {
     @Order(5)
     void aFailingApplicationPublishesNothingAndSaysWhy() {
         var latestBefore = registryClient.manifestDigest(ImageReference.parse(repository + ":latest")).orElseThrow();
+        receiver.answer(503, 1, 202); // the failure card is refused once: the notifier retries (freshen_retries_total)
         String runId = api().contentType("application/json").body("{\"reason\":\"e2e\"}")
                 .post("/api/v1/images/" + BROKEN + "/force-update").then().statusCode(202).extract().path("runId");
         PipelineFailed failed = topics.awaitEvent(PipelineFailed.class, e -> e.runId().equals(runId), RUN_TIMEOUT);
@@ -168,6 +176,54 @@ class PipelineIT {
         awaitCard(runId, "expected 418");
         assertEquals(latestBefore, registryClient.manifestDigest(ImageReference.parse(repository + ":latest")).orElseThrow(),
                 "latest unchanged");
+    }
+
+    @Test
+    @Order(6)
+    void everyMetricTheAlertRulesAndTheDashboardNameIsServedWithTheRunsAbove() throws IOException {
+        Map<String, List<Map<String, String>>> served = new TreeMap<>();
+        for (String service : List.of("watcher", "builder", "tester", "publisher", "notifier")) {
+            String text = given().baseUri(services.get(service).baseUri().toString()).get("/q/metrics")
+                    .then().statusCode(200).extract().asString();
+            PrometheusText.samples(text).forEach(sample -> served.computeIfAbsent(sample.name(), n -> new ArrayList<>())
+                    .add(sample.labels()));
+        }
+        // the runs above, as the metrics tell them (labels as the docs and the rules use them)
+        assertServed(served, "freshen_runs_total", Map.of("image", IMAGE, "trigger", "base-image-updated",
+                "outcome", "published", "stage", "publish"));
+        assertServed(served, "freshen_runs_total", Map.of("image", BROKEN, "trigger", "forced", "outcome", "failed",
+                "stage", "test"));
+        for (String stage : List.of("build", "test", "publish")) {
+            assertServed(served, "freshen_stage_duration_seconds_bucket", Map.of("stage", stage, "image", IMAGE,
+                    "outcome", "succeeded", "le", "+Inf"));
+        }
+        assertServed(served, "freshen_retries_total", Map.of("service", "freshen-notifier", "operation", "notification"));
+        for (String service : List.of("watcher", "builder", "tester", "publisher", "notifier")) {
+            assertServed(served, "freshen_dead_letters_total", Map.of("service", "freshen-" + service,
+                    "reason", "invalid-event"));
+        }
+        assertServed(served, "freshen_image_staleness_seconds", Map.of("image", IMAGE));
+
+        Set<String> named = new TreeSet<>();
+        for (String file : List.of("freshen-rules.yml", "freshen-dashboard.json")) {
+            Matcher names = Pattern.compile("\\bfreshen_[a-z0-9_]+").matcher(
+                    Files.readString(Commands.repositoryRoot().resolve("deploy/monitoring").resolve(file)));
+            while (names.find()) {
+                named.add(names.group());
+            }
+        }
+        assertTrue(named.size() >= 7, "the rules and the dashboard name Freshen's metrics: " + named);
+        Set<String> missing = new TreeSet<>(named);
+        missing.removeAll(served.keySet());
+        System.out.println("E2E metrics: " + named.size() + " names in deploy/monitoring, not served: " + missing);
+        assertEquals(Set.of(), missing, "metrics named in deploy/monitoring but served by no service");
+    }
+
+    private static void assertServed(Map<String, List<Map<String, String>>> served, String name,
+                                     Map<String, String> labels) {
+        List<Map<String, String>> series = served.getOrDefault(name, List.of());
+        assertTrue(series.stream().anyMatch(s -> s.entrySet().containsAll(labels.entrySet())),
+                name + labels + " is not served; served: " + series);
     }
 
     private ImagePublished awaitPublished(String imageId, String version) {
