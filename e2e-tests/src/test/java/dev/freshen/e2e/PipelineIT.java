@@ -204,10 +204,10 @@ class PipelineIT {
         }
         assertServed(served, "freshen_image_staleness_seconds", Map.of("image", IMAGE));
 
+        Path monitoring = Commands.repositoryRoot().resolve("deploy/monitoring");
         Set<String> named = new TreeSet<>();
-        for (String file : List.of("freshen-rules.yml", "freshen-dashboard.json")) {
-            Matcher names = Pattern.compile("\\bfreshen_[a-z0-9_]+").matcher(
-                    Files.readString(Commands.repositoryRoot().resolve("deploy/monitoring").resolve(file)));
+        for (String expr : queries(monitoring)) {
+            Matcher names = Pattern.compile("\\bfreshen_[a-z0-9_]+").matcher(expr);
             while (names.find()) {
                 named.add(names.group());
             }
@@ -217,6 +217,29 @@ class PipelineIT {
         missing.removeAll(served.keySet());
         System.out.println("E2E metrics: " + named.size() + " names in deploy/monitoring, not served: " + missing);
         assertEquals(Set.of(), missing, "metrics named in deploy/monitoring but served by no service");
+    }
+
+    /** The PromQL of the alert rules ({@code expr:} blocks) and of the dashboard ({@code "expr"} values). */
+    private static List<String> queries(Path monitoring) throws IOException {
+        List<String> queries = new ArrayList<>();
+        boolean inExpr = false;
+        for (String line : Files.readAllLines(monitoring.resolve("freshen-rules.yml"))) {
+            String field = line.strip();
+            if (field.startsWith("expr:")) {
+                inExpr = true;
+                queries.add(field.substring("expr:".length()));
+            } else if (inExpr && !field.matches("^(-\\s*)?[a-z_]+:.*")) {
+                queries.add(field);
+            } else {
+                inExpr = false;
+            }
+        }
+        Matcher exprs = Pattern.compile("\"expr\":\\s*\"((?:[^\"\\\\]|\\\\.)*)\"")
+                .matcher(Files.readString(monitoring.resolve("freshen-dashboard.json")));
+        while (exprs.find()) {
+            queries.add(exprs.group(1));
+        }
+        return queries;
     }
 
     private static void assertServed(Map<String, List<Map<String, String>>> served, String name,

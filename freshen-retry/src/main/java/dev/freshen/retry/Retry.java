@@ -125,7 +125,7 @@ public final class Retry {
     }
 
     /**
-     * The same runner, counting its retries as {@code operation}: a short fixed word ({@code registry-request},
+     * The same runner, counting its retries as operation {@code name}: a short fixed word ({@code registry-request},
      * {@code build}), the {@code operation} label of {@code freshen_retries_total}; never a run id or an image.
      */
     public Retry operation(String name) {
