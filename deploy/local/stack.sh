@@ -52,6 +52,7 @@ install_packages() {
   command -v htpasswd >/dev/null || missing+=(apache2-utils)
   command -v curl >/dev/null || missing+=(curl)
   command -v kubectl >/dev/null || missing+=(kubernetes-client) # deploy-tests render deploy/k8s with kubectl kustomize
+  command -v promtool >/dev/null || missing+=(prometheus) # deploy-tests check deploy/monitoring's rules with promtool
   if ((${#missing[@]})); then
     log "installing ${missing[*]} (apt)"
     [ "$(id -u)" = 0 ] || die "installing packages needs root: apt-get install ${missing[*]}"

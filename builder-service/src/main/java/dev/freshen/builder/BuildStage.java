@@ -26,6 +26,7 @@ import dev.freshen.registry.CredentialsProvider;
 import dev.freshen.registry.RegistryException;
 import dev.freshen.retry.Failures;
 import dev.freshen.retry.Retry;
+import dev.freshen.retry.RetryMetrics;
 import dev.freshen.retry.StopRequested;
 import org.jboss.logging.Logger;
 
@@ -96,6 +97,8 @@ public class BuildStage {
         this.settings = settings;
         this.clock = clock;
         this.retry = Retry.of(settings.retries(), BuildStage::isEngineTrouble)
+                .operation("build")
+                .reasonedBy(e -> RetryMetrics.reason(e, "docker-engine"))
                 .describedBy(e -> e.getMessage() == null ? Failures.plainWords(e) : e.getMessage());
     }
 

@@ -15,7 +15,7 @@ import java.util.Set;
 /**
  * The custom resources the manifests use, checked by hand against their published schemas (the parts Freshen uses,
  * field names exact): Strimzi KafkaTopic kafka.strimzi.io/v1beta2, KEDA ScaledObject keda.sh/v1alpha1, Prometheus
- * Operator ServiceMonitor monitoring.coreos.com/v1, External Secrets ExternalSecret external-secrets.io/v1. Unknown
+ * Operator ServiceMonitor and PrometheusRule monitoring.coreos.com/v1, External Secrets ExternalSecret external-secrets.io/v1. Unknown
  * fields and missing required ones are errors; embedded Kubernetes types are read strictly with the fabric8 model.
  */
 final class CrdShapes {
@@ -74,6 +74,13 @@ final class CrdShapes {
                 optional("namespaceSelector", object(optional("any", bool()), optional("matchNames", listOf(string())))),
                 required("endpoints", listOf(endpoint)));
         BY_TYPE.put("monitoring.coreos.com/v1 ServiceMonitor", resource(serviceMonitorSpec));
+
+        Shape rule = object(optional("alert", string()), optional("record", string()), required("expr", string()),
+                optional("for", duration()), optional("labels", mapOf(string())),
+                optional("annotations", mapOf(string())));
+        Shape prometheusRuleSpec = object(required("groups", listOf(object(required("name", string()),
+                optional("interval", duration()), required("rules", listOf(rule))))));
+        BY_TYPE.put("monitoring.coreos.com/v1 PrometheusRule", resource(prometheusRuleSpec));
 
         Shape externalSecretSpec = object(
                 required("secretStoreRef", object(required("name", string()),

@@ -38,10 +38,16 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -176,6 +182,7 @@ class PipelineIT {
     @Order(5)
     void aFailingApplicationPublishesNothingAndSaysWhy() {
         var latestBefore = registryClient.manifestDigest(ImageReference.parse(repository + ":latest")).orElseThrow();
+        receiver.answer(503, 1, 202); // the failure card is refused once: the notifier retries (freshen_retries_total)
         String runId = api().contentType("application/json").body("{\"reason\":\"e2e\"}")
                 .post("/api/v1/images/" + BROKEN + "/force-update").then().statusCode(202).extract().path("runId");
         PipelineFailed failed = topics.awaitEvent(PipelineFailed.class, e -> e.runId().equals(runId), RUN_TIMEOUT);
@@ -259,6 +266,82 @@ class PipelineIT {
                 throw new AssertionError("not a JSON log line: " + line, e);
             }
         }).toList();
+    }
+
+    /**
+     * The runs above, as the five services' {@code /q/metrics} tell them (labels as docs/observability.md and the rules
+     * use them), and every metric name the alert rules and the dashboard in {@code deploy/monitoring/} query is served
+     * by at least one running service.
+     */
+    @Test
+    @Order(7)
+    void everyMetricTheAlertRulesAndTheDashboardNameIsServedWithTheRunsAbove() throws IOException {
+        Map<String, List<Map<String, String>>> served = new TreeMap<>();
+        for (String service : List.of("watcher", "builder", "tester", "publisher", "notifier")) {
+            String text = given().baseUri(services.get(service).baseUri().toString()).get("/q/metrics")
+                    .then().statusCode(200).extract().asString();
+            PrometheusText.samples(text).forEach(sample -> served.computeIfAbsent(sample.name(), n -> new ArrayList<>())
+                    .add(sample.labels()));
+        }
+        // the runs above, as the metrics tell them (labels as the docs and the rules use them)
+        assertServed(served, "freshen_runs_total", Map.of("image", IMAGE, "trigger", "base-image-updated",
+                "outcome", "published", "stage", "publish"));
+        assertServed(served, "freshen_runs_total", Map.of("image", BROKEN, "trigger", "forced", "outcome", "failed",
+                "stage", "test"));
+        for (String stage : List.of("build", "test", "publish")) {
+            assertServed(served, "freshen_stage_duration_seconds_bucket", Map.of("stage", stage, "image", IMAGE,
+                    "outcome", "succeeded", "le", "+Inf"));
+        }
+        assertServed(served, "freshen_retries_total", Map.of("service", "freshen-notifier", "operation", "notification"));
+        for (String service : List.of("watcher", "builder", "tester", "publisher", "notifier")) {
+            assertServed(served, "freshen_dead_letters_total", Map.of("service", "freshen-" + service,
+                    "reason", "invalid-event"));
+        }
+        assertServed(served, "freshen_image_staleness_seconds", Map.of("image", IMAGE));
+
+        Path monitoring = Commands.repositoryRoot().resolve("deploy/monitoring");
+        Set<String> named = new TreeSet<>();
+        for (String expr : queries(monitoring)) {
+            Matcher names = Pattern.compile("\\bfreshen_[a-z0-9_]+").matcher(expr);
+            while (names.find()) {
+                named.add(names.group());
+            }
+        }
+        assertTrue(named.size() >= 7, "the rules and the dashboard name Freshen's metrics: " + named);
+        Set<String> missing = new TreeSet<>(named);
+        missing.removeAll(served.keySet());
+        System.out.println("E2E metrics: " + named.size() + " names in deploy/monitoring, not served: " + missing);
+        assertEquals(Set.of(), missing, "metrics named in deploy/monitoring but served by no service");
+    }
+
+    /** The PromQL of the alert rules ({@code expr:} blocks) and of the dashboard ({@code "expr"} values). */
+    private static List<String> queries(Path monitoring) throws IOException {
+        List<String> queries = new ArrayList<>();
+        boolean inExpr = false;
+        for (String line : Files.readAllLines(monitoring.resolve("freshen-rules.yml"))) {
+            String field = line.strip();
+            if (field.startsWith("expr:")) {
+                inExpr = true;
+                queries.add(field.substring("expr:".length()));
+            } else if (inExpr && !field.matches("^(-\\s*)?[a-z_]+:.*")) {
+                queries.add(field);
+            } else {
+                inExpr = false;
+            }
+        }
+        Matcher exprs = Pattern.compile("\"expr\":\\s*\"((?:[^\"\\\\]|\\\\.)*)\"")
+                .matcher(Files.readString(monitoring.resolve("freshen-dashboard.json")));
+        while (exprs.find()) {
+            queries.add(exprs.group(1));
+        }
+        return queries;
+    }
+
+    private static void assertServed(Map<String, List<Map<String, String>>> served, String name,
+                                     Map<String, String> labels) {
+        List<Map<String, String>> series = served.getOrDefault(name, List.of());
+        assertTrue(series.stream().anyMatch(s -> s.entrySet().containsAll(labels.entrySet())),
+                name + labels + " is not served; served: " + series);
     }
 
     private ImagePublished awaitPublished(String imageId, String version) {

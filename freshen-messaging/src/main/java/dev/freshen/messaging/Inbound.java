@@ -23,7 +23,8 @@ import java.util.function.BiFunction;
  * <p>
  * The handler runs in the run's {@link RunContext}: its log lines (and those of the stage and adapters it calls on
  * the same thread) carry the MDC fields {@code runId} and {@code imageId}, and what it sends continues the trace of
- * the record it handles.
+ * the record it handles. Every
+ * dead-lettered record is counted in {@code freshen_dead_letters_total} ({@link DeadLetterMetrics}).
  */
 public final class Inbound {
 
@@ -58,6 +59,7 @@ public final class Inbound {
             event = EventMessages.decode(message, type);
         } catch (InvalidEventException e) {
             LOG.warnf("Dead-lettering a record at %s: %s", position(message), e.getMessage());
+            DeadLetterMetrics.global().deadLettered(DeadLetterMetrics.INVALID_EVENT);
             return message.nack(e, deadLetterMetadata(e));
         }
         RunContext run = RunContext.open(event, message);
@@ -72,6 +74,7 @@ public final class Inbound {
             if (failures == null) {
                 LOG.errorf(e, "Handling %s of run %s (image %s) failed; dead-lettering it", type.getSimpleName(),
                         event.runId(), event.imageId());
+                DeadLetterMetrics.global().deadLettered(DeadLetterMetrics.HANDLER_FAILED);
                 return message.nack(e, deadLetterMetadata(e));
             }
             LOG.errorf(e, "Handling %s of run %s (image %s) failed; ending the run as failed (internal) and "
@@ -82,7 +85,10 @@ public final class Inbound {
                                 + "is all that is left of it", event.runId(), event.imageId(), notSent.getMessage());
                         return null;
                     })
-                    .thenCompose(sent -> message.nack(e, deadLetterMetadata(e)));
+                    .thenCompose(sent -> {
+                        DeadLetterMetrics.global().deadLettered(DeadLetterMetrics.HANDLER_FAILED);
+                        return message.nack(e, deadLetterMetadata(e));
+                    });
         } finally {
             run.close();
         }

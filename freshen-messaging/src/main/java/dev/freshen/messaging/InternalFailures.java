@@ -35,6 +35,7 @@ public final class InternalFailures {
     private final Emitter<byte[]> pipelineFailed;
     private final String source;
     private final Clock clock;
+    private final RunMetrics runs;
 
     /**
      * @param stage          the stage of the service ({@code build}, {@code test}, {@code publish})
@@ -42,14 +43,15 @@ public final class InternalFailures {
      * @param source         the service's CloudEvents source, e.g. {@code /freshen/builder}
      */
     public InternalFailures(Stage stage, Emitter<byte[]> pipelineFailed, String source) {
-        this(stage, pipelineFailed, source, Clock.systemUTC());
+        this(stage, pipelineFailed, source, Clock.systemUTC(), RunMetrics.global(stage));
     }
 
-    InternalFailures(Stage stage, Emitter<byte[]> pipelineFailed, String source, Clock clock) {
+    InternalFailures(Stage stage, Emitter<byte[]> pipelineFailed, String source, Clock clock, RunMetrics runs) {
         this.stage = stage;
         this.pipelineFailed = pipelineFailed;
         this.source = source;
         this.clock = clock;
+        this.runs = runs;
     }
 
     /** The outcome that ends {@code input}'s run after an unexpected failure of this stage. */
@@ -62,10 +64,15 @@ public final class InternalFailures {
                         + "--run-id " + input.runId() + "' runs it again.");
     }
 
-    /** Sends {@link #outcome}; completes once Kafka has it, exceptionally when it could not be sent. */
+    /**
+     * Sends {@link #outcome} and counts the run as failed ({@link RunMetrics#ended}); completes once Kafka has it,
+     * exceptionally when it could not be sent.
+     */
     public CompletionStage<Void> report(FreshenEvent input) {
         CompletableFuture<Void> sent = new CompletableFuture<>();
-        pipelineFailed.send(EventMessages.create(outcome(input), source)
+        PipelineFailed failed = outcome(input);
+        runs.ended(failed);
+        pipelineFailed.send(EventMessages.create(failed, source)
                 .withAck(() -> {
                     sent.complete(null);
                     return CompletableFuture.completedFuture(null);

@@ -11,6 +11,8 @@ import dev.freshen.retry.StopRequested;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import org.eclipse.microprofile.reactive.messaging.Emitter;
 import org.eclipse.microprofile.reactive.messaging.Message;
+import io.micrometer.core.instrument.Metrics;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -92,6 +94,34 @@ class InboundTest {
         assertTrue(failed.hint().contains("'freshen dlq replay --run-id " + event.runId() + "'"), failed.hint());
         assertEquals(event.trigger(), failed.trigger());
         assertFalse(failed.reason().contains("IllegalStateException"), "no class names in user text");
+    }
+
+    @Test
+    void deadLettersAreCountedByReasonAndARunEndedByADefectAsFailed() {
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        Metrics.addRegistry(registry);
+        try {
+            DeadLetterMetrics.global().registerKnown();
+            assertEquals(0.0, registry.get("freshen.dead.letters").tag("reason", "invalid-event").counter().count());
+            Message<byte[]> garbage = Message.of("{not json".getBytes(StandardCharsets.UTF_8),
+                    () -> CompletableFuture.completedFuture(null), failure -> CompletableFuture.completedFuture(null));
+            Inbound.dispatch(garbage, ForceUpdateRequested.class, (e, m) -> Inbound.done()).toCompletableFuture().join();
+
+            var event = new ForceUpdateRequested(RunIds.forced(), "net10/runtime", 1, Instant.now(), "test", "test");
+            Message<byte[]> message = Message.of(EventJson.write(event), () -> CompletableFuture.completedFuture(null),
+                    failure -> CompletableFuture.completedFuture(null));
+            var failures = new InternalFailures(Stage.BUILD, emitter(new ArrayList<>(), new ArrayList<>()), "/freshen/builder");
+            Inbound.dispatch(message, ForceUpdateRequested.class, failures, (e, m) -> {
+                throw new IllegalStateException("bug");
+            }).toCompletableFuture().join();
+
+            assertEquals(1.0, registry.get("freshen.dead.letters").tag("reason", "invalid-event").counter().count());
+            assertEquals(1.0, registry.get("freshen.dead.letters").tag("reason", "handler-failed").counter().count());
+            assertEquals(1.0, registry.get("freshen.runs").tags("image", "net10/runtime", "trigger", "forced",
+                    "outcome", "failed", "stage", "build").counter().count());
+        } finally {
+            Metrics.removeRegistry(registry);
+        }
     }
 
     @Test

@@ -41,7 +41,8 @@ public final class Failures {
         return "no details";
     }
 
-    private static String known(Throwable t) {
+    /** The fixed phrase of a usual network failure {@code t} itself is (not its causes), or null. */
+    static String known(Throwable t) {
         String message = t.getMessage() == null ? "" : t.getMessage();
         if (t instanceof HttpConnectTimeoutException) {
             return "connection timed out";

@@ -35,6 +35,8 @@ import java.util.function.Supplier;
  *     {@code Retrying push of 127.0.0.1:5000/x@sha256:ab12… (attempt 2 of 5) in 4.1 s: connection refused}:
  *     what, the coming attempt and the maximum, the wait in human units, the failure in plain words
  *     ({@link #describedBy}, by default {@link Failures#plainWords}). A {@link Listener} may replace the log.</li>
+ *     <li><b>Every retry is counted</b> in {@code freshen_retries_total{service,operation,reason}} ({@link RetryMetrics}),
+ *     whatever the listener: {@link #operation} names the runner's work, {@link #reasonedBy} the failure.</li>
  *     <li><b>Giving up</b> after the last attempt (or on a too-long wish) throws the last failure, or what
  *     {@link #onGiveUp} makes of it (for instance a message saying how many attempts were made).</li>
  * </ul>
@@ -91,11 +93,15 @@ public final class Retry {
     private final GiveUp giveUp;
     private final Listener listener;
     private final DoubleSupplier random;
+    private final String operation;
+    private final Function<? super RuntimeException, String> reason;
+    private final RetryMetrics metrics;
 
     private Retry(RetryPolicy policy, Predicate<? super RuntimeException> transientTest,
                   Function<? super RuntimeException, Optional<Duration>> retryAfter,
                   Function<? super RuntimeException, String> describe, GiveUp giveUp, Listener listener,
-                  DoubleSupplier random) {
+                  DoubleSupplier random, String operation, Function<? super RuntimeException, String> reason,
+                  RetryMetrics metrics) {
         this.policy = Objects.requireNonNull(policy, "policy");
         this.transientTest = Objects.requireNonNull(transientTest, "transientTest");
         this.retryAfter = Objects.requireNonNull(retryAfter, "retryAfter");
@@ -103,37 +109,70 @@ public final class Retry {
         this.giveUp = Objects.requireNonNull(giveUp, "giveUp");
         this.listener = Objects.requireNonNull(listener, "listener");
         this.random = Objects.requireNonNull(random, "random");
+        this.operation = Objects.requireNonNull(operation, "operation");
+        this.reason = Objects.requireNonNull(reason, "reason");
+        this.metrics = Objects.requireNonNull(metrics, "metrics");
     }
 
-    /** A runner for {@code policy} that retries the failures {@code transientTest} accepts. */
+    /**
+     * A runner for {@code policy} that retries the failures {@code transientTest} accepts, counting its retries in
+     * {@link RetryMetrics#global()} as operation {@value RetryMetrics#OTHER} until {@link #operation} names it.
+     */
     public static Retry of(RetryPolicy policy, Predicate<? super RuntimeException> transientTest) {
         return new Retry(policy, transientTest, e -> Optional.empty(), Failures::plainWords, (last, why) -> last,
-                LOG_LINE, () -> ThreadLocalRandom.current().nextDouble());
+                LOG_LINE, () -> ThreadLocalRandom.current().nextDouble(), RetryMetrics.OTHER, RetryMetrics::reason,
+                RetryMetrics.global());
+    }
+
+    /**
+     * The same runner, counting its retries as operation {@code name}: a short fixed word ({@code registry-request},
+     * {@code build}), the {@code operation} label of {@code freshen_retries_total}; never a run id or an image.
+     */
+    public Retry operation(String name) {
+        return new Retry(policy, transientTest, retryAfter, describe, giveUp, listener, random, name, reason, metrics);
+    }
+
+    /**
+     * The same runner, giving each retried failure the {@code reason} label {@code code} makes of it (a short code
+     * from a bounded set, e.g. {@code http-503}); by default {@link RetryMetrics#reason}.
+     */
+    public Retry reasonedBy(Function<? super RuntimeException, String> code) {
+        return new Retry(policy, transientTest, retryAfter, describe, giveUp, listener, random, operation, code, metrics);
+    }
+
+    /** The same runner, counting its retries in {@code counter} (tests) instead of the global registry. */
+    public Retry countedIn(RetryMetrics counter) {
+        return new Retry(policy, transientTest, retryAfter, describe, giveUp, listener, random, operation, reason,
+                counter);
     }
 
     /** The same runner, taking a server's wish for a wait ({@code Retry-After}) from each failure. */
     public Retry retryAfter(Function<? super RuntimeException, Optional<Duration>> wish) {
-        return new Retry(policy, transientTest, wish, describe, giveUp, listener, random);
+        return new Retry(policy, transientTest, wish, describe, giveUp, listener, random, operation, reason, metrics);
     }
 
     /** The same runner, describing failures in the retry log line with {@code plainWords}. */
     public Retry describedBy(Function<? super RuntimeException, String> plainWords) {
-        return new Retry(policy, transientTest, retryAfter, plainWords, giveUp, listener, random);
+        return new Retry(policy, transientTest, retryAfter, plainWords, giveUp, listener, random, operation, reason,
+                metrics);
     }
 
     /** The same runner, throwing what {@code onGiveUp} makes of the last failure when it gives up. */
     public Retry onGiveUp(GiveUp onGiveUp) {
-        return new Retry(policy, transientTest, retryAfter, describe, onGiveUp, listener, random);
+        return new Retry(policy, transientTest, retryAfter, describe, onGiveUp, listener, random, operation, reason,
+                metrics);
     }
 
     /** The same runner, telling {@code retries} of each retry instead of logging it. */
     public Retry listener(Listener retries) {
-        return new Retry(policy, transientTest, retryAfter, describe, giveUp, retries, random);
+        return new Retry(policy, transientTest, retryAfter, describe, giveUp, retries, random, operation, reason,
+                metrics);
     }
 
     /** The same runner with another source of jitter, in [0, 1) (tests). */
     public Retry random(DoubleSupplier jitter) {
-        return new Retry(policy, transientTest, retryAfter, describe, giveUp, listener, jitter);
+        return new Retry(policy, transientTest, retryAfter, describe, giveUp, listener, jitter, operation, reason,
+                metrics);
     }
 
     public RetryPolicy policy() {
@@ -169,8 +208,12 @@ public final class Retry {
                             refused.set(wish);
                             return true;
                         }).orElse(false))
-                .onRetryScheduled(event -> listener.retrying(new Retrying(what, event.getAttemptCount() + 1,
-                        policy.maxAttempts(), event.getDelay(), describe.apply((RuntimeException) event.getLastException()))))
+                .onRetryScheduled(event -> {
+                    RuntimeException last = (RuntimeException) event.getLastException();
+                    metrics.retried(operation, reason.apply(last));
+                    listener.retrying(new Retrying(what, event.getAttemptCount() + 1, policy.maxAttempts(),
+                            event.getDelay(), describe.apply(last)));
+                })
                 .build();
         try {
             return Failsafe.with(retries).get(() -> {

@@ -42,6 +42,7 @@ public final class Delivery {
      */
     public Delivery(RetryPolicy policy, Retry.Listener retries, DoubleSupplier random) {
         Retry base = Retry.of(policy, e -> e instanceof DeliveryException d && d.retryable())
+                .operation("notification")
                 .retryAfter(e -> e instanceof DeliveryException d ? d.retryAfter() : Optional.empty())
                 .describedBy(Throwable::getMessage)
                 .onGiveUp((last, why) -> new GaveUp(last.getMessage() + why.retryAfterTooLong()

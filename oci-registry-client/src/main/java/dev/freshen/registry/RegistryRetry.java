@@ -3,6 +3,7 @@ package dev.freshen.registry;
 import dev.freshen.retry.Failures;
 import dev.freshen.retry.Retry;
 import dev.freshen.retry.RetryAfter;
+import dev.freshen.retry.RetryMetrics;
 import dev.freshen.retry.RetryPolicy;
 
 import java.io.IOException;
@@ -51,6 +52,8 @@ final class RegistryRetry {
 
     RegistryRetry(RetryPolicy policy, Clock clock) {
         this.retry = Retry.of(policy, e -> e instanceof TransientResponse || e instanceof TransientIo)
+                .operation("registry-request")
+                .reasonedBy(e -> e instanceof TransientResponse t ? "http-" + t.response.statusCode() : RetryMetrics.reason(e))
                 .retryAfter(e -> e instanceof TransientResponse t ? retryAfter(t.response, clock) : Optional.empty())
                 .describedBy(e -> e instanceof TransientResponse t ? OciErrors.summary(t.response) : Failures.plainWords(e))
                 .onGiveUp(RegistryRetry::gaveUp);

@@ -76,7 +76,8 @@ public class PublishStage {
         this.registry = registry;
         this.settings = settings;
         this.clock = clock;
-        this.retry = Retry.of(settings.retries(), e -> e instanceof VersionRaceLost).describedBy(Throwable::getMessage);
+        this.retry = Retry.of(settings.retries(), e -> e instanceof VersionRaceLost).operation("publish")
+                .reasonedBy(e -> "version-race-lost").describedBy(Throwable::getMessage);
     }
 
     public FreshenEvent publish(ImageVerified event) {

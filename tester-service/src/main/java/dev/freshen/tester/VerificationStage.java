@@ -23,6 +23,7 @@ import dev.freshen.events.image.ImageReference;
 import dev.freshen.registry.RegistryException;
 import dev.freshen.retry.Failures;
 import dev.freshen.retry.Retry;
+import dev.freshen.retry.RetryMetrics;
 import dev.freshen.retry.StopRequested;
 import dev.freshen.tester.http.AppProbe;
 import org.jboss.logging.Logger;
@@ -83,6 +84,8 @@ public class VerificationStage {
         this.settings = settings;
         this.clock = clock;
         this.retry = Retry.of(settings.retries(), VerificationStage::isDockerTrouble)
+                .operation("test")
+                .reasonedBy(e -> RetryMetrics.reason(e, "docker-engine"))
                 .describedBy(e -> e.getMessage() == null ? Failures.plainWords(e) : e.getMessage());
     }
 

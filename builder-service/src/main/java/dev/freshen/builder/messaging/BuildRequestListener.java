@@ -11,6 +11,7 @@ import dev.freshen.events.Topics;
 import dev.freshen.messaging.EventMessages;
 import dev.freshen.messaging.Inbound;
 import dev.freshen.messaging.InternalFailures;
+import dev.freshen.messaging.RunMetrics;
 import io.smallrye.reactive.messaging.annotations.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -39,6 +40,7 @@ public class BuildRequestListener {
     private final Emitter<byte[]> imageBuilt;
     private final Emitter<byte[]> pipelineFailed;
     private final InternalFailures internalFailures;
+    private final RunMetrics runs = RunMetrics.global(Stage.BUILD);
 
     @Inject
     public BuildRequestListener(BuildStage stage, BuildOutcomeFeed outcomes,
@@ -67,7 +69,7 @@ public class BuildRequestListener {
 
     private CompletionStage<Void> handle(BuildRequest request, Message<byte[]> in) {
         awaitKnownOutcomes();
-        FreshenEvent outcome = stage.build(request);
+        FreshenEvent outcome = runs.timed(request.imageId(), () -> stage.build(request));
         LOG.infof("Run %s (%s): %s", request.runId(), request.imageId(), outcome.type());
         Emitter<byte[]> out = outcome instanceof ImageBuilt ? imageBuilt : pipelineFailed;
         out.send(EventMessages.createFrom(in, outcome, SOURCE));

@@ -8,6 +8,7 @@ import dev.freshen.events.Topics;
 import dev.freshen.messaging.EventMessages;
 import dev.freshen.messaging.Inbound;
 import dev.freshen.messaging.InternalFailures;
+import dev.freshen.messaging.RunMetrics;
 import dev.freshen.publisher.RollbackStage;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -33,6 +34,8 @@ public class RollbackListener {
     private final Emitter<byte[]> rolledBack;
     private final Emitter<byte[]> pipelineFailed;
     private final InternalFailures internalFailures;
+    /** Counts a rollback's end (rolled-back or failed); a rollback is not a stage's run, so it is not timed. */
+    private final RunMetrics runs = RunMetrics.global(Stage.PUBLISH);
 
     @Inject
     public RollbackListener(RollbackStage stage,
@@ -49,6 +52,7 @@ public class RollbackListener {
     public CompletionStage<Void> onRollbackRequested(Message<byte[]> message) {
         return Inbound.dispatch(message, RollbackRequested.class, internalFailures, (request, in) -> {
             FreshenEvent outcome = stage.rollback(request);
+            runs.ended(outcome);
             LOG.infof("Rollback %s (%s): %s", request.runId(), request.imageId(), outcome.type());
             Emitter<byte[]> out = outcome instanceof ImageRolledBack ? rolledBack : pipelineFailed;
             out.send(EventMessages.createFrom(in, outcome, VerifiedImageListener.SOURCE));

@@ -8,6 +8,7 @@ import dev.freshen.events.Topics;
 import dev.freshen.messaging.EventMessages;
 import dev.freshen.messaging.Inbound;
 import dev.freshen.messaging.InternalFailures;
+import dev.freshen.messaging.RunMetrics;
 import dev.freshen.publisher.CandidateCleanup;
 import dev.freshen.publisher.PublishStage;
 import io.smallrye.common.annotation.Blocking;
@@ -38,6 +39,7 @@ public class VerifiedImageListener {
     private final Emitter<byte[]> success;
     private final Emitter<byte[]> pipelineFailed;
     private final InternalFailures internalFailures;
+    private final RunMetrics runs = RunMetrics.global(Stage.PUBLISH);
 
     @Inject
     public VerifiedImageListener(PublishStage stage, CandidateCleanup cleanup,
@@ -54,7 +56,7 @@ public class VerifiedImageListener {
     @Blocking
     public CompletionStage<Void> onImageVerified(Message<byte[]> message) {
         return Inbound.dispatch(message, ImageVerified.class, internalFailures, (event, in) -> {
-            FreshenEvent outcome = stage.publish(event);
+            FreshenEvent outcome = runs.timed(event.imageId(), () -> stage.publish(event));
             LOG.infof("Run %s (%s): %s", event.runId(), event.imageId(), outcome.type());
             Emitter<byte[]> out = outcome instanceof ImagePublished ? success : pipelineFailed;
             out.send(EventMessages.createFrom(in, outcome, SOURCE));

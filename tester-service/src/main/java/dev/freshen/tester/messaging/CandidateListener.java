@@ -9,6 +9,7 @@ import dev.freshen.events.Topics;
 import dev.freshen.messaging.EventMessages;
 import dev.freshen.messaging.Inbound;
 import dev.freshen.messaging.InternalFailures;
+import dev.freshen.messaging.RunMetrics;
 import io.smallrye.reactive.messaging.annotations.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -37,6 +38,7 @@ public class CandidateListener {
     private final Emitter<byte[]> success;
     private final Emitter<byte[]> pipelineFailed;
     private final InternalFailures internalFailures;
+    private final RunMetrics runs = RunMetrics.global(Stage.TEST);
 
     @Inject
     public CandidateListener(VerificationStage stage, TestOutcomeFeed outcomes,
@@ -54,7 +56,7 @@ public class CandidateListener {
     public CompletionStage<Void> onImageBuilt(Message<byte[]> message) {
         return Inbound.dispatch(message, ImageBuilt.class, internalFailures, (event, in) -> {
             awaitKnownOutcomes();
-            FreshenEvent outcome = stage.verify(event);
+            FreshenEvent outcome = runs.timed(event.imageId(), () -> stage.verify(event));
             LOG.infof("Run %s (%s): %s", event.runId(), event.imageId(), outcome.type());
             Emitter<byte[]> out = outcome instanceof ImageVerified ? success : pipelineFailed;
             out.send(EventMessages.createFrom(in, outcome, SOURCE));
