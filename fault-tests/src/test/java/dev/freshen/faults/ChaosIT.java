@@ -126,14 +126,16 @@ class ChaosIT {
         outcomes.assertExactlyOne();
         end.assertConsistent();
         assertEquals(Set.copyOf(runs), end.runs(), "no run started but the " + runs.size() + " requested");
+        String figures = "%s cards=%d kills=%d (%s) ready-after=%s all-ended-in=%ds seed=%d".formatted(
+                outcomes.counts(), cards(runs), kill, killsByService.entrySet().stream()
+                        .map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(" ")),
+                spread(readyAfter), allEnded, schedule.seed());
         long took = Duration.ofNanos(System.nanoTime() - start).toSeconds();
         if (took > BOUND.toSeconds()) {
-            throw new AssertionError("the scenario took " + took + "s, more than its bound of "
-                    + BOUND.toMinutes() + " min");
+            throw new AssertionError("the scenario took " + took + "s, more than its bound of " + BOUND.toMinutes()
+                    + " min; the outcome and end-state checks held: " + figures);
         }
-        return "%s cards=%d kills=%d (%s) ready-after=%s all-ended-in=%ds seed=%d".formatted(outcomes.counts(),
-                cards(runs), kill, killsByService.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue())
-                        .collect(Collectors.joining(" ")), spread(readyAfter), allEnded, schedule.seed());
+        return figures;
     }
 
     /** Waits up to {@code pause} for all runs to end; whether they did. */
