@@ -3,6 +3,8 @@ package dev.freshen.watcher;
 import dev.freshen.events.image.ImageReference;
 import dev.freshen.registry.RegistryException;
 
+import java.util.List;
+
 /**
  * The problem codes of a failed check ({@link CheckOutcome#code()}, {@code ChecksFailed.code}, the {@code code} label of
  * {@code freshen_check_failures_total}): a small, fixed set, so that channels and alerts can tell kinds apart without
@@ -20,6 +22,9 @@ public final class CheckProblems {
     public static final String REGISTRY_ERROR = "registry-error";
     /** Anything else. */
     public static final String CHECK_FAILED = "check-failed";
+    /** Every code, in the order above. */
+    public static final List<String> CODES = List.of(BASE_IMAGE_MISSING, REGISTRY_AUTH_FAILED, REGISTRY_UNREACHABLE,
+            REGISTRY_ERROR, CHECK_FAILED);
 
     private CheckProblems() {
     }

@@ -6,6 +6,7 @@ import dev.freshen.events.Durations;
 import dev.freshen.events.FreshenEvent;
 import dev.freshen.watcher.CheckHealth;
 import dev.freshen.watcher.CheckOutcome;
+import dev.freshen.watcher.CheckProblems;
 import dev.freshen.watcher.ImageChecker;
 import dev.freshen.watcher.messaging.WatcherEvents;
 import io.micrometer.core.instrument.Counter;
@@ -63,10 +64,7 @@ public class CheckHealthAnnouncer {
         gauge(id);
         health.images().forEach(this::gauge);
         if (!outcome.passed()) {
-            Counter.builder("freshen.check.failures")
-                    .description("Failed checks of an image, by problem code")
-                    .tag("image", id).tag("code", outcome.code() == null ? "check-failed" : outcome.code())
-                    .register(meters).increment();
+            failures(id, outcome.code() == null ? CheckProblems.CHECK_FAILED : outcome.code()).increment();
         }
         health.record(outcome).ifPresent(this::write);
     }
@@ -94,8 +92,15 @@ public class CheckHealthAnnouncer {
         }
     }
 
+    private Counter failures(String imageId, String code) {
+        return Counter.builder("freshen.check.failures").description("Failed checks of an image, by problem code")
+                .tag("image", imageId).tag("code", code).register(meters);
+    }
+
     /**
-     * Registers {@code freshen_image_checks_failing{image}} for an image, once. An image whose folder is gone reads 0:
+     * Registers {@code freshen_image_checks_failing{image}} for an image, once, and its
+     * {@code freshen_check_failures_total{image,code}} at 0 for every code, so that a first failure is an increase
+     * ({@code increase()} over a series that appears at 1 reads 0) and the dashboard has the series before it. An image whose folder is gone reads 0:
      * it is not checked any more, so no check can end its streak, and an alert on it would never clear.
      */
     private void gauge(String imageId) {
@@ -103,6 +108,7 @@ public class CheckHealthAnnouncer {
             Gauge.builder("freshen.image.checks.failing", health, h -> h.failing(imageId) && known(imageId) ? 1 : 0)
                     .description("1 while the image's checks are announced as failing (ChecksFailed), else 0")
                     .tag("image", imageId).strongReference(true).register(meters);
+            CheckProblems.CODES.forEach(code -> failures(imageId, code));
         }
     }
 
