@@ -23,7 +23,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -42,6 +44,11 @@ import java.util.function.Function;
  *     version is announced again and no new one is made (the digest identifies the run: its labels hold the run id);
  *     the image is then read from the target repository, so this works after the candidate was deleted from
  *     staging too.</li>
+ *     <li>One run, one version: a run built twice (its build request handled by two builders at once, e.g. when a
+ *     partition moved between them in the middle of a build) reaches this stage as two verified candidates with
+ *     different digests (builds are not bit-reproducible). The second is announced as the version the first got, with
+ *     the first's digest, and gets no version of its own ({@link #PUBLISHED_RUNS} runs remembered per publisher; the
+ *     records of one image come to one publisher, in order).</li>
  *     <li>Version races: a version tag must be new; it is checked before it is put and read back after, so when
  *     another publisher took the version at the same time (or ECR refused an immutable tag) the version is
  *     recomputed at once, up to {@link PublishSettings#maxVersionAttempts()} times; when others took all of them,
@@ -69,6 +76,15 @@ public class PublishStage {
     private final Clock clock;
     private final Retry retry;
     private final Map<String, ReentrantLock> locks = new ConcurrentHashMap<>();
+    /** How many published runs this stage remembers, newest kept: far more than one image's runs in flight. */
+    static final int PUBLISHED_RUNS = 4096;
+    private final Map<String, ImagePublished> publishedRuns = Collections.synchronizedMap(
+            new LinkedHashMap<>(16, 0.75f, false) {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<String, ImagePublished> eldest) {
+                    return size() > PUBLISHED_RUNS;
+                }
+            });
 
     public PublishStage(Function<String, PlatformImageCatalog.Scan> catalog, TargetRegistry registry, PublishSettings settings,
                         Clock clock) {
@@ -95,11 +111,20 @@ public class PublishStage {
         ReentrantLock lock = locks.computeIfAbsent(event.imageId(), id -> new ReentrantLock(true));
         lock.lock();
         try {
+            ImagePublished before = publishedRuns.get(event.runId());
+            if (before != null && !before.image().digest().equals(event.candidate().digest())) {
+                LOG.warnf("Run %s (%s): published as %s (%s) already; the candidate %s is a second build of the same "
+                        + "run and gets no version of its own: announcing %s again", event.runId(), event.imageId(),
+                        before.version(), before.image().digest().shortHex(), event.candidate().digest().shortHex(),
+                        before.version());
+                return before;
+            }
             Published published = retry.get("publish of run " + event.runId() + " (" + event.imageId() + ")",
                     () -> attempt(event, target, started));
             if (target.retention() != null) {
                 applyRetention(published, target);
             }
+            publishedRuns.put(event.runId(), published.event());
             return published.event();
         } catch (PublishFailure e) {
             return failed(event, e.kind(), e.code(), e.getMessage());

@@ -123,6 +123,20 @@ class PublishStageTest {
     }
 
     @Test
+    void aRunBuiltTwiceGetsOneVersionTheSecondCandidateIsAnnouncedAsTheFirstsVersion() {
+        ImageVerified first = verified(registry.image("built-by-builder-1"));
+        ImageVerified second = withCandidate(first, registry.image("built-by-builder-2"));
+        ImagePublished published = assertInstanceOf(ImagePublished.class, stage.publish(first));
+        ImagePublished again = assertInstanceOf(ImagePublished.class, stage.publish(second));
+
+        assertEquals(published.image(), again.image(), "the first build's digest, announced again");
+        assertEquals("1.0.0", again.version());
+        assertEquals(Set.of("10.0-noble-1.0.0"), versionTags(), "no second version for one run");
+        ImagePublished next = assertInstanceOf(ImagePublished.class, stage.publish(verified(registry.image("next-run"))));
+        assertEquals("1.1.0", next.version(), "another run still gets the next version");
+    }
+
+    @Test
     void aRedeliveredEventWhoseCandidateLeftStagingIsAnnouncedAgainFromTheTargetRepository() {
         ImageVerified event = verified(registry.image("one"));
         ImagePublished first = assertInstanceOf(ImagePublished.class, stage.publish(event));
@@ -374,6 +388,12 @@ class PublishStageTest {
             throw new IllegalStateException(e);
         }
         return action.get();
+    }
+
+    private static ImageVerified withCandidate(ImageVerified event, Manifest image) {
+        return new ImageVerified(event.runId(), event.imageId(), event.attempt(), event.occurredAt(), event.trigger(),
+                event.baseImages(), FakeTargetRegistry.candidate(image.digest()), event.checks(), event.timings(),
+                event.scan());
     }
 
     private static ImageVerified verified(Manifest image) {
