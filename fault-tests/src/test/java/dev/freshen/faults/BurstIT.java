@@ -62,6 +62,7 @@ class BurstIT {
         ScenarioReport.run("7 burst: 20 images at once, 2 builders", () -> {
             ServiceProcess first = stack.service("builder");
             ServiceProcess second = stack.secondBuilder();
+            stack.awaitGroupMember("builder", "fault-builder-2", Duration.ofSeconds(60));
             long start = System.nanoTime();
             stack.updateBase("dotnet/burst");
             Set<String> runs = new HashSet<>();

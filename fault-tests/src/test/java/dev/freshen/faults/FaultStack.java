@@ -17,6 +17,10 @@ import dev.freshen.testing.ServiceProcess;
 import dev.freshen.testing.TcpFaultProxy;
 import dev.freshen.testing.WebhookReceiver;
 import io.restassured.specification.RequestSpecification;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ConsumerGroupDescription;
+import org.apache.kafka.common.GroupState;
 import org.awaitility.Awaitility;
 
 import java.io.IOException;
@@ -33,6 +37,7 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
 import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -180,6 +185,23 @@ final class FaultStack {
     /** A second builder instance in the same consumer group (started once). */
     synchronized ServiceProcess secondBuilder() {
         return services.computeIfAbsent("builder-2", name -> start("builder", name));
+    }
+
+    /**
+     * Waits until the consumer group of {@code service} (group {@code freshen-<service>}) is stable with a member of
+     * static instance {@code instance} ({@code FRESHEN_INSTANCE_ID}; member ids {@code <instance>.<channel>}): the
+     * instance has its share of the partitions. A burst started before would make the group rebalance under it, and
+     * a record whose partition moved in the middle of its build is built again by the new owner (at-least-once).
+     */
+    void awaitGroupMember(String service, String instance, Duration timeout) {
+        String group = "freshen-" + service;
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
+            await().atMost(timeout).pollInterval(Duration.ofMillis(200)).until(() -> {
+                ConsumerGroupDescription d = admin.describeConsumerGroups(List.of(group)).all().get().get(group);
+                return d.groupState() == GroupState.STABLE && d.members().stream().anyMatch(m ->
+                        m.groupInstanceId().map(id -> id.startsWith(instance + ".")).orElse(false));
+            });
+        }
     }
 
     /**
