@@ -23,6 +23,18 @@ public final class ImageLabels {
     /** Every external base pinned, space-separated: {@code <ref:tag>@sha256:… <ref:tag>@sha256:…}. */
     public static final String BASE_IMAGES = "dev.freshen.base-images";
 
+    /**
+     * The hash of the image's definition ({@code sha256:…} over the canonical list of Dockerfile, build-context files
+     * and build settings; {@code docs/descriptors.md}, "What defines an image"): the watcher compares it with the
+     * definition on disk to find a changed definition.
+     */
+    public static final String DEFINITION = "dev.freshen.definition";
+    /**
+     * The definition's entries, one per line after the line {@code freshen-definition-v1}: {@code <kind> <first 16
+     * hex of the entry's sha256> <path>}; left out when longer than 32 KiB. Lets the watcher name the files that differ.
+     */
+    public static final String DEFINITION_FILES = "dev.freshen.definition-files";
+
     private ImageLabels() {
     }
 

@@ -120,7 +120,8 @@ class NewerWriterTest {
         assertTrue(failed.kind().isOther());
         assertEquals("scan", failed.stage().id());
         assertTrue(failed.stage().isOther());
-        assertEquals("parent-published", failed.trigger().kind().id());
+        assertEquals("security-advisory", failed.trigger().kind().id());
+        assertEquals("net10/runtime-deps", failed.trigger().parent().imageId(), "known fields of a newer trigger are read");
         assertTrue(failed.trigger().kind().isOther());
 
         ImagePublished published = (ImagePublished) EventJson.read(newer(EventType.IMAGE_PUBLISHED), EventType.IMAGE_PUBLISHED);
@@ -229,6 +230,18 @@ class NewerWriterTest {
         Trigger trigger = wireTrigger(event);
         if (trigger != null) {
             nested.add(new Nested("/trigger", trigger.unknownFields()));
+            if (trigger.parent() != null) {
+                nested.add(new Nested("/trigger/parent", trigger.parent().unknownFields()));
+            }
+            if (trigger.definition() != null) {
+                nested.add(new Nested("/trigger/definition", trigger.definition().unknownFields()));
+                for (int i = 0; i < trigger.definition().files().size(); i++) {
+                    nested.add(new Nested("/trigger/definition/files/" + i, trigger.definition().files().get(i).unknownFields()));
+                }
+                for (int i = 0; i < trigger.definition().commits().size(); i++) {
+                    nested.add(new Nested("/trigger/definition/commits/" + i, trigger.definition().commits().get(i).unknownFields()));
+                }
+            }
         }
         List<BaseImage> bases = event instanceof BaseImageUpdated u ? u.baseImages()
                 : event instanceof ImageBuilt b ? b.baseImages()

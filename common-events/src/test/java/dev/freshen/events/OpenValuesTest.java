@@ -24,7 +24,7 @@ class OpenValuesTest {
     void wellKnownIdsAreTheirConstantsWithTheWireIdsOfBefore() {
         assertEquals(List.of("permanent", "transient-exhausted", "internal", "timed-out"), FailureKind.knownValues().stream().map(FailureKind::id).toList());
         assertEquals(List.of("detect", "build", "test", "publish", "notify"), Stage.knownValues().stream().map(Stage::id).toList());
-        assertEquals(List.of("base-image-updated", "forced", "rollback"), Trigger.Kind.knownValues().stream().map(Trigger.Kind::id).toList());
+        assertEquals(List.of("base-image-updated", "forced", "rollback", "definition-changed", "parent-published"), Trigger.Kind.knownValues().stream().map(Trigger.Kind::id).toList());
         assertEquals(List.of("watched", "invalid"), WatchState.knownValues().stream().map(WatchState::id).toList());
         WatchState.knownValues().forEach(s -> assertSame(s, WatchState.of(s.id())));
         assertTrue(WatchState.of("checks-failing").isOther());
@@ -45,7 +45,7 @@ class OpenValuesTest {
         assertNotEquals(FailureKind.PERMANENT, quotaExceeded);
         assertNotEquals(FailureKind.of("scan-failed"), quotaExceeded);
         assertTrue(Stage.of("scan").isOther());
-        assertTrue(Trigger.Kind.of("parent-published").isOther());
+        assertTrue(Trigger.Kind.of("security-advisory").isOther());
     }
 
     @ParameterizedTest

@@ -24,10 +24,12 @@ import java.util.regex.Pattern;
  * silently. {@code settle}: how long a base's digests must stay unchanged before a run starts (vendors roll out
  * multi-platform updates over minutes to hours: one run for a roll-out); {@code null} = start at once.
  * {@code scan}: what the registry's image scan of the candidate decides ({@link ScanPolicy}); default: nothing.
+ * {@code rebuildOnChange}: whether a changed definition (Dockerfile, build context, build settings) starts a run by
+ * itself ({@code null} = true, {@link #rebuildsOnChange()}); false keeps such changes for a forced run (manual releases).
  */
 public record Descriptor(String schedule, Target target, Build build, IntegrationTest integrationTest, Checks checks,
                          @JsonProperty("notify") List<String> channels, List<Platform> platforms, Duration settle,
-                         ScanPolicy scan) {
+                         ScanPolicy scan, Boolean rebuildOnChange) {
 
     /** The longest settle window: a day (a roll-out that takes longer is two roll-outs). */
     static final Duration MAX_SETTLE = Duration.ofHours(24);
@@ -50,6 +52,17 @@ public record Descriptor(String schedule, Target target, Build build, Integratio
             checkSettle(settle);
         }
         scan = scan == null ? ScanPolicy.NONE : scan;
+    }
+
+    /** The descriptor without {@code rebuildOnChange} (true). */
+    public Descriptor(String schedule, Target target, Build build, IntegrationTest integrationTest, Checks checks,
+                      List<String> channels, List<Platform> platforms, Duration settle, ScanPolicy scan) {
+        this(schedule, target, build, integrationTest, checks, channels, platforms, settle, scan, null);
+    }
+
+    /** Whether a changed definition starts a run by itself ({@code rebuildOnChange}, default true). */
+    public boolean rebuildsOnChange() {
+        return rebuildOnChange == null || rebuildOnChange;
     }
 
     /** The descriptor without a scan policy. */

@@ -20,7 +20,8 @@ final class DescriptorKeys {
 
     /** The keys of each mapping of the descriptor, by the mapping's path. */
     static final Map<String, Set<String>> MAPPINGS = Map.of(
-            "", names("schedule", "target", "build", "integrationTest", "checks", "notify", "platforms", "settle", "scan"),
+            "", names("schedule", "target", "build", "integrationTest", "checks", "notify", "platforms", "settle", "scan",
+                    "rebuildOnChange"),
             "scan", names("failOn"),
             "target", names("repository", "tagPrefix", "extraTags", "retention"),
             "target.retention", names("keepVersions"),
@@ -93,6 +94,8 @@ final class DescriptorKeys {
         help.put("settle", "a duration from 1s to 24h, e.g. 10m: how long the bases' digests must stay unchanged "
                 + "before a run starts (leave it out to start at once)");
         help.put("scan", "what the registry's image scan of the candidate decides, e.g. scan: {failOn: CRITICAL}");
+        help.put("rebuildOnChange", "true or false: whether a changed Dockerfile, build context or build settings "
+                + "starts a run by itself (default true; false = changes wait for a forced run)");
         help.put("scan.failOn", "the lowest severity that fails the run, as ECR names it: one of CRITICAL, HIGH, MEDIUM, "
                 + "LOW, INFORMATIONAL (leave it out to never fail on findings)");
         return Map.copyOf(help);

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import dev.freshen.descriptor.definition.Definitions;
 import dev.freshen.events.Durations;
 import dev.freshen.events.ImageIds;
 import dev.freshen.events.image.Digest;
@@ -168,7 +169,7 @@ public final class DescriptorLoader {
                     partialTarget(reading), null);
         }
         PlatformImage image = new PlatformImage(id, directory, descriptor, dockerfilePath, dockerfile, appDirectory,
-                appDockerfilePath, contentHash(directory));
+                appDockerfilePath, contentHash(directory), Definitions.of(root, directory, descriptor, dockerfilePath));
         return new Loaded(image, reading);
     }
 

@@ -142,6 +142,7 @@ final class DescriptorReader {
         text("settle", keys.get("settle"), false).ifPresent(t -> rule("settle", keys.get("settle"), null,
                 () -> Descriptor.checkSettle(parseDuration("settle", t)), t));
         scan(keys);
+        bool("rebuildOnChange", keys.get("rebuildOnChange"));
     }
 
     private void scan(Map<String, Node> top) {
