@@ -20,12 +20,12 @@ public final class ContextException extends IllegalArgumentException {
     }
 
     /** The {@code .dockerignore} holds a pattern Docker refuses, at {@code line} (1-based). */
-    static ContextException ignoreFileInvalid(DockerIgnore.InvalidPattern cause) {
+    public static ContextException ignoreFileInvalid(DockerIgnore.InvalidPattern cause) {
         return new ContextException(cause.getMessage(), DockerIgnore.FILE_NAME, cause.line(), true, cause);
     }
 
     /** {@code file} (relative to the context; empty for the context folder itself) cannot be read. */
-    static ContextException unreadable(String file, String message, Throwable cause) {
+    public static ContextException unreadable(String file, String message, Throwable cause) {
         return new ContextException(message, file, 0, false, cause);
     }
 
