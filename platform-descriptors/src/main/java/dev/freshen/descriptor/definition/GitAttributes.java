@@ -179,7 +179,7 @@ public final class GitAttributes {
         return action;
     }
 
-    /** git's {@code git_path_check_crlf}: a state is {@code +}, {@code -}, {@code =value}, or absent (unspecified). */
+    /** git's {@code git_path_check_crlf}: a state is {@code +}, {@code -}, {@code =value}, {@code !} or absent. */
     private static Action action(Optional<String> state) {
         if (state.isEmpty()) {
             return Action.UNDEFINED;
@@ -252,7 +252,7 @@ public final class GitAttributes {
                 String state;
                 if (token.startsWith("-") || token.startsWith("!")) {
                     name = token.substring(1);
-                    state = token.startsWith("-") ? "-" : null;
+                    state = token.startsWith("-") ? "-" : "!";
                 } else if (token.contains("=")) {
                     name = token.substring(0, token.indexOf('='));
                     state = token.substring(token.indexOf('='));
@@ -314,7 +314,7 @@ public final class GitAttributes {
     /**
      * One line: its pattern as a regular expression over the path below the attributes file's folder (or over the
      * file's name, for a pattern without a slash), and the states it gives ({@code +}, {@code -}, {@code =value}, or
-     * null for {@code !name}).
+     * {@code !} for unspecified).
      */
     record Line(Pattern pattern, boolean basename, Map<String, String> states) {
 
