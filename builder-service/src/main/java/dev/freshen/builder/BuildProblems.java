@@ -16,7 +16,10 @@ import dev.freshen.events.Durations;
  */
 public final class BuildProblems {
 
-    /** The builder finds the image's folder but not a usable descriptor in it. */
+    /**
+     * The builder finds the image's folder but cannot use it: its descriptor, Dockerfile or {@code .dockerignore} has a
+     * problem (the one the watcher reports).
+     */
     public static final String DESCRIPTOR_INVALID = "descriptor-invalid";
     /** The image's Dockerfile cannot be read or its bases pinned (it changed since the watcher read it). */
     public static final String DOCKERFILE_INVALID = "dockerfile-invalid";
@@ -61,8 +64,8 @@ public final class BuildProblems {
             case BuildFailure.ENGINE_ERROR -> "Check the builder's Docker engine ('docker info' where the builder "
                     + "runs); the builder stops taking work while it is away; then 'freshen force-update " + imageId
                     + "'.";
-            case DESCRIPTOR_INVALID -> "Fix " + imageId + "/platform-image.yaml ('freshen status " + imageId
-                    + "' lists every problem); the watcher checks it again once it is fixed.";
+            case DESCRIPTOR_INVALID -> "Fix what 'freshen status " + imageId + "' lists for the image (its "
+                    + "platform-image.yaml, Dockerfile or .dockerignore); the watcher checks it again once it is fixed.";
             case DOCKERFILE_INVALID -> "Fix " + dockerfile + " at the line the reason names ('freshen status " + imageId
                     + "' shows the same problem once the watcher reads it again); then 'freshen force-update " + imageId
                     + "'.";
