@@ -232,7 +232,7 @@ public final class GitAttributes {
                 rest = blank < 0 ? "" : line.substring(blank);
             }
             if (pattern.startsWith("[attr]")) {
-                LOG.log(System.Logger.Level.INFO, "{0}/{1}: the macro {2} is not applied to the definition hash "
+                LOG.log(System.Logger.Level.DEBUG, "{0}/{1}: the macro {2} is not applied to the definition hash "
                         + "(only the built-in binary is)", dir, FILE_NAME, pattern);
                 continue;
             }
