@@ -10,17 +10,26 @@ import dev.freshen.events.Durations;
  * {@code build-timed-out}, {@code docker-engine-error}, {@code push-failed}, {@code image-missing},
  * {@code registry-error}), plus
  * {@code descriptor-invalid}, {@code dockerfile-invalid} and {@code unknown-image} when the builder cannot use the
- * image's folder, and {@code dockerfile-frontend-unavailable} when the engine cannot fetch the frontend that a
- * {@code # syntax=} line names.
+ * image's folder, {@code definition-mismatch} when its folder defines another image than the watcher's, and
+ * {@code dockerfile-frontend-unavailable} when the engine cannot fetch the frontend that a {@code # syntax=} line
+ * names.
  */
 public final class BuildProblems {
 
-    /** The builder finds the image's folder but not a usable descriptor in it. */
+    /**
+     * The builder finds the image's folder but cannot use it: its descriptor, Dockerfile or {@code .dockerignore} has a
+     * problem (the one the watcher reports).
+     */
     public static final String DESCRIPTOR_INVALID = "descriptor-invalid";
     /** The image's Dockerfile cannot be read or its bases pinned (it changed since the watcher read it). */
     public static final String DOCKERFILE_INVALID = "dockerfile-invalid";
     /** The Docker engine cannot fetch the Dockerfile frontend image that the file's {@code # syntax=} directive names. */
     public static final String FRONTEND_UNAVAILABLE = "dockerfile-frontend-unavailable";
+    /**
+     * The image's definition in the builder's platform-images folder is not the one the watcher started the run for
+     * (the two services read different copies of the folder, e.g. during a rollout): transient.
+     */
+    public static final String DEFINITION_MISMATCH = "definition-mismatch";
     /** The builder finds no folder of the image. */
     public static final String UNKNOWN_IMAGE = "unknown-image";
 
@@ -55,8 +64,8 @@ public final class BuildProblems {
             case BuildFailure.ENGINE_ERROR -> "Check the builder's Docker engine ('docker info' where the builder "
                     + "runs); the builder stops taking work while it is away; then 'freshen force-update " + imageId
                     + "'.";
-            case DESCRIPTOR_INVALID -> "Fix " + imageId + "/platform-image.yaml ('freshen status " + imageId
-                    + "' lists every problem); the watcher checks it again once it is fixed.";
+            case DESCRIPTOR_INVALID -> "Fix what 'freshen status " + imageId + "' lists for the image (its "
+                    + "platform-image.yaml, Dockerfile or .dockerignore); the watcher checks it again once it is fixed.";
             case DOCKERFILE_INVALID -> "Fix " + dockerfile + " at the line the reason names ('freshen status " + imageId
                     + "' shows the same problem once the watcher reads it again); then 'freshen force-update " + imageId
                     + "'.";
@@ -64,6 +73,9 @@ public final class BuildProblems {
                     + dockerfile + " names (or point the line at a mirror of it in a registry the engine reaches); "
                     + "without that line the engine's own, older frontend reads the file, and docker 20.10's cannot "
                     + "read heredocs. Then 'freshen force-update " + imageId + "'.";
+            case DEFINITION_MISMATCH -> "The watcher and the builder read different copies of the platform-images "
+                    + "folder (a rollout in progress, or a copy that was not updated): roll out the same platform-images "
+                    + "to every service, then 'freshen force-update " + imageId + "'.";
             case UNKNOWN_IMAGE -> "The folder " + imageId + " is not in the builder's platform-images folder: mount the "
                     + "same folder into every service (freshen.platform-images-dir).";
             default -> null;

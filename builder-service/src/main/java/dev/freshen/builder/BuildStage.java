@@ -121,6 +121,14 @@ public class BuildStage {
                         image.id(), known.get().type());
                 return known.get();
             }
+            String own = image.definition().hash();
+            if (request.definition() != null && !request.definition().equals(own)) {
+                // not remembered: the same request, redelivered once the folders agree, builds
+                return failed(request, FailureKind.TRANSIENT_EXHAUSTED, BuildProblems.DEFINITION_MISMATCH, "the run was "
+                        + "started for definition " + request.definition() + " of " + image.id() + ", but the builder's "
+                        + "platform-images folder defines " + own + ": building it would label the image with what the "
+                        + "run does not name", null);
+            }
             FreshenEvent outcome;
             try {
                 outcome = retry.get("build of run " + request.runId() + " (" + image.id() + ")",
@@ -270,6 +278,8 @@ public class BuildStage {
         revisions.apply(image.directory()).ifPresent(r -> labels.put(ImageLabels.REVISION, r));
         labels.put(ImageLabels.RUN_ID, request.runId());
         labels.put(ImageLabels.IMAGE_ID, image.id());
+        labels.put(ImageLabels.DEFINITION, image.definition().hash());
+        image.definition().filesLabel().ifPresent(files -> labels.put(ImageLabels.DEFINITION_FILES, files));
         return labels;
     }
 

@@ -2,6 +2,8 @@ package dev.freshen.builder;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.freshen.descriptor.PlatformImageCatalog;
+import dev.freshen.descriptor.definition.Definition;
 import dev.freshen.events.BaseImage;
 import dev.freshen.events.BaseImageUpdated;
 import dev.freshen.events.FailureKind;
@@ -11,6 +13,7 @@ import dev.freshen.events.ImageLabels;
 import dev.freshen.events.PipelineFailed;
 import dev.freshen.events.RunIds;
 import dev.freshen.events.Stage;
+import dev.freshen.events.Trigger;
 import dev.freshen.events.image.ImageReference;
 import dev.freshen.registry.ImageConfig;
 import dev.freshen.registry.Manifest;
@@ -58,9 +61,12 @@ class BuildIT {
     private static ImageReference baseV1;
     private static ImageReference baseV2;
 
+    private static Path root;
+
     @BeforeAll
     static void start(@TempDir Path platformImages) throws IOException {
         DockerEngine.requireRunning();
+        root = platformImages;
         registry = LocalRegistry.shared();
         registryClient = new RegistryClient(RegistrySettings.defaults());
         topics = new EventTopics(KafkaBroker.bootstrapServers());
@@ -130,6 +136,10 @@ class BuildIT {
         assertEquals(baseV1.toString(), config.labels().get(ImageLabels.BASE_IMAGES));
         assertEquals(request.runId(), config.labels().get(ImageLabels.RUN_ID));
         assertEquals("fixture/classic", config.labels().get(ImageLabels.IMAGE_ID));
+        Definition definition = definition("fixture/classic");
+        assertEquals(definition.hash(), config.labels().get(ImageLabels.DEFINITION));
+        assertEquals(definition.filesLabel().orElseThrow(), config.labels().get(ImageLabels.DEFINITION_FILES),
+                "the lines of the files label, as the Engine API path wrote them");
         assertTrue(Instant.parse(config.labels().get(ImageLabels.CREATED)).isAfter(request.occurredAt().minusSeconds(5)));
         assertEquals("1654", config.user());
         List<String> baseLayers = diffIds(baseV1);
@@ -150,6 +160,11 @@ class BuildIT {
         assertEquals(baseV2.digest().toString(), config.labels().get(ImageLabels.BASE_DIGEST));
         assertEquals(request.runId(), config.labels().get(ImageLabels.RUN_ID));
         assertTrue(builder.logText().contains("(fixture/buildkit): building with buildkit"));
+        Definition definition = definition("fixture/buildkit");
+        assertEquals(definition.hash(), config.labels().get(ImageLabels.DEFINITION));
+        assertEquals(definition.filesLabel().orElseThrow(), config.labels().get(ImageLabels.DEFINITION_FILES),
+                "the lines of the files label, as the docker CLI wrote them");
+        assertTrue(config.labels().get(ImageLabels.DEFINITION_FILES).contains("\nf "), "one line per entry");
     }
 
     @Test
@@ -182,10 +197,25 @@ class BuildIT {
         topics.send(request);
         PipelineFailed failed = topics.awaitEvent(PipelineFailed.class, e -> e.runId().equals(request.runId()), TIMEOUT);
         assertEquals(FailureKind.PERMANENT, failed.kind());
-        assertEquals("build-context-invalid", failed.code());
+        assertEquals("descriptor-invalid", failed.code(), "the folder cannot be read: the watcher reports the same");
         assertTrue(failed.reason().contains(".dockerignore line 2: the pattern \"[obj\" is malformed"), failed.reason());
-        assertTrue(failed.hint().contains("fixture/bad-pattern"), failed.hint());
+        assertTrue(failed.hint().contains("freshen status fixture/bad-pattern"), failed.hint());
         assertFalse(builder.logText().contains("Retrying build of run " + request.runId()), "not retried");
+    }
+
+    @Test
+    void aRunStartedForAnotherDefinitionFailsBeforeBuilding() {
+        BaseImageUpdated base = update("fixture/classic", baseV2);
+        String other = "sha256:" + "0".repeat(64);
+        BaseImageUpdated request = new BaseImageUpdated(base.runId(), base.imageId(), 1, base.occurredAt(),
+                base.baseImages(), other, Trigger.baseImageUpdated(), other);
+        topics.send(request);
+        PipelineFailed failed = topics.awaitEvent(PipelineFailed.class, e -> e.runId().equals(request.runId()), TIMEOUT);
+        assertEquals(FailureKind.TRANSIENT_EXHAUSTED, failed.kind());
+        assertEquals(BuildProblems.DEFINITION_MISMATCH, failed.code());
+        assertTrue(failed.reason().contains(other) && failed.reason().contains(definition("fixture/classic").hash()),
+                failed.reason());
+        assertFalse(builder.logText().contains("Run " + request.runId() + " (fixture/classic): building"), "not built");
     }
 
     @Test
@@ -251,6 +281,11 @@ class BuildIT {
         List<String> ids = new ArrayList<>();
         JSON.readTree(config).get("rootfs").get("diff_ids").forEach(n -> ids.add(n.asText()));
         return ids;
+    }
+
+    /** The definition of {@code imageId} as the builder reads it from the platform-images folder. */
+    private static Definition definition(String imageId) {
+        return PlatformImageCatalog.of(root).scan(imageId).image(imageId).orElseThrow().definition();
     }
 
     private static void write(Path root, String relative, String content) throws IOException {

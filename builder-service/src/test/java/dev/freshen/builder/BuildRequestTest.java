@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class BuildRequestTest {
@@ -31,6 +32,19 @@ class BuildRequestTest {
         assertEquals(event.trigger(), request.trigger(), "the trigger with the fields the builder does not know");
         assertEquals(event.baseImages(), request.baseImages());
         assertTrue(request.baseImages().get(0).unknownFields().containsKey("platforms"));
+    }
+
+    @Test
+    void aBaseUpdateCarriesTheDefinitionTheRunWasStartedForAndAnOlderOneNone() {
+        String hash = "sha256:" + "d".repeat(64);
+        String withDefinition = UPDATE.replace("\"contentHash\":\"sha256:abc\",", "\"contentHash\":\"" + hash
+                + "\",\"definition\":\"" + hash + "\",");
+        assertEquals(hash, BuildRequest.of(EventJson.read(withDefinition.getBytes(StandardCharsets.UTF_8),
+                BaseImageUpdated.class)).definition());
+        assertNull(BuildRequest.of(EventJson.read(UPDATE.getBytes(StandardCharsets.UTF_8), BaseImageUpdated.class))
+                .definition(), "written before the field existed: nothing to check");
+        assertNull(BuildRequest.of(new ForceUpdateRequested("f-0123456789abcdef01234567", "net10/runtime", 1,
+                Instant.now(), "why", "alice")).definition(), "a forced run builds what the folder holds");
     }
 
     @Test

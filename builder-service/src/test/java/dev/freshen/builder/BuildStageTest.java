@@ -1,6 +1,7 @@
 package dev.freshen.builder;
 
 import dev.freshen.descriptor.PlatformImageCatalog;
+import dev.freshen.descriptor.definition.Definition;
 import dev.freshen.docker.BuildFailure;
 import dev.freshen.docker.BuildLog;
 import dev.freshen.docker.BuildSpec;
@@ -9,6 +10,7 @@ import dev.freshen.events.BaseImage;
 import dev.freshen.events.FailureKind;
 import dev.freshen.events.FreshenEvent;
 import dev.freshen.events.ImageBuilt;
+import dev.freshen.events.ImageLabels;
 import dev.freshen.events.PipelineFailed;
 import dev.freshen.events.Trigger;
 import dev.freshen.events.image.Digest;
@@ -41,7 +43,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The build stage's retry rule with fakes: Docker engine trouble is retried here, registry failures are not. */
+/**
+ * The build stage with fakes: its retry rule (Docker engine trouble is retried here, registry failures are not), the
+ * labels it writes, and its check of the run's definition against its own.
+ */
 class BuildStageTest {
 
     private static final Instant NOW = Instant.parse("2026-11-30T10:00:00Z");
@@ -164,6 +169,57 @@ class BuildStageTest {
         ImageBuilt built = assertInstanceOf(ImageBuilt.class, stage.build(request()));
         assertEquals(built, stage.build(request()));
         assertEquals(2, engine.builds.get(), "the transient failure was built again, the success was not");
+    }
+
+    @Test
+    void theImageIsLabelledWithItsDefinitionAndItsFiles() {
+        assertInstanceOf(ImageBuilt.class, stage(RetryPolicy.once()).build(request()));
+
+        Definition definition = PlatformImageCatalog.of(root).scan(IMAGE).image(IMAGE).orElseThrow().definition();
+        Map<String, String> labels = engine.lastSpec.get().labels();
+        assertTrue(definition.hash().matches("sha256:[0-9a-f]{64}"), definition.hash());
+        assertEquals(definition.hash(), labels.get(ImageLabels.DEFINITION));
+        assertEquals(definition.filesLabel().orElseThrow(), labels.get(ImageLabels.DEFINITION_FILES));
+        assertEquals(List.of("D Dockerfile", "f Dockerfile", "s platform-image.yaml"), Definition.parseFilesLabel(
+                labels.get(ImageLabels.DEFINITION_FILES)).orElseThrow().stream()
+                .map(e -> e.kind().letter() + " " + e.path()).toList(), "the Dockerfile as the build's and as a file of the context");
+    }
+
+    @Test
+    void aRunStartedForTheSameDefinitionBuilds() {
+        String own = PlatformImageCatalog.of(root).scan(IMAGE).image(IMAGE).orElseThrow().definition().hash();
+        assertInstanceOf(ImageBuilt.class, stage(RetryPolicy.once()).build(request(own)));
+        assertEquals(1, engine.builds.get());
+    }
+
+    @Test
+    void aRunStartedForAnotherDefinitionFailsTransientlyBeforeBuildingAndBuildsOnceTheFoldersAgree() throws IOException {
+        String watchers = PlatformImageCatalog.of(root).scan(IMAGE).image(IMAGE).orElseThrow().definition().hash();
+        Files.writeString(root.resolve(IMAGE).resolve("Dockerfile"), "FROM " + BASE + "\nUSER app\n"); // the builder's copy moved on
+        BuildStage stage = stage(RetryPolicy.once());
+
+        PipelineFailed failed = assertInstanceOf(PipelineFailed.class, stage.build(request(watchers)));
+
+        assertEquals(FailureKind.TRANSIENT_EXHAUSTED, failed.kind());
+        assertEquals(BuildProblems.DEFINITION_MISMATCH, failed.code());
+        assertTrue(failed.reason().contains(watchers), failed.reason());
+        assertTrue(failed.hint().contains("roll out the same platform-images"), failed.hint());
+        assertTrue(failed.hint().contains("freshen force-update " + IMAGE), failed.hint());
+        assertEquals(0, engine.builds.get(), "nothing was built");
+
+        Files.writeString(root.resolve(IMAGE).resolve("Dockerfile"), "FROM " + BASE + "\n"); // the copies agree again
+        assertInstanceOf(ImageBuilt.class, stage.build(request(watchers)), "the redelivered request builds");
+    }
+
+    @Test
+    void aRequestWithoutADefinitionIsNotChecked() throws IOException {
+        Files.writeString(root.resolve(IMAGE).resolve("Dockerfile"), "FROM " + BASE + "\nUSER app\n");
+        assertInstanceOf(ImageBuilt.class, stage(RetryPolicy.once()).build(request(null)));
+    }
+
+    private static BuildRequest request(String definition) {
+        return new BuildRequest("run-1", IMAGE, Trigger.baseImageUpdated(), List.of(new BaseImage(BASE, BASE_DIGEST, null)),
+                NOW, definition);
     }
 
     private static BuildRequest request() {

@@ -1,5 +1,9 @@
 package dev.freshen.docker;
 
+import dev.freshen.descriptor.context.ContextException;
+import dev.freshen.descriptor.context.ContextFiles;
+import dev.freshen.descriptor.context.ContextFiles.Entry;
+import dev.freshen.descriptor.context.DockerIgnore;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 import org.apache.commons.compress.archivers.tar.TarConstants;
@@ -9,7 +13,6 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -18,7 +21,6 @@ import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.util.ArrayList;
 import java.util.Date;
 import java.util.HexFormat;
 import java.util.List;
@@ -27,11 +29,9 @@ import java.util.Set;
 /**
  * A build context folder as the docker CLI sends it: the files its {@code .dockerignore} leaves in, as a tar.
  *
- * <p>What is in it ({@link #entries}): every file, folder and symbolic link (not followed) that {@link DockerIgnore}
- * does not exclude, found by BuildKit's walk ({@code tonistiigi/fsutil: filter.go}): an excluded folder is skipped
- * unless an exception may re-include something in it ({@link DockerIgnore#mayReincludeUnder}); an excluded folder
- * walked for such an exception is sent only when something inside it is. Sockets, pipes and devices are left out.
- * The Dockerfile and the {@code .dockerignore} are files like any other: in when not excluded, out when excluded.
+ * <p>What is in it ({@link #entries}) is {@link ContextFiles#entries}: every file, folder and symbolic link (not
+ * followed) that {@link DockerIgnore} does not exclude, walked as BuildKit walks; the definition hash counts the same
+ * list.
  *
  * <p>The tar ({@link #write}) is what {@code docker build -f - <folder>} sends to the Engine API with the classic
  * builder ({@code docker/cli: cli/command/image/build.go} and {@code build/context.go}:
@@ -44,24 +44,22 @@ import java.util.Set;
  */
 public final class BuildContext {
 
-    /** One entry of the context: its slash-separated path inside the context and the file it comes from. */
-    public record Entry(String path, Path source, BasicFileAttributes attributes) {
-    }
-
     private BuildContext() {
     }
 
     /**
-     * The entries of {@code folder} that Docker sends, parents before their entries, by name within a folder.
+     * The entries of {@code folder} that Docker sends, parents before their entries, by name within a folder
+     * ({@link ContextFiles#entries}).
      *
      * @throws BuildFailure permanent ({@link BuildFailure#CONTEXT_INVALID}) when the {@code .dockerignore} has a
      *                      malformed pattern or a folder that is sent cannot be read
      */
     public static List<Entry> entries(Path folder) {
-        DockerIgnore ignore = dockerIgnore(folder);
-        List<Entry> entries = new ArrayList<>();
-        walk(folder, folder, ignore, null, new ArrayList<>(), entries);
-        return entries;
+        try {
+            return ContextFiles.entries(folder);
+        } catch (ContextException e) {
+            throw BuildFailure.permanent(BuildFailure.CONTEXT_INVALID, e.getMessage());
+        }
     }
 
     /** The paths of the regular files {@link #entries} holds, e.g. {@code [Dockerfile, ca-certificates/a.crt]}. */
@@ -99,63 +97,6 @@ public final class BuildContext {
         tar.finish();
         tar.flush();
         return dockerfileName;
-    }
-
-    private static DockerIgnore dockerIgnore(Path folder) {
-        Path file = folder.resolve(DockerIgnore.FILE_NAME);
-        if (!Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
-            return DockerIgnore.none();
-        }
-        try {
-            return DockerIgnore.parse(read(file, DockerIgnore.FILE_NAME));
-        } catch (DockerIgnore.InvalidPattern e) {
-            throw BuildFailure.permanent(BuildFailure.CONTEXT_INVALID, e.getMessage());
-        }
-    }
-
-    /**
-     * Walks {@code dir}; {@code pending} holds the excluded folders above that are walked for exceptions, sent only
-     * once something inside them is.
-     */
-    private static void walk(Path root, Path dir, DockerIgnore ignore, DockerIgnore.Match dirMatch, List<Entry> pending,
-                             List<Entry> entries) {
-        List<Path> children = new ArrayList<>();
-        try (DirectoryStream<Path> stream = Files.newDirectoryStream(dir)) {
-            stream.forEach(children::add);
-        } catch (IOException e) {
-            throw unreadable(root, dir, e);
-        }
-        children.sort((a, b) -> a.getFileName().toString().compareTo(b.getFileName().toString()));
-        for (Path child : children) {
-            String path = root.relativize(child).toString().replace('\\', '/');
-            BasicFileAttributes attributes;
-            try {
-                attributes = Files.readAttributes(child, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-            } catch (IOException e) {
-                throw unreadable(root, child, e);
-            }
-            if (attributes.isOther()) {
-                continue;
-            }
-            DockerIgnore.Match match = ignore.match(path, dirMatch);
-            Entry entry = new Entry(path, child, attributes);
-            if (!match.excluded()) {
-                entries.addAll(pending);
-                pending.clear();
-                entries.add(entry);
-                if (attributes.isDirectory()) {
-                    walk(root, child, ignore, match, pending, entries);
-                }
-            } else if (attributes.isDirectory() && ignore.mayReincludeUnder(path)) {
-                List<Entry> below = new ArrayList<>(pending);
-                below.add(entry);
-                int before = entries.size();
-                walk(root, child, ignore, match, below, entries);
-                if (entries.size() > before) {
-                    pending.clear();
-                }
-            }
-        }
     }
 
     private static void writeEntry(TarArchiveOutputStream tar, Entry entry) throws IOException {
@@ -261,12 +202,6 @@ public final class BuildContext {
             throw BuildFailure.permanent(BuildFailure.CONTEXT_INVALID, "cannot read " + name + " in the build context: "
                     + reason(e));
         }
-    }
-
-    private static BuildFailure unreadable(Path root, Path path, IOException e) {
-        String name = root.relativize(path).toString();
-        return BuildFailure.permanent(BuildFailure.CONTEXT_INVALID, "cannot read "
-                + (name.isEmpty() ? "the build context folder " + path : name + " in the build context") + ": " + reason(e));
     }
 
     private static String reason(IOException e) {

@@ -1,5 +1,7 @@
 package dev.freshen.docker;
 
+import dev.freshen.descriptor.context.ContextException;
+import dev.freshen.descriptor.context.ContextFiles;
 import dev.freshen.events.Durations;
 import dev.freshen.registry.Credentials;
 
@@ -130,17 +132,10 @@ public class BuildKitCliBuilder implements ImageBuilder {
      * path (the CLI would say "error from sender: invalid excludepatterns" without the line).
      */
     private static void checkDockerIgnore(Path context) {
-        Path file = context.resolve(DockerIgnore.FILE_NAME);
-        if (!Files.isRegularFile(file)) {
-            return;
-        }
         try {
-            DockerIgnore.parse(Files.readAllBytes(file));
-        } catch (DockerIgnore.InvalidPattern e) {
+            ContextFiles.dockerIgnore(context);
+        } catch (ContextException e) {
             throw BuildFailure.permanent(BuildFailure.CONTEXT_INVALID, e.getMessage());
-        } catch (IOException e) {
-            throw BuildFailure.permanent(BuildFailure.CONTEXT_INVALID, "cannot read .dockerignore in the build context: "
-                    + EngineErrors.plainWords(e));
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.freshen.docker;
 
+import dev.freshen.descriptor.context.ContextFiles;
 import dev.freshen.events.FailureKind;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
@@ -81,7 +82,7 @@ class BuildContextTest {
         write("app/bin/drop.dll", "x");
         write("app/obj/drop.txt", "x");
         assertEquals(List.of("app", "app/bin", "app/bin/keep.dll"), BuildContext.entries(context).stream()
-                .map(BuildContext.Entry::path).filter(p -> p.startsWith("app")).toList());
+                .map(ContextFiles.Entry::path).filter(p -> p.startsWith("app")).toList());
     }
 
     @Test

@@ -1,5 +1,6 @@
 package dev.freshen.docker;
 
+import dev.freshen.descriptor.context.DockerIgnore;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.provider.Arguments;

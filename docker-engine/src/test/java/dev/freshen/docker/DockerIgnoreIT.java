@@ -1,6 +1,11 @@
 package dev.freshen.docker;
 
 import com.github.dockerjava.api.DockerClient;
+import dev.freshen.descriptor.Descriptor;
+import dev.freshen.descriptor.DescriptorLoader;
+import dev.freshen.descriptor.PlatformImage;
+import dev.freshen.descriptor.definition.DefinitionEntry;
+import dev.freshen.descriptor.definition.Definitions;
 import dev.freshen.testing.DockerEngine;
 import dev.freshen.testing.FixtureImages;
 import dev.freshen.testing.LocalRegistry;
@@ -30,8 +35,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * Differential test of the build context against BuildKit itself: for each case (a {@code .dockerignore} over one file
  * tree), the files {@link BuildContext} sends must be exactly those that {@code DOCKER_BUILDKIT=1 docker build} (Debian's
- * docker 20.10) puts in the context, and exactly those the Engine API path ({@link EngineApiBuilder}, classic builder)
- * gives the build. Each build copies the context into a fixture image ({@code COPY . /ctx}) and lists it
+ * docker 20.10) puts in the context, exactly those the Engine API path ({@link EngineApiBuilder}, classic builder)
+ * gives the build, and exactly the files the image's definition hash counts ({@link Definitions#of}). Each build copies the context into a fixture image ({@code COPY . /ctx}) and lists it
  * ({@code find /ctx -type f}).
  *
  * <p>Two cases show where docker 20.10's BuildKit (the only one here) reads {@code .dockerignore} the older way; there
@@ -152,6 +157,31 @@ class DockerIgnoreIT {
         }
         assertEquals(sorted(ours), engineApi(context, dockerfile), "files of the Engine API path vs BuildContext, .dockerignore "
                 + ignore);
+        assertEquals(sorted(ours), definitionFiles(context), "the files the definition hash counts vs BuildContext, "
+                + ".dockerignore " + ignore);
+    }
+
+    /** The paths of the context entries ({@code f}, {@code x}, {@code l}) of the definition of {@code context}. */
+    private static List<String> definitionFiles(Path context) throws IOException {
+        return sorted(Definitions.of(context.getParent(), context, descriptor(), context.resolve("Dockerfile")).entries()
+                .stream().filter(e -> e.kind().inContext()).map(DefinitionEntry::path).toList());
+    }
+
+    /** A descriptor with the default build settings (the folder under test has none: it would be sent too). */
+    private static Descriptor descriptor() throws IOException {
+        Path root = Files.createTempDirectory("freshen-descriptor-");
+        try {
+            Path image = Files.createDirectories(root.resolve("img"));
+            write(image.resolve("Dockerfile"), "FROM " + base + "\n");
+            write(image.resolve(PlatformImage.DESCRIPTOR_FILE), "target: {repository: platform/app, tagPrefix: '1'}\n");
+            return new DescriptorLoader(root).load(image.resolve(PlatformImage.DESCRIPTOR_FILE)).descriptor();
+        } finally {
+            try (Stream<Path> paths = Files.walk(root)) {
+                for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                    Files.delete(path);
+                }
+            }
+        }
     }
 
     private static List<String> buildKit(Path context) throws IOException {

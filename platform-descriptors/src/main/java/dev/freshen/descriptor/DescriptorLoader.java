@@ -7,6 +7,10 @@ import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import dev.freshen.descriptor.context.ContextException;
+import dev.freshen.descriptor.context.ContextFiles;
+import dev.freshen.descriptor.context.DockerIgnore;
+import dev.freshen.descriptor.definition.Definition;
 import dev.freshen.descriptor.definition.Definitions;
 import dev.freshen.events.Durations;
 import dev.freshen.events.ImageIds;
@@ -120,6 +124,12 @@ public final class DescriptorLoader {
         Dockerfile dockerfile = dockerfilePath == null ? null : files.dockerfile(dockerfilePath, "build.dockerfile",
                 reading.<Map<String, String>>value("build.args").orElse(Map.of()));
 
+        try {
+            ContextFiles.dockerIgnore(directory);
+        } catch (ContextException e) {
+            problems.add(contextProblem(id, shownText, e));
+        }
+
         Path appDirectory = null;
         Path appDockerfilePath = null;
         Optional<String> app = reading.value("integrationTest.app");
@@ -168,9 +178,35 @@ public final class DescriptorLoader {
                     "Compare it with the example in docs/descriptors.md; the watcher's log has the details.")),
                     partialTarget(reading), null);
         }
+        Definition definition;
+        try {
+            definition = Definitions.of(root, directory, descriptor, dockerfilePath);
+        } catch (ContextException e) {
+            throw new DescriptorException(shown, imageId, List.of(contextProblem(id, shownText, e)), descriptor.target(),
+                    descriptor.channels());
+        }
         PlatformImage image = new PlatformImage(id, directory, descriptor, dockerfilePath, dockerfile, appDirectory,
-                appDockerfilePath, contentHash(directory), Definitions.of(root, directory, descriptor, dockerfilePath));
+                appDockerfilePath, contentHash(directory), definition);
         return new Loaded(image, reading);
+    }
+
+    /**
+     * A build context that cannot be read as Docker sends it, as the problem of the image: a malformed
+     * {@code .dockerignore} pattern at its line, or a file of the context that cannot be read.
+     */
+    private static DescriptorProblem contextProblem(String id, String shownText, ContextException e) {
+        String prefix = id.isEmpty() ? "" : id + "/";
+        if (e.ignoreFileInvalid()) {
+            String lead = DockerIgnore.FILE_NAME + " line " + e.line() + ": ";
+            String message = e.getMessage().startsWith(lead) ? e.getMessage().substring(lead.length()) : e.getMessage();
+            return new DescriptorProblem(DescriptorProblem.DOCKERIGNORE_INVALID, prefix + DockerIgnore.FILE_NAME, null,
+                    e.line(), 0, message, "Fix or remove that line of " + prefix + DockerIgnore.FILE_NAME + ": Docker "
+                    + "refuses the file too ('docker build' fails with \"invalid excludepatterns\"); a [ needs its ], and "
+                    + "a trailing \\ escapes nothing.");
+        }
+        return new DescriptorProblem(DescriptorProblem.UNREADABLE, e.file().isEmpty() ? shownText : prefix + e.file(),
+                null, 0, 0, e.getMessage(), "Make it readable, or exclude it in " + prefix + DockerIgnore.FILE_NAME
+                + ": a build sends every file of the folder that .dockerignore leaves in.");
     }
 
     /** The target as far as it is valid: its repository and tag prefix, with the extra tags when those are valid. */

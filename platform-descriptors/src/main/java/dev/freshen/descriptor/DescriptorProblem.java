@@ -57,6 +57,8 @@ public record DescriptorProblem(String code, String file, String field, int line
     public static final String DUPLICATE_TAG = "descriptor-duplicate-tag";
     /** Another image publishes versions with the same tag prefix to the same repository. */
     public static final String DUPLICATE_TAG_PREFIX = "descriptor-duplicate-tag-prefix";
+    /** The image folder's {@code .dockerignore} holds a pattern Docker refuses (the problem's line names it). */
+    public static final String DOCKERIGNORE_INVALID = "descriptor-dockerignore-invalid";
     /** The file cannot be read (permissions, not a file). */
     public static final String UNREADABLE = "descriptor-unreadable";
 

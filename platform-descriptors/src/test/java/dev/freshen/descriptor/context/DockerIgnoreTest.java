@@ -1,4 +1,4 @@
-package dev.freshen.docker;
+package dev.freshen.descriptor.context;
 
 import org.junit.jupiter.api.Test;
 

@@ -1,4 +1,4 @@
-package dev.freshen.docker;
+package dev.freshen.descriptor.context;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -26,7 +26,7 @@ import java.util.regex.Pattern;
  * {@code [}, a trailing {@code \}) or a lone {@code !} is refused, as Go's {@code filepath.Match} refuses it.
  *
  * <p>No Java library implements these rules exactly (docker-java's own matcher, for one, refuses a context whose
- * {@code .dockerignore} excludes the Dockerfile), hence this class. {@code DockerIgnoreIT} checks the contexts it
+ * {@code .dockerignore} excludes the Dockerfile), hence this class. {@code DockerIgnoreIT} (docker-engine) checks the contexts it
  * gives against BuildKit, {@code DockerIgnoreGoReferenceIT} its matching against Docker's Go matcher itself.
  */
 public final class DockerIgnore {
@@ -82,7 +82,7 @@ public final class DockerIgnore {
             try {
                 rules.add(Rule.of((exception ? "!" : "") + pattern));
             } catch (InvalidPattern e) {
-                throw new InvalidPattern(FILE_NAME + " line " + (i + 1) + ": " + e.getMessage());
+                throw new InvalidPattern(FILE_NAME + " line " + (i + 1) + ": " + e.getMessage(), i + 1);
             }
         }
         return new DockerIgnore(rules);
@@ -193,8 +193,21 @@ public final class DockerIgnore {
 
     /** A pattern Docker refuses (the message names the line and the pattern). */
     public static final class InvalidPattern extends IllegalArgumentException {
+        private final int line;
+
         public InvalidPattern(String message) {
+            this(message, 0);
+        }
+
+        /** @param line the 1-based line of the pattern in the file; 0 when not known */
+        public InvalidPattern(String message, int line) {
             super(message);
+            this.line = line;
+        }
+
+        /** The 1-based line of the refused pattern in the file; 0 when not known. */
+        public int line() {
+            return line;
         }
     }
 
