@@ -28,10 +28,21 @@ public record CheckOutcome(String imageId, Instant checkedAt, Result result, Str
      * differ (at most {@value Trigger.DefinitionChange#MAX_FILES}, {@code moreFiles} not listed; none when the
      * published image does not list its files).
      */
-    public record DefinitionView(String current, String published, String state, List<Trigger.FileChange> files,
+    public record DefinitionView(String current, String published, String state, List<FileView> files,
                                  int moreFiles) {
         public DefinitionView {
             files = files == null ? List.of() : List.copyOf(files);
+        }
+    }
+
+    /**
+     * A file that differs: its path relative to the image's folder ({@code platform-image.yaml} for the build
+     * settings) and how ({@code added}, {@code removed}, {@code modified}, {@code mode}), as in the run's trigger.
+     */
+    public record FileView(String path, String change) {
+
+        static FileView of(Trigger.FileChange change) {
+            return new FileView(change.path(), change.change());
         }
     }
 

@@ -132,6 +132,7 @@ public final class DefinitionDrift {
 
     /** This drift as the check's answer shows it ({@link CheckOutcome#definition()}). */
     public CheckOutcome.DefinitionView view() {
-        return new CheckOutcome.DefinitionView(current.hash(), published, state.id(), changes, moreFiles);
+        return new CheckOutcome.DefinitionView(current.hash(), published, state.id(),
+                changes.stream().map(CheckOutcome.FileView::of).toList(), moreFiles);
     }
 }

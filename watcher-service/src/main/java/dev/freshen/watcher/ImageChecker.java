@@ -41,7 +41,8 @@ import java.util.function.Supplier;
  * (image indexes included, so a roll-out platform by platform counts as moving) have stayed the same for that long;
  * until then the check answers {@link CheckOutcome.Result#SETTLING} with the time the run is due, and the
  * {@link #onSettling} listener is told so that it can check again then. The window is kept in memory: a watcher
- * restart starts it again at the first check (a roll-out is then waited for once more, never skipped).
+ * restart starts it again at the first check (a roll-out is then waited for once more, never skipped). A change of
+ * the image's definition alone ({@link DefinitionDrift}) does not wait: nothing upstream is rolling out.
  */
 public class ImageChecker {
 

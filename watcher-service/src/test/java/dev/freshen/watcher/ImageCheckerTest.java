@@ -240,7 +240,7 @@ class ImageCheckerTest {
         assertEquals(CheckOutcome.Result.RUN_STARTED, outcome.result());
         assertEquals("definition changed: Dockerfile", outcome.message());
         assertEquals(new CheckOutcome.DefinitionView(definitionOnDisk().hash(), before.hash(), "changed",
-                List.of(new Trigger.FileChange("Dockerfile", "modified")), 0), outcome.definition());
+                List.of(new CheckOutcome.FileView("Dockerfile", "modified")), 0), outcome.definition());
         BaseImageUpdated event = (BaseImageUpdated) started.get(0);
         assertEquals(outcome.runId(), event.runId());
         assertSame(Trigger.Kind.DEFINITION_CHANGED, event.trigger().kind());
@@ -321,6 +321,44 @@ class ImageCheckerTest {
         BaseImageUpdated event = (BaseImageUpdated) started.get(0);
         assertEquals(dev.freshen.events.RunIds.forBaseUpdate(ID, List.of(AMD64_2), definitionOnDisk().hash()), event.runId());
         assertNull(event.trigger().definition(), "the definition of the published image is unknown");
+    }
+
+    @Test
+    void aRunForAChangedDefinitionListsTheCommitsSinceThePublishedRevision() throws IOException {
+        git("init", "-q");
+        git("config", "user.name", "Test Author");
+        git("config", "user.email", "test@example.com");
+        git("add", "-A");
+        git("commit", "-q", "-m", "Add net10/runtime");
+        BuiltFrom labelled = DefinitionDriftTest.published(definitionOnDisk(), Map.of(BASE, BASE_NOW));
+        published = new BuiltFrom(labelled.versionTag(), labelled.digest(), labelled.bases(), labelled.definition(),
+                labelled.definitionFiles(), git("rev-parse", "HEAD").strip());
+        Files.writeString(root.resolve(ID).resolve("Dockerfile"), "FROM " + BASE + "\nUSER 1655\n");
+        git("commit", "-q", "-a", "-m", "Run as 1655");
+        checker = checker(new PlatformImageCatalog(root).scan());
+
+        assertEquals(CheckOutcome.Result.RUN_STARTED, checker.check(ID).result());
+
+        Trigger.DefinitionChange change = ((BaseImageUpdated) started.get(0)).trigger().definition();
+        assertEquals(List.of(new Trigger.Commit(git("rev-parse", "HEAD").strip(), "Test Author", "Run as 1655")),
+                change.commits());
+        assertEquals(0, change.moreCommits());
+    }
+
+    private String git(String... args) throws IOException {
+        List<String> command = new ArrayList<>(List.of("git", "-C", root.toString()));
+        command.addAll(List.of(args));
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String out = new String(process.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        try {
+            if (!process.waitFor(30, java.util.concurrent.TimeUnit.SECONDS) || process.exitValue() != 0) {
+                throw new IllegalStateException("git " + String.join(" ", args) + " failed: " + out);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+        return out;
     }
 
     /** The published version labelled with the definition on disk now. */
