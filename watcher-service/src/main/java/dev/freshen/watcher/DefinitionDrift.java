@@ -41,14 +41,17 @@ public final class DefinitionDrift {
     private final State state;
     private final List<Trigger.FileChange> changes;
     private final int moreFiles;
+    /** Whether the published version lists its files ({@code dev.freshen.definition-files}). */
+    private final boolean listed;
 
     private DefinitionDrift(Definition current, String published, State state, List<Trigger.FileChange> changes,
-                            int moreFiles) {
+                            int moreFiles, boolean listed) {
         this.current = current;
         this.published = published;
         this.state = state;
         this.changes = changes;
         this.moreFiles = moreFiles;
+        this.listed = listed;
     }
 
     /**
@@ -58,29 +61,20 @@ public final class DefinitionDrift {
     public static DefinitionDrift of(Definition current, Optional<BuiltFrom> published) {
         String before = published.map(BuiltFrom::definition).orElse(null);
         if (before == null) {
-            return new DefinitionDrift(current, null, State.UNKNOWN, List.of(), 0);
+            return new DefinitionDrift(current, null, State.UNKNOWN, List.of(), 0, false);
         }
         if (before.equals(current.hash())) {
-            return new DefinitionDrift(current, before, State.SAME, List.of(), 0);
+            return new DefinitionDrift(current, before, State.SAME, List.of(), 0, true);
         }
-        List<Trigger.FileChange> all = published.get().definitionFiles().isEmpty() ? List.of()
-                : current.changesSince(published.get().definitionFiles());
+        boolean listed = !published.get().definitionFiles().isEmpty();
+        List<Trigger.FileChange> all = listed ? current.changesSince(published.get().definitionFiles()) : List.of();
         int shown = Math.min(all.size(), Trigger.DefinitionChange.MAX_FILES);
-        return new DefinitionDrift(current, before, State.CHANGED, List.copyOf(all.subList(0, shown)), all.size() - shown);
+        return new DefinitionDrift(current, before, State.CHANGED, List.copyOf(all.subList(0, shown)), all.size() - shown,
+                listed);
     }
 
     public State state() {
         return state;
-    }
-
-    /** The definition hash on disk ({@code sha256:…}). */
-    public String currentHash() {
-        return current.hash();
-    }
-
-    /** The published version's definition hash; null when unknown. */
-    public String publishedHash() {
-        return published;
     }
 
     /**
@@ -99,16 +93,22 @@ public final class DefinitionDrift {
 
     /**
      * For people: {@code definition changed: Dockerfile, app/run.sh} (at most {@value #FILES_IN_WHY} files, then
-     * {@code and N more}); {@code definition changed (the published image does not list its files)}; for the other
-     * states {@code definition unchanged} or {@code definition of the published image unknown}.
+     * {@code and N more}); {@code definition changed (the published image does not list its files)}; {@code
+     * definition changed (no file differs: …)} when the published version was hashed by other rules (another Freshen
+     * version); for the other states {@code definition unchanged} or {@code definition of the published image
+     * unknown}.
      */
     public String why() {
         return switch (state) {
             case SAME -> "definition unchanged";
             case UNKNOWN -> "definition of the published image unknown";
             case CHANGED -> {
-                if (changes.isEmpty()) {
+                if (!listed) {
                     yield "definition changed (the published image does not list its files)";
+                }
+                if (changes.isEmpty()) {
+                    yield "definition changed (no file differs: the published image was labelled by another version of"
+                            + " Freshen)";
                 }
                 int more = changes.size() - Math.min(changes.size(), FILES_IN_WHY) + moreFiles;
                 yield "definition changed: " + changes.stream().limit(FILES_IN_WHY).map(Trigger.FileChange::path)

@@ -98,6 +98,19 @@ class DefinitionDriftTest {
     }
 
     @Test
+    void theSameFilesUnderAnotherHashSayNoFileDiffers() {
+        BuiltFrom otherRules = new BuiltFrom("10.0-1.0.0", SampleEvents.digest('a'), Map.of(), "sha256:" + "e".repeat(64),
+                published(CURRENT).orElseThrow().definitionFiles(), null);
+
+        DefinitionDrift drift = DefinitionDrift.of(CURRENT, Optional.of(otherRules));
+
+        assertEquals(DefinitionDrift.State.CHANGED, drift.state());
+        assertEquals(List.of(), drift.changes());
+        assertEquals("definition changed (no file differs: the published image was labelled by another version of "
+                + "Freshen)", drift.why());
+    }
+
+    @Test
     void atMostFiftyFilesAreListedAndTenNamed() {
         List<DefinitionEntry> before = new ArrayList<>(CURRENT.entries());
         List<DefinitionEntry> now = new ArrayList<>(CURRENT.entries());
