@@ -73,6 +73,7 @@ public final class DefinitionDrift {
                 listed);
     }
 
+    /** Same, changed or unknown (see {@link State}). */
     public State state() {
         return state;
     }

@@ -28,11 +28,11 @@ public final class UpdateDetector {
     }
 
     /**
-     * @param bases     the image's external bases, by tag, as its Dockerfile names them
-     * @param upstream  where each base points upstream now, for the image's platform
-     * @param builtFrom the newest published version, if any: its labels name the digest each base was built from
-     *                  (the platform's image manifest; for versions built before per-platform detection, whatever the
-     *                  tag named then, which counts as unchanged while the tag still names it)
+     * @param bases           the image's external bases, by tag, as its Dockerfile names them
+     * @param upstream        where each base points upstream now, for the image's platform
+     * @param builtFrom       the newest published version, if any: its labels name the digest each base was built
+     *                        from (the platform's image manifest; for versions built before per-platform detection,
+     *                        whatever the tag named then, which counts as unchanged while the tag still names it)
      * @param drift           the definition on disk against the published one
      * @param rebuildOnChange the descriptor's {@code rebuildOnChange}: false = a changed definition awaits a forced run
      * @throws IllegalArgumentException when {@code upstream} lacks a base
