@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 
 /**
  * {@link OciImageRegistry#builtFrom} against the real registry: the definition labels read from the newest version's
@@ -73,7 +74,7 @@ class OciImageRegistryIT {
         BuiltFrom newer = oci.builtFrom(target, Platform.LINUX_AMD64).orElseThrow();
         assertEquals(4, client.stats().requests() - before, "a newer version is read");
         assertEquals(second, newer.digest());
-        assertEquals(null, newer.definition(), "published without the definition labels");
+        assertNull(newer.definition(), "published without the definition labels");
         assertEquals(List.of(), newer.definitionFiles());
     }
 
