@@ -1,6 +1,9 @@
 package dev.freshen.watcher;
 
+import dev.freshen.events.Trigger;
+
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -12,10 +15,36 @@ import java.util.Map;
  *                  that far (no bases)
  * @param settlesAt with {@link Result#SETTLING}: when the run starts if the bases do not move again; else null
  * @param code      with {@link Result#ERROR}: the kind of problem as a stable id ({@link CheckProblems}); else null
+ * @param definition the image's definition against the published one ({@link DefinitionDrift}); null when the check
+ *                   did not read what is published (no bases, error)
  */
 public record CheckOutcome(String imageId, Instant checkedAt, Result result, String platform,
                            Map<String, String> upstreamDigests, BuiltFrom builtFrom, String runId, Instant settlesAt,
-                           String message, String code) {
+                           String message, String code, DefinitionView definition) {
+
+    /**
+     * The definition on disk ({@code current}) against the published version's ({@code published}, null when
+     * unknown): {@code state} {@code same}, {@code changed} or {@code unknown}; with {@code changed}, the files that
+     * differ (at most {@value Trigger.DefinitionChange#MAX_FILES}, {@code moreFiles} not listed; none when the
+     * published image does not list its files).
+     */
+    public record DefinitionView(String current, String published, String state, List<FileView> files,
+                                 int moreFiles) {
+        public DefinitionView {
+            files = files == null ? List.of() : List.copyOf(files);
+        }
+    }
+
+    /**
+     * A file that differs: its path relative to the image's folder ({@code platform-image.yaml} for the build
+     * settings) and how ({@code added}, {@code removed}, {@code modified}, {@code mode}), as in the run's trigger.
+     */
+    public record FileView(String path, String change) {
+
+        static FileView of(Trigger.FileChange change) {
+            return new FileView(change.path(), change.change());
+        }
+    }
 
     /** The result of a check. */
     public enum Result {
@@ -30,6 +59,11 @@ public record CheckOutcome(String imageId, Instant checkedAt, Result result, Str
          * unchanged for that long ({@code settlesAt}).
          */
         SETTLING,
+        /**
+         * The definition changed but the descriptor says {@code rebuildOnChange: false}: no run until a forced one (or
+         * a base update) builds it.
+         */
+        AWAITING_RELEASE,
         /** The Dockerfile has no external base: only forced runs rebuild it. */
         NO_BASES,
         /** The check could not finish (registry unreachable, base tag missing...). */
@@ -38,6 +72,13 @@ public record CheckOutcome(String imageId, Instant checkedAt, Result result, Str
 
     public CheckOutcome {
         upstreamDigests = upstreamDigests == null ? Map.of() : Map.copyOf(upstreamDigests);
+    }
+
+    /** An outcome without its definition. */
+    public CheckOutcome(String imageId, Instant checkedAt, Result result, String platform,
+                        Map<String, String> upstreamDigests, BuiltFrom builtFrom, String runId, Instant settlesAt,
+                        String message, String code) {
+        this(imageId, checkedAt, result, platform, upstreamDigests, builtFrom, runId, settlesAt, message, code, null);
     }
 
     /** An outcome without a problem code (every result but {@link Result#ERROR}). */
@@ -55,6 +96,12 @@ public record CheckOutcome(String imageId, Instant checkedAt, Result result, Str
     /** This outcome with {@code builtFrom} instead (a publish heard after the check). */
     public CheckOutcome withBuiltFrom(BuiltFrom newer) {
         return new CheckOutcome(imageId, checkedAt, result, platform, upstreamDigests, newer, runId, settlesAt, message,
-                code);
+                code, definition);
+    }
+
+    /** This outcome with {@code view} as its definition. */
+    public CheckOutcome withDefinition(DefinitionView view) {
+        return new CheckOutcome(imageId, checkedAt, result, platform, upstreamDigests, builtFrom, runId, settlesAt,
+                message, code, view);
     }
 }

@@ -8,11 +8,13 @@ import dev.freshen.events.BaseImageUpdated;
 import dev.freshen.events.ForceUpdateRequested;
 import dev.freshen.events.ImagePublished;
 import dev.freshen.events.RunIds;
+import dev.freshen.events.Trigger;
 import dev.freshen.events.image.Digest;
 import dev.freshen.events.Durations;
 import dev.freshen.events.image.ImageReference;
 import dev.freshen.events.image.Platform;
 import dev.freshen.events.image.VersionTag;
+import dev.freshen.watcher.git.GitHistory;
 import org.jboss.logging.Logger;
 
 import java.time.Clock;
@@ -39,7 +41,8 @@ import java.util.function.Supplier;
  * (image indexes included, so a roll-out platform by platform counts as moving) have stayed the same for that long;
  * until then the check answers {@link CheckOutcome.Result#SETTLING} with the time the run is due, and the
  * {@link #onSettling} listener is told so that it can check again then. The window is kept in memory: a watcher
- * restart starts it again at the first check (a roll-out is then waited for once more, never skipped).
+ * restart starts it again at the first check (a roll-out is then waited for once more, never skipped). A change of
+ * the image's definition alone ({@link DefinitionDrift}) does not wait: nothing upstream is rolling out.
  */
 public class ImageChecker {
 
@@ -197,20 +200,30 @@ public class ImageChecker {
             return new CheckOutcome(image.id(), now, CheckOutcome.Result.ERROR, platform.toString(), shown, null, null,
                     null, e.getMessage(), CheckProblems.code(e));
         }
-        Decision decision = UpdateDetector.decide(image.baseImages(), upstream, builtFrom);
+        DefinitionDrift drift = DefinitionDrift.of(image.definition(), builtFrom);
+        Decision decision = UpdateDetector.decide(image.baseImages(), upstream, builtFrom, drift,
+                image.descriptor().rebuildsOnChange());
         if (decision instanceof Decision.Rebuild rebuild) {
-            return startRun(image, rebuild, upstream, platform, shown, builtFrom.orElse(null), now);
+            return startRun(image, rebuild, upstream, platform, shown, builtFrom.orElse(null), now)
+                    .withDefinition(drift.view());
         }
         settling.remove(image.id());
+        if (decision instanceof Decision.AwaitingRelease) {
+            return new CheckOutcome(image.id(), now, CheckOutcome.Result.AWAITING_RELEASE, platform.toString(), shown,
+                    builtFrom.orElse(null), null, null, drift.why() + "; rebuildOnChange is false: force-update "
+                    + "releases it", null, drift.view());
+        }
         LOG.debugf("%s is up to date", image.id());
         return new CheckOutcome(image.id(), now, CheckOutcome.Result.UP_TO_DATE, platform.toString(), shown,
-                builtFrom.orElse(null), null, null, "built from the current upstream digests for " + platform);
+                builtFrom.orElse(null), null, null, "built from the current upstream digests for " + platform, null,
+                drift.view());
     }
 
     private CheckOutcome startRun(PlatformImage image, Decision.Rebuild rebuild, Map<ImageReference, Upstream> upstream,
                                   Platform platform, Map<String, String> shown, BuiltFrom builtFrom, Instant now) {
+        String definition = image.definition().hash();
         String runId = RunIds.forBaseUpdate(image.id(), rebuild.baseImages().stream().map(BaseImage::digest).toList(),
-                image.contentHash());
+                definition);
         if (ledger.knows(runId)) {
             settling.remove(image.id());
             RunLedger.Run run = ledger.run(runId).orElseThrow();
@@ -219,7 +232,7 @@ public class ImageChecker {
                     + run.state().name().toLowerCase().replace('_', '-'));
         }
         Duration settle = image.descriptor().settle();
-        if (settle != null) {
+        if (settle != null && rebuild.trigger().kind() == Trigger.Kind.BASE_IMAGE_UPDATED) {
             Map<ImageReference, Digest> tagDigests = new LinkedHashMap<>();
             upstream.forEach((base, u) -> tagDigests.put(base, u.tagDigest()));
             Settling waiting = settling.compute(image.id(), (id, before) -> before != null
@@ -236,10 +249,17 @@ public class ImageChecker {
             }
             settling.remove(image.id());
         }
-        BaseImageUpdated event = new BaseImageUpdated(runId, image.id(), 1, now, rebuild.baseImages(), image.contentHash());
+        Trigger trigger = rebuild.trigger();
+        if (trigger.definition() != null) {
+            GitHistory.Commits commits = GitHistory.since(image.directory(), builtFrom == null ? null : builtFrom.revision(),
+                    Trigger.DefinitionChange.MAX_COMMITS);
+            trigger = trigger.withDefinition(trigger.definition().withCommits(commits.commits(), commits.more()));
+        }
+        BaseImageUpdated event = new BaseImageUpdated(runId, image.id(), 1, now, rebuild.baseImages(), definition,
+                trigger, definition);
         runs.start(event);
         ledger.apply(event);
-        LOG.infof("Run %s (%s): base image update, %s", runId, image.id(), rebuild.why());
+        LOG.infof("Run %s (%s): %s, %s", runId, image.id(), trigger.kind().id(), rebuild.why());
         return new CheckOutcome(image.id(), now, CheckOutcome.Result.RUN_STARTED, platform.toString(), shown, builtFrom,
                 runId, null, rebuild.why());
     }

@@ -1,7 +1,10 @@
 package dev.freshen.watcher;
 
 import dev.freshen.descriptor.PlatformImageCatalog;
+import dev.freshen.descriptor.definition.Definition;
+import dev.freshen.events.BaseImageUpdated;
 import dev.freshen.events.ImagePublished;
+import dev.freshen.events.Trigger;
 import dev.freshen.events.image.Digest;
 import dev.freshen.events.image.ImageReference;
 import dev.freshen.events.image.Platform;
@@ -23,6 +26,8 @@ import java.util.Map;
 import java.util.Optional;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -50,6 +55,8 @@ class ImageCheckerTest {
     final SettableClock clock = new SettableClock(Instant.parse("2026-11-30T10:00:00Z"));
     /** Where the base tag points now: the index, and the linux/amd64 manifest in it. */
     volatile Upstream upstream = new Upstream(Platform.LINUX_AMD64, INDEX_1, BASE_NOW);
+    /** The newest published version: built from the base as it is now, without definition labels unless a test sets them. */
+    volatile BuiltFrom published = new BuiltFrom("10.0-1.0.0", PUBLISHED_1_0, Map.of(BASE, BASE_NOW));
 
     @BeforeEach
     void images() throws IOException {
@@ -70,7 +77,7 @@ class ImageCheckerTest {
 
             @Override
             public Optional<BuiltFrom> builtFrom(dev.freshen.descriptor.Target target, Platform platform) {
-                return Optional.of(new BuiltFrom("10.0-1.0.0", PUBLISHED_1_0, Map.of(BASE, BASE_NOW)));
+                return Optional.of(published);
             }
         };
         RunLedger ledger = new RunLedger();
@@ -218,6 +225,149 @@ class ImageCheckerTest {
         assertEquals(List.of(), ledger.inFlight(), "the ledger records only runs Kafka took");
         assertEquals(1, checker.forceUpdate(ID, "fix", "api:default").attempt());
         assertEquals(1, started.size());
+    }
+
+    @Test
+    void aDockerfileEditStartsOneDefinitionChangedRunNamingTheFile() throws IOException {
+        publishCurrentDefinition();
+        assertEquals("same", checker.check(ID).definition().state());
+        Definition before = definitionOnDisk();
+        Files.writeString(root.resolve(ID).resolve("Dockerfile"), "FROM " + BASE + "\nUSER 1655\n");
+        checker = checker(new PlatformImageCatalog(root).scan());
+
+        CheckOutcome outcome = checker.check(ID);
+
+        assertEquals(CheckOutcome.Result.RUN_STARTED, outcome.result());
+        assertEquals("definition changed: Dockerfile", outcome.message());
+        assertEquals(new CheckOutcome.DefinitionView(definitionOnDisk().hash(), before.hash(), "changed",
+                List.of(new CheckOutcome.FileView("Dockerfile", "modified")), 0), outcome.definition());
+        BaseImageUpdated event = (BaseImageUpdated) started.get(0);
+        assertEquals(outcome.runId(), event.runId());
+        assertSame(Trigger.Kind.DEFINITION_CHANGED, event.trigger().kind());
+        assertEquals(before.hash(), event.trigger().definition().previousHash());
+        assertEquals(List.of(new Trigger.FileChange("Dockerfile", "modified")), event.trigger().definition().files());
+        assertEquals(List.of(), event.trigger().definition().commits(), "the folder is not in git");
+        assertEquals(definitionOnDisk().hash(), event.definition());
+        assertEquals(definitionOnDisk().hash(), event.contentHash(), "the hash in the run id");
+        assertEquals(BASE_NOW, event.baseImages().get(0).digest());
+        for (int poll = 0; poll < 3; poll++) {
+            CheckOutcome again = checker.check(ID);
+            assertEquals(CheckOutcome.Result.RUN_EXISTS, again.result());
+            assertEquals(event.runId(), again.runId(), "one run however often it polls");
+        }
+        assertEquals(1, started.size());
+    }
+
+    @Test
+    void aDefinitionChangeDoesNotWaitForTheSettleWindow() throws IOException {
+        descriptor("settle: 10m\n");
+        publishCurrentDefinition();
+        Files.writeString(root.resolve(ID).resolve("Dockerfile"), "FROM " + BASE + "\nUSER 1655\n");
+        checker = checker(new PlatformImageCatalog(root).scan());
+
+        assertEquals(CheckOutcome.Result.RUN_STARTED, checker.check(ID).result(), "the bases did not move");
+    }
+
+    @Test
+    void anEditOutsideTheBuildSettingsStartsNothing() throws IOException {
+        publishCurrentDefinition();
+        descriptor("schedule: \"0 0 3 * * ?\"\n");
+
+        CheckOutcome outcome = checker.check(ID);
+
+        assertEquals(CheckOutcome.Result.UP_TO_DATE, outcome.result());
+        assertEquals("same", outcome.definition().state());
+        assertEquals(List.of(), started);
+    }
+
+    @Test
+    void withoutRebuildOnChangeADefinitionChangeAwaitsRelease() throws IOException {
+        publishCurrentDefinition();
+        Files.writeString(root.resolve(ID).resolve("Dockerfile"), "FROM " + BASE + "\nUSER 1655\n");
+        descriptor("rebuildOnChange: false\n");
+
+        CheckOutcome outcome = checker.check(ID);
+
+        assertEquals(CheckOutcome.Result.AWAITING_RELEASE, outcome.result());
+        assertEquals("definition changed: Dockerfile; rebuildOnChange is false: force-update releases it",
+                outcome.message());
+        assertEquals("changed", outcome.definition().state());
+        assertEquals(List.of(), started);
+
+        upstream = new Upstream(Platform.LINUX_AMD64, INDEX_2, AMD64_2); // a base update still runs, with the change
+        assertEquals(CheckOutcome.Result.RUN_STARTED, checker.check(ID).result());
+        BaseImageUpdated event = (BaseImageUpdated) started.get(0);
+        assertSame(Trigger.Kind.BASE_IMAGE_UPDATED, event.trigger().kind());
+        assertEquals(List.of(new Trigger.FileChange("Dockerfile", "modified")), event.trigger().definition().files());
+    }
+
+    @Test
+    void anUnlabelledPublishedImageIsUnknownAndStartsNothing() {
+        CheckOutcome outcome = checker.check(ID);
+
+        assertEquals(CheckOutcome.Result.UP_TO_DATE, outcome.result());
+        assertEquals("unknown", outcome.definition().state());
+        assertNull(outcome.definition().published());
+        assertEquals(definitionOnDisk().hash(), outcome.definition().current());
+        assertEquals(List.of(), started);
+    }
+
+    @Test
+    void aBaseUpdateRunIsIdentifiedByTheDefinitionHash() {
+        upstream = new Upstream(Platform.LINUX_AMD64, INDEX_2, AMD64_2);
+
+        checker.check(ID);
+
+        BaseImageUpdated event = (BaseImageUpdated) started.get(0);
+        assertEquals(dev.freshen.events.RunIds.forBaseUpdate(ID, List.of(AMD64_2), definitionOnDisk().hash()), event.runId());
+        assertNull(event.trigger().definition(), "the definition of the published image is unknown");
+    }
+
+    @Test
+    void aRunForAChangedDefinitionListsTheCommitsSinceThePublishedRevision() throws IOException {
+        git("init", "-q");
+        git("config", "user.name", "Test Author");
+        git("config", "user.email", "test@example.com");
+        git("add", "-A");
+        git("commit", "-q", "-m", "Add net10/runtime");
+        BuiltFrom labelled = DefinitionDriftTest.published(definitionOnDisk(), Map.of(BASE, BASE_NOW));
+        published = new BuiltFrom(labelled.versionTag(), labelled.digest(), labelled.bases(), labelled.definition(),
+                labelled.definitionFiles(), git("rev-parse", "HEAD").strip());
+        Files.writeString(root.resolve(ID).resolve("Dockerfile"), "FROM " + BASE + "\nUSER 1655\n");
+        git("commit", "-q", "-a", "-m", "Run as 1655");
+        checker = checker(new PlatformImageCatalog(root).scan());
+
+        assertEquals(CheckOutcome.Result.RUN_STARTED, checker.check(ID).result());
+
+        Trigger.DefinitionChange change = ((BaseImageUpdated) started.get(0)).trigger().definition();
+        assertEquals(List.of(new Trigger.Commit(git("rev-parse", "HEAD").strip(), "Test Author", "Run as 1655")),
+                change.commits());
+        assertEquals(0, change.moreCommits());
+    }
+
+    private String git(String... args) throws IOException {
+        List<String> command = new ArrayList<>(List.of("git", "-C", root.toString()));
+        command.addAll(List.of(args));
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String out = new String(process.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        try {
+            if (!process.waitFor(30, java.util.concurrent.TimeUnit.SECONDS) || process.exitValue() != 0) {
+                throw new IllegalStateException("git " + String.join(" ", args) + " failed: " + out);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+        return out;
+    }
+
+    /** The published version labelled with the definition on disk now. */
+    private void publishCurrentDefinition() {
+        published = DefinitionDriftTest.published(definitionOnDisk(), Map.of(BASE, BASE_NOW));
+    }
+
+    private Definition definitionOnDisk() {
+        return new PlatformImageCatalog(root).scan().image(ID).orElseThrow().definition();
     }
 
     private static ImagePublished published(String versionTag, char digest) {

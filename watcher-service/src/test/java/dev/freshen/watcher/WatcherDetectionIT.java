@@ -1,10 +1,13 @@
 package dev.freshen.watcher;
 
+import dev.freshen.descriptor.PlatformImageCatalog;
+import dev.freshen.descriptor.definition.Definition;
 import dev.freshen.events.BaseImageUpdated;
 import dev.freshen.events.EventJson;
 import dev.freshen.events.ForceUpdateRequested;
 import dev.freshen.events.ImageLabels;
 import dev.freshen.events.Topics;
+import dev.freshen.events.Trigger;
 import dev.freshen.events.image.ImageReference;
 import dev.freshen.testing.DockerEngine;
 import dev.freshen.testing.EventTopics;
@@ -24,6 +27,7 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -43,6 +47,10 @@ class WatcherDetectionIT {
 
     private static final String API_KEY = "test-api-key-0123456789";
     private static final String IMAGE = "fixture/runtime";
+    /** Images whose definition changes: rebuilt on change, and released by hand ({@code rebuildOnChange: false}). */
+    private static final String DRIFT = "drift/app";
+    private static final String MANUAL = "drift/manual";
+    private static final String NEVER = "0 0 0 1 1 ? 2099";
     private static final Duration TIMEOUT = Duration.ofSeconds(60);
 
     private static LocalRegistry registry;
@@ -51,6 +59,8 @@ class WatcherDetectionIT {
     private static String upstreamRepository;
     private static String targetRepository;
     private static ImageReference v1;
+    private static ImageReference driftBase;
+    private static String driftUnique;
     private static Path platformImagesDir;
 
     @BeforeAll
@@ -78,6 +88,13 @@ class WatcherDetectionIT {
         write(platformImages, "broken/escape/platform-image.yaml", "target: {repository: a, tagPrefix: b}\nbuild: {dockerfile: ../../../../etc/passwd}\n");
 
         v1 = FixtureImages.publishBase(registry.host(), upstreamRepository, "10.0");
+        driftUnique = unique;
+        driftBase = FixtureImages.publishBase(registry.host(), "dotnet/drift-" + unique, "10.0");
+        for (String id : List.of(DRIFT, MANUAL)) {
+            write(platformImages, id + "/Dockerfile", "FROM " + driftBase.withDigest(null) + "\nCOPY app/ /app/\n");
+            write(platformImages, id + "/app/run.sh", "echo run\n");
+            write(platformImages, id + "/platform-image.yaml", driftDescriptor(id, NEVER));
+        }
         watcher = ServiceProcess.start(Paths.get("").toAbsolutePath(), Map.of(
                 "kafka.bootstrap.servers", KafkaBroker.bootstrapServers(),
                 "freshen.platform-images-dir", platformImages.toString(),
@@ -104,7 +121,8 @@ class WatcherDetectionIT {
         // 2. a published version labelled with base v1: up to date, no event
         publishTargetBuiltFrom(v1, "10.0-1.0.0");
         api().post("/api/v1/images/" + IMAGE + "/check").then().statusCode(200).body("result", equalTo("UP_TO_DATE"))
-                .body("builtFrom.versionTag", equalTo("10.0-1.0.0"));
+                .body("builtFrom.versionTag", equalTo("10.0-1.0.0"))
+                .body("definition.state", equalTo("unknown")).body("definition.published", equalTo(null));
 
         // 3. the vendor updates the base: exactly one run, whatever the number of polls
         ImageReference v2 = FixtureImages.publishBase(registry.host(), upstreamRepository, "10.0");
@@ -178,6 +196,104 @@ class WatcherDetectionIT {
                 .body(containsString("run-ledger"));
         given().baseUri(watcher.baseUri().toString()).get("/q/metrics").then().statusCode(200)
                 .body(containsString("jvm_memory_used_bytes"));
+    }
+
+    @Test
+    void aDefinitionChangeStartsOneRunAndOnlyOneWhileASettingsEditOrAManualReleaseStartNothing() {
+        // published with the definition on disk (computed by the production code), from the base as it is
+        publishTargetBuiltFrom(driftBase, targetOf(DRIFT), "10.0-1.0.0", definitionOf(DRIFT));
+        publishTargetBuiltFrom(driftBase, targetOf(MANUAL), "10.0-1.0.0", definitionOf(MANUAL));
+        await().atMost(TIMEOUT).untilAsserted(() -> api().post("/api/v1/images/" + DRIFT + "/check").then()
+                .statusCode(200).body("result", equalTo("UP_TO_DATE")).body("definition.state", equalTo("same")));
+
+        // an edit outside the build settings: checked on load, the same definition, no run
+        Instant edited = Instant.now();
+        write(platformImagesDir, DRIFT + "/platform-image.yaml", driftDescriptor(DRIFT, "0 0 3 1 1 ? 2099"));
+        awaitCheckedAfter(DRIFT, edited);
+        assertEquals(List.of(), driftRuns(DRIFT), "a schedule edit starts nothing");
+
+        // a Dockerfile edit: one definition-changed run naming the file, found again by every later check
+        Definition before = definitionOf(DRIFT);
+        write(platformImagesDir, DRIFT + "/Dockerfile", "FROM " + driftBase.withDigest(null) + "\nCOPY app/ /app/\nUSER 1654\n");
+        Definition after = definitionOf(DRIFT);
+        BaseImageUpdated run = topics.awaitEvent(BaseImageUpdated.class, e -> e.imageId().equals(DRIFT)
+                && e.baseImages().get(0).previousDigest() != null, TIMEOUT);
+        assertEquals(Trigger.Kind.DEFINITION_CHANGED, run.trigger().kind());
+        assertEquals(List.of(new Trigger.FileChange("Dockerfile", "modified")), run.trigger().definition().files());
+        assertEquals(before.hash(), run.trigger().definition().previousHash());
+        assertEquals(after.hash(), run.definition());
+        assertEquals(driftBase.digest(), run.baseImages().get(0).digest());
+        for (int poll = 0; poll < 5; poll++) {
+            api().post("/api/v1/images/" + DRIFT + "/check").then().statusCode(200)
+                    .body("result", equalTo("RUN_EXISTS")).body("runId", equalTo(run.runId()))
+                    .body("definition.state", equalTo("changed")).body("definition.files[0].path", equalTo("Dockerfile"));
+        }
+
+        // released by hand only
+        write(platformImagesDir, MANUAL + "/platform-image.yaml", driftDescriptor(MANUAL, NEVER) + "rebuildOnChange: false\n");
+        write(platformImagesDir, MANUAL + "/app/run.sh", "echo run v2\n");
+        await().atMost(TIMEOUT).untilAsserted(() -> api().post("/api/v1/images/" + MANUAL + "/check").then()
+                .statusCode(200).body("result", equalTo("AWAITING_RELEASE"))
+                .body("message", containsString("app/run.sh")).body("message", containsString("force-update")));
+
+        // a restarted watcher finds the same run
+        watcher.restart(TIMEOUT);
+        api().post("/api/v1/images/" + DRIFT + "/check").then().statusCode(200)
+                .body("result", equalTo("RUN_EXISTS")).body("runId", equalTo(run.runId()));
+        assertEquals(List.of(run.runId()), driftRuns(DRIFT).stream().map(BaseImageUpdated::runId).toList());
+        assertEquals(List.of(), driftRuns(MANUAL));
+    }
+
+    /** The runs of {@code id} after its first publish (the never-published run of its first check aside). */
+    private static List<BaseImageUpdated> driftRuns(String id) {
+        List<BaseImageUpdated> runs = new ArrayList<>();
+        for (var record : topics.readAll(Topics.BASE_IMAGE_UPDATED)) {
+            BaseImageUpdated e = EventJson.read(record.value(), BaseImageUpdated.class);
+            if (e.imageId().equals(id) && e.baseImages().get(0).previousDigest() != null) {
+                runs.add(e);
+            }
+        }
+        return runs;
+    }
+
+    private static void awaitCheckedAfter(String id, Instant edited) {
+        await().atMost(TIMEOUT).until(() -> {
+            String checkedAt = api().get("/api/v1/images/" + id).then().extract().path("lastCheck.checkedAt");
+            return checkedAt != null && Instant.parse(checkedAt).isAfter(edited);
+        });
+    }
+
+    private static String driftDescriptor(String id, String schedule) {
+        return """
+                schedule: "%s"
+                target:
+                  repository: %s
+                  tagPrefix: "10.0"
+                """.formatted(schedule, targetOf(id));
+    }
+
+    private static String targetOf(String id) {
+        return "platform/" + id.replace('/', '-') + "-" + driftUnique;
+    }
+
+    /** The definition of {@code id} on disk, as the watcher and the builder compute it. */
+    private static Definition definitionOf(String id) {
+        return new PlatformImageCatalog(platformImagesDir).scan().image(id).orElseThrow().definition();
+    }
+
+    /**
+     * Builds and pushes what the builder would have: FROM the pinned base, labelled with it and with
+     * {@code definition}, under a version tag of {@code repository}.
+     */
+    private static void publishTargetBuiltFrom(ImageReference pinnedBase, String repository, String versionTag,
+                                               Definition definition) {
+        String target = registry.host() + "/" + repository + ":" + versionTag;
+        Path context = tempDir();
+        write(context, "Dockerfile", "FROM " + pinnedBase + "\nLABEL " + ImageLabels.BASE_IMAGES + "=\"" + pinnedBase + "\"\n");
+        DockerEngine.docker("build", "-q", "-t", target, "--label", ImageLabels.DEFINITION + "=" + definition.hash(),
+                "--label", ImageLabels.DEFINITION_FILES + "=" + definition.filesLabel().orElseThrow(), context.toString());
+        DockerEngine.docker("push", "-q", target);
+        DockerEngine.docker("rmi", target);
     }
 
     /** Builds and pushes what the builder would have: FROM the pinned base, labelled with it, under a version tag. */

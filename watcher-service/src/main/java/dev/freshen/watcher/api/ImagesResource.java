@@ -260,9 +260,11 @@ public class ImagesResource {
 
     @POST
     @Path("/{id: .+}/check")
-    @Operation(summary = "Check the image's bases upstream now; starts a run when one moved (needs an API key)")
+    @Operation(summary = "Check the image's bases upstream and its definition now; starts a run when a base moved or "
+            + "the definition changed (needs an API key)")
     @SecurityRequirement(name = WatcherApiDefinition.API_KEY)
-    @APIResponse(responseCode = "200", description = "the outcome: UP_TO_DATE, RUN_STARTED, RUN_EXISTS, NO_BASES or ERROR",
+    @APIResponse(responseCode = "200", description = "the outcome: UP_TO_DATE, RUN_STARTED, RUN_EXISTS, SETTLING, "
+            + "AWAITING_RELEASE, NO_BASES or ERROR; definition: the definition on disk against the published one",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = CheckOutcome.class)))
     @APIResponse(responseCode = "400", ref = WatcherApiDefinition.BAD_REQUEST)
     @APIResponse(responseCode = "401", ref = WatcherApiDefinition.UNAUTHORIZED)
