@@ -57,6 +57,8 @@ public record DescriptorProblem(String code, String file, String field, int line
     public static final String DUPLICATE_TAG = "descriptor-duplicate-tag";
     /** Another image publishes versions with the same tag prefix to the same repository. */
     public static final String DUPLICATE_TAG_PREFIX = "descriptor-duplicate-tag-prefix";
+    /** Images are built FROM each other's tags in a circle (an image FROM its own tag included). */
+    public static final String DEPENDENCY_CYCLE = "descriptor-dependency-cycle";
     /** The file cannot be read (permissions, not a file). */
     public static final String UNREADABLE = "descriptor-unreadable";
 
