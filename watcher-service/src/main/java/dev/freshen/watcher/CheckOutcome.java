@@ -12,10 +12,12 @@ import java.util.Map;
  *                  that far (no bases)
  * @param settlesAt with {@link Result#SETTLING}: when the run starts if the bases do not move again; else null
  * @param code      with {@link Result#ERROR}: the kind of problem as a stable id ({@link CheckProblems}); else null
+ * @param waitsOn   with {@link Result#HELD}: the image it is built FROM (directly or not) that it waits on, and why
+ *                  ({@link ChainGuard.Hold}); else null
  */
 public record CheckOutcome(String imageId, Instant checkedAt, Result result, String platform,
                            Map<String, String> upstreamDigests, BuiltFrom builtFrom, String runId, Instant settlesAt,
-                           String message, String code) {
+                           String message, String code, ChainGuard.Hold waitsOn) {
 
     /** The result of a check. */
     public enum Result {
@@ -33,7 +35,12 @@ public record CheckOutcome(String imageId, Instant checkedAt, Result result, Str
         /** The Dockerfile has no external base: only forced runs rebuild it. */
         NO_BASES,
         /** The check could not finish (registry unreachable, base tag missing...). */
-        ERROR
+        ERROR,
+        /**
+         * A change was seen, but an image this one is built FROM has a run in flight, a failed run, a change settling
+         * or no version yet ({@code waitsOn}): nothing starts; its publish starts this image's run.
+         */
+        HELD
     }
 
     public CheckOutcome {
@@ -44,7 +51,14 @@ public record CheckOutcome(String imageId, Instant checkedAt, Result result, Str
     public CheckOutcome(String imageId, Instant checkedAt, Result result, String platform,
                         Map<String, String> upstreamDigests, BuiltFrom builtFrom, String runId, Instant settlesAt,
                         String message) {
-        this(imageId, checkedAt, result, platform, upstreamDigests, builtFrom, runId, settlesAt, message, null);
+        this(imageId, checkedAt, result, platform, upstreamDigests, builtFrom, runId, settlesAt, message, null, null);
+    }
+
+    /** An outcome that waits on nothing (every result but {@link Result#HELD}). */
+    public CheckOutcome(String imageId, Instant checkedAt, Result result, String platform,
+                        Map<String, String> upstreamDigests, BuiltFrom builtFrom, String runId, Instant settlesAt,
+                        String message, String code) {
+        this(imageId, checkedAt, result, platform, upstreamDigests, builtFrom, runId, settlesAt, message, code, null);
     }
 
     /** Whether the check finished: every result but {@link Result#ERROR} (a change found counts as passed). */
@@ -55,6 +69,6 @@ public record CheckOutcome(String imageId, Instant checkedAt, Result result, Str
     /** This outcome with {@code builtFrom} instead (a publish heard after the check). */
     public CheckOutcome withBuiltFrom(BuiltFrom newer) {
         return new CheckOutcome(imageId, checkedAt, result, platform, upstreamDigests, newer, runId, settlesAt, message,
-                code);
+                code, waitsOn);
     }
 }
