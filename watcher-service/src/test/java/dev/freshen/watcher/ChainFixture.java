@@ -31,28 +31,28 @@ import java.util.concurrent.ConcurrentHashMap;
  * {@code team/app} FROM aspnet's. A fake registry holds where each tag points and what each image was built from; a
  * publish moves both, as the publisher would.
  */
-final class ChainFixture {
+public final class ChainFixture {
 
-    static final String REGISTRY = "registry.test:5000";
-    static final ImageReference UPSTREAM = ImageReference.parse("upstream.test/dotnet/runtime:10.0");
-    static final ImageReference RUNTIME_TAG = ImageReference.parse(REGISTRY + "/platform/dotnet:runtime-10.0");
-    static final ImageReference ASPNET_TAG = ImageReference.parse(REGISTRY + "/platform/dotnet:aspnet-10.0");
-    static final String RUNTIME = "base/runtime";
-    static final String ASPNET = "base/aspnet";
-    static final String APP = "team/app";
+    public static final String REGISTRY = "registry.test:5000";
+    public static final ImageReference UPSTREAM = ImageReference.parse("upstream.test/dotnet/runtime:10.0");
+    public static final ImageReference RUNTIME_TAG = ImageReference.parse(REGISTRY + "/platform/dotnet:runtime-10.0");
+    public static final ImageReference ASPNET_TAG = ImageReference.parse(REGISTRY + "/platform/dotnet:aspnet-10.0");
+    public static final String RUNTIME = "base/runtime";
+    public static final String ASPNET = "base/aspnet";
+    public static final String APP = "team/app";
 
-    final Path root;
-    final SettableClock clock = new SettableClock(Instant.parse("2026-12-01T08:00:00Z"));
-    final RunLedger ledger = new RunLedger();
-    final List<Object> started = new ArrayList<>();
+    public final Path root;
+    public final SettableClock clock = new SettableClock(Instant.parse("2026-12-01T08:00:00Z"));
+    public final RunLedger ledger = new RunLedger();
+    public final List<Object> started = new ArrayList<>();
     /** tag (or digest-only) reference -> where it points */
-    final Map<ImageReference, Upstream> tags = new ConcurrentHashMap<>();
+    public final Map<ImageReference, Upstream> tags = new ConcurrentHashMap<>();
     /** tag prefix -> the newest published version */
-    final Map<String, BuiltFrom> published = new ConcurrentHashMap<>();
-    ImageChecker checker;
+    public final Map<String, BuiltFrom> published = new ConcurrentHashMap<>();
+    public ImageChecker checker;
     private int versions;
 
-    ChainFixture(Path root, boolean aspnetUsesUpstreamToo) throws IOException {
+    public ChainFixture(Path root, boolean aspnetUsesUpstreamToo) throws IOException {
         this.root = root;
         image(RUNTIME, "runtime-10.0", "FROM " + UPSTREAM + "\n");
         image(ASPNET, "aspnet-10.0", aspnetUsesUpstreamToo
@@ -64,7 +64,7 @@ final class ChainFixture {
     }
 
     /** A checker of the same folder and registry with its own ledger and list of started runs. */
-    ImageChecker newChecker(RunLedger runLedger) {
+    public ImageChecker newChecker(RunLedger runLedger) {
         PlatformImageCatalog.Scan scan = new PlatformImageCatalog(root, TagOwners.NONE, REGISTRY).scan();
         if (!scan.errors().isEmpty()) {
             throw new IllegalStateException(scan.errors().toString());
@@ -88,12 +88,12 @@ final class ChainFixture {
                 clock, Platform.LINUX_AMD64);
     }
 
-    void upstreamAt(Digest digest) {
+    public void upstreamAt(Digest digest) {
         tags.put(UPSTREAM, new Upstream(Platform.LINUX_AMD64, digest, digest));
     }
 
     /** {@code imageId} was published (long ago) at {@code digest}, built from {@code bases}; its tag names it. */
-    void publishedAt(String imageId, Digest digest, Map<ImageReference, Digest> bases) {
+    public void publishedAt(String imageId, Digest digest, Map<ImageReference, Digest> bases) {
         String prefix = prefix(imageId);
         String version = prefix + "-1." + (versions++) + ".0";
         published.put(prefix, new BuiltFrom(version, digest, bases));
@@ -104,7 +104,7 @@ final class ChainFixture {
      * The run {@code runId} of {@code imageId} publishes {@code digest} (an index whose linux/amd64 manifest is
      * {@code manifest}): the registry moves and the ledger reads the {@code ImagePublished}, which is returned.
      */
-    ImagePublished publish(String runId, String imageId, Digest digest, Digest manifest, Map<ImageReference, Digest> bases) {
+    public ImagePublished publish(String runId, String imageId, Digest digest, Digest manifest, Map<ImageReference, Digest> bases) {
         publishedAt(imageId, digest, bases);
         tags.put(tagOf(imageId), new Upstream(Platform.LINUX_AMD64, digest, manifest));
         ImageReference name = ImageReference.parse(REGISTRY + "/platform/dotnet");
@@ -120,7 +120,7 @@ final class ChainFixture {
         return event;
     }
 
-    PipelineFailed fail(String runId, String imageId) {
+    public PipelineFailed fail(String runId, String imageId) {
         clock.advance(Duration.ofMinutes(1));
         PipelineFailed event = new PipelineFailed(runId, imageId, 1, clock.instant(), Stage.TEST, FailureKind.PERMANENT,
                 "the integration test failed", "log", Trigger.baseImageUpdated());
@@ -128,7 +128,7 @@ final class ChainFixture {
         return event;
     }
 
-    static ImageReference tagOf(String imageId) {
+    public static ImageReference tagOf(String imageId) {
         return switch (imageId) {
             case RUNTIME -> RUNTIME_TAG;
             case ASPNET -> ASPNET_TAG;
