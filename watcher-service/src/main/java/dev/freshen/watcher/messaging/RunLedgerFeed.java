@@ -50,13 +50,12 @@ public class RunLedgerFeed {
     public RunLedgerFeed(RunLedger ledger, ImageChecker checker, WatchStates watchStates, Rollbacks rollbacks,
                          CheckHealth checkHealth, ParentPublishes parentPublishes,
                          @Identifier("default-kafka-broker") Map<String, Object> kafka) {
-        TopicFollower[] self = new TopicFollower[1];
+        // the follower calls back on its own thread once started, when this.follower is set
         this.follower = new TopicFollower(kafka, "freshen-watcher-run-ledger", TOPICS,
                 TopicFollower.events(event -> apply(ledger, checker, watchStates, rollbacks, checkHealth, event)
-                        .filter(published -> self[0].caughtUp())
+                        .filter(published -> caughtUp())
                         .ifPresent(parentPublishes::published)))
                 .onCaughtUp(ledger::markComplete);
-        self[0] = follower;
     }
 
     void onStart(@Observes StartupEvent start) {
