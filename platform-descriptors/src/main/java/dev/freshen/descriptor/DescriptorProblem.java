@@ -59,6 +59,8 @@ public record DescriptorProblem(String code, String file, String field, int line
     public static final String DUPLICATE_TAG_PREFIX = "descriptor-duplicate-tag-prefix";
     /** The image folder's {@code .dockerignore} holds a pattern Docker refuses (the problem's line names it). */
     public static final String DOCKERIGNORE_INVALID = "descriptor-dockerignore-invalid";
+    /** Images are built FROM each other's tags in a circle (an image FROM its own tag included). */
+    public static final String DEPENDENCY_CYCLE = "descriptor-dependency-cycle";
     /** The file cannot be read (permissions, not a file). */
     public static final String UNREADABLE = "descriptor-unreadable";
 

@@ -1,6 +1,7 @@
 package dev.freshen.descriptor;
 
 import dev.freshen.events.ImageIds;
+import dev.freshen.events.image.ImageReference;
 import dev.freshen.events.image.VersionTag;
 
 import java.io.IOException;
@@ -25,14 +26,28 @@ import java.util.stream.Stream;
  * them), and a folder may not be a symbolic link to another image's folder. Of two images that clash, the one the
  * registry names as the tag's owner ({@link TagOwners}), else the first in id order, is served; the other is an
  * error naming the one that keeps the tag.
+ *
+ * <p>When the catalog knows the target registry, a full scan also builds the {@link ImageGraph} of images built FROM
+ * each other's tags ({@link Scan#graph()}). Images that are built FROM each other's tags in a circle (an image FROM
+ * its own tag included) are errors ({@link DescriptorProblem#DEPENDENCY_CYCLE}, at the FROM line, naming the circle);
+ * the others are served, so the graph served has no cycle.
  */
 public final class PlatformImageCatalog {
 
-    /** The result of one scan: the images that loaded (by id) and the descriptors that did not. */
-    public record Scan(Map<String, PlatformImage> images, List<DescriptorException> errors) {
+    /**
+     * The result of one scan: the images that loaded (by id), the descriptors that did not, and which images are built
+     * FROM which ({@link ImageGraph#NONE} for a scan of one image or without a target registry).
+     */
+    public record Scan(Map<String, PlatformImage> images, List<DescriptorException> errors, ImageGraph graph) {
         public Scan {
             images = Map.copyOf(images);
             errors = List.copyOf(errors);
+            graph = graph == null ? ImageGraph.NONE : graph;
+        }
+
+        /** A scan without a graph. */
+        public Scan(Map<String, PlatformImage> images, List<DescriptorException> errors) {
+            this(images, errors, ImageGraph.NONE);
         }
 
         public Optional<PlatformImage> image(String id) {
@@ -47,6 +62,7 @@ public final class PlatformImageCatalog {
 
     private final DescriptorLoader loader;
     private final TagOwners owners;
+    private final String targetRegistry;
 
     public PlatformImageCatalog(Path root) {
         this(root, TagOwners.NONE);
@@ -54,8 +70,18 @@ public final class PlatformImageCatalog {
 
     /** @param owners who owns a tag today, to settle two images claiming it */
     public PlatformImageCatalog(Path root, TagOwners owners) {
+        this(root, owners, null);
+    }
+
+    /**
+     * @param owners         who owns a tag today, to settle two images claiming it
+     * @param targetRegistry the registry images are published to (a host: {@code registry.example.com}), for the
+     *                       {@link ImageGraph}; {@code null}: no graph
+     */
+    public PlatformImageCatalog(Path root, TagOwners owners, String targetRegistry) {
         this.loader = new DescriptorLoader(root);
         this.owners = owners;
+        this.targetRegistry = targetRegistry == null || targetRegistry.isBlank() ? null : targetRegistry;
     }
 
     /**
@@ -67,11 +93,16 @@ public final class PlatformImageCatalog {
 
     /** {@link #of(Path)} with the owners of tags. */
     public static PlatformImageCatalog of(Path root, TagOwners owners) {
+        return of(root, owners, null);
+    }
+
+    /** {@link #of(Path)} with the owners of tags and the target registry, for the {@link ImageGraph}. */
+    public static PlatformImageCatalog of(Path root, TagOwners owners, String targetRegistry) {
         if (!Files.isDirectory(root)) {
             throw new IllegalStateException("the platform-images folder " + root.toAbsolutePath()
                     + " does not exist (set freshen.platform-images-dir / FRESHEN_PLATFORM_IMAGES_DIR)");
         }
-        return new PlatformImageCatalog(root, owners);
+        return new PlatformImageCatalog(root, owners, targetRegistry);
     }
 
     public Path root() {
@@ -151,8 +182,40 @@ public final class PlatformImageCatalog {
         });
         errors.replaceAll(e -> e.imageId() != null && !loaded.containsKey(e.imageId()) && clashes.containsKey(e.imageId())
                 ? e.with(clashes.get(e.imageId())) : e);
+        ImageGraph graph = ImageGraph.NONE;
+        if (targetRegistry != null) {
+            graph = ImageGraph.of(images, targetRegistry);
+            if (!graph.cycles().isEmpty()) {
+                for (String id : graph.cycles().stream().flatMap(List::stream).distinct().sorted().toList()) {
+                    errors.add(cycle(images.remove(id), graph));
+                }
+                graph = ImageGraph.of(images, targetRegistry);
+            }
+        }
         errors.sort((a, b) -> a.file().toString().compareTo(b.file().toString()));
-        return new Scan(images, errors);
+        return new Scan(images, errors, graph);
+    }
+
+    /** The error of an image on a cycle: at the FROM line of the base that names the next image of the circle. */
+    private DescriptorException cycle(PlatformImage image, ImageGraph graph) {
+        List<String> circle = graph.cycleThrough(image.id());
+        String next = circle.size() > 1 ? circle.get(1) : image.id();
+        ImageReference base = graph.parents(image.id()).stream().filter(e -> e.parentId().equals(next))
+                .map(ImageGraph.Edge::base).findFirst().orElse(null);
+        int line = image.dockerfile().images().stream()
+                .filter(i -> i.watched() != null && i.watched().equals(base))
+                .mapToInt(Dockerfile.Image::line).findFirst().orElse(0);
+        String named = String.join(" \u2192 ", circle) + " \u2192 " + image.id();
+        String message = circle.size() == 1
+                ? named + ": this image is built FROM its own tag " + base
+                : named + ": these images are built FROM each other's tags (" + image.id() + " FROM " + base + ")";
+        String file = loader.root().relativize(image.dockerfilePath()).toString().replace('\\', '/');
+        DescriptorProblem problem = new DescriptorProblem(DescriptorProblem.DEPENDENCY_CYCLE, file, "build.dockerfile",
+                line, 0, message, "Build one of them FROM an upstream image (or a base pinned by digest) instead of the "
+                + "other's tag: an image cannot be rebuilt when the image it is built from waits for it.");
+        Descriptor descriptor = image.descriptor();
+        return new DescriptorException(loader.root().relativize(image.directory().resolve(PlatformImage.DESCRIPTOR_FILE)),
+                image.id(), List.of(problem), descriptor.target(), descriptor.channels());
     }
 
     /** What an image claims in the target registry; {@code reading} (where its fields are) when it loaded. */

@@ -17,10 +17,12 @@ import java.util.Map;
  * @param code      with {@link Result#ERROR}: the kind of problem as a stable id ({@link CheckProblems}); else null
  * @param definition the image's definition against the published one ({@link DefinitionDrift}); null when the check
  *                   did not read what is published (no bases, error)
+ * @param waitsOn   with {@link Result#HELD}: the image it is built FROM (directly or not) that it waits on, and why
+ *                  ({@link ChainGuard.Hold}); else null
  */
 public record CheckOutcome(String imageId, Instant checkedAt, Result result, String platform,
                            Map<String, String> upstreamDigests, BuiltFrom builtFrom, String runId, Instant settlesAt,
-                           String message, String code, DefinitionView definition) {
+                           String message, String code, DefinitionView definition, ChainGuard.Hold waitsOn) {
 
     /**
      * The definition on disk ({@code current}) against the published version's ({@code published}, null when
@@ -67,25 +69,30 @@ public record CheckOutcome(String imageId, Instant checkedAt, Result result, Str
         /** The Dockerfile has no external base: only forced runs rebuild it. */
         NO_BASES,
         /** The check could not finish (registry unreachable, base tag missing...). */
-        ERROR
+        ERROR,
+        /**
+         * A change was seen, but an image this one is built FROM has a run in flight, a failed run, a change settling
+         * or no version yet ({@code waitsOn}): nothing starts; its publish starts this image's run.
+         */
+        HELD
     }
 
     public CheckOutcome {
         upstreamDigests = upstreamDigests == null ? Map.of() : Map.copyOf(upstreamDigests);
     }
 
-    /** An outcome without its definition. */
+    /** An outcome without its definition that waits on nothing. */
     public CheckOutcome(String imageId, Instant checkedAt, Result result, String platform,
                         Map<String, String> upstreamDigests, BuiltFrom builtFrom, String runId, Instant settlesAt,
                         String message, String code) {
-        this(imageId, checkedAt, result, platform, upstreamDigests, builtFrom, runId, settlesAt, message, code, null);
+        this(imageId, checkedAt, result, platform, upstreamDigests, builtFrom, runId, settlesAt, message, code, null, null);
     }
 
     /** An outcome without a problem code (every result but {@link Result#ERROR}). */
     public CheckOutcome(String imageId, Instant checkedAt, Result result, String platform,
                         Map<String, String> upstreamDigests, BuiltFrom builtFrom, String runId, Instant settlesAt,
                         String message) {
-        this(imageId, checkedAt, result, platform, upstreamDigests, builtFrom, runId, settlesAt, message, null);
+        this(imageId, checkedAt, result, platform, upstreamDigests, builtFrom, runId, settlesAt, message, null, null, null);
     }
 
     /** Whether the check finished: every result but {@link Result#ERROR} (a change found counts as passed). */
@@ -96,12 +103,12 @@ public record CheckOutcome(String imageId, Instant checkedAt, Result result, Str
     /** This outcome with {@code builtFrom} instead (a publish heard after the check). */
     public CheckOutcome withBuiltFrom(BuiltFrom newer) {
         return new CheckOutcome(imageId, checkedAt, result, platform, upstreamDigests, newer, runId, settlesAt, message,
-                code, definition);
+                code, definition, waitsOn);
     }
 
     /** This outcome with {@code view} as its definition. */
     public CheckOutcome withDefinition(DefinitionView view) {
         return new CheckOutcome(imageId, checkedAt, result, platform, upstreamDigests, builtFrom, runId, settlesAt,
-                message, code, view);
+                message, code, view, waitsOn);
     }
 }

@@ -1,6 +1,7 @@
 package dev.freshen.watcher;
 
 import dev.freshen.descriptor.DescriptorException;
+import dev.freshen.descriptor.ImageGraph;
 import dev.freshen.descriptor.PlatformImage;
 import dev.freshen.descriptor.PlatformImageCatalog;
 import dev.freshen.events.BaseImage;
@@ -23,6 +24,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -41,8 +43,15 @@ import java.util.function.Supplier;
  * (image indexes included, so a roll-out platform by platform counts as moving) have stayed the same for that long;
  * until then the check answers {@link CheckOutcome.Result#SETTLING} with the time the run is due, and the
  * {@link #onSettling} listener is told so that it can check again then. The window is kept in memory: a watcher
- * restart starts it again at the first check (a roll-out is then waited for once more, never skipped). A change of
- * the image's definition alone ({@link DefinitionDrift}) does not wait: nothing upstream is rolling out.
+ * restart starts it again at the first check (a roll-out is then waited for once more, never skipped). The window
+ * applies only when an upstream base moved: not for a parent's publish, nor for a change of the image's definition
+ * alone ({@link DefinitionDrift}), since nothing upstream is rolling out.
+ *
+ * <p>Images built on each other ({@link ImageGraph}): a base that is another watched image's tag is a parent. A
+ * change starts a run only when no ancestor must go first ({@link ChainGuard}, result {@link CheckOutcome.Result#HELD});
+ * a parent tag that does not exist yet holds the image too. A parent's publish checks its children at once with a
+ * {@link ParentPublish} hint (the parent base pinned to the published digest); the next poll finds the same digest on
+ * the tag and so the same run id. Every run names the images built FROM this one ({@link Trigger#dependents()}).
  */
 public class ImageChecker {
 
@@ -64,6 +73,18 @@ public class ImageChecker {
     private volatile BiConsumer<String, Instant> onSettling = (imageId, due) -> { };
     private volatile Consumer<CheckOutcome> onChecked = outcome -> { };
 
+    /**
+     * A parent's publish, heard on Kafka: the parent's id and run, what it published
+     * ({@code registry/repository:versionTag@digest}) and every tag it put on it.
+     */
+    public record ParentPublish(String parentId, String runId, ImageReference published, List<String> tags) {
+        public ParentPublish {
+            tags = List.copyOf(tags);
+        }
+    }
+
+    private final ChainGuard guard;
+
     /** A change being waited on: the base tags' digests as first seen, and since when they have not moved. */
     private record Settling(Map<ImageReference, Digest> tagDigests, Instant since) {
     }
@@ -79,6 +100,12 @@ public class ImageChecker {
         this.runs = runs;
         this.clock = clock;
         this.defaultPlatform = defaultPlatform;
+        this.guard = new ChainGuard(ledger, this::lastOutcome);
+    }
+
+    /** What holds images back: the chain predicate, for the status view. */
+    public ChainGuard guard() {
+        return guard;
     }
 
     /** The platform of images whose descriptor names none. */
@@ -93,12 +120,22 @@ public class ImageChecker {
 
     /** Checks one image now. */
     public CheckOutcome check(String imageId) {
+        return check(imageId, null);
+    }
+
+    /**
+     * Checks one image now, after a publish of its parent: the bases that name a tag of {@code hint} are pinned to the
+     * digest it published (the run id is the one a poll gives once the tag names that digest).
+     *
+     * @param hint the parent's publish; {@code null}: an ordinary check
+     */
+    public CheckOutcome check(String imageId, ParentPublish hint) {
         PlatformImage image = image(imageId);
         if (!ledger.complete()) {
             throw new NotReadyException("the run ledger is still reading the run topics; try again shortly");
         }
         synchronized (locks.computeIfAbsent(imageId, id -> new Object())) {
-            CheckOutcome outcome = checkLocked(image);
+            CheckOutcome outcome = checkLocked(image, hint);
             lastOutcomes.put(imageId, outcome);
             try {
                 onChecked.accept(outcome);
@@ -120,7 +157,8 @@ public class ImageChecker {
     /** Starts a forced run of a known image. */
     public ForceUpdateRequested forceUpdate(String imageId, String reason, String requestedBy) {
         image(imageId);
-        ForceUpdateRequested event = new ForceUpdateRequested(RunIds.forced(), imageId, 1, clock.instant(), reason, requestedBy);
+        ForceUpdateRequested event = new ForceUpdateRequested(RunIds.forced(), imageId, 1, clock.instant(), reason,
+                requestedBy, catalog.get().graph().descendants(imageId));
         runs.start(event);
         ledger.apply(event);
         LOG.infof("Run %s (%s): forced by %s, reason: %s", event.runId(), imageId, requestedBy, reason);
@@ -172,7 +210,7 @@ public class ImageChecker {
                 .map(DescriptorException::getMessage).findFirst().orElse(null));
     }
 
-    private CheckOutcome checkLocked(PlatformImage image) {
+    private CheckOutcome checkLocked(PlatformImage image, ParentPublish hint) {
         Instant now = clock.instant();
         if (image.baseImages().isEmpty()) {
             settling.remove(image.id());
@@ -187,10 +225,21 @@ public class ImageChecker {
         Map<ImageReference, Upstream> upstream = new LinkedHashMap<>();
         Map<String, String> shown = new LinkedHashMap<>();
         Optional<BuiltFrom> builtFrom;
+        ImageGraph graph = catalog.get().graph();
+        Map<ImageReference, String> parents = new LinkedHashMap<>();
+        graph.parents(image.id()).forEach(edge -> parents.put(edge.base(), edge.parentId()));
         try {
             for (ImageReference base : image.baseImages()) {
-                Upstream current = registry.upstream(base, platform)
-                        .orElseThrow(() -> new CheckProblems.BaseImageMissing(base));
+                String parent = parents.get(base);
+                boolean pinned = hint != null && hint.parentId().equals(parent) && hint.tags().contains(base.tag());
+                Optional<Upstream> found = pinned ? pinnedTo(hint, platform) : registry.upstream(base, platform);
+                if (found.isEmpty() && parent != null) {
+                    settling.remove(image.id());
+                    ChainGuard.Hold hold = new ChainGuard.Hold(parent, null, ChainGuard.Hold.NEVER_PUBLISHED);
+                    return new CheckOutcome(image.id(), now, CheckOutcome.Result.HELD, platform.toString(), shown, null,
+                            null, null, "the base " + base + " does not exist yet; " + hold.text(), null, null, hold);
+                }
+                Upstream current = found.orElseThrow(() -> new CheckProblems.BaseImageMissing(base));
                 upstream.put(base, current);
                 shown.put(base.toString(), current.digest().toString());
             }
@@ -204,23 +253,31 @@ public class ImageChecker {
         Decision decision = UpdateDetector.decide(image.baseImages(), upstream, builtFrom, drift,
                 image.descriptor().rebuildsOnChange());
         if (decision instanceof Decision.Rebuild rebuild) {
-            return startRun(image, rebuild, upstream, platform, shown, builtFrom.orElse(null), now)
+            return startRun(image, rebuild, upstream, platform, shown, builtFrom.orElse(null), now, graph, parents, hint)
                     .withDefinition(drift.view());
         }
         settling.remove(image.id());
         if (decision instanceof Decision.AwaitingRelease) {
             return new CheckOutcome(image.id(), now, CheckOutcome.Result.AWAITING_RELEASE, platform.toString(), shown,
                     builtFrom.orElse(null), null, null, drift.why() + "; rebuildOnChange is false: force-update "
-                    + "releases it", null, drift.view());
+                    + "releases it", null, drift.view(), null);
         }
         LOG.debugf("%s is up to date", image.id());
         return new CheckOutcome(image.id(), now, CheckOutcome.Result.UP_TO_DATE, platform.toString(), shown,
                 builtFrom.orElse(null), null, null, "built from the current upstream digests for " + platform, null,
-                drift.view());
+                drift.view(), null);
+    }
+
+    /** Where the parent's publish is for {@code platform}: its digest, resolved to the platform's manifest. */
+    private Optional<Upstream> pinnedTo(ParentPublish hint, Platform platform) {
+        Digest published = hint.published().digest();
+        return registry.upstream(hint.published().byDigestOnly(), platform)
+                .map(u -> new Upstream(platform, published, u.digest()));
     }
 
     private CheckOutcome startRun(PlatformImage image, Decision.Rebuild rebuild, Map<ImageReference, Upstream> upstream,
-                                  Platform platform, Map<String, String> shown, BuiltFrom builtFrom, Instant now) {
+                                  Platform platform, Map<String, String> shown, BuiltFrom builtFrom, Instant now,
+                                  ImageGraph graph, Map<ImageReference, String> parents, ParentPublish hint) {
         String definition = image.definition().hash();
         String runId = RunIds.forBaseUpdate(image.id(), rebuild.baseImages().stream().map(BaseImage::digest).toList(),
                 definition);
@@ -231,8 +288,17 @@ public class ImageChecker {
                     runId, null, rebuild.why() + "; run " + runId + " for this change is "
                     + run.state().name().toLowerCase().replace('_', '-'));
         }
+        Optional<ChainGuard.Hold> hold = guard.holdFor(image.id(), graph, this::check);
+        if (hold.isPresent()) {
+            String message = rebuild.why() + "; " + hold.get().text() + " (its publish starts this image's run)";
+            LOG.infof("%s: %s", image.id(), message);
+            return new CheckOutcome(image.id(), now, CheckOutcome.Result.HELD, platform.toString(), shown, builtFrom,
+                    null, null, message, null, null, hold.get());
+        }
+        List<ImageReference> moved = rebuild.baseImages().stream().filter(b -> moved(b, upstream.get(b.reference())))
+                .map(BaseImage::reference).toList();
         Duration settle = image.descriptor().settle();
-        if (settle != null && rebuild.trigger().kind() == Trigger.Kind.BASE_IMAGE_UPDATED) {
+        if (settle != null && moved.stream().anyMatch(b -> !parents.containsKey(b))) {
             Map<ImageReference, Digest> tagDigests = new LinkedHashMap<>();
             upstream.forEach((base, u) -> tagDigests.put(base, u.tagDigest()));
             Settling waiting = settling.compute(image.id(), (id, before) -> before != null
@@ -249,12 +315,16 @@ public class ImageChecker {
             }
             settling.remove(image.id());
         }
-        Trigger trigger = rebuild.trigger();
+        Trigger trigger = moved.stream().filter(parents::containsKey).findFirst()
+                .map(base -> parentPublished(parents.get(base), base, upstream.get(base), hint)
+                        .withDefinition(rebuild.trigger().definition()))
+                .orElse(rebuild.trigger());
         if (trigger.definition() != null) {
             GitHistory.Commits commits = GitHistory.since(image.directory(), builtFrom == null ? null : builtFrom.revision(),
                     Trigger.DefinitionChange.MAX_COMMITS);
             trigger = trigger.withDefinition(trigger.definition().withCommits(commits.commits(), commits.more()));
         }
+        trigger = trigger.withDependents(graph.descendants(image.id()));
         BaseImageUpdated event = new BaseImageUpdated(runId, image.id(), 1, now, rebuild.baseImages(), definition,
                 trigger, definition);
         runs.start(event);
@@ -262,5 +332,32 @@ public class ImageChecker {
         LOG.infof("Run %s (%s): %s, %s", runId, image.id(), trigger.kind().id(), rebuild.why());
         return new CheckOutcome(image.id(), now, CheckOutcome.Result.RUN_STARTED, platform.toString(), shown, builtFrom,
                 runId, null, rebuild.why());
+    }
+
+    /** Whether a base moved since the published image (or was never built from): what decides the trigger. */
+    private static boolean moved(BaseImage base, Upstream now) {
+        Digest before = base.previousDigest();
+        return before == null || !(now.digest().equals(before) || now.tagDigest().equals(before));
+    }
+
+    /**
+     * The trigger of a run a parent's publish starts: the parent, its version and run (from the hint, else the ledger's
+     * run that published the digest, while the topics hold it) and the child's base pinned to the published digest.
+     */
+    private Trigger parentPublished(String parentId, ImageReference base, Upstream now, ParentPublish hint) {
+        String runId = null;
+        String version = null;
+        if (hint != null && hint.parentId().equals(parentId)) {
+            runId = hint.runId();
+            version = hint.published().tag();
+        } else {
+            Optional<RunLedger.Run> run = ledger.publishedRun(parentId, now.tagDigest())
+                    .or(() -> ledger.publishedRun(parentId, now.digest()));
+            if (run.isPresent()) {
+                runId = run.get().runId();
+                version = run.get().outcome().map(StageEntry::image).map(ImageReference::tag).orElse(null);
+            }
+        }
+        return Trigger.parentPublished(new Trigger.Parent(parentId, version, runId, base.withDigest(now.digest())));
     }
 }

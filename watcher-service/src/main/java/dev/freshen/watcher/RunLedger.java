@@ -9,6 +9,7 @@ import dev.freshen.events.ImageVerified;
 import dev.freshen.events.PipelineFailed;
 import dev.freshen.events.Stage;
 import dev.freshen.events.Trigger;
+import dev.freshen.events.image.Digest;
 import dev.freshen.events.image.ImageReference;
 
 import java.time.Instant;
@@ -116,7 +117,8 @@ public final class RunLedger {
         Run with(StageEntry entry, Trigger eventTrigger) {
             Trigger trigger = eventTrigger != null && (this.trigger == null || entry.event().trigger())
                     ? new Trigger(eventTrigger.kind(), StageEntry.cut(eventTrigger.reason()),
-                    StageEntry.cut(eventTrigger.requestedBy()))
+                    StageEntry.cut(eventTrigger.requestedBy()), eventTrigger.parent(), eventTrigger.definition(),
+                    eventTrigger.dependents(), Map.of())
                     : this.trigger;
             if (stages.stream().anyMatch(entry::sameAs)) {
                 return new Run(runId, imageId, trigger, stages);
@@ -152,12 +154,21 @@ public final class RunLedger {
         return complete;
     }
 
-    /** Applies one event read from the topics; events may arrive in any order across topics, and more than once. */
-    public void apply(FreshenEvent event) {
+    /**
+     * Applies one event read from the topics; events may arrive in any order across topics, and more than once.
+     *
+     * @return whether the event was new to the ledger: false for an entry it holds already (the same event read again)
+     */
+    public boolean apply(FreshenEvent event) {
         StageEntry entry = StageEntry.of(event);
         Trigger trigger = triggerOf(event);
-        runs.compute(event.runId(), (id, known) -> (known == null ? new Run(id, event.imageId(), null, List.of()) : known)
-                .with(entry, trigger));
+        boolean[] added = {false};
+        runs.compute(event.runId(), (id, known) -> {
+            Run run = known == null ? new Run(id, event.imageId(), null, List.of()) : known;
+            added[0] = run.stages().stream().noneMatch(entry::sameAs);
+            return run.with(entry, trigger);
+        });
+        return added[0];
     }
 
     public boolean knows(String runId) {
@@ -178,6 +189,27 @@ public final class RunLedger {
     /** Every run still in flight, of every image. */
     public List<Run> inFlight() {
         return runs.values().stream().filter(r -> r.state() == State.IN_FLIGHT).toList();
+    }
+
+    /**
+     * The newest run of {@code imageId}, in flight or ended, by its start (the earliest entry read for a run whose
+     * trigger was not).
+     */
+    public Optional<Run> newest(String imageId) {
+        return runs.values().stream().filter(r -> r.imageId().equals(imageId))
+                .max(Comparator.comparing((Run r) -> r.startedAt() != null ? r.startedAt() : r.firstSeen())
+                        .thenComparing(Run::runId));
+    }
+
+    /**
+     * The run of {@code imageId} that published {@code digest} (the digest its {@code ImagePublished} names: the
+     * image manifest, or the index of a multi-platform image), while the topics still hold it.
+     */
+    public Optional<Run> publishedRun(String imageId, Digest digest) {
+        return runs.values().stream()
+                .filter(r -> r.imageId().equals(imageId) && r.state() == State.PUBLISHED)
+                .filter(r -> r.outcome().map(e -> e.image() != null && digest.equals(e.image().digest())).orElse(false))
+                .max(Comparator.comparing(Run::endedAt));
     }
 
     /** The newest run of {@code imageId} that ended. */

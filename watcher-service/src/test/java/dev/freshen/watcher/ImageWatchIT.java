@@ -53,7 +53,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * between nor after a restart. A copied folder that claims the published image's {@code latest} is refused (the
  * registry's label decides, although the copy comes first in id order), also while the original is invalid. A new
  * descriptor is checked as soon as it is loaded, and the API shows the schedule in force. Checks that keep failing
- * are announced once, also across a restart, and so is their recovery.
+ * are announced once, also across a restart, and so is their recovery. Images built on each other: a child waits for
+ * its parent's first publish, the parent's {@code ImagePublished} starts the child's run at once (no schedule fires),
+ * a poll and a restart find that run instead of starting another, and two images FROM each other's tags are invalid.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ImageWatchIT {
@@ -266,6 +268,101 @@ class ImageWatchIT {
         assertEquals("0.0", metric("freshen_image_checks_failing", gone));
         await().during(QUIET).atMost(QUIET.plusSeconds(5)).until(() -> records(Topics.CHECKS_RECOVERED, gone).size() == 1
                 && records(Topics.CHECKS_FAILED, gone).size() == 1);
+    }
+
+    /**
+     * A parent published by the pipeline (simulated: its version pushed, its {@code ImagePublished} sent) starts its
+     * child at once, pinned to the published digest and naming the parent's run; the schedules (year 2099) never fire.
+     * A check afterwards, and the start-up check of a restarted watcher that replays the publish, find that run.
+     */
+    @Test
+    @Order(7)
+    void aParentsPublishStartsItsChildAtOnceAndNeitherAPollNorARestartStartsAnother() {
+        String parent = "watch-" + UNIQUE + "/chain-parent";
+        String child = "watch-" + UNIQUE + "/chain-child";
+        String parentRepository = "platform/chain-" + UNIQUE;
+        String never = "schedule: \"0 0 0 1 1 ? 2099\"\n";
+        write(parent + "/Dockerfile", "FROM " + registry.host() + "/" + upstream + ":10.0\n");
+        write(parent + "/platform-image.yaml", never + "target: {repository: " + parentRepository
+                + ", tagPrefix: \"p\", extraTags: [parent]}\n");
+        write(child + "/Dockerfile", "FROM " + registry.host() + "/" + parentRepository + ":parent\n");
+        write(child + "/platform-image.yaml", never + "target: {repository: platform/chain-child-" + UNIQUE
+                + ", tagPrefix: \"c\"}\n");
+
+        BaseImageUpdated parentRun = topics.awaitEvent(BaseImageUpdated.class, e -> e.imageId().equals(parent), TIMEOUT);
+        assertEquals(List.of(child), parentRun.trigger().dependents());
+        await().atMost(TIMEOUT).until(() -> "HELD".equals(api().get("/api/v1/images/" + child).path("lastCheck.result")));
+        api().get("/api/v1/images/" + child).then()
+                .body("lastCheck.waitsOn.imageId", equalTo(parent))
+                .body("lastCheck.waitsOn.state", equalTo("never-published"))
+                .body("chain.parents", equalTo(List.of(parent)))
+                .body("chain.state", equalTo("waiting"));
+        api().get("/api/v1/images/" + parent).then().body("chain.children", equalTo(List.of(child)));
+
+        ImageReference published = publishTo(parentRepository, "p-1.0.0", "parent", parent);
+        Instant sent = Instant.now();
+        topics.send(new dev.freshen.events.ImagePublished(parentRun.runId(), parent, 1, sent,
+                parentRun.trigger(), parentRun.baseImages(), published, "1.0.0", List.of("p-1.0.0", "parent"), List.of()));
+
+        BaseImageUpdated childRun = topics.awaitEvent(BaseImageUpdated.class, e -> e.imageId().equals(child),
+                Duration.ofSeconds(20));
+        assertEquals(dev.freshen.events.Trigger.Kind.PARENT_PUBLISHED, childRun.trigger().kind());
+        assertEquals(parent, childRun.trigger().parent().imageId());
+        assertEquals(parentRun.runId(), childRun.trigger().parent().runId());
+        assertEquals("p-1.0.0", childRun.trigger().parent().version());
+        assertEquals(published.digest(), childRun.baseImages().get(0).digest());
+        assertTrue(Duration.between(sent, childRun.occurredAt()).toSeconds() < 15, "driven by the event");
+
+        api().post("/api/v1/images/" + child + "/check").then().statusCode(200)
+                .body("result", equalTo("RUN_EXISTS"))
+                .body("runId", equalTo(childRun.runId()));
+
+        watcher.restart(TIMEOUT);
+        await().atMost(TIMEOUT).until(() -> "RUN_EXISTS".equals(api().get("/api/v1/images/" + child).path("lastCheck.result")));
+        await().during(QUIET).atMost(QUIET.plusSeconds(5))
+                .until(() -> records(Topics.BASE_IMAGE_UPDATED, child).size() == 1);
+    }
+
+    @Test
+    @Order(8)
+    void imagesBuiltFromEachOthersTagsAreBothInvalidNamingTheCycle() {
+        String a = "watch-" + UNIQUE + "/cycle-a";
+        String b = "watch-" + UNIQUE + "/cycle-b";
+        write(a + "/Dockerfile", "FROM " + registry.host() + "/platform/cycle-b-" + UNIQUE + ":latest\n");
+        write(a + "/platform-image.yaml", "target: {repository: platform/cycle-a-" + UNIQUE + ", tagPrefix: \"1\", extraTags: [latest]}\n");
+        write(b + "/Dockerfile", "FROM " + registry.host() + "/platform/cycle-a-" + UNIQUE + ":latest\n");
+        write(b + "/platform-image.yaml", "target: {repository: platform/cycle-b-" + UNIQUE + ", tagPrefix: \"1\", extraTags: [latest]}\n");
+
+        await().atMost(TIMEOUT).until(() -> api().get("/api/v1/images/" + b).statusCode() == 200);
+        for (String id : List.of(a, b)) {
+            api().get("/api/v1/images/" + id).then()
+                    .body("state", equalTo("invalid"))
+                    .body("problems[0].code", equalTo("descriptor-dependency-cycle"))
+                    .body("problems[0].line", equalTo(1))
+                    .body("problems[0].message", containsString("these images are built FROM each other's tags"));
+        }
+        api().get("/api/v1/images/" + a).then().body("problems[0].message",
+                containsString(a + " \u2192 " + b + " \u2192 " + a));
+    }
+
+    /** Pushes {@code repository:versionTag} and {@code :movingTag}, built FROM the base and labelled; its reference. */
+    private static ImageReference publishTo(String repository, String versionTag, String movingTag, String imageId) {
+        String target = registry.host() + "/" + repository + ":" + versionTag;
+        String moving = registry.host() + "/" + repository + ":" + movingTag;
+        Path context;
+        try {
+            context = Files.createTempDirectory("freshen-target-");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        writeTo(context.resolve("Dockerfile"), "FROM " + base + "\nLABEL " + ImageLabels.BASE_IMAGES + "=\"" + base
+                + "\" " + ImageLabels.IMAGE_ID + "=\"" + imageId + "\"\n");
+        DockerEngine.docker("build", "-q", "-t", target, "-t", moving, context.toString());
+        DockerEngine.docker("push", "-q", target);
+        DockerEngine.docker("push", "-q", moving);
+        String pinned = DockerEngine.docker("inspect", "--format", "{{index .RepoDigests 0}}", target).strip();
+        DockerEngine.docker("rmi", target, moving);
+        return ImageReference.parse(target).withDigest(ImageReference.parse(pinned).digest());
     }
 
     /** The value of the Prometheus sample {@code name} whose labels include {@code image} (and {@code code}). */

@@ -133,6 +133,45 @@ class RunLedgerTest {
     }
 
     @Test
+    void applySaysWhetherTheEntryWasNew() {
+        ForceUpdateRequested forced = new ForceUpdateRequested("f-0003", "net10/runtime", 1, T0, null, "api");
+        assertTrue(ledger.apply(forced));
+        assertFalse(ledger.apply(forced), "read back from the topic");
+        ImagePublished publish = published("f-0003", "net10/runtime", T0.plusSeconds(9));
+        assertTrue(ledger.apply(publish));
+        assertFalse(ledger.apply(publish), "read again after a lost connection");
+    }
+
+    @Test
+    void theNewestRunAndTheRunThatPublishedADigest() {
+        ledger.apply(new ForceUpdateRequested("f-0010", "net10/runtime", 1, T0, null, "api"));
+        ImagePublished first = published("f-0010", "net10/runtime", T0.plusSeconds(9));
+        ledger.apply(first);
+        ledger.apply(new ForceUpdateRequested("f-0011", "net10/runtime", 1, T0.plusSeconds(60), null, "api"));
+        ledger.apply(failed("f-0011", Stage.BUILD, T0.plusSeconds(70)));
+        ledger.apply(new ForceUpdateRequested("f-0012", "net10/other", 1, T0.plusSeconds(90), null, "api"));
+
+        assertEquals("f-0011", ledger.newest("net10/runtime").orElseThrow().runId());
+        assertEquals("f-0010", ledger.publishedRun("net10/runtime", first.digest()).orElseThrow().runId());
+        assertTrue(ledger.publishedRun("net10/runtime", SampleEvents.digest('9')).isEmpty());
+        assertTrue(ledger.publishedRun("net10/other", first.digest()).isEmpty(), "another image's publish");
+        assertTrue(ledger.newest("net10/none").isEmpty());
+    }
+
+    @Test
+    void aTriggersParentDefinitionAndDependentsAreKept() {
+        Trigger trigger = Trigger.parentPublished(new Trigger.Parent("base/runtime", "10.0-1.3.0", "b-parent",
+                        SampleEvents.imagePublished().image()))
+                .withDefinition(new Trigger.DefinitionChange("sha256:" + "1".repeat(64), null,
+                        List.of(new Trigger.FileChange("Dockerfile", Trigger.FileChange.MODIFIED)), 0, List.of(), 0))
+                .withDependents(List.of("team/app"));
+        var sample = SampleEvents.baseImageUpdated();
+        ledger.apply(new BaseImageUpdated("b-0020", "base/aspnet", 1, T0, sample.baseImages(), "sha256:x", trigger));
+
+        assertEquals(trigger, ledger.run("b-0020").orElseThrow().trigger());
+    }
+
+    @Test
     void theTriggerIsKnownFromALaterEventUntilTheTriggerEventIsRead() {
         ledger.apply(built("b-0002", T0.plusSeconds(30)));
         RunLedger.Run early = ledger.run("b-0002").orElseThrow();

@@ -8,6 +8,8 @@ import dev.freshen.events.ImageRolledBack;
 import dev.freshen.events.WatchState;
 import dev.freshen.events.image.ImageReference;
 import dev.freshen.watcher.CheckHealth;
+import dev.freshen.watcher.ChainGuard;
+import dev.freshen.watcher.ChainStatus;
 import dev.freshen.watcher.CheckOutcome;
 import dev.freshen.watcher.ImageChecker;
 import dev.freshen.watcher.PublishedVersions;
@@ -77,13 +79,36 @@ public class ImagesResource {
      * @param problems      why it is invalid, in file order; empty when watched
      * @param rolledBack    the rollback that holds the moving tags on an older version now; absent when none does
      * @param checkHealth   whether its checks pass, or fail, and since when
+     * @param chain         the watched images it is built FROM and that are built FROM it, and whether a change of it
+     *                      starts now ({@code ready}), waits on an ancestor's run, settle or first publish
+     *                      ({@code waiting}) or is held by an ancestor's failed run ({@code held}); {@code null} while
+     *                      invalid
      */
     @Schema(requiredProperties = {"id", "state", "baseImages", "pinnedBases", "problems", "checkHealth"})
     public record ImageView(String id, WatchState state, String schedule, Target target, List<String> baseImages,
                             List<String> pinnedBases,
                             CheckOutcome lastCheck, RunSummary inFlightRun, RunSummary lastRun,
                             LastPublished lastPublished, List<ProblemView> problems, RolledBack rolledBack,
-                            CheckHealthView checkHealth) {
+                            CheckHealthView checkHealth, ChainView chain) {
+    }
+
+    /**
+     * Where an image stands among images built on each other (read from the runs and the last checks, no registry call).
+     *
+     * @param parents  the watched images its FROM lines name, by id
+     * @param children the watched images built directly FROM it, by id
+     * @param state    {@code ready}, {@code waiting} (an ancestor's run in flight, change settling or first publish to
+     *                 come) or {@code held} (an ancestor's newest run failed)
+     * @param waitsOn  the ancestor it waits on: {@code imageId}, {@code runId} (absent when none) and {@code state}
+     *                 ({@code in-flight}, {@code failed}, {@code settling}, {@code never-published}); absent when ready
+     */
+    @Schema(requiredProperties = {"parents", "children", "state"})
+    public record ChainView(List<String> parents, List<String> children,
+                            @Schema(enumeration = {"ready", "waiting", "held"}) String state, ChainGuard.Hold waitsOn) {
+
+        static ChainView of(ChainStatus.ChainView view) {
+            return new ChainView(view.parents(), view.children(), view.state(), view.waitsOn());
+        }
     }
 
     /**
@@ -407,7 +432,8 @@ public class ImagesResource {
                 ledger.lastEnded(image.id()).map(RunSummary::of).orElse(null),
                 published.of(image.id(), target, false).map(LastPublished::of).orElse(null), List.of(),
                 rolledBack.current(image.id()).map(RolledBack::of).orElse(null),
-                CheckHealthView.of(checkHealth, image.id()));
+                CheckHealthView.of(checkHealth, image.id()),
+                ChainView.of(new ChainStatus(catalog, checker.guard(), checker::lastOutcome).of(image.id())));
     }
 
     private ImageView view(DescriptorException invalid) {
@@ -420,6 +446,6 @@ public class ImagesResource {
                 published.of(id, target, true).map(LastPublished::of).orElse(null),
                 invalid.problems().stream().map(ProblemView::of).toList(),
                 id == null ? null : rolledBack.current(id).map(RolledBack::of).orElse(null),
-                CheckHealthView.of(checkHealth, id));
+                CheckHealthView.of(checkHealth, id), null);
     }
 }

@@ -60,12 +60,15 @@ public class WatcherBeans {
         return new RunLedger();
     }
 
-    /** The platform images; of two claiming one tag, the registry's tag label (else the run ledger) decides. */
+    /**
+     * The platform images; of two claiming one tag, the registry's tag label (else the run ledger) decides. Images
+     * built FROM each other's tags in the target registry form the graph ({@code PlatformImageCatalog.Scan#graph}).
+     */
     @Produces
     @Singleton
     Catalog catalog(WatcherConfig config, RegistryClient registryClient, RunLedger ledger) {
         return new Catalog(PlatformImageCatalog.of(config.platformImagesDir(),
-                new RegistryTagOwners(registryClient, config.targetRegistry(), ledger)));
+                new RegistryTagOwners(registryClient, config.targetRegistry(), ledger), config.targetRegistry()));
     }
 
     /** Streaks of failed checks per image; the threshold is checked here, so a wrong one stops the start. */

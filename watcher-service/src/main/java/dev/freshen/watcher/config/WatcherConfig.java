@@ -84,6 +84,14 @@ public interface WatcherConfig {
          */
         @WithDefault("3")
         int checksFailingAfter();
+
+        /**
+         * Check an image's children as soon as it publishes ({@code ImagePublished}), pinned to the published digest,
+         * so that images built on each other rebuild in order without waiting for their schedules. Off, a child sees
+         * its parent's new version at its next scheduled check (chaining by polling only).
+         */
+        @WithDefault("true")
+        boolean startChildrenOnPublish();
     }
 
     /** One named API key: exactly one of {@code key}, {@code key-file}; at least 16 characters. */

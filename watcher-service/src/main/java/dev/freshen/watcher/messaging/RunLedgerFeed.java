@@ -23,6 +23,7 @@ import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Feeds the {@link RunLedger} from the run topics (triggers, each stage's event, terminal events), always from the
@@ -32,6 +33,9 @@ import java.util.Map;
  * the {@link Rollbacks} (with the publishes, which end a rollback), and {@code freshen.checks-failed} and
  * {@code freshen.checks-recovered} into the {@link CheckHealth}, so that a restarted watcher knows which images it
  * announced as failing: one catch-up point for all.
+ *
+ * <p>A publish read after the catch-up that is new to the ledger and the image's newest goes on to
+ * {@link ParentPublishes}, which starts the image's children; replayed publishes start nothing.
  */
 @ApplicationScoped
 public class RunLedgerFeed {
@@ -44,9 +48,13 @@ public class RunLedgerFeed {
 
     @Inject
     public RunLedgerFeed(RunLedger ledger, ImageChecker checker, WatchStates watchStates, Rollbacks rollbacks,
-                         CheckHealth checkHealth, @Identifier("default-kafka-broker") Map<String, Object> kafka) {
+                         CheckHealth checkHealth, ParentPublishes parentPublishes,
+                         @Identifier("default-kafka-broker") Map<String, Object> kafka) {
+        // the follower calls back on its own thread once started, when this.follower is set
         this.follower = new TopicFollower(kafka, "freshen-watcher-run-ledger", TOPICS,
-                TopicFollower.events(event -> apply(ledger, checker, watchStates, rollbacks, checkHealth, event)))
+                TopicFollower.events(event -> apply(ledger, checker, watchStates, rollbacks, checkHealth, event)
+                        .filter(published -> caughtUp())
+                        .ifPresent(parentPublishes::published)))
                 .onCaughtUp(ledger::markComplete);
     }
 
@@ -67,24 +75,33 @@ public class RunLedgerFeed {
         return follower.awaitCaughtUp(timeout);
     }
 
-    private static void apply(RunLedger ledger, ImageChecker checker, WatchStates watchStates, Rollbacks rollbacks,
-                              CheckHealth checkHealth, FreshenEvent event) {
+    /**
+     * Hands {@code event} to whoever keeps it.
+     *
+     * @return a publish that is new to the ledger and the newest of its image: one that may start children
+     */
+    static Optional<ImagePublished> apply(RunLedger ledger, ImageChecker checker, WatchStates watchStates,
+                                          Rollbacks rollbacks, CheckHealth checkHealth, FreshenEvent event) {
         if (event instanceof ChecksFailed || event instanceof ChecksRecovered) {
             checkHealth.apply(event);
-            return;
+            return Optional.empty();
         }
         if (event instanceof ImageWatchChanged changed) {
             watchStates.apply(changed);
-            return;
+            return Optional.empty();
         }
         if (event instanceof ImageRolledBack rolledBack) {
             rollbacks.apply(rolledBack);
-            return;
+            return Optional.empty();
         }
-        ledger.apply(event);
+        boolean added = ledger.apply(event);
         if (event instanceof ImagePublished published) {
             checker.published(published);
             rollbacks.published(published);
+            if (added && ledger.lastPublished(published.imageId()).map(published.image()::equals).orElse(false)) {
+                return Optional.of(published);
+            }
         }
+        return Optional.empty();
     }
 }

@@ -187,7 +187,9 @@ public class WatchSchedule {
         announcer.announce();
         if (config.watcher().checkOnStart()) {
             loadedEarly.clear();
-            catalog.get().images().keySet().forEach(this::checkQuietly);
+            // parents before children: a child's check then finds its parent's run instead of checking the parent
+            var scan = catalog.get();
+            (scan.graph().order().isEmpty() ? scan.images().keySet() : scan.graph().order()).forEach(this::checkQuietly);
         } else {
             drainLoadedEarly();
         }
