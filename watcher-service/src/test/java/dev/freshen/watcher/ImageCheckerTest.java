@@ -281,6 +281,28 @@ class ImageCheckerTest {
     }
 
     @Test
+    void anEditOfAFileTheDockerignoreExcludesStartsNothingAndAnIncludedOneDoes() throws IOException {
+        Path folder = root.resolve(ID);
+        Files.writeString(folder.resolve(".dockerignore"), "notes/\n");
+        Files.createDirectories(folder.resolve("notes"));
+        Files.writeString(folder.resolve("notes/x.md"), "first\n");
+        checker = checker(new PlatformImageCatalog(root).scan());
+        publishCurrentDefinition();
+
+        Files.writeString(folder.resolve("notes/x.md"), "second\n");
+        Files.writeString(folder.resolve("notes/new.md"), "new\n");
+        checker = checker(new PlatformImageCatalog(root).scan());
+        assertEquals(CheckOutcome.Result.UP_TO_DATE, checker.check(ID).result(), "the build context does not send notes/");
+        assertEquals(List.of(), started);
+
+        Files.writeString(folder.resolve("run.sh"), "#!/bin/sh\n");
+        checker = checker(new PlatformImageCatalog(root).scan());
+        CheckOutcome outcome = checker.check(ID);
+        assertEquals(CheckOutcome.Result.RUN_STARTED, outcome.result());
+        assertEquals(List.of(new CheckOutcome.FileView("run.sh", "added")), outcome.definition().files());
+    }
+
+    @Test
     void withoutRebuildOnChangeADefinitionChangeAwaitsRelease() throws IOException {
         publishCurrentDefinition();
         Files.writeString(root.resolve(ID).resolve("Dockerfile"), "FROM " + BASE + "\nUSER 1655\n");
