@@ -23,9 +23,9 @@ import java.util.stream.Collectors;
 /**
  * The wording every notification shares, so that Teams, Slack and their tests agree: titles, triggers, what changed
  * in a definition, held-back images, durations, digest changes, the Dockerfile line, the retry command, and trimming
- * to a size limit. Free text from the events
- * (reasons, hints, log excerpts, who asked) goes through {@link #plain} first: every channel shows it without terminal
- * escape codes or control characters.
+ * to a size limit. Free text from the events (reasons, hints, log excerpts, who asked, paths, commit subjects and
+ * authors) goes through {@link #plain} first: every channel shows it without terminal escape codes or control
+ * characters.
  */
 public final class OutcomeText {
 
