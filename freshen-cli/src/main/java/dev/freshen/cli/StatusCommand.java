@@ -83,9 +83,9 @@ public class StatusCommand implements Callable<Integer> {
      * how many and why; for each image whose Dockerfile pins a base by digest alone
      * ({@code pinnedBases}: pinned, not watched), those bases; for each image whose definition changed, the files
      * ({@link #definition}); for each image that waits on an image it is built FROM, on what ({@link #chain}); then,
-     * for each image whose descriptor is invalid (state
-     * {@code invalid}: listed with its last published version, not checked), its problems with where, what and what
-     * to do; then the {@code invalidDescriptors} that belong to no listed image (a folder whose name is no image id).
+     * for each image whose descriptor is invalid (state {@code invalid}: listed with its last published version, not
+     * checked), its problems with where, what and what to do; then the {@code invalidDescriptors} that belong to no
+     * listed image (a folder whose name is no image id).
      */
     static void table(PrintWriter out, Iterable<JsonNode> images, JsonNode invalidDescriptors) {
         String format = "%-24s %-16s %-20s %-20s %-20s %s%n";
