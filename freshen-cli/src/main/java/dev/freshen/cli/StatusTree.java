@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.function.Function;
 
 /**
@@ -84,6 +85,30 @@ final class StatusTree {
         walk(byId, imageId, "parents", keep);
         walk(byId, imageId, "children", keep);
         return byId.values().stream().filter(image -> keep.contains(image.path("id").asText())).toList();
+    }
+
+    /**
+     * The images of {@code list} built FROM {@code imageId}, directly or not ({@code chain.children}), parents first
+     * (an image after every one of its parents that is among them; ties by id): a forced run's {@code dependents}.
+     */
+    static List<String> descendants(Iterable<JsonNode> list, String imageId) {
+        Map<String, JsonNode> byId = new TreeMap<>();
+        list.forEach(image -> byId.put(image.path("id").asText(), image));
+        Set<String> below = new LinkedHashSet<>();
+        walk(byId, imageId, "children", below);
+        below.remove(imageId);
+        List<String> ordered = new ArrayList<>();
+        Set<String> left = new TreeSet<>(below);
+        while (!left.isEmpty()) {
+            String next = left.stream().filter(id -> {
+                List<String> waitingOn = new ArrayList<>();
+                byId.get(id).path("chain").path("parents").forEach(p -> waitingOn.add(p.asText()));
+                return waitingOn.stream().noneMatch(left::contains);
+            }).findFirst().orElse(left.iterator().next());
+            ordered.add(next);
+            left.remove(next);
+        }
+        return ordered;
     }
 
     private static void walk(Map<String, JsonNode> byId, String from, String direction, Set<String> keep) {

@@ -267,4 +267,18 @@ class StatusCommandTest {
                 text.toString().lines().skip(1).map(line -> line.substring(0, 24).stripTrailing()).toList(),
                 "images on a cycle (the watcher serves none) are still shown once in full");
     }
+
+    @Test
+    void aForcedRunsDependentsAreEveryImageBuiltFromItParentsFirst() throws Exception {
+        JsonNode chain = Json.MAPPER.readTree(CHAIN).path("images");
+        assertEquals(List.of("base/aspnet", "team/app"), StatusTree.descendants(chain, "base/runtime"));
+        assertEquals(List.of(), StatusTree.descendants(chain, "team/app"));
+        JsonNode list = Json.MAPPER.readTree("""
+                [{"id": "m/root", "chain": {"parents": [], "children": ["z/parent", "b/other"]}},
+                 {"id": "z/parent", "chain": {"parents": ["m/root"], "children": ["a/child"]}},
+                 {"id": "b/other", "chain": {"parents": ["m/root"], "children": ["a/child"]}},
+                 {"id": "a/child", "chain": {"parents": ["z/parent", "b/other"], "children": []}}]""");
+        assertEquals(List.of("b/other", "z/parent", "a/child"), StatusTree.descendants(list, "m/root"),
+                "a/child after both its parents, though its id sorts first");
+    }
 }
