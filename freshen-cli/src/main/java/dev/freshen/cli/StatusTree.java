@@ -35,7 +35,7 @@ final class StatusTree {
     private final Function<String, String> stageOf;
     private final Set<String> shown = new HashSet<>();
     private final List<String[]> rows = new ArrayList<>();
-
+    /** The listed images each image is built FROM, and those built FROM it (by id). */
     private final Map<String, List<String>> parents = new TreeMap<>();
     private final Map<String, List<String>> children = new TreeMap<>();
 
@@ -66,7 +66,7 @@ final class StatusTree {
         int versionWidth = Math.max(16, tree.rows.stream().mapToInt(row -> row[1].length()).max().orElse(0));
         String format = "%-" + width + "s %-" + versionWidth + "s %s%n";
         out.printf(format, "IMAGE", "VERSION", "STATE");
-        tree.rows.forEach(row -> out.printf(format, row[0], row[1], row[2]).flush());
+        tree.rows.forEach(row -> out.printf(format, row[0], row[1], row[2]));
         if (!tree.images.isEmpty() && tree.images.values().stream().noneMatch(image -> image.path("chain").isObject())) {
             out.println();
             out.println("The watcher reports no chains (a version before chains of platform images): every image is "
