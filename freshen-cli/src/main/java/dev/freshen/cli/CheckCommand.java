@@ -8,6 +8,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.Callable;
 
 /**
@@ -16,7 +17,8 @@ import java.util.concurrent.Callable;
  */
 @CommandLine.Command(name = "check", mixinStandardHelpOptions = true,
         description = {"Check a platform image's bases upstream now (through the watcher's API, with its key). A moved "
-                + "base starts a run; with --wait follows it to its end (exit 0 published, 1 failed or timed out).",
+                + "base or a changed definition starts a run, unless the image waits on an image it is built FROM "
+                + "(held); with --wait follows it to its end (exit 0 published, 1 failed or timed out).",
                 "Exit 1 also when the check itself fails (registry unreachable, base tag missing)."})
 public class CheckCommand implements Callable<Integer> {
 
@@ -80,6 +82,18 @@ public class CheckCommand implements Callable<Integer> {
         return run == null ? 0 : Follow.exitCode(run);
     }
 
+    /**
+     * A check that found a change but started nothing because an image it is built FROM must publish first:
+     * "team/app: not started, waits on base/aspnet's failed run b-…; team/app is built once base/aspnet publishes: …".
+     */
+    private static String held(String image, JsonNode outcome, String message) {
+        String on = ChainText.waitsOn(outcome.path("waitsOn"));
+        if (on == null) {
+            return image + ": not started, it waits on an image it is built FROM" + (message.isEmpty() ? "" : " (" + message + ")");
+        }
+        return image + ": not started, waits on " + on + "; " + ChainText.whatNext(image, outcome.path("waitsOn"));
+    }
+
     /** One line about the outcome of a check (docs/api.md lists the results). */
     static String describe(JsonNode outcome) {
         String image = outcome.path("imageId").asText();
@@ -90,6 +104,11 @@ public class CheckCommand implements Callable<Integer> {
             case "RUN_STARTED" -> image + ": started run " + runId + " (" + message + ")";
             case "RUN_EXISTS", "SETTLING" -> image + ": " + message;
             case "NO_BASES" -> image + ": " + message;
+            case "HELD" -> held(image, outcome, message);
+            case "AWAITING_RELEASE" -> image + ": definition changed ("
+                    + Objects.requireNonNullElse(ChainText.changedFiles(outcome.path("definition"), 5), message)
+                    + "), awaiting release: its descriptor says rebuildOnChange: false; 'freshen force-update " + image
+                    + "' builds and publishes it";
             case "ERROR" -> image + ": the check failed: " + message;
             default -> image + ": " + outcome.path("result").asText() + (message.isEmpty() ? "" : " (" + message + ")");
         };

@@ -1,5 +1,6 @@
 package dev.freshen.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.freshen.events.ForceUpdateRequested;
 import dev.freshen.events.RunIds;
 import picocli.CommandLine;
@@ -9,6 +10,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
@@ -71,9 +73,7 @@ public class ForceUpdateCommand implements Callable<Integer> {
                 source = RunSources.api(watcher, runId, Clock.systemUTC());
             }
         } else {
-            if (!noVerify) {
-                verify(watcher);
-            }
+            List<String> dependents = noVerify ? List.of() : verify(watcher);
             EventLog log = new EventLog(kafka.settings());
             runId = RunIds.forced();
             if (wait) {
@@ -81,7 +81,7 @@ public class ForceUpdateCommand implements Callable<Integer> {
             }
             try {
                 log.publish(new ForceUpdateRequested(runId, imageId, 1, Instant.now(), reason,
-                        "cli:" + System.getProperty("user.name", "unknown")));
+                        "cli:" + System.getProperty("user.name", "unknown"), dependents));
             } catch (RuntimeException e) {
                 if (source != null) {
                     source.close();
@@ -110,10 +110,16 @@ public class ForceUpdateCommand implements Callable<Integer> {
         return Follow.exitCode(run);
     }
 
-    /** Refuses an image the watcher does not know or does not watch (invalid), before anything is published. */
-    private void verify(WatcherApi watcher) {
+    /**
+     * Refuses an image the watcher does not know or does not watch (invalid), before anything is published; returns
+     * the watched images built FROM it, parents first (the run's {@code dependents}: a failure card names them as held
+     * back, as for a run forced through the API), from the watcher's {@code chain}s; none from a watcher without them.
+     */
+    private List<String> verify(WatcherApi watcher) {
         try {
-            KnownImages.requireWatched(imageId, watcher);
+            JsonNode image = KnownImages.requireWatched(imageId, watcher);
+            return image.path("chain").path("children").isEmpty() ? List.of()
+                    : StatusTree.descendants(watcher.images().path("images"), imageId);
         } catch (WatcherApi.Unreachable e) {
             throw new CliException("cannot check that '" + imageId + "' is a watched image: the watcher at " + watcher.base()
                     + " is not reachable; nothing was published. Set --api or FRESHEN_API to the watcher's URL, "

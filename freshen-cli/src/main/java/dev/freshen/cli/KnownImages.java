@@ -25,13 +25,15 @@ final class KnownImages {
 
     /**
      * Asks the watcher; throws the unknown-image line when it does not know {@code imageId}, and the line of the
-     * API's {@code image-not-watched} problem when the image's descriptor is invalid (it would not be built).
+     * API's {@code image-not-watched} problem when the image's descriptor is invalid (it would not be built); else
+     * returns the image's view ({@code GET /api/v1/images/{id}}).
      */
-    static void requireWatched(String imageId, WatcherApi watcher) {
+    static JsonNode requireWatched(String imageId, WatcherApi watcher) {
         JsonNode image = watcher.image(imageId);
         if ("invalid".equals(image.path("state").asText())) {
             throw new CliException(notWatched(imageId, image.path("problems")));
         }
+        return image;
     }
 
     /**

@@ -39,8 +39,17 @@ record RunView(String runId, String imageId, String state, Trigger trigger, Inst
         stages = stages == null ? List.of() : List.copyOf(stages);
     }
 
-    /** Why the run happened: {@code kind} is {@code base-image-updated} or {@code forced}. */
-    record Trigger(String kind, String reason, String requestedBy) {
+    /**
+     * Why the run happened: {@code kind} is {@code base-image-updated}, {@code forced}, {@code definition-changed},
+     * {@code parent-published} or one a newer version added. {@code parent} and {@code definition} as the watcher's
+     * run ledger keeps them: it keeps neither (the run's events carry them), so the API writes both as {@code null},
+     * and so does a run folded from the topics, which then reads as the API's.
+     */
+    record Trigger(String kind, String reason, String requestedBy, JsonNode parent, JsonNode definition) {
+
+        Trigger(String kind, String reason, String requestedBy) {
+            this(kind, reason, requestedBy, null, null);
+        }
     }
 
     /** What the run published. */

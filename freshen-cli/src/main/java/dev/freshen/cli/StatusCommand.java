@@ -8,15 +8,24 @@ import picocli.CommandLine;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 
-/** {@code freshen status [<image-id>]}: what each platform image is built from and how its last run went. */
+/**
+ * {@code freshen status [<image-id>] [--tree]}: what each platform image is built from and how its last run went; with
+ * {@code --tree}, which watched images are built FROM which ({@link StatusTree}).
+ */
 @CommandLine.Command(name = "status", mixinStandardHelpOptions = true,
         description = "Table of platform images: version, digest, base digest it was built from, upstream digest now, "
-                + "last run; then rolled-back images, images whose checks fail, bases pinned by digest and invalid "
-                + "descriptors. Read from the watcher's API (no key needed).")
+                + "last run; then rolled-back images, images whose checks fail, bases pinned by digest, changed "
+                + "definitions, images waiting on the image they are built FROM, and invalid descriptors. With --tree: "
+                + "what is built FROM what, with version and state. Read from the watcher's API (no key needed).")
 public class StatusCommand implements Callable<Integer> {
 
-    @CommandLine.Parameters(index = "0", arity = "0..1", paramLabel = "IMAGE-ID", description = "only this image")
+    @CommandLine.Parameters(index = "0", arity = "0..1", paramLabel = "IMAGE-ID",
+            description = "only this image (with --tree: and the images it is built FROM or that are built FROM it)")
     String imageId;
+
+    @CommandLine.Option(names = "--tree", description = "the images as a tree of what is built FROM what, with each "
+            + "image's version and state")
+    boolean tree;
 
     @CommandLine.Mixin
     WatcherOption api;
@@ -36,9 +45,13 @@ public class StatusCommand implements Callable<Integer> {
         }
         JsonNode list = watcher.images();
         ArrayNode images = Json.MAPPER.createArrayNode();
-        for (JsonNode image : list.path("images")) {
-            if (imageId == null || imageId.equals(image.path("id").asText())) {
-                images.add(image);
+        if (tree && imageId != null) {
+            images.addAll(StatusTree.around(list.path("images"), imageId));
+        } else {
+            for (JsonNode image : list.path("images")) {
+                if (imageId == null || imageId.equals(image.path("id").asText())) {
+                    images.add(image);
+                }
             }
         }
         PrintWriter out = spec.commandLine().getOut();
@@ -50,17 +63,29 @@ public class StatusCommand implements Callable<Integer> {
             Json.print(out, document);
             return 0;
         }
+        if (tree) {
+            StatusTree.print(out, images, runId -> stage(watcher, runId));
+            return 0;
+        }
         table(out, images, imageId == null ? list.path("invalidDescriptors") : Json.MAPPER.createArrayNode());
         return 0;
+    }
+
+    /** The stage a run in flight is in ({@code GET /api/v1/runs/{id}}); {@code null} when ended or not known. */
+    private static String stage(WatcherApi watcher, String runId) {
+        return watcher.run(runId).map(RunView::of).filter(run -> !run.ended() && !run.stages().isEmpty())
+                .map(RunFormat::next).orElse(null);
     }
 
     /**
      * The table of {@code images}, then, for each image that is rolled back ({@code rolledBack}), "rolled back to
      * &lt;version&gt; by &lt;who&gt;: &lt;why&gt;"; for each image whose checks fail ({@code checkHealth}), since when,
      * how many and why; for each image whose Dockerfile pins a base by digest alone
-     * ({@code pinnedBases}: pinned, not watched), those bases; then, for each image whose descriptor is invalid (state
-     * {@code invalid}: listed with its last published version, not checked), its problems with where, what and what
-     * to do; then the {@code invalidDescriptors} that belong to no listed image (a folder whose name is no image id).
+     * ({@code pinnedBases}: pinned, not watched), those bases; for each image whose definition changed, the files
+     * ({@link #definition}); for each image that waits on an image it is built FROM, on what ({@link #chain}); then,
+     * for each image whose descriptor is invalid (state {@code invalid}: listed with its last published version, not
+     * checked), its problems with where, what and what to do; then the {@code invalidDescriptors} that belong to no
+     * listed image (a folder whose name is no image id).
      */
     static void table(PrintWriter out, Iterable<JsonNode> images, JsonNode invalidDescriptors) {
         String format = "%-24s %-16s %-20s %-20s %-20s %s%n";
@@ -110,6 +135,12 @@ public class StatusCommand implements Callable<Integer> {
                         + "watched and the digest pinned again on every run.");
             }
         }
+        for (JsonNode image : images) {
+            definition(out, image);
+        }
+        for (JsonNode image : images) {
+            chain(out, image);
+        }
         for (JsonNode image : invalid) {
             int count = image.path("problems").size();
             out.printf("%n%s is not watched: its descriptor has %s (not checked, not built until fixed):%n",
@@ -155,6 +186,44 @@ public class StatusCommand implements Callable<Integer> {
             out.printf("%n%s: last check failed: %s: %s%n", id, failed, health.path("reason").asText(""));
             out.println("    → Announced as failing after " + threshold + " in a row, unless a check passes first.");
         }
+    }
+
+    /**
+     * For an image whose last check found its definition (Dockerfile, build context, build settings) other than the
+     * published image's ({@code lastCheck.definition.state} {@code changed}): which files, and what happens: the run
+     * that builds it, or, with {@code rebuildOnChange: false} ({@code AWAITING_RELEASE}), how to release it. Nothing
+     * for a definition that is the same or unknown, or from a watcher that does not compare definitions.
+     */
+    static void definition(PrintWriter out, JsonNode image) {
+        JsonNode check = image.path("lastCheck");
+        String files = ChainText.changedFiles(check.path("definition"), 5);
+        if (files == null) {
+            return;
+        }
+        String id = image.path("id").asText();
+        out.printf("%n%s: definition changed since the published image: %s%n", id, files);
+        switch (check.path("result").asText("")) {
+            case "AWAITING_RELEASE" -> out.println("    → Awaiting release: its descriptor says rebuildOnChange: false; "
+                    + "'freshen force-update " + id + "' builds and publishes it.");
+            case "RUN_STARTED", "RUN_EXISTS" -> out.println("    → Run " + check.path("runId").asText() + " builds it.");
+            default -> {
+            }
+        }
+    }
+
+    /**
+     * For an image that waits on a platform image it is built FROM ({@code chain.waitsOn}, or the {@code waitsOn} of a
+     * held check): on what, and what happens next. Nothing when it waits on nothing, or from a watcher without chains.
+     */
+    static void chain(PrintWriter out, JsonNode image) {
+        JsonNode waitsOn = StatusTree.waitsOn(image);
+        String on = ChainText.waitsOn(waitsOn);
+        if (on == null || image.path("inFlightRun").isObject()) {
+            return;
+        }
+        String id = image.path("id").asText();
+        out.printf("%n%s waits on %s.%n", id, on);
+        out.println("    → " + ChainText.whatNext(id, waitsOn));
     }
 
     /** {@code sha256:…} of {@code repo:tag@sha256:…}, or the text as it is. */

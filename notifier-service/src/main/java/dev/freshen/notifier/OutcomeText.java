@@ -21,10 +21,11 @@ import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
- * The wording every notification shares, so that Teams, Slack and their tests agree: titles, triggers, durations,
- * digest changes, the Dockerfile line, the retry command, and trimming to a size limit. Free text from the events
- * (reasons, hints, log excerpts, who asked) goes through {@link #plain} first: every channel shows it without terminal
- * escape codes or control characters.
+ * The wording every notification shares, so that Teams, Slack and their tests agree: titles, triggers, what changed
+ * in a definition, held-back images, durations, digest changes, the Dockerfile line, the retry command, and trimming
+ * to a size limit. Free text from the events (reasons, hints, log excerpts, who asked, paths, commit subjects and
+ * authors) goes through {@link #plain} first: every channel shows it without terminal escape codes or control
+ * characters.
  */
 public final class OutcomeText {
 
@@ -44,6 +45,15 @@ public final class OutcomeText {
     /** Control characters other than line feed and tab, and the Unicode controls that reorder text on display. */
     private static final Pattern CONTROLS = Pattern.compile(
             "[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u200E\u200F\u202A-\u202E\u2066-\u2069]");
+
+    /** Files, commits and held-back images a card names; the rest is counted. */
+    static final int LISTED_FILES = 10;
+    static final int LISTED_COMMITS = 5;
+    static final int LISTED_DEPENDENTS = 10;
+    /** Characters of a commit's sha shown, as {@code git log --oneline} shows it. */
+    private static final int SHORT_SHA = 7;
+    /** The path of the build-settings entry of a definition ({@code platform-image.yaml} at the image's root). */
+    private static final String SETTINGS = "platform-image.yaml";
 
     private OutcomeText() {
     }
@@ -119,8 +129,10 @@ public final class OutcomeText {
     }
 
     /**
-     * "base image update", or "forced by api:ci-pipeline" / "forced by cli:alice" (the reason is shown apart: it is free
-     * text); a kind this version does not know (written by a newer one) in plain words from its id: "parent published".
+     * "base image update", "definition changed" (what changed is shown apart: {@link #changes}), "base/runtime
+     * published 10.0-1.3.0 (run b-…)" (a parent platform image; the run when the watcher knew it), or "forced by
+     * api:ci-pipeline" / "forced by cli:alice" (the reason is shown apart: it is free text); a kind this version does
+     * not know (written by a newer one) in plain words from its id: "base rebuilt".
      */
     public static String trigger(Trigger trigger) {
         if (trigger == null) {
@@ -129,6 +141,16 @@ public final class OutcomeText {
         Trigger.Kind kind = trigger.kind();
         if (kind.equals(Trigger.Kind.BASE_IMAGE_UPDATED)) {
             return "base image update";
+        }
+        if (kind.equals(Trigger.Kind.DEFINITION_CHANGED)) {
+            return "definition changed";
+        }
+        if (kind.equals(Trigger.Kind.PARENT_PUBLISHED) && trigger.parent() != null) {
+            Trigger.Parent parent = trigger.parent();
+            String version = parent.version() != null ? parent.version()
+                    : parent.image() != null ? parent.image().tag() : null;
+            return plain(parent.imageId()).strip() + " published" + (version == null ? "" : " " + plain(version).strip())
+                    + (parent.runId() == null ? "" : " (run " + plain(parent.runId()).strip() + ")");
         }
         if (kind.equals(Trigger.Kind.FORCED) || kind.equals(Trigger.Kind.ROLLBACK)) {
             String what = kind.equals(Trigger.Kind.FORCED) ? "forced" : "rollback";
@@ -148,6 +170,85 @@ public final class OutcomeText {
             return "first version (a new image)";
         }
         return trigger(trigger);
+    }
+
+    /**
+     * What changed in the image's definition ({@code trigger.definition}), one line per file, at most
+     * {@value #LISTED_FILES}: "Dockerfile (modified)", "app/run.sh (executable bit)", "platform-image.yaml build
+     * settings (modified)", then "… and 42 more files" for those not listed (by this text or by the watcher). When the
+     * published image did not list its files: one line saying so. Empty when the definition did not change (no
+     * {@code definition}).
+     */
+    public static List<String> changes(Trigger trigger) {
+        Trigger.DefinitionChange change = trigger == null ? null : trigger.definition();
+        if (change == null) {
+            return List.of();
+        }
+        if (change.files().isEmpty() && change.moreFiles() == 0) {
+            return List.of(change.previousHash() == null
+                    ? "nothing to compare with: the published image carries no definition label"
+                    : "which files changed is not known: the published image does not list its files (too many)");
+        }
+        List<String> lines = new ArrayList<>();
+        for (Trigger.FileChange file : change.files().subList(0, Math.min(LISTED_FILES, change.files().size()))) {
+            lines.add(file(file));
+        }
+        int more = change.files().size() - lines.size() + Math.max(0, change.moreFiles());
+        if (more > 0) {
+            lines.add("… and " + more + (more == 1 ? " more file" : " more files"));
+        }
+        return lines;
+    }
+
+    private static String file(Trigger.FileChange file) {
+        String path = plain(file.path());
+        String what = switch (file.change()) {
+            case Trigger.FileChange.MODE -> "executable bit";
+            case Trigger.FileChange.ADDED, Trigger.FileChange.REMOVED, Trigger.FileChange.MODIFIED -> file.change();
+            default -> file.change().replace('-', ' ');
+        };
+        return path + (path.equals(SETTINGS) ? " build settings (" : " (") + what + ")";
+    }
+
+    /**
+     * The git commits that touched the image's folder since the published revision ({@code trigger.definition}),
+     * newest first, at most {@value #LISTED_COMMITS}: "abc1234 Pin curl (alice)", then "… and 3 more commits". Empty
+     * when none are known (no definition change, or the folder is not in git).
+     */
+    public static List<String> commits(Trigger trigger) {
+        Trigger.DefinitionChange change = trigger == null ? null : trigger.definition();
+        if (change == null) {
+            return List.of();
+        }
+        List<String> lines = new ArrayList<>();
+        for (Trigger.Commit commit : change.commits().subList(0, Math.min(LISTED_COMMITS, change.commits().size()))) {
+            String subject = commit.subject() == null ? "" : " " + plain(commit.subject()).strip();
+            String author = commit.author() == null || commit.author().isBlank() ? ""
+                    : " (" + plain(commit.author()).strip() + ")";
+            String sha = plain(commit.sha()).strip();
+            lines.add(sha.substring(0, Math.min(SHORT_SHA, sha.length())) + subject + author);
+        }
+        int more = change.commits().size() - lines.size() + Math.max(0, change.moreCommits());
+        if (more > 0) {
+            lines.add("… and " + more + (more == 1 ? " more commit" : " more commits"));
+        }
+        return lines;
+    }
+
+    /**
+     * The watched images a failed run holds back ({@code trigger.dependents}: built FROM this image, directly or not,
+     * parents first): "base/aspnet, team/app wait for this image's next publish", at most {@value #LISTED_DEPENDENTS}
+     * named ("… and 4 more wait …"); null when there are none, and for a failed rollback (it holds nothing back).
+     */
+    public static String heldBack(PipelineFailed event) {
+        if (isRollback(event) || event.trigger() == null || event.trigger().dependents().isEmpty()) {
+            return null;
+        }
+        List<String> ids = event.trigger().dependents().stream().map(id -> plain(id).strip()).toList();
+        List<String> named = ids.subList(0, Math.min(LISTED_DEPENDENTS, ids.size()));
+        String who = String.join(", ", named) + (ids.size() > named.size() ? " and " + (ids.size() - named.size())
+                + " more" : "");
+        return who + (ids.size() == 1 ? " waits" : " wait") + " for this image's next publish";
     }
 
     /** The reason given for a forced run, or null. */

@@ -103,6 +103,48 @@ public final class Events {
                 "1.0.0", List.of("10.0-1.0.0", "latest"), List.of());
     }
 
+    /** base/runtime's run that published 10.0-1.3.0, which started a child's run. */
+    public static final String PARENT_RUN = "b-0a1b2c3d4e5f60718293a4b5";
+
+    /** A child's trigger: base/runtime published 10.0-1.3.0 in {@link #PARENT_RUN}. */
+    public static Trigger parentPublished() {
+        return Trigger.parentPublished(new Trigger.Parent("base/runtime", "10.0-1.3.0", PARENT_RUN,
+                ImageReference.parse("registry.example.com/platform/dotnet:runtime-10.0@" + SampleEvents.digest('7'))));
+    }
+
+    /**
+     * A definition change of {@code files} files (the first the Dockerfile, then {@code app/file-<n>.sh}, changes
+     * cycling through modified, added, mode, removed) plus {@code moreFiles} not listed, and {@code commits} commits
+     * (subjects with markdown characters and an escape code) plus {@code moreCommits}.
+     */
+    public static Trigger definitionChanged(int files, int moreFiles, int commits, int moreCommits) {
+        List<String> changes = List.of(Trigger.FileChange.MODIFIED, Trigger.FileChange.ADDED, Trigger.FileChange.MODE,
+                Trigger.FileChange.REMOVED);
+        List<Trigger.FileChange> listed = new ArrayList<>();
+        for (int i = 0; i < files; i++) {
+            listed.add(new Trigger.FileChange(i == 0 ? "Dockerfile" : "app/file-" + i + ".sh", changes.get(i % 4)));
+        }
+        List<Trigger.Commit> log = new ArrayList<>();
+        for (int i = 0; i < commits; i++) {
+            log.add(new Trigger.Commit(String.valueOf((char) ('a' + i)).repeat(40), "Alice <b>" + i,
+                    "\u001B[1mPin *curl* & <openssl>\u001B[0m " + i));
+        }
+        return Trigger.definitionChanged(new Trigger.DefinitionChange("sha256:" + "c".repeat(64),
+                "sha256:" + "b".repeat(64), listed, moreFiles, log, moreCommits));
+    }
+
+    /** {@code event} with another trigger. */
+    public static ImagePublished withTrigger(ImagePublished e, Trigger trigger) {
+        return new ImagePublished(e.runId(), e.imageId(), e.attempt(), e.occurredAt(), trigger, e.baseImages(), e.image(),
+                e.version(), e.tags(), e.timings(), e.replaces(), e.scan());
+    }
+
+    /** {@code event} with another trigger. */
+    public static PipelineFailed withTrigger(PipelineFailed e, Trigger trigger) {
+        return new PipelineFailed(e.runId(), e.imageId(), e.attempt(), e.occurredAt(), e.stage(), e.kind(), e.reason(),
+                e.logExcerpt(), trigger, e.code(), e.hint(), e.candidate());
+    }
+
     /** Fails unless every text in {@code json} (a message as posted) is free of escape and control characters but line feeds. */
     public static void assertPlain(String json) {
         JsonNode message;

@@ -2,6 +2,7 @@ package dev.freshen.notifier;
 
 import dev.freshen.events.FailureKind;
 import dev.freshen.events.ImagePublished;
+import dev.freshen.events.PipelineFailed;
 import dev.freshen.events.Trigger;
 import org.junit.jupiter.api.Test;
 
@@ -10,6 +11,7 @@ import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class OutcomeTextTest {
 
@@ -46,10 +48,85 @@ class OutcomeTextTest {
     }
 
     @Test
+    void aParentsPublishAndADefinitionChangeSayWhoPublishedWhatAndWhatChanged() {
+        assertEquals("base/runtime published 10.0-1.3.0 (run " + Events.PARENT_RUN + ")",
+                OutcomeText.trigger(Events.parentPublished()));
+        Trigger unknownRun = Trigger.parentPublished(new Trigger.Parent("base/runtime", null, null,
+                dev.freshen.events.image.ImageReference.parse("registry.example.com/platform/dotnet:runtime-10.0")));
+        assertEquals("base/runtime published runtime-10.0", OutcomeText.trigger(unknownRun),
+                "no version, no run known: the tag it moved");
+        assertEquals("definition changed", OutcomeText.trigger(Events.definitionChanged(1, 0, 0, 0)));
+        assertNull(OutcomeText.forcedReason(Events.parentPublished()));
+        assertEquals(List.of(), OutcomeText.changes(Events.parentPublished()), "no definition change, nothing to list");
+        assertEquals(List.of(), OutcomeText.commits(Trigger.forced("why", "alice")));
+    }
+
+    @Test
+    void atMostTenFilesAreListedWithTheirChangeAndTheRestCounted() {
+        assertEquals(List.of("Dockerfile (modified)", "app/file-1.sh (added)", "app/file-2.sh (executable bit)",
+                "app/file-3.sh (removed)"), OutcomeText.changes(Events.definitionChanged(4, 0, 0, 0)));
+        List<String> many = OutcomeText.changes(Events.definitionChanged(12, 38, 0, 0));
+        assertEquals(11, many.size(), many::toString);
+        assertEquals("app/file-9.sh (added)", many.get(9));
+        assertEquals("… and 40 more files", many.get(10), "2 not shown here + 38 the watcher left out");
+        assertEquals(List.of("Dockerfile (modified)", "… and 1 more file"),
+                OutcomeText.changes(Events.definitionChanged(1, 1, 0, 0)));
+        Trigger settings = Trigger.definitionChanged(new Trigger.DefinitionChange("sha256:" + "c".repeat(64),
+                "sha256:" + "b".repeat(64), List.of(new Trigger.FileChange("platform-image.yaml", "modified"),
+                new Trigger.FileChange("x/platform-image.yaml", "renamed-away")), 0, List.of(), 0));
+        assertEquals(List.of("platform-image.yaml build settings (modified)", "x/platform-image.yaml (renamed away)"),
+                OutcomeText.changes(settings), "a change a newer watcher added: in words from its id");
+    }
+
+    @Test
+    void aDefinitionWhoseFilesAreNotKnownSaysWhy() {
+        Trigger unlisted = Trigger.definitionChanged(new Trigger.DefinitionChange("sha256:" + "c".repeat(64),
+                "sha256:" + "b".repeat(64), List.of(), 0, List.of(), 0));
+        assertEquals(List.of("which files changed is not known: the published image does not list its files (too many)"),
+                OutcomeText.changes(unlisted));
+        Trigger unlabelled = Trigger.definitionChanged(new Trigger.DefinitionChange("sha256:" + "c".repeat(64), null,
+                List.of(), 0, List.of(), 0));
+        assertEquals(List.of("nothing to compare with: the published image carries no definition label"),
+                OutcomeText.changes(unlabelled));
+    }
+
+    @Test
+    void atMostFiveCommitsAreListedAsGitLogOnelineShowsThemWithTheirAuthor() {
+        List<String> commits = OutcomeText.commits(Events.definitionChanged(1, 0, 7, 13));
+        assertEquals(6, commits.size(), commits::toString);
+        assertEquals("aaaaaaa Pin *curl* & <openssl> 0 (Alice <b>0)", commits.get(0), "escape codes removed, text kept");
+        assertEquals("eeeeeee Pin *curl* & <openssl> 4 (Alice <b>4)", commits.get(4));
+        assertEquals("… and 15 more commits", commits.get(5));
+        Trigger bare = Trigger.definitionChanged(new Trigger.DefinitionChange("sha256:" + "c".repeat(64), null,
+                List.of(), 0, List.of(new Trigger.Commit("abc", null, null)), 0));
+        assertEquals(List.of("abc"), OutcomeText.commits(bare));
+        assertEquals(List.of(), OutcomeText.commits(Events.definitionChanged(2, 0, 0, 0)), "folder not in git: none");
+    }
+
+    @Test
+    void aFailedRunNamesTheImagesItHoldsBackButAFailedRollbackNone() {
+        PipelineFailed failed = Events.failed("base/runtime", "log");
+        assertNull(OutcomeText.heldBack(failed), "no dependents");
+        assertEquals("base/aspnet, team/app wait for this image's next publish", OutcomeText.heldBack(
+                Events.withTrigger(failed, Trigger.baseImageUpdated().withDependents(List.of("base/aspnet", "team/app")))));
+        assertEquals("team/app waits for this image's next publish", OutcomeText.heldBack(
+                Events.withTrigger(failed, Trigger.forced("why", "alice").withDependents(List.of("team/app")))));
+        List<String> many = java.util.stream.IntStream.range(0, 14).mapToObj(i -> "team/app-" + i).toList();
+        String held = OutcomeText.heldBack(Events.withTrigger(failed, Trigger.baseImageUpdated().withDependents(many)));
+        assertTrue(held.startsWith("team/app-0, team/app-1, "), held);
+        assertTrue(held.endsWith("team/app-9 and 4 more wait for this image's next publish"), held);
+        PipelineFailed rollback = Events.failedRollback("base/runtime");
+        assertNull(OutcomeText.heldBack(Events.withTrigger(rollback,
+                Trigger.rollback("x", "api:ops").withDependents(List.of("team/app")))), "a rollback holds nothing back");
+    }
+
+    @Test
     void valuesANewerVersionAddedAreShownByTheirIds() {
-        Trigger parent = new Trigger(Trigger.Kind.of("parent-published"), "parent 1.4.0", "bob");
-        assertEquals("parent published", OutcomeText.trigger(parent));
+        Trigger parent = new Trigger(Trigger.Kind.of("base-rebuilt"), "parent 1.4.0", "bob");
+        assertEquals("base rebuilt", OutcomeText.trigger(parent));
         assertNull(OutcomeText.forcedReason(parent));
+        assertEquals("parent published", OutcomeText.trigger(new Trigger(Trigger.Kind.PARENT_PUBLISHED, null, null)),
+                "without its parent (not written by a watcher): the kind in words");
         assertEquals("permanent: fix the cause, then retry", OutcomeText.failureKind(FailureKind.of("permanent")));
         assertEquals("failed (quota-exceeded)", OutcomeText.failureKind(FailureKind.of("quota-exceeded")));
     }

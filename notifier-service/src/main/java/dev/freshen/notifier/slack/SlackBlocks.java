@@ -11,11 +11,13 @@ import dev.freshen.events.ImagePublished;
 import dev.freshen.events.ImageRolledBack;
 import dev.freshen.events.ImageWatchChanged;
 import dev.freshen.events.PipelineFailed;
+import dev.freshen.events.Trigger;
 import dev.freshen.notifier.CheckHealthText;
 import dev.freshen.notifier.OutcomeText;
 import dev.freshen.notifier.RollbackText;
 import dev.freshen.notifier.WatchChangeText;
 
+import java.util.List;
 import java.util.stream.Collectors;
 
 /**
@@ -91,6 +93,7 @@ public final class SlackBlocks {
         if (reason != null) {
             field(fields, "Reason", reason);
         }
+        changes(blocks, event.trigger());
         text(blocks, "*Image URI*\n`" + escape(event.image().toString()) + "`");
         for (BaseImage base : event.baseImages()) {
             text(blocks, "*Base image* " + escape(base.reference().toString())
@@ -129,6 +132,11 @@ public final class SlackBlocks {
         if (forcedReason != null) {
             field(fields, "Forced because", forcedReason);
         }
+        String heldBack = OutcomeText.heldBack(event);
+        if (heldBack != null) {
+            field(fields, "Held back", heldBack);
+        }
+        changes(blocks, event.trigger());
         if (event.logExcerpt() != null && !event.logExcerpt().isBlank()) {
             text(blocks, "*Log excerpt*\n```" + logCode(event.logExcerpt()) + "```");
         }
@@ -221,6 +229,26 @@ public final class SlackBlocks {
         field(fields, "Failed checks", Integer.toString(event.failedCycles()));
         field(fields, "Streak", event.runId());
         return message;
+    }
+
+    /**
+     * "What changed" (one bullet per file) and "Commits" (one bullet per commit) of a definition change, as
+     * {@link OutcomeText#changes} and {@link OutcomeText#commits} word them; sections, not fields (a message has at
+     * most 10 fields). Nothing when the trigger names no definition change.
+     */
+    private static void changes(ArrayNode blocks, Trigger trigger) {
+        List<String> files = OutcomeText.changes(trigger);
+        if (!files.isEmpty()) {
+            text(blocks, "*What changed*\n" + bullets(files));
+        }
+        List<String> commits = OutcomeText.commits(trigger);
+        if (!commits.isEmpty()) {
+            text(blocks, "*Commits*\n" + bullets(commits));
+        }
+    }
+
+    private static String bullets(List<String> lines) {
+        return lines.stream().map(line -> "• " + escape(line)).collect(Collectors.joining("\n"));
     }
 
     /** Escapes the three characters Slack's mrkdwn reserves. */

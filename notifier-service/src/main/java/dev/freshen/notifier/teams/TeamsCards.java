@@ -12,6 +12,7 @@ import dev.freshen.events.ImageRolledBack;
 import dev.freshen.events.ImageWatchChanged;
 import dev.freshen.events.PipelineFailed;
 import dev.freshen.events.StageTiming;
+import dev.freshen.events.Trigger;
 import dev.freshen.notifier.CheckHealthText;
 import dev.freshen.notifier.OutcomeText;
 import dev.freshen.notifier.RollbackText;
@@ -81,7 +82,8 @@ public final class TeamsCards {
     /**
      * The card for a published image: what (the full version tag and the one it replaces), where, from which bases
      * (each digest and what the previous version was built from), what the registry's scan found and how that changed
-     * against the previous version, why and who asked, how long, and the line to copy.
+     * against the previous version, why and who asked (for a definition change: the files and commits), how long, and
+     * the line to copy.
      */
     public static ObjectNode published(ImagePublished event) {
         ObjectNode card = card();
@@ -115,6 +117,7 @@ public final class TeamsCards {
         if (reason != null) {
             body.add(labelled("Reason: ", OutcomeText.head(reason, REASON_CHARS)));
         }
+        changes(body, event.trigger());
         if (!event.timings().isEmpty()) {
             body.add(heading("Duration per stage"));
             ArrayNode timings = JSON.arrayNode();
@@ -129,7 +132,10 @@ public final class TeamsCards {
         return card;
     }
 
-    /** The card for a failed run: which stage, why, what to do, the end of the log, and how to retry. */
+    /**
+     * The card for a failed run: which stage, why, what to do, which images it holds back, what changed in the
+     * definition, the end of the log, and how to retry.
+     */
     public static ObjectNode failed(PipelineFailed event) {
         ObjectNode card = card();
         ArrayNode body = card.putArray("body");
@@ -146,11 +152,16 @@ public final class TeamsCards {
         fact(facts, "Triggered by", OutcomeText.trigger(event.trigger()));
         fact(facts, "Run", event.runId());
         fact(facts, "Failed at", OutcomeText.time(event.occurredAt()));
+        String heldBack = OutcomeText.heldBack(event);
+        if (heldBack != null) {
+            fact(facts, "Held back", heldBack);
+        }
         body.add(factSet(facts));
         String reason = OutcomeText.forcedReason(event.trigger());
         if (reason != null) {
             body.add(labelled("Forced because: ", OutcomeText.head(reason, REASON_CHARS)));
         }
+        changes(body, event.trigger());
         if (event.logExcerpt() != null && !event.logExcerpt().isBlank()) {
             body.add(heading("Log excerpt"));
             body.add(code(OutcomeText.logTail(event.logExcerpt(), LOG_LINES, LOG_CHARS, LOG_LINE_CHARS)));
@@ -268,6 +279,24 @@ public final class TeamsCards {
         fact(facts, "Streak", event.runId());
         body.add(factSet(facts));
         return card;
+    }
+
+    /**
+     * What changed in the definition the run builds ("What changed": one line per file) and the commits that changed
+     * it ("Commits"), as {@link OutcomeText#changes} and {@link OutcomeText#commits} word them; paths and subjects are
+     * free text, so {@code TextRun}s. Nothing when the trigger names no definition change.
+     */
+    private static void changes(ArrayNode body, Trigger trigger) {
+        List<String> files = OutcomeText.changes(trigger);
+        if (!files.isEmpty()) {
+            body.add(heading("What changed"));
+            files.forEach(line -> body.add(plain(OutcomeText.head(line, REASON_CHARS)).put("spacing", "None")));
+        }
+        List<String> commits = OutcomeText.commits(trigger);
+        if (!commits.isEmpty()) {
+            body.add(heading("Commits"));
+            commits.forEach(line -> body.add(plain(OutcomeText.head(line, REASON_CHARS)).put("spacing", "None")));
+        }
     }
 
     /** Free text shown as is (a {@code TextRun}, not markdown: hints hold cron expressions and paths). */

@@ -173,6 +173,30 @@ class SlackBlocksTest {
         assertWithinSlackLimits(blocks);
     }
 
+    @Test
+    void aDefinitionChangeListsFilesAndCommitsAndAParentsFailureWhatItHoldsBack() {
+        ImagePublished changed = Events.withTrigger(Events.published("base/aspnet"), Events.definitionChanged(12, 3, 7, 0));
+        JsonNode blocks = SlackBlocks.message(changed).get("blocks");
+        List<String> texts = texts(blocks);
+        assertTrue(texts.contains("*Triggered by*\ndefinition changed"), texts::toString);
+        String files = texts.stream().filter(t -> t.startsWith("*What changed*")).findFirst().orElseThrow();
+        assertTrue(files.startsWith("*What changed*\n• Dockerfile (modified)\n• app/file-1.sh (added)\n"), files);
+        assertTrue(files.endsWith("\n• … and 5 more files"), files);
+        String commits = texts.stream().filter(t -> t.startsWith("*Commits*")).findFirst().orElseThrow();
+        assertTrue(commits.startsWith("*Commits*\n• aaaaaaa Pin *curl* &amp; &lt;openssl&gt; 0 (Alice &lt;b&gt;0)\n"), commits);
+        assertTrue(commits.endsWith("\n• … and 2 more commits"), commits);
+        assertWithinSlackLimits(blocks);
+
+        PipelineFailed failed = Events.withTrigger(Events.failed("base/runtime", "exit 3"),
+                Events.parentPublished().withDependents(List.of("base/aspnet", "team/app")));
+        blocks = SlackBlocks.message(failed).get("blocks");
+        texts = texts(blocks);
+        assertTrue(texts.containsAll(List.of("*Held back*\nbase/aspnet, team/app wait for this image's next publish",
+                "*Triggered by*\nbase/runtime published 10.0-1.3.0 (run " + Events.PARENT_RUN + ")")), texts::toString);
+        assertTrue(texts.stream().noneMatch(t -> t.startsWith("*What changed*")), texts::toString);
+        assertWithinSlackLimits(blocks);
+    }
+
     private static void assertWithinSlackLimits(JsonNode blocks) {
         assertTrue(blocks.size() <= 50, "at most 50 blocks");
         for (JsonNode block : blocks) {

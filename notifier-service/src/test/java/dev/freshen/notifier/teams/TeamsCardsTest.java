@@ -319,6 +319,46 @@ class TeamsCardsTest {
         AdaptiveCardValidator.assertValid(message.toString());
     }
 
+    @Test
+    void aChildsCardSaysWhichParentPublishedAndADefinitionChangeListsTheFilesAndCommits() {
+        ImagePublished child = Events.withTrigger(Events.published("team/app"), Events.parentPublished());
+        ObjectNode message = TeamsCards.message(child);
+        JsonNode card = card(message);
+        assertTrue(facts(card).contains("Triggered by: base/runtime published 10.0-1.3.0 (run " + Events.PARENT_RUN + ")"),
+                facts(card)::toString);
+        assertFalse(texts(card).contains("What changed"), "no definition change: no list");
+        AdaptiveCardValidator.assertValid(message.toString());
+
+        ImagePublished changed = Events.withTrigger(Events.published("base/aspnet"), Events.definitionChanged(12, 0, 6, 0));
+        message = TeamsCards.message(changed);
+        card = card(message);
+        assertTrue(facts(card).contains("Triggered by: definition changed"), facts(card)::toString);
+        List<String> texts = texts(card);
+        assertTrue(texts.containsAll(List.of("What changed", "Commits")), texts::toString);
+        List<String> runs = textRuns(card);
+        assertTrue(runs.containsAll(List.of("Dockerfile (modified)", "app/file-2.sh (executable bit)", "… and 2 more files",
+                "aaaaaaa Pin *curl* & <openssl> 0 (Alice <b>0)", "… and 1 more commit")), runs::toString);
+        assertTrue(runs.indexOf("Dockerfile (modified)") < runs.indexOf("aaaaaaa Pin *curl* & <openssl> 0 (Alice <b>0)"));
+        Events.assertPlain(message.toString());
+        AdaptiveCardValidator.assertValid(message.toString());
+    }
+
+    @Test
+    void aParentsFailedCardListsTheImagesHeldBackAndWhatChanged() {
+        PipelineFailed failed = Events.withTrigger(Events.failed("base/aspnet", "exit 3"),
+                Events.definitionChanged(1, 0, 1, 0).withDependents(List.of("team/app", "team/web")));
+        ObjectNode message = TeamsCards.message(failed);
+        JsonNode card = card(message);
+        assertTrue(facts(card).containsAll(List.of("Triggered by: definition changed",
+                "Held back: team/app, team/web wait for this image's next publish")), facts(card)::toString);
+        assertTrue(textRuns(card).containsAll(List.of("Dockerfile (modified)", "aaaaaaa Pin *curl* & <openssl> 0 (Alice <b>0)")),
+                textRuns(card)::toString);
+        AdaptiveCardValidator.assertValid(message.toString());
+
+        assertFalse(facts(card(TeamsCards.message(Events.failed("base/aspnet", "x")))).stream()
+                .anyMatch(f -> f.startsWith("Held back")), "nothing held back: no fact");
+    }
+
     static JsonNode card(JsonNode message) {
         return message.at("/attachments/0/content");
     }

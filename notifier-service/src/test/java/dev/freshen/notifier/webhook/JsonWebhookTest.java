@@ -67,6 +67,21 @@ class JsonWebhookTest {
         assertEquals(event, EventJson.read(request.body().getBytes(StandardCharsets.UTF_8), ImagePublished.class));
     }
 
+    /** Parent, definition change and dependents reach a webhook as the watcher wrote them, not as a card words them. */
+    @Test
+    void aTriggersParentDefinitionChangeAndDependentsArePostedAsTheyAre() throws Exception {
+        PipelineFailed event = dev.freshen.notifier.Events.withTrigger(SampleEvents.pipelineFailed(),
+                dev.freshen.notifier.Events.definitionChanged(12, 3, 2, 0).withDependents(List.of("team/app")));
+        webhook(receiver.url("/hook"), Optional.empty()).notify(event);
+
+        String body = receiver.requests().get(0).body();
+        assertEquals(event, EventJson.read(body.getBytes(StandardCharsets.UTF_8), PipelineFailed.class));
+        com.fasterxml.jackson.databind.JsonNode trigger = new com.fasterxml.jackson.databind.ObjectMapper().readTree(body)
+                .path("trigger");
+        assertEquals(12, trigger.at("/definition/files").size(), "all the watcher listed, not the card's 10");
+        assertEquals("team/app", trigger.at("/dependents/0").asText());
+    }
+
     @Test
     void theIdStaysTheSameForEveryAttemptWhileTheTimestampAndSignatureAreTheAttempts() {
         receiver.reply(WebhookReceiver.Reply.status(503), WebhookReceiver.Reply.status(204));
