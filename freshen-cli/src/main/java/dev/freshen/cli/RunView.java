@@ -41,14 +41,15 @@ record RunView(String runId, String imageId, String state, Trigger trigger, Inst
 
     /**
      * Why the run happened: {@code kind} is {@code base-image-updated}, {@code forced}, {@code definition-changed},
-     * {@code parent-published} or one a newer version added. {@code parent} and {@code definition} as the watcher's
-     * run ledger keeps them: it keeps neither (the run's events carry them), so the API writes both as {@code null},
-     * and so does a run folded from the topics, which then reads as the API's.
+     * {@code parent-published} or one a newer version added. {@code parent}, {@code definition} and {@code dependents}
+     * as the watcher's run ledger keeps them (the parent that published, what changed in the definition, the images
+     * built FROM this one); a run folded from the topics keeps them the same way, so it reads as the API's.
      */
-    record Trigger(String kind, String reason, String requestedBy, JsonNode parent, JsonNode definition) {
+    record Trigger(String kind, String reason, String requestedBy, JsonNode parent, JsonNode definition,
+                   @JsonInclude(JsonInclude.Include.NON_EMPTY) List<String> dependents) {
 
         Trigger(String kind, String reason, String requestedBy) {
-            this(kind, reason, requestedBy, null, null);
+            this(kind, reason, requestedBy, null, null, List.of());
         }
     }
 
@@ -204,7 +205,9 @@ record RunView(String runId, String imageId, String state, Trigger trigger, Inst
         } else {
             trigger = null;
         }
-        return trigger == null ? null : new Trigger(trigger.kind().id(), cut(trigger.reason()), cut(trigger.requestedBy()));
+        return trigger == null ? null : new Trigger(trigger.kind().id(), cut(trigger.reason()), cut(trigger.requestedBy()),
+                trigger.parent() == null ? null : Json.MAPPER.valueToTree(trigger.parent()),
+                trigger.definition() == null ? null : Json.MAPPER.valueToTree(trigger.definition()), trigger.dependents());
     }
 
     private static Base base(BaseImage base) {
