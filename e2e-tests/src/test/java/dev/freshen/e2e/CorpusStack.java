@@ -20,7 +20,7 @@ import java.util.Map;
 import java.util.UUID;
 
 /**
- * The local stack the mistakes corpus runs on, started once for all its cases: the five packaged services as
+ * The local stack the mistakes corpus and {@code ChainIT} run on, started once per test JVM ({@link #shared()}): the five packaged services as
  * processes, the test JVM's Kafka broker, one local registry (the "vendor" registry of the fixture base and the
  * target registry), a receiver standing in for two Teams channels, and an empty platform-images folder the cases
  * write their images into (the watcher reads it again every second). The watcher has three named API keys; a case
@@ -51,7 +51,27 @@ final class CorpusStack implements AutoCloseable {
     private final Map<String, ServiceProcess> services = new LinkedHashMap<>();
     private final Map<String, Map<String, String>> changed = new LinkedHashMap<>();
 
-    CorpusStack() throws IOException {
+    private static CorpusStack shared;
+
+    /**
+     * The stack of this test JVM: started by the first IT that asks for it, closed by a shutdown hook when the JVM
+     * ends (Failsafe runs every IT in one JVM, so the ITs that share it pay one stack start). An IT that restarts a
+     * service with other settings calls {@link #restoreSettings} before it ends.
+     */
+    static synchronized CorpusStack shared() {
+        if (shared == null) {
+            try {
+                shared = new CorpusStack();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            CorpusStack stack = shared;
+            Runtime.getRuntime().addShutdownHook(new Thread(stack::close, "corpus-stack-close"));
+        }
+        return shared;
+    }
+
+    private CorpusStack() throws IOException {
         DockerEngine.requireRunning();
         registry = LocalRegistry.shared();
         receiver = WebhookReceiver.start();
