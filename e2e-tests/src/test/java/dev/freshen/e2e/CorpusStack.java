@@ -52,11 +52,14 @@ final class CorpusStack implements AutoCloseable {
     private final Map<String, Map<String, String>> changed = new LinkedHashMap<>();
 
     private static CorpusStack shared;
+    private static boolean hookAdded;
 
     /**
-     * The stack of this test JVM: started by the first IT that asks for it, closed by a shutdown hook when the JVM
-     * ends (Failsafe runs every IT in one JVM, so the ITs that share it pay one stack start). An IT that restarts a
-     * service with other settings calls {@link #restoreSettings} before it ends.
+     * The stack of this test JVM: started by the first IT that asks for it and kept for the next one, so that
+     * {@code ChainIT} and {@code MistakesCorpusIT} (run one after the other: {@code @Order} on the classes, see
+     * {@code junit-platform.properties}) pay one stack start. Closed by {@link #closeShared}: by the last IT that
+     * uses it, by {@link PackagedServices} before another pipeline starts (its services would join the same
+     * consumer groups on the same broker), or by a shutdown hook at the end of the JVM.
      */
     static synchronized CorpusStack shared() {
         if (shared == null) {
@@ -65,10 +68,21 @@ final class CorpusStack implements AutoCloseable {
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
-            CorpusStack stack = shared;
-            Runtime.getRuntime().addShutdownHook(new Thread(stack::close, "corpus-stack-close"));
+            if (!hookAdded) {
+                Runtime.getRuntime().addShutdownHook(new Thread(CorpusStack::closeShared, "corpus-stack-close"));
+                hookAdded = true;
+            }
         }
         return shared;
+    }
+
+    /** Closes the shared stack, if one is running. */
+    static synchronized void closeShared() {
+        if (shared != null) {
+            CorpusStack stack = shared;
+            shared = null;
+            stack.close();
+        }
     }
 
     private CorpusStack() throws IOException {

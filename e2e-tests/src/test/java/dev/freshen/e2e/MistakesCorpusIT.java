@@ -57,6 +57,7 @@ import static org.junit.jupiter.api.Assertions.fail;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@Order(2) // right after ChainIT, on the same stack
 class MistakesCorpusIT {
 
     /** The case folders; {@code -Dcorpus.cases=<folder>} reads them from elsewhere. */
@@ -116,7 +117,7 @@ class MistakesCorpusIT {
 
     @AfterAll
     void stopStack() throws IOException {
-        // the stack is shared with the other ITs of this JVM: a shutdown hook closes it
+        CorpusStack.closeShared(); // ChainIT, which shares it, runs before this class
         if (rows.isEmpty()) {
             return;
         }
