@@ -114,8 +114,9 @@ class ChainIT {
     }
 
     /**
-     * The three folders appear at once: base/runtime runs (never published), its children wait for their parent's
-     * first publish (no run, no check error), and each starts on its parent's {@code ImagePublished}, pinned to it.
+     * The three folders appear at once: base/runtime runs (never published), its children's checks at load answer
+     * {@code HELD} (no run, no check error for the missing parent tag), and each starts on its parent's
+     * {@code ImagePublished}, pinned to it.
      */
     @Test
     @Order(1)
@@ -123,6 +124,12 @@ class ChainIT {
         long t = System.nanoTime();
         for (String id : CHAIN) {
             writeFolder(id);
+        }
+        for (String child : List.of(ASPNET, APP)) {
+            // the check at load, seconds before base/runtime's first run can publish: a hold, not a missing base
+            JsonNode first = await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
+                    .until(() -> get("/api/v1/images/" + child).path("lastCheck"), c -> c.isObject());
+            assertEquals("HELD", first.path("result").asText(), child + "'s first check: " + first);
         }
         List<ImagePublished> published = awaitPublishedInOrder(0);
         assertEquals(List.of("runtime-10.0-1.0.0", "aspnet-10.0-1.0.0", "10.0-1.0.0"),
