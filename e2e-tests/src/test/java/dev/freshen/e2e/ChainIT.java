@@ -127,8 +127,8 @@ class ChainIT {
         }
         for (String child : List.of(ASPNET, APP)) {
             // the check at load, seconds before base/runtime's first run can publish: a hold, not a missing base
-            JsonNode first = await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).ignoreExceptions()
-                    .until(() -> get("/api/v1/images/" + child).path("lastCheck"), c -> c.isObject());
+            JsonNode first = await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
+                    .ignoreExceptions().until(() -> get("/api/v1/images/" + child).path("lastCheck"), c -> c.isObject());
             assertEquals("HELD", first.path("result").asText(), child + "'s first check: " + first);
         }
         List<ImagePublished> published = awaitPublishedInOrder(0);

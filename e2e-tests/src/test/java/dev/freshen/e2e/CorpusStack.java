@@ -20,8 +20,8 @@ import java.util.Map;
 import java.util.UUID;
 
 /**
- * The local stack the mistakes corpus and {@code ChainIT} run on, started once per test JVM ({@link #shared()}): the five packaged services as
- * processes, the test JVM's Kafka broker, one local registry (the "vendor" registry of the fixture base and the
+ * The local stack the mistakes corpus and {@code ChainIT} run on, started once for both ({@link #shared()}): the five
+ * packaged services as processes, the test JVM's Kafka broker, one local registry (the "vendor" registry of the fixture base and the
  * target registry), a receiver standing in for two Teams channels, and an empty platform-images folder the cases
  * write their images into (the watcher reads it again every second). The watcher has three named API keys; a case
  * may restart a service with other settings, and the usual ones come back after it.
