@@ -57,6 +57,8 @@ final class Stack implements AutoCloseable {
     final Path apps;
     final Footprint footprint = new Footprint();
     private final Map<String, ServiceProcess> services = new LinkedHashMap<>();
+    /** Settings a section gives a service beyond its usual ones ({@link #restart}). */
+    private final Map<String, Map<String, String>> extra = new LinkedHashMap<>();
     private final HttpClient http = HttpClient.newHttpClient();
 
     private Stack() throws IOException {
@@ -121,6 +123,13 @@ final class Stack implements AutoCloseable {
         return process;
     }
 
+    /** Stops the instance {@code label} of {@code service} and starts it again with {@code settings} added. */
+    ServiceProcess restart(String label, String service, Map<String, String> settings) {
+        services.remove(label).close();
+        extra.put(service, Map.copyOf(settings));
+        return start(label, service);
+    }
+
     ServiceProcess service(String label) {
         return services.get(label);
     }
@@ -149,6 +158,7 @@ final class Stack implements AutoCloseable {
             }
             default -> throw new IllegalArgumentException(service);
         }
+        config.putAll(extra.getOrDefault(service, Map.of()));
         return config;
     }
 

@@ -20,8 +20,8 @@ import java.util.Map;
 import java.util.UUID;
 
 /**
- * The local stack the mistakes corpus runs on, started once for all its cases: the five packaged services as
- * processes, the test JVM's Kafka broker, one local registry (the "vendor" registry of the fixture base and the
+ * The local stack the mistakes corpus and {@code ChainIT} run on, started once for both ({@link #shared()}): the five
+ * packaged services as processes, the test JVM's Kafka broker, one local registry (the "vendor" registry of the fixture base and the
  * target registry), a receiver standing in for two Teams channels, and an empty platform-images folder the cases
  * write their images into (the watcher reads it again every second). The watcher has three named API keys; a case
  * may restart a service with other settings, and the usual ones come back after it.
@@ -51,7 +51,41 @@ final class CorpusStack implements AutoCloseable {
     private final Map<String, ServiceProcess> services = new LinkedHashMap<>();
     private final Map<String, Map<String, String>> changed = new LinkedHashMap<>();
 
-    CorpusStack() throws IOException {
+    private static CorpusStack shared;
+    private static boolean hookAdded;
+
+    /**
+     * The stack of this test JVM: started by the first IT that asks for it and kept for the next one, so that
+     * {@code ChainIT} and {@code MistakesCorpusIT} (run one after the other: {@code @Order} on the classes, see
+     * {@code junit-platform.properties}) pay one stack start. Closed by {@link #closeShared}: by the last IT that
+     * uses it, by {@link PackagedServices} before another pipeline starts (its services would join the same
+     * consumer groups on the same broker), or by a shutdown hook at the end of the JVM.
+     */
+    static synchronized CorpusStack shared() {
+        if (shared == null) {
+            try {
+                shared = new CorpusStack();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            if (!hookAdded) {
+                Runtime.getRuntime().addShutdownHook(new Thread(CorpusStack::closeShared, "corpus-stack-close"));
+                hookAdded = true;
+            }
+        }
+        return shared;
+    }
+
+    /** Closes the shared stack, if one is running. */
+    static synchronized void closeShared() {
+        if (shared != null) {
+            CorpusStack stack = shared;
+            shared = null;
+            stack.close();
+        }
+    }
+
+    private CorpusStack() throws IOException {
         DockerEngine.requireRunning();
         registry = LocalRegistry.shared();
         receiver = WebhookReceiver.start();

@@ -57,6 +57,7 @@ import static org.junit.jupiter.api.Assertions.fail;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@Order(2) // right after ChainIT, on the same stack
 class MistakesCorpusIT {
 
     /** The case folders; {@code -Dcorpus.cases=<folder>} reads them from elsewhere. */
@@ -111,14 +112,12 @@ class MistakesCorpusIT {
                 }
             }
         }
-        stack = new CorpusStack();
+        stack = CorpusStack.shared();
     }
 
     @AfterAll
     void stopStack() throws IOException {
-        if (stack != null) {
-            stack.close();
-        }
+        CorpusStack.closeShared(); // ChainIT, which shares it, runs before this class
         if (rows.isEmpty()) {
             return;
         }
@@ -556,7 +555,7 @@ class MistakesCorpusIT {
     }
 
     /** A card is about the image its "Image" fact names. */
-    private static boolean about(String body, String id) {
+    static boolean about(String body, String id) {
         try {
             for (JsonNode fact : JSON.readTree(body).findValues("facts")) {
                 for (JsonNode f : fact) {
@@ -587,10 +586,11 @@ class MistakesCorpusIT {
         }
     }
 
-    private record Output(int exit, String stdout, String stderr) {
+    record Output(int exit, String stdout, String stderr) {
     }
 
-    private static Output freshen(List<String> command, Map<String, String> env) {
+    /** Runs the packaged {@code freshen} command with {@code env} (and no other {@code FRESHEN_*} variable). */
+    static Output freshen(List<String> command, Map<String, String> env) {
         try {
             ProcessBuilder builder = new ProcessBuilder(command);
             builder.environment().keySet().removeIf(k -> k.startsWith("FRESHEN_"));

@@ -39,6 +39,7 @@ final class PackagedServices implements AutoCloseable {
      */
     static PackagedServices start(Path platformImages, String registry, String apiKey, URI teams,
                                   Map<String, String> common) {
+        CorpusStack.closeShared(); // its services would join the same consumer groups on the same broker
         Map<String, Map<String, String>> own = new LinkedHashMap<>();
         own.put("watcher", Map.of("freshen.watcher.api-key", apiKey, "freshen.target-registry", registry));
         own.put("builder", Map.of("freshen.builder.docker-cli", DockerEngine.CLI, "freshen.target-registry", registry));
