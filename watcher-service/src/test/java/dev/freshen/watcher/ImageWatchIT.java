@@ -399,20 +399,7 @@ class ImageWatchIT {
 
     /** Pushes {@code repository:<versionTag>} and {@code :latest}, built FROM the base, labelled as the builder does. */
     private static void publishVersion(String versionTag, String imageId) {
-        String target = registry.host() + "/" + repository + ":" + versionTag;
-        String latest = registry.host() + "/" + repository + ":latest";
-        Path context;
-        try {
-            context = Files.createTempDirectory("freshen-target-");
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        writeTo(context.resolve("Dockerfile"), "FROM " + base + "\nLABEL " + ImageLabels.BASE_IMAGES + "=\"" + base
-                + "\" " + ImageLabels.IMAGE_ID + "=\"" + imageId + "\"\n");
-        DockerEngine.docker("build", "-q", "-t", target, "-t", latest, context.toString());
-        DockerEngine.docker("push", "-q", target);
-        DockerEngine.docker("push", "-q", latest);
-        DockerEngine.docker("rmi", target, latest);
+        publishTo(repository, versionTag, "latest", imageId);
     }
 
     private static RequestSpecification api() {
