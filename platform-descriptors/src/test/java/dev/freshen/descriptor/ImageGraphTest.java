@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Optional;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Which images are parents of which, over real descriptors loaded from a temporary platform-images folder. */
@@ -21,6 +22,14 @@ class ImageGraphTest {
 
     @TempDir
     Path root;
+
+    @Test
+    void aTargetRegistryThatIsNoHostIsRefused() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> ImageGraph.of(java.util.Map.of(), "https://registry.example.com/"));
+        assertTrue(e.getMessage().contains("is not a registry host"), e.getMessage());
+        assertEquals(java.util.List.of(), ImageGraph.of(java.util.Map.of(), "127.0.0.1:5000").order());
+    }
 
     @Test
     void aVersionTagAndAnExtraTagOfASharedRepositoryNameTheirOwnPublisher() throws IOException {

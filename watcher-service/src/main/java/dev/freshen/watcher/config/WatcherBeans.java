@@ -35,6 +35,12 @@ public class WatcherBeans {
     private static final Logger LOG = Logger.getLogger(WatcherBeans.class);
 
     void validate(@Observes StartupEvent start, WatcherConfig config, ApiKeys apiKeys, Catalog catalog) {
+        try {
+            dev.freshen.descriptor.ImageGraph.of(java.util.Map.of(), config.targetRegistry());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalStateException("freshen.target-registry '" + config.targetRegistry() + "' is not a registry "
+                    + "host (e.g. 123456789012.dkr.ecr.eu-west-1.amazonaws.com or 127.0.0.1:5000): " + e.getMessage(), e);
+        }
         LOG.infof("Platform images from %s, published to %s; API keys: %s", config.platformImagesDir().toAbsolutePath(),
                 config.targetRegistry(), String.join(", ", apiKeys.names()));
     }
