@@ -185,7 +185,13 @@ public class ImageChecker {
             }
             Map<ImageReference, Digest> bases = new LinkedHashMap<>();
             event.baseImages().forEach(base -> bases.put(base.reference(), base.digest()));
-            return outcome.withBuiltFrom(new BuiltFrom(event.image().tag(), event.digest(), bases));
+            // the run this check started (or found) built the definition the check saw on disk; of another run the
+            // event does not say which definition it built: unknown until the next check reads the labels
+            CheckOutcome.DefinitionView seen = outcome.definition();
+            CheckOutcome.DefinitionView now = seen != null && event.runId().equals(outcome.runId())
+                    ? new CheckOutcome.DefinitionView(seen.current(), seen.current(), DefinitionDrift.State.SAME.id(),
+                    List.of(), 0) : null;
+            return outcome.withBuiltFrom(new BuiltFrom(event.image().tag(), event.digest(), bases)).withDefinition(now);
         });
     }
 

@@ -196,6 +196,24 @@ class ImageCheckerTest {
     }
 
     @Test
+    void thePublishOfTheRunACheckStartedShowsItsDefinitionAsPublishedAndAnotherRunsAsUnknown() throws IOException {
+        publishCurrentDefinition();
+        Files.writeString(root.resolve(ID).resolve("Dockerfile"), "FROM " + BASE + "\nUSER 1655\n");
+        checker = checker(new PlatformImageCatalog(root).scan());
+        CheckOutcome started = checker.check(ID);
+        assertEquals("changed", started.definition().state());
+
+        ImagePublished ours = published("10.0-1.1.0", 'b');
+        checker.published(new ImagePublished(started.runId(), ID, 1, ours.occurredAt(), ours.trigger(), ours.baseImages(),
+                ours.image(), ours.version(), ours.tags(), ours.timings()));
+        assertEquals(new CheckOutcome.DefinitionView(definitionOnDisk().hash(), definitionOnDisk().hash(), "same", List.of(), 0),
+                checker.lastOutcome(ID).orElseThrow().definition());
+
+        checker.published(published("10.0-1.2.0", 'c'));
+        assertNull(checker.lastOutcome(ID).orElseThrow().definition(), "another run: which definition it built is unknown");
+    }
+
+    @Test
     void anOlderOrEqualVersionChangesNothing() {
         checker.check(ID);
         checker.published(published("10.0-1.0.0", 'c'));
