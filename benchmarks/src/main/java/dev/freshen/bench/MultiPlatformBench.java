@@ -181,7 +181,7 @@ final class MultiPlatformBench {
             }
 
             @Override
-            public Optional<BuiltFrom> builtFrom(dev.freshen.descriptor.Target target, Platform platform) {
+            public Optional<BuiltFrom> builtFrom(dev.freshen.descriptor.Target target, List<Platform> platforms) {
                 Digest index = Digest.sha256Of(("initial").getBytes(StandardCharsets.UTF_8));
                 return Optional.of(new BuiltFrom("10.0-1.0.0", index, Map.of(
                         ImageReference.parse("mcr.microsoft.com/dotnet/runtime:10.0"), compareIndexDigest ? index : builtFrom)));

@@ -7,8 +7,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * What one check of one platform image found: the platform it is built for, each base's upstream digest now (the
- * image manifest of that platform), what the published image was built from, and the result (with the run it started
+ * What one check of one platform image found: the platform it is built for (the first, for a multi-platform image),
+ * each base's upstream digest now (the image manifest of that platform), the same per platform for a multi-platform
+ * image, what the published image was built from, and the result (with the run it started
  * or found, the time a settling change is due, or the error).
  *
  * @param platform  {@code os/architecture[/variant]} the bases were resolved for; null when the check did not get
@@ -19,10 +20,27 @@ import java.util.Map;
  *                   did not read what is published (no bases, error)
  * @param waitsOn   with {@link Result#HELD}: the image it is built FROM (directly or not) that it waits on, and why
  *                  ({@link ChainGuard.Hold}); else null
+ * @param platforms for an image built for two or more platforms, each platform in the descriptor's order with its
+ *                  bases' upstream digests and how it stands ({@link PlatformView}); {@code platform} and
+ *                  {@code upstreamDigests} are then the first one's. Empty for a one-platform image, and when the
+ *                  check did not resolve every platform (no bases, error, a parent tag that does not exist yet)
  */
 public record CheckOutcome(String imageId, Instant checkedAt, Result result, String platform,
                            Map<String, String> upstreamDigests, BuiltFrom builtFrom, String runId, Instant settlesAt,
-                           String message, String code, DefinitionView definition, ChainGuard.Hold waitsOn) {
+                           String message, String code, DefinitionView definition, ChainGuard.Hold waitsOn,
+                           List<PlatformView> platforms) {
+
+    /**
+     * One platform of a multi-platform image: each base's image manifest for it upstream now, and {@code state}
+     * {@code current} (its published image was built from them), {@code moved} (a base moved, or its image does not
+     * say what it was built from) or {@code not-published} (nothing published, or the published version has no
+     * image for it).
+     */
+    public record PlatformView(String platform, Map<String, String> upstreamDigests, String state) {
+        public PlatformView {
+            upstreamDigests = upstreamDigests == null ? Map.of() : Map.copyOf(upstreamDigests);
+        }
+    }
 
     /**
      * The definition on disk ({@code current}) against the published version's ({@code published}, null when
@@ -79,6 +97,15 @@ public record CheckOutcome(String imageId, Instant checkedAt, Result result, Str
 
     public CheckOutcome {
         upstreamDigests = upstreamDigests == null ? Map.of() : Map.copyOf(upstreamDigests);
+        platforms = platforms == null ? List.of() : List.copyOf(platforms);
+    }
+
+    /** An outcome of a one-platform image (no {@code platforms}). */
+    public CheckOutcome(String imageId, Instant checkedAt, Result result, String platform,
+                        Map<String, String> upstreamDigests, BuiltFrom builtFrom, String runId, Instant settlesAt,
+                        String message, String code, DefinitionView definition, ChainGuard.Hold waitsOn) {
+        this(imageId, checkedAt, result, platform, upstreamDigests, builtFrom, runId, settlesAt, message, code,
+                definition, waitsOn, List.of());
     }
 
     /** An outcome without its definition that waits on nothing. */
@@ -103,12 +130,18 @@ public record CheckOutcome(String imageId, Instant checkedAt, Result result, Str
     /** This outcome with {@code builtFrom} instead (a publish heard after the check). */
     public CheckOutcome withBuiltFrom(BuiltFrom newer) {
         return new CheckOutcome(imageId, checkedAt, result, platform, upstreamDigests, newer, runId, settlesAt, message,
-                code, definition, waitsOn);
+                code, definition, waitsOn, platforms);
     }
 
     /** This outcome with {@code view} as its definition. */
     public CheckOutcome withDefinition(DefinitionView view) {
         return new CheckOutcome(imageId, checkedAt, result, platform, upstreamDigests, builtFrom, runId, settlesAt,
-                message, code, view, waitsOn);
+                message, code, view, waitsOn, platforms);
+    }
+
+    /** This outcome with {@code views} as its platforms. */
+    public CheckOutcome withPlatforms(List<PlatformView> views) {
+        return new CheckOutcome(imageId, checkedAt, result, platform, upstreamDigests, builtFrom, runId, settlesAt,
+                message, code, definition, waitsOn, views);
     }
 }

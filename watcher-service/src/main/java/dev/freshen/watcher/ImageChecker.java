@@ -6,6 +6,7 @@ import dev.freshen.descriptor.PlatformImage;
 import dev.freshen.descriptor.PlatformImageCatalog;
 import dev.freshen.events.BaseImage;
 import dev.freshen.events.BaseImageUpdated;
+import dev.freshen.events.BasePlatform;
 import dev.freshen.events.ForceUpdateRequested;
 import dev.freshen.events.ImagePublished;
 import dev.freshen.events.RunIds;
@@ -31,13 +32,16 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
+import java.util.stream.Collectors;
 
 /**
  * Checks platform images for upstream changes and starts runs: one check at a time per image, and never a second run
  * for a change that already has one (the run id is derived from the change and looked up in the {@link RunLedger}).
  *
- * <p>Bases are resolved for the platform the image is built for (its descriptor's {@code platforms}, else the
- * default platform), and compared by that platform's image manifest ({@link UpdateDetector}).
+ * <p>Bases are resolved for every platform the image is built for (its descriptor's {@code platforms}, else the
+ * default platform), and compared, platform by platform, by that platform's image manifest against the labels of that
+ * platform's image in the published version ({@link UpdateDetector}). A multi-platform image is rebuilt as a whole:
+ * one run whichever platform moved, its id made of every platform's base digests.
  *
  * <p>Settle window (descriptor {@code settle}): a change starts its run only once the digests every base tag names
  * (image indexes included, so a roll-out platform by platform counts as moving) have stayed the same for that long;
@@ -185,13 +189,25 @@ public class ImageChecker {
             }
             Map<ImageReference, Digest> bases = new LinkedHashMap<>();
             event.baseImages().forEach(base -> bases.put(base.reference(), base.digest()));
+            List<BuiltFrom.PlatformBuild> platforms = event.baseImages().isEmpty() ? List.of()
+                    : event.baseImages().get(0).platforms().stream().map(p -> {
+                        Map<ImageReference, Digest> forPlatform = new LinkedHashMap<>();
+                        event.baseImages().forEach(base -> {
+                            Digest digest = base.digestFor(p.platform());
+                            if (digest != null) {
+                                forPlatform.put(base.reference(), digest);
+                            }
+                        });
+                        return new BuiltFrom.PlatformBuild(p.platform().toString(), true, forPlatform);
+                    }).toList();
             // the run this check started (or found) built the definition the check saw on disk; of another run the
             // event does not say which definition it built: unknown until the next check reads the labels
             CheckOutcome.DefinitionView seen = outcome.definition();
             CheckOutcome.DefinitionView now = seen != null && event.runId().equals(outcome.runId())
                     ? new CheckOutcome.DefinitionView(seen.current(), seen.current(), DefinitionDrift.State.SAME.id(),
                     List.of(), 0) : null;
-            return outcome.withBuiltFrom(new BuiltFrom(event.image().tag(), event.digest(), bases)).withDefinition(now);
+            return outcome.withBuiltFrom(new BuiltFrom(event.image().tag(), event.digest(), bases, null, List.of(), null,
+                    platforms)).withDefinition(now);
         });
     }
 
@@ -227,51 +243,71 @@ public class ImageChecker {
             return new CheckOutcome(image.id(), now, CheckOutcome.Result.NO_BASES, null, null, null, null, null,
                     why + "; use force-update to rebuild it");
         }
-        Platform platform = image.descriptor().platformsOr(defaultPlatform).get(0);
-        Map<ImageReference, Upstream> upstream = new LinkedHashMap<>();
+        List<Platform> platforms = image.descriptor().platformsOr(defaultPlatform);
+        Platform platform = platforms.get(0);
+        Map<Platform, Map<ImageReference, Upstream>> upstream = new LinkedHashMap<>();
         Map<String, String> shown = new LinkedHashMap<>();
         Optional<BuiltFrom> builtFrom;
         ImageGraph graph = catalog.get().graph();
         Map<ImageReference, String> parents = new LinkedHashMap<>();
         graph.parents(image.id()).forEach(edge -> parents.put(edge.base(), edge.parentId()));
         try {
-            for (ImageReference base : image.baseImages()) {
-                String parent = parents.get(base);
-                boolean pinned = hint != null && hint.parentId().equals(parent) && hint.tags().contains(base.tag());
-                Optional<Upstream> found = pinned ? pinnedTo(hint, platform) : registry.upstream(base, platform);
-                if (found.isEmpty() && parent != null) {
-                    settling.remove(image.id());
-                    ChainGuard.Hold hold = new ChainGuard.Hold(parent, null, ChainGuard.Hold.NEVER_PUBLISHED);
-                    return new CheckOutcome(image.id(), now, CheckOutcome.Result.HELD, platform.toString(), shown, null,
-                            null, null, "the base " + base + " does not exist yet; " + hold.text(), null, null, hold);
+            for (Platform target : platforms) {
+                Map<ImageReference, Upstream> resolved = new LinkedHashMap<>();
+                for (ImageReference base : image.baseImages()) {
+                    String parent = parents.get(base);
+                    boolean pinned = hint != null && hint.parentId().equals(parent) && hint.tags().contains(base.tag());
+                    Optional<Upstream> found = pinned ? pinnedTo(hint, target) : registry.upstream(base, target);
+                    if (found.isEmpty() && parent != null) {
+                        settling.remove(image.id());
+                        ChainGuard.Hold hold = new ChainGuard.Hold(parent, null, ChainGuard.Hold.NEVER_PUBLISHED);
+                        return new CheckOutcome(image.id(), now, CheckOutcome.Result.HELD, platform.toString(), shown,
+                                null, null, null, "the base " + base + " does not exist yet; " + hold.text(), null, null,
+                                hold);
+                    }
+                    Upstream current = found.orElseThrow(() -> new CheckProblems.BaseImageMissing(base));
+                    resolved.put(base, current);
+                    if (target.equals(platform)) {
+                        shown.put(base.toString(), current.digest().toString());
+                    }
                 }
-                Upstream current = found.orElseThrow(() -> new CheckProblems.BaseImageMissing(base));
-                upstream.put(base, current);
-                shown.put(base.toString(), current.digest().toString());
+                upstream.put(target, resolved);
             }
-            builtFrom = registry.builtFrom(image.descriptor().target(), platform);
+            builtFrom = registry.builtFrom(image.descriptor().target(), platforms);
         } catch (RuntimeException e) {
             LOG.warnf("Check of %s failed: %s", image.id(), e.getMessage());
             return new CheckOutcome(image.id(), now, CheckOutcome.Result.ERROR, platform.toString(), shown, null, null,
                     null, e.getMessage(), CheckProblems.code(e));
         }
         DefinitionDrift drift = DefinitionDrift.of(image.definition(), builtFrom);
-        Decision decision = UpdateDetector.decide(image.baseImages(), upstream, builtFrom, drift,
+        Decision decision = UpdateDetector.decide(image.baseImages(), platforms, upstream, builtFrom, drift,
                 image.descriptor().rebuildsOnChange());
+        List<CheckOutcome.PlatformView> views = platforms.size() < 2 ? List.of() : platforms.stream()
+                .map(p -> new CheckOutcome.PlatformView(p.toString(), digests(upstream.get(p)),
+                        UpdateDetector.state(image.baseImages(), p, upstream.get(p), builtFrom).id()))
+                .toList();
         if (decision instanceof Decision.Rebuild rebuild) {
             return startRun(image, rebuild, upstream, platform, shown, builtFrom.orElse(null), now, graph, parents, hint)
-                    .withDefinition(drift.view());
+                    .withDefinition(drift.view()).withPlatforms(views);
         }
         settling.remove(image.id());
         if (decision instanceof Decision.AwaitingRelease) {
             return new CheckOutcome(image.id(), now, CheckOutcome.Result.AWAITING_RELEASE, platform.toString(), shown,
                     builtFrom.orElse(null), null, null, drift.why() + "; rebuildOnChange is false: force-update "
-                    + "releases it", null, drift.view(), null);
+                    + "releases it", null, drift.view(), null, views);
         }
         LOG.debugf("%s is up to date", image.id());
         return new CheckOutcome(image.id(), now, CheckOutcome.Result.UP_TO_DATE, platform.toString(), shown,
-                builtFrom.orElse(null), null, null, "built from the current upstream digests for " + platform, null,
-                drift.view(), null);
+                builtFrom.orElse(null), null, null, "built from the current upstream digests for "
+                + platforms.stream().map(Platform::toString).collect(Collectors.joining(", ")), null, drift.view(), null,
+                views);
+    }
+
+    /** base -> digest, as the API shows them. */
+    private static Map<String, String> digests(Map<ImageReference, Upstream> upstream) {
+        Map<String, String> shown = new LinkedHashMap<>();
+        upstream.forEach((base, u) -> shown.put(base.toString(), u.digest().toString()));
+        return shown;
     }
 
     /** Where the parent's publish is for {@code platform}: its digest, resolved to the platform's manifest. */
@@ -281,12 +317,16 @@ public class ImageChecker {
                 .map(u -> new Upstream(platform, published, u.digest()));
     }
 
-    private CheckOutcome startRun(PlatformImage image, Decision.Rebuild rebuild, Map<ImageReference, Upstream> upstream,
-                                  Platform platform, Map<String, String> shown, BuiltFrom builtFrom, Instant now,
-                                  ImageGraph graph, Map<ImageReference, String> parents, ParentPublish hint) {
+    /**
+     * @param upstream platform -> where each base points now for it (every platform the image is built for)
+     * @param platform the first platform
+     */
+    private CheckOutcome startRun(PlatformImage image, Decision.Rebuild rebuild,
+                                  Map<Platform, Map<ImageReference, Upstream>> upstream, Platform platform,
+                                  Map<String, String> shown, BuiltFrom builtFrom, Instant now, ImageGraph graph,
+                                  Map<ImageReference, String> parents, ParentPublish hint) {
         String definition = image.definition().hash();
-        String runId = RunIds.forBaseUpdate(image.id(), rebuild.baseImages().stream().map(BaseImage::digest).toList(),
-                definition);
+        String runId = RunIds.forBaseUpdate(image.id(), runDigests(rebuild.baseImages()), definition);
         if (ledger.knows(runId)) {
             settling.remove(image.id());
             RunLedger.Run run = ledger.run(runId).orElseThrow();
@@ -301,12 +341,13 @@ public class ImageChecker {
             return new CheckOutcome(image.id(), now, CheckOutcome.Result.HELD, platform.toString(), shown, builtFrom,
                     null, null, message, null, null, hold.get());
         }
-        List<ImageReference> moved = rebuild.baseImages().stream().filter(b -> moved(b, upstream.get(b.reference())))
+        List<ImageReference> moved = rebuild.baseImages().stream().filter(b -> moved(b, upstream))
                 .map(BaseImage::reference).toList();
+        Map<ImageReference, Upstream> first = upstream.get(platform);
         Duration settle = image.descriptor().settle();
         if (settle != null && moved.stream().anyMatch(b -> !parents.containsKey(b))) {
             Map<ImageReference, Digest> tagDigests = new LinkedHashMap<>();
-            upstream.forEach((base, u) -> tagDigests.put(base, u.tagDigest()));
+            first.forEach((base, u) -> tagDigests.put(base, u.tagDigest()));
             Settling waiting = settling.compute(image.id(), (id, before) -> before != null
                     && before.tagDigests().equals(tagDigests) ? before : new Settling(tagDigests, now));
             Instant due = waiting.since().plus(settle);
@@ -322,7 +363,7 @@ public class ImageChecker {
             settling.remove(image.id());
         }
         Trigger trigger = moved.stream().filter(parents::containsKey).findFirst()
-                .map(base -> parentPublished(parents.get(base), base, upstream.get(base), hint)
+                .map(base -> parentPublished(parents.get(base), base, first.get(base), hint)
                         .withDefinition(rebuild.trigger().definition()))
                 .orElse(rebuild.trigger());
         if (trigger.definition() != null) {
@@ -340,10 +381,25 @@ public class ImageChecker {
                 runId, null, rebuild.why());
     }
 
-    /** Whether a base moved since the published image (or was never built from): what decides the trigger. */
-    private static boolean moved(BaseImage base, Upstream now) {
-        Digest before = base.previousDigest();
-        return before == null || !(now.digest().equals(before) || now.tagDigest().equals(before));
+    /**
+     * What a base-update run's id is made of: each base's digest; for a multi-platform image, each base's digest for
+     * every platform (so a move of any platform is another run, and a one-platform image's run ids stay as they were).
+     */
+    private static List<Digest> runDigests(List<BaseImage> bases) {
+        return bases.stream().flatMap(b -> b.platforms().isEmpty() ? java.util.stream.Stream.of(b.digest())
+                : b.platforms().stream().map(BasePlatform::digest)).toList();
+    }
+
+    /**
+     * Whether a base moved, for any platform, since the published image (or was never built from): what decides the
+     * trigger and the settle window.
+     */
+    private static boolean moved(BaseImage base, Map<Platform, Map<ImageReference, Upstream>> upstream) {
+        if (base.platforms().isEmpty()) {
+            return UpdateDetector.moved(upstream.get(base.platform()).get(base.reference()), base.previousDigest());
+        }
+        return base.platforms().stream().anyMatch(p ->
+                UpdateDetector.moved(upstream.get(p.platform()).get(base.reference()), p.previousDigest()));
     }
 
     /**

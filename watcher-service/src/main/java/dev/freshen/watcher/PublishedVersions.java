@@ -63,7 +63,7 @@ public final class PublishedVersions {
             return Optional.empty(); // an API listing must not wait for a registry that just failed
         }
         try {
-            Optional<ImageReference> read = registry.builtFrom(target, checker.defaultPlatform())
+            Optional<ImageReference> read = registry.builtFrom(target, java.util.List.of(checker.defaultPlatform()))
                     .map(b -> new ImageReference(targetRegistry, target.repository(), b.versionTag(), b.digest()));
             fromRegistry.put(key, read);
             failedAt.remove(key);

@@ -80,7 +80,7 @@ public final class ChainFixture {
             }
 
             @Override
-            public Optional<BuiltFrom> builtFrom(Target target, Platform platform) {
+            public Optional<BuiltFrom> builtFrom(Target target, java.util.List<Platform> platforms) {
                 return Optional.ofNullable(published.get(target.tagPrefix()));
             }
         };

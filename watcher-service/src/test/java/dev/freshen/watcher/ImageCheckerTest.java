@@ -3,6 +3,7 @@ package dev.freshen.watcher;
 import dev.freshen.descriptor.PlatformImageCatalog;
 import dev.freshen.descriptor.definition.Definition;
 import dev.freshen.events.BaseImageUpdated;
+import dev.freshen.events.BasePlatform;
 import dev.freshen.events.ImagePublished;
 import dev.freshen.events.Trigger;
 import dev.freshen.events.image.Digest;
@@ -55,6 +56,9 @@ class ImageCheckerTest {
     final SettableClock clock = new SettableClock(Instant.parse("2026-11-30T10:00:00Z"));
     /** Where the base tag points now: the index, and the linux/amd64 manifest in it. */
     volatile Upstream upstream = new Upstream(Platform.LINUX_AMD64, INDEX_1, BASE_NOW);
+    /** Where the base tag points now for a platform other than {@code upstream}'s (multi-platform images). */
+    final Map<Platform, Upstream> upstreamFor = new java.util.concurrent.ConcurrentHashMap<>();
+    final List<List<Platform>> publishedAskedFor = new ArrayList<>();
     /** The newest published version: built from the base as it is now, without definition labels unless a test sets them. */
     volatile BuiltFrom published = new BuiltFrom("10.0-1.0.0", PUBLISHED_1_0, Map.of(BASE, BASE_NOW));
 
@@ -72,11 +76,12 @@ class ImageCheckerTest {
             @Override
             public Optional<Upstream> upstream(ImageReference base, Platform platform) {
                 askedFor.add(platform);
-                return Optional.of(upstream);
+                return Optional.of(upstreamFor.getOrDefault(platform, upstream));
             }
 
             @Override
-            public Optional<BuiltFrom> builtFrom(dev.freshen.descriptor.Target target, Platform platform) {
+            public Optional<BuiltFrom> builtFrom(dev.freshen.descriptor.Target target, List<Platform> platforms) {
+                publishedAskedFor.add(platforms);
                 return Optional.of(published);
             }
         };
@@ -103,6 +108,8 @@ class ImageCheckerTest {
         assertEquals("linux/amd64", outcome.platform());
         assertEquals(Map.of(BASE.toString(), BASE_NOW.toString()), outcome.upstreamDigests(),
                 "the API shows the platform's manifest digest");
+        assertEquals(List.of(), outcome.platforms(), "one platform: no per-platform view");
+        assertEquals(List.of(List.of(Platform.LINUX_AMD64)), publishedAskedFor);
         assertEquals(List.of(), started);
     }
 
@@ -383,6 +390,98 @@ class ImageCheckerTest {
         assertEquals(List.of(new Trigger.Commit(git("rev-parse", "HEAD").strip(), "Test Author", "Run as 1655")),
                 change.commits());
         assertEquals(0, change.moreCommits());
+    }
+
+    // ---- multi-platform images ---------------------------------------------------------------------------------
+
+    static final Platform ARM64 = Platform.parse("linux/arm64");
+    static final Digest ARM64_1 = SampleEvents.digest('7');
+    static final Digest ARM64_2 = SampleEvents.digest('8');
+
+    /** Built for amd64 and arm64, published as an index whose children were built from BASE_NOW and ARM64_1. */
+    private void multiPlatform() throws IOException {
+        descriptor("platforms: [linux/amd64, linux/arm64]\n");
+        upstreamFor.put(ARM64, new Upstream(ARM64, INDEX_1, ARM64_1));
+        published = new BuiltFrom("10.0-1.0.0", PUBLISHED_1_0, Map.of(BASE, BASE_NOW), null, List.of(), null, List.of(
+                new BuiltFrom.PlatformBuild("linux/amd64", true, Map.of(BASE, BASE_NOW)),
+                new BuiltFrom.PlatformBuild("linux/arm64", true, Map.of(BASE, ARM64_1))));
+    }
+
+    @Test
+    void aMultiPlatformImageIsCheckedForEveryPlatformAgainstEachChild() throws IOException {
+        multiPlatform();
+
+        CheckOutcome outcome = checker.check(ID);
+
+        assertEquals(CheckOutcome.Result.UP_TO_DATE, outcome.result(), outcome.message());
+        assertEquals(List.of(Platform.LINUX_AMD64, ARM64), askedFor);
+        assertEquals(List.of(List.of(Platform.LINUX_AMD64, ARM64)), publishedAskedFor);
+        assertEquals("built from the current upstream digests for linux/amd64, linux/arm64", outcome.message());
+        assertEquals("linux/amd64", outcome.platform(), "the first platform's, as before");
+        assertEquals(Map.of(BASE.toString(), BASE_NOW.toString()), outcome.upstreamDigests());
+        assertEquals(List.of(
+                new CheckOutcome.PlatformView("linux/amd64", Map.of(BASE.toString(), BASE_NOW.toString()), "current"),
+                new CheckOutcome.PlatformView("linux/arm64", Map.of(BASE.toString(), ARM64_1.toString()), "current")),
+                outcome.platforms());
+    }
+
+    @Test
+    void anArm64OnlyMoveStartsOneRunForBothPlatformsNamingArm64() throws IOException {
+        multiPlatform();
+        upstream = new Upstream(Platform.LINUX_AMD64, INDEX_2, BASE_NOW);
+        upstreamFor.put(ARM64, new Upstream(ARM64, INDEX_2, ARM64_2));
+
+        CheckOutcome outcome = checker.check(ID);
+
+        assertEquals(CheckOutcome.Result.RUN_STARTED, outcome.result(), outcome.message());
+        assertEquals(BASE + " (linux/arm64) " + ARM64_1.shortHex() + " -> " + ARM64_2.shortHex(), outcome.message());
+        assertEquals(List.of("current", "moved"), outcome.platforms().stream().map(CheckOutcome.PlatformView::state).toList());
+        BaseImageUpdated event = (BaseImageUpdated) started.get(0);
+        var base = event.baseImages().get(0);
+        assertEquals(BASE_NOW, base.digest(), "digest and platform are the first platform's");
+        assertEquals(Platform.LINUX_AMD64, base.platform());
+        assertEquals(List.of(new BasePlatform(Platform.LINUX_AMD64, BASE_NOW, BASE_NOW), new BasePlatform(ARM64, ARM64_2, ARM64_1)),
+                base.platforms());
+        assertEquals(dev.freshen.events.RunIds.forBaseUpdate(ID, List.of(BASE_NOW, ARM64_2), definitionOnDisk().hash()),
+                event.runId(), "the run id is made of every platform's base digest");
+        for (int poll = 0; poll < 3; poll++) {
+            assertEquals(CheckOutcome.Result.RUN_EXISTS, checker.check(ID).result());
+        }
+        assertEquals(1, started.size(), "one run for both platforms");
+    }
+
+    @Test
+    void aPlatformThePublishedIndexLacksStartsARunSayingSo() throws IOException {
+        multiPlatform();
+        published = new BuiltFrom("10.0-1.0.0", PUBLISHED_1_0, Map.of(BASE, BASE_NOW), null, List.of(), null, List.of(
+                new BuiltFrom.PlatformBuild("linux/amd64", true, Map.of(BASE, BASE_NOW)),
+                BuiltFrom.PlatformBuild.notPublished(ARM64)));
+
+        CheckOutcome outcome = checker.check(ID);
+
+        assertEquals(CheckOutcome.Result.RUN_STARTED, outcome.result());
+        assertEquals("not published for linux/arm64", outcome.message());
+        assertEquals(List.of("current", "not-published"),
+                outcome.platforms().stream().map(CheckOutcome.PlatformView::state).toList());
+        BaseImageUpdated event = (BaseImageUpdated) started.get(0);
+        assertNull(event.baseImages().get(0).platforms().get(1).previousDigest());
+    }
+
+    @Test
+    void aMultiPlatformPublishHeardOnKafkaShowsEachPlatformsBases() throws IOException {
+        multiPlatform();
+        checker.check(ID);
+        ImagePublished sample = published("10.0-1.1.0", 'b');
+        var base = new dev.freshen.events.BaseImage(BASE, BASE_NOW, BASE_NOW, Platform.LINUX_AMD64)
+                .withPlatforms(List.of(new BasePlatform(Platform.LINUX_AMD64, BASE_NOW, BASE_NOW),
+                        new BasePlatform(ARM64, ARM64_2, ARM64_1)));
+        checker.published(new ImagePublished(sample.runId(), ID, 1, sample.occurredAt(), sample.trigger(), List.of(base),
+                sample.image(), sample.version(), sample.tags(), sample.timings()));
+
+        BuiltFrom shown = checker.lastOutcome(ID).orElseThrow().builtFrom();
+        assertEquals("10.0-1.1.0", shown.versionTag());
+        assertEquals(Optional.of(Map.of(BASE, ARM64_2)), shown.basesFor(ARM64));
+        assertEquals(Optional.of(Map.of(BASE, BASE_NOW)), shown.basesFor(Platform.LINUX_AMD64));
     }
 
     private String git(String... args) throws IOException {

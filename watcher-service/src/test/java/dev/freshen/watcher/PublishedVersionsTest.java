@@ -34,7 +34,7 @@ class PublishedVersionsTest {
         }
 
         @Override
-        public Optional<BuiltFrom> builtFrom(Target target, dev.freshen.events.image.Platform platform) {
+        public Optional<BuiltFrom> builtFrom(Target target, List<dev.freshen.events.image.Platform> platforms) {
             asked.incrementAndGet();
             if (registryDown) {
                 throw new IllegalStateException("registry unreachable");

@@ -1,6 +1,7 @@
 package dev.freshen.watcher;
 
 import dev.freshen.descriptor.definition.Definition;
+import dev.freshen.events.BasePlatform;
 import dev.freshen.events.Trigger;
 import dev.freshen.events.image.Digest;
 import dev.freshen.events.image.ImageReference;
@@ -16,6 +17,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class UpdateDetectorTest {
 
@@ -166,6 +168,139 @@ class UpdateDetectorTest {
                 Map.of(SDK, manifest(D1)), Optional.empty(), DefinitionDrift.of(DEFINITION, Optional.empty()), false));
         assertSame(Trigger.Kind.BASE_IMAGE_UPDATED, decision.trigger().kind());
         assertNull(decision.trigger().definition());
+    }
+
+    // ---- multi-platform images: every platform against its own child's labels ----------------------------------
+
+    static final Platform ARM64 = Platform.parse("linux/arm64");
+    static final List<Platform> BOTH = List.of(AMD64, ARM64);
+    static final Digest AMD_1 = Digest.parse("sha256:" + "c1".repeat(32));
+    static final Digest AMD_2 = Digest.parse("sha256:" + "c2".repeat(32));
+    static final Digest ARM_1 = Digest.parse("sha256:" + "d1".repeat(32));
+    static final Digest ARM_2 = Digest.parse("sha256:" + "d2".repeat(32));
+    static final Digest PUBLISHED_INDEX = Digest.parse("sha256:" + "e1".repeat(32));
+
+    /** The published index: each platform's child labelled with the base manifest of that platform (null: no child). */
+    static BuiltFrom publishedIndex(Digest amd64, Digest arm64) {
+        List<BuiltFrom.PlatformBuild> builds = new java.util.ArrayList<>();
+        for (var entry : java.util.Arrays.asList(Map.entry(AMD64, java.util.Optional.ofNullable(amd64)),
+                Map.entry(ARM64, java.util.Optional.ofNullable(arm64)))) {
+            builds.add(entry.getValue().map(d -> new BuiltFrom.PlatformBuild(entry.getKey().toString(), true, Map.of(ASPNET, d)))
+                    .orElse(BuiltFrom.PlatformBuild.notPublished(entry.getKey())));
+        }
+        return new BuiltFrom("10.0-1.4.0", PUBLISHED_INDEX, amd64 == null ? Map.of() : Map.of(ASPNET, amd64), null,
+                List.of(), null, builds);
+    }
+
+    /** The base tag's index now: each platform's manifest. */
+    static Map<Platform, Map<ImageReference, Upstream>> upstreamIndex(Digest amd64, Digest arm64) {
+        return Map.of(AMD64, Map.of(ASPNET, new Upstream(AMD64, I2, amd64)),
+                ARM64, Map.of(ASPNET, new Upstream(ARM64, I2, arm64)));
+    }
+
+    /**
+     * name, platforms, the published version, the base's manifests now (amd64, arm64), and the expected why
+     * ({@code null}: up to date).
+     */
+    static java.util.stream.Stream<org.junit.jupiter.params.provider.Arguments> platformCases() {
+        return java.util.stream.Stream.of(
+                org.junit.jupiter.params.provider.Arguments.of("both platforms unchanged", BOTH,
+                        publishedIndex(AMD_1, ARM_1), AMD_1, ARM_1, null),
+                org.junit.jupiter.params.provider.Arguments.of("arm64 moved alone", BOTH,
+                        publishedIndex(AMD_1, ARM_1), AMD_1, ARM_2,
+                        ASPNET + " (linux/arm64) d1d1d1d1d1d1 -> d2d2d2d2d2d2"),
+                org.junit.jupiter.params.provider.Arguments.of("amd64 moved alone", BOTH,
+                        publishedIndex(AMD_1, ARM_1), AMD_2, ARM_1,
+                        ASPNET + " (linux/amd64) c1c1c1c1c1c1 -> c2c2c2c2c2c2"),
+                org.junit.jupiter.params.provider.Arguments.of("both moved", BOTH,
+                        publishedIndex(AMD_1, ARM_1), AMD_2, ARM_2,
+                        ASPNET + " (linux/amd64) c1c1c1c1c1c1 -> c2c2c2c2c2c2, "
+                                + ASPNET + " (linux/arm64) d1d1d1d1d1d1 -> d2d2d2d2d2d2"),
+                org.junit.jupiter.params.provider.Arguments.of("arm64 missing from the published index", BOTH,
+                        publishedIndex(AMD_1, null), AMD_1, ARM_1, "not published for linux/arm64"),
+                org.junit.jupiter.params.provider.Arguments.of("published as one amd64 image before arm64 was added", BOTH,
+                        publishedIndex(AMD_1, null), AMD_2, ARM_1,
+                        ASPNET + " (linux/amd64) c1c1c1c1c1c1 -> c2c2c2c2c2c2, not published for linux/arm64"),
+                org.junit.jupiter.params.provider.Arguments.of("an amd64-only image: arm64 moving is no change",
+                        List.of(AMD64), new BuiltFrom("10.0-1.4.0", D3, Map.of(ASPNET, AMD_1)), AMD_1, ARM_2, null),
+                org.junit.jupiter.params.provider.Arguments.of("an amd64-only image: amd64 moving is a change",
+                        List.of(AMD64), new BuiltFrom("10.0-1.4.0", D3, Map.of(ASPNET, AMD_1)), AMD_2, ARM_1,
+                        ASPNET + " (linux/amd64) c1c1c1c1c1c1 -> c2c2c2c2c2c2"),
+                org.junit.jupiter.params.provider.Arguments.of("an amd64-only image whose published version has no amd64 image",
+                        List.of(AMD64), new BuiltFrom("10.0-1.4.0", D3, Map.of(), null, List.of(), null,
+                                List.of(BuiltFrom.PlatformBuild.notPublished(AMD64))), AMD_1, ARM_1,
+                        "not published for linux/amd64"));
+    }
+
+    @org.junit.jupiter.params.ParameterizedTest(name = "{0}")
+    @org.junit.jupiter.params.provider.MethodSource("platformCases")
+    void everyPlatformIsComparedWithItsOwnPublishedImage(String name, List<Platform> platforms, BuiltFrom published,
+                                                         Digest amd64Now, Digest arm64Now, String why) {
+        Map<Platform, Map<ImageReference, Upstream>> upstream = upstreamIndex(amd64Now, arm64Now);
+        Decision decision = UpdateDetector.decide(List.of(ASPNET), platforms, upstream, Optional.of(published),
+                DefinitionDrift.of(DEFINITION, Optional.empty()), true);
+
+        if (why == null) {
+            assertInstanceOf(Decision.UpToDate.class, decision, name);
+            return;
+        }
+        var rebuild = assertInstanceOf(Decision.Rebuild.class, decision, name);
+        assertEquals(why, rebuild.why(), name);
+        assertEquals(1, rebuild.baseImages().size(), name);
+        var base = rebuild.baseImages().get(0);
+        assertEquals(AMD64, base.platform(), name + ": the first platform's");
+        assertEquals(amd64Now, base.digest(), name);
+        if (platforms.size() == 1) {
+            assertEquals(List.of(), base.platforms(), name + ": a one-platform run lists no platforms");
+            return;
+        }
+        Digest amd64Before = published.basesFor(AMD64).map(m -> m.get(ASPNET)).orElse(null);
+        Digest arm64Before = published.basesFor(ARM64).map(m -> m.get(ASPNET)).orElse(null);
+        assertEquals(List.of(new BasePlatform(AMD64, amd64Now, amd64Before), new BasePlatform(ARM64, arm64Now, arm64Before)),
+                base.platforms(), name + ": every platform, in the descriptor's order, previous digests from each child");
+        assertEquals(amd64Before, base.previousDigest(), name);
+    }
+
+    @Test
+    void anArm64OnlyMoveIsOneRebuildNamingArm64ChangedAndAmd64Not() {
+        var rebuild = assertInstanceOf(Decision.Rebuild.class, UpdateDetector.decide(List.of(ASPNET), BOTH,
+                upstreamIndex(AMD_1, ARM_2), Optional.of(publishedIndex(AMD_1, ARM_1)),
+                DefinitionDrift.of(DEFINITION, Optional.empty()), true));
+
+        var platforms = rebuild.baseImages().get(0).platforms();
+        assertEquals(List.of(false, true), platforms.stream().map(BasePlatform::changed).toList());
+        assertTrue(rebuild.baseImages().get(0).changed());
+        assertSame(Trigger.Kind.BASE_IMAGE_UPDATED, rebuild.trigger().kind());
+    }
+
+    @Test
+    void neverPublishedListsEveryPlatformWithoutPreviousDigests() {
+        var rebuild = assertInstanceOf(Decision.Rebuild.class, UpdateDetector.decide(List.of(ASPNET), BOTH,
+                upstreamIndex(AMD_1, ARM_1), Optional.empty(), DefinitionDrift.of(DEFINITION, Optional.empty()), true));
+
+        assertEquals("never published", rebuild.why());
+        assertEquals(List.of(new BasePlatform(AMD64, AMD_1, null), new BasePlatform(ARM64, ARM_1, null)),
+                rebuild.baseImages().get(0).platforms());
+    }
+
+    @Test
+    void eachPlatformsStateIsReadAgainstItsOwnChild() {
+        var published = Optional.of(publishedIndex(AMD_1, null));
+        var upstream = upstreamIndex(AMD_1, ARM_2);
+        assertEquals(UpdateDetector.PlatformState.CURRENT,
+                UpdateDetector.state(List.of(ASPNET), AMD64, upstream.get(AMD64), published));
+        assertEquals(UpdateDetector.PlatformState.NOT_PUBLISHED,
+                UpdateDetector.state(List.of(ASPNET), ARM64, upstream.get(ARM64), published));
+        assertEquals(UpdateDetector.PlatformState.MOVED, UpdateDetector.state(List.of(ASPNET), ARM64,
+                upstream.get(ARM64), Optional.of(publishedIndex(AMD_1, ARM_1))));
+        assertEquals("not-published", UpdateDetector.PlatformState.NOT_PUBLISHED.id());
+    }
+
+    @Test
+    void anUpstreamWithoutAPlatformIsAProgrammingError() {
+        assertThrows(IllegalArgumentException.class, () -> UpdateDetector.decide(List.of(ASPNET), BOTH,
+                Map.of(AMD64, Map.of(ASPNET, manifest(AMD_1))), Optional.empty(),
+                DefinitionDrift.of(DEFINITION, Optional.empty()), true));
     }
 
     /** Published from base D1 with {@code definition}'s labels. */
