@@ -1,6 +1,7 @@
 package dev.freshen.notifier;
 
 import dev.freshen.events.BaseImage;
+import dev.freshen.events.BasePlatform;
 import dev.freshen.events.Durations;
 import dev.freshen.events.FailureKind;
 import dev.freshen.events.ImagePublished;
@@ -8,6 +9,7 @@ import dev.freshen.events.PipelineFailed;
 import dev.freshen.events.StageTiming;
 import dev.freshen.events.Trigger;
 import dev.freshen.events.image.Digest;
+import dev.freshen.events.image.Platform;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -86,9 +88,22 @@ public final class OutcomeText {
         return "";
     }
 
-    /** "Published net10/runtime 10.0-1.1.0": the image and its full version tag. */
+    /**
+     * "Published net10/runtime 10.0-1.1.0": the image and its full version tag; for a multi-platform image followed by
+     * its platforms, "Published net10/runtime 10.0-1.1.0 for linux/amd64, linux/arm64" ({@link #platforms}).
+     */
     public static String publishedTitle(ImagePublished event) {
-        return "Published " + event.imageId() + " " + version(event);
+        String platforms = platforms(event);
+        return "Published " + event.imageId() + " " + version(event) + (platforms == null ? "" : " " + platforms);
+    }
+
+    /**
+     * "for linux/amd64, linux/arm64": the platforms of a multi-platform image, in the order of its image index; null for
+     * an image of one platform (a plain image manifest).
+     */
+    public static String platforms(ImagePublished event) {
+        return event.manifests().isEmpty() ? null : "for " + event.manifests().stream()
+                .map(m -> m.platform().toString()).collect(Collectors.joining(", "));
     }
 
     /** The full version tag, {@code 10.0-1.1.0} (the event's {@code version} is only {@code 1.1.0}). */
@@ -293,16 +308,40 @@ public final class OutcomeText {
      * manifests of (a tag naming an image index), the text starts with it: {@code linux/amd64: sha256:old → sha256:new}.
      */
     public static String baseDigest(BaseImage base, ImagePublished event) {
-        String text = base.platform() == null ? "" : base.platform() + ": ";
-        if (base.previousDigest() == null) {
-            text += base.digest() + (firstVersion(event) ? " (first version)" : " (previous not known)");
-        } else {
-            text += base.previousDigest().equals(base.digest()) ? base.digest() + " (unchanged)"
-                    : base.previousDigest() + " → " + base.digest();
-        }
+        String text = digestChange(base.platform(), base.digest(), base.previousDigest(), event);
         Digest written = base.pinnedInDockerfile();
         return written == null || written.equals(base.digest()) ? text
                 : text + "; the Dockerfile was pinned to " + written;
+    }
+
+    /**
+     * {@link #baseDigest} as lines: one line; for a base of a multi-platform image ({@link BaseImage#platforms()}) one
+     * line per platform, in the image's platform order, each as {@code linux/arm64: sha256:old → sha256:new}, so the
+     * card shows which platform moved ({@code (unchanged)} for the others); the note on the Dockerfile's pinned digest
+     * follows the first line.
+     */
+    public static List<String> baseDigests(BaseImage base, ImagePublished event) {
+        if (base.platforms().isEmpty()) {
+            return List.of(baseDigest(base, event));
+        }
+        List<String> lines = new ArrayList<>();
+        for (BasePlatform platform : base.platforms()) {
+            lines.add(digestChange(platform.platform(), platform.digest(), platform.previousDigest(), event));
+        }
+        Digest written = base.pinnedInDockerfile();
+        if (written != null && base.platforms().stream().noneMatch(p -> p.digest().equals(written))) {
+            lines.set(0, lines.get(0) + "; the Dockerfile was pinned to " + written);
+        }
+        return lines;
+    }
+
+    /** {@code [platform: ]sha256:old → sha256:new}, or the digest with "(unchanged)", "(first version)", "(previous not known)". */
+    private static String digestChange(Platform platform, Digest digest, Digest previous, ImagePublished event) {
+        String text = platform == null ? "" : platform + ": ";
+        if (previous == null) {
+            return text + digest + (firstVersion(event) ? " (first version)" : " (previous not known)");
+        }
+        return text + (previous.equals(digest) ? digest + " (unchanged)" : previous + " → " + digest);
     }
 
     private static boolean firstVersion(ImagePublished event) {

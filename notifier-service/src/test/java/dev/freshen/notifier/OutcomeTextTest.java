@@ -1,9 +1,13 @@
 package dev.freshen.notifier;
 
+import dev.freshen.events.BaseImage;
+import dev.freshen.events.BasePlatform;
 import dev.freshen.events.FailureKind;
 import dev.freshen.events.ImagePublished;
 import dev.freshen.events.PipelineFailed;
 import dev.freshen.events.Trigger;
+import dev.freshen.events.image.Platform;
+import dev.freshen.events.image.PlatformDigest;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -183,5 +187,38 @@ class OutcomeTextTest {
         var base = new dev.freshen.events.BaseImage(event.baseImages().get(0).reference(), after, before,
                 dev.freshen.events.image.Platform.parse("linux/arm64/v8"));
         assertEquals("linux/arm64: " + before + " → " + after, OutcomeText.baseDigest(base, event));
+    }
+    @Test
+    void aMultiPlatformPublishNamesItsPlatformsInTheTitle() {
+        ImagePublished one = Events.simplePublished("net10/runtime");
+        assertEquals("Published net10/runtime " + one.image().tag(), OutcomeText.publishedTitle(one));
+        assertNull(OutcomeText.platforms(one), "one platform: a plain manifest, nothing to say");
+
+        ImagePublished both = one.withManifests(List.of(
+                new PlatformDigest(Platform.LINUX_AMD64, dev.freshen.testing.SampleEvents.digest('a')),
+                new PlatformDigest(Platform.parse("linux/arm64"), dev.freshen.testing.SampleEvents.digest('b'))));
+        assertEquals("Published net10/runtime " + one.image().tag() + " for linux/amd64, linux/arm64",
+                OutcomeText.publishedTitle(both));
+    }
+
+    @Test
+    void aBaseOfAMultiPlatformImageHasALinePerPlatformSayingWhichMoved() {
+        ImagePublished event = dev.freshen.testing.SampleEvents.imagePublished();
+        var amd64 = dev.freshen.testing.SampleEvents.digest('1');
+        var arm64Before = dev.freshen.testing.SampleEvents.digest('2');
+        var arm64After = dev.freshen.testing.SampleEvents.digest('3');
+        var base = new BaseImage(event.baseImages().get(0).reference(), amd64, amd64, Platform.LINUX_AMD64)
+                .withPlatforms(List.of(new BasePlatform(Platform.LINUX_AMD64, amd64, amd64),
+                        new BasePlatform(Platform.parse("linux/arm64"), arm64After, arm64Before)));
+
+        assertEquals(List.of("linux/amd64: " + amd64 + " (unchanged)", "linux/arm64: " + arm64Before + " → " + arm64After),
+                OutcomeText.baseDigests(base, event));
+
+        var pinned = dev.freshen.testing.SampleEvents.digest('0');
+        assertEquals(List.of("linux/amd64: " + amd64 + " (unchanged); the Dockerfile was pinned to " + pinned,
+                "linux/arm64: " + arm64Before + " → " + arm64After),
+                OutcomeText.baseDigests(base.withPinnedInDockerfile(pinned), event));
+        assertEquals(List.of(OutcomeText.baseDigest(event.baseImages().get(0), event)),
+                OutcomeText.baseDigests(event.baseImages().get(0), event), "one platform: one line, as before");
     }
 }

@@ -96,8 +96,8 @@ public final class SlackBlocks {
         changes(blocks, event.trigger());
         text(blocks, "*Image URI*\n`" + escape(event.image().toString()) + "`");
         for (BaseImage base : event.baseImages()) {
-            text(blocks, "*Base image* " + escape(base.reference().toString())
-                    + "\n`" + escape(OutcomeText.baseDigest(base, event)) + "`");
+            text(blocks, "*Base image* " + escape(base.reference().toString()) + OutcomeText.baseDigests(base, event)
+                    .stream().map(line -> "\n`" + escape(line) + "`").collect(Collectors.joining()));
         }
         text(blocks, "*Copy this into your Dockerfile*\n```" + code(OutcomeText.dockerfileLine(event)) + "```");
         if (!event.timings().isEmpty()) {

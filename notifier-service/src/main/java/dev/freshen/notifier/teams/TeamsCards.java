@@ -108,7 +108,9 @@ public final class TeamsCards {
         }
         for (BaseImage base : event.baseImages()) {
             fact(facts, "Base image", base.reference().toString());
-            fact(facts, "Base digest", OutcomeText.baseDigest(base, event));
+            for (String line : OutcomeText.baseDigests(base, event)) {
+                fact(facts, "Base digest", line);
+            }
         }
         fact(facts, "Triggered by", OutcomeText.trigger(event));
         fact(facts, "Run", event.runId());

@@ -22,6 +22,31 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class TeamsCardsTest {
 
     @Test
+    void aMultiPlatformCardNamesItsPlatformsAndHasABaseDigestPerPlatform() {
+        ImagePublished one = Events.simplePublished("net10/runtime");
+        var before = SampleEvents.digest('1');
+        var after = SampleEvents.digest('2');
+        var arm64 = dev.freshen.events.image.Platform.parse("linux/arm64");
+        var base = new dev.freshen.events.BaseImage(one.baseImages().get(0).reference(), before, before,
+                dev.freshen.events.image.Platform.LINUX_AMD64).withPlatforms(List.of(
+                new dev.freshen.events.BasePlatform(dev.freshen.events.image.Platform.LINUX_AMD64, before, before),
+                new dev.freshen.events.BasePlatform(arm64, after, before)));
+        ImagePublished event = new ImagePublished(one.runId(), one.imageId(), 1, one.occurredAt(), one.trigger(),
+                List.of(base), one.image(), one.version(), one.tags(), one.timings(), "10.0-1.0.0").withManifests(List.of(
+                new dev.freshen.events.image.PlatformDigest(dev.freshen.events.image.Platform.LINUX_AMD64, SampleEvents.digest('a')),
+                new dev.freshen.events.image.PlatformDigest(arm64, SampleEvents.digest('b'))));
+        ObjectNode message = TeamsCards.message(event);
+        JsonNode card = card(message);
+
+        assertEquals("✅ Published net10/runtime " + one.image().tag() + " for linux/amd64, linux/arm64",
+                card.at("/body/0/text").asText());
+        List<String> facts = facts(card);
+        assertTrue(facts.contains("Base digest: linux/amd64: " + before + " (unchanged)"), facts::toString);
+        assertTrue(facts.contains("Base digest: linux/arm64: " + before + " → " + after), facts::toString);
+        AdaptiveCardValidator.assertValid(message.toString());
+    }
+
+    @Test
     void thePublishedCardSaysWhatWherefromWhyHowLongAndWhatToCopy() {
         ImagePublished event = Events.published("net10/runtime");
         ObjectNode message = TeamsCards.message(event);
