@@ -37,9 +37,7 @@ final class RunFormat {
     static String describe(RunView.Entry e) {
         String text = switch (e.event()) {
             case "BASE_IMAGE_UPDATED" -> "base image updated: " + (e.baseImages() == null ? "" : e.baseImages().stream()
-                    .map(b -> b.reference() + " " + (b.previousDigest() == null ? "(never built)" : shortDigest(b.previousDigest()))
-                            + " -> " + shortDigest(b.digest()))
-                    .collect(Collectors.joining("; ")));
+                    .map(RunFormat::base).collect(Collectors.joining("; ")));
             case "FORCE_UPDATE_REQUESTED" -> "forced by " + (e.requestedBy() == null ? "someone" : e.requestedBy())
                     + (e.reason() == null ? "" : ": " + e.reason());
             case "IMAGE_BUILT" -> "built " + e.candidate() + (e.warnings() == null || e.warnings() == 0 ? ""
@@ -122,6 +120,20 @@ final class RunFormat {
     /** A time to the second, UTC: {@code 2026-11-27T10:00:00Z}. */
     static String time(Instant instant) {
         return instant == null ? "-" : instant.truncatedTo(ChronoUnit.SECONDS).toString();
+    }
+
+    /**
+     * {@code <base> sha256:old -> sha256:new}; for a base of a multi-platform image, each platform that moved
+     * ({@code <base> (linux/arm64) sha256:old -> sha256:new}), or the first platform when none did.
+     */
+    private static String base(RunView.Base b) {
+        List<String> moved = b.platforms().stream().filter(p -> !p.digest().equals(p.previousDigest()))
+                .map(p -> b.reference() + " (" + p.platform() + ") " + change(p.previousDigest(), p.digest())).toList();
+        return moved.isEmpty() ? b.reference() + " " + change(b.previousDigest(), b.digest()) : String.join(", ", moved);
+    }
+
+    private static String change(String before, String after) {
+        return (before == null ? "(never built)" : shortDigest(before)) + " -> " + shortDigest(after);
     }
 
     /** {@code sha256:0123456789ab} (12 hex digits), or the text as it is. */

@@ -68,8 +68,22 @@ record RunView(String runId, String imageId, String state, Trigger trigger, Inst
     record Superseded(String state, String detail, Instant at) {
     }
 
-    /** A base image of a {@code BASE_IMAGE_UPDATED} entry. */
-    record Base(String reference, String digest, String previousDigest) {
+    /**
+     * A base image of a {@code BASE_IMAGE_UPDATED} entry; for a multi-platform image with each platform's digests
+     * ({@code platforms}, empty otherwise).
+     */
+    record Base(String reference, String digest, String previousDigest, List<PlatformBase> platforms) {
+        Base {
+            platforms = platforms == null ? List.of() : List.copyOf(platforms);
+        }
+
+        Base(String reference, String digest, String previousDigest) {
+            this(reference, digest, previousDigest, List.of());
+        }
+    }
+
+    /** One platform of a {@link Base}: {@code os/arch[/variant]}, its digest and the one its published image had. */
+    record PlatformBase(String platform, String digest, String previousDigest) {
     }
 
     /** One stage entry; only the facts of its event are set. */
@@ -212,7 +226,9 @@ record RunView(String runId, String imageId, String state, Trigger trigger, Inst
 
     private static Base base(BaseImage base) {
         return new Base(base.reference().toString(), base.digest().toString(),
-                base.previousDigest() == null ? null : base.previousDigest().toString());
+                base.previousDigest() == null ? null : base.previousDigest().toString(), base.platforms().stream()
+                .map(p -> new PlatformBase(p.platform().toString(), p.digest().toString(),
+                        p.previousDigest() == null ? null : p.previousDigest().toString())).toList());
     }
 
     private static String cut(String text) {

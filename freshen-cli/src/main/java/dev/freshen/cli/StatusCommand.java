@@ -79,7 +79,8 @@ public class StatusCommand implements Callable<Integer> {
 
     /**
      * The table of {@code images}, then, for each image that is rolled back ({@code rolledBack}), "rolled back to
-     * &lt;version&gt; by &lt;who&gt;: &lt;why&gt;"; for each image whose checks fail ({@code checkHealth}), since when,
+     * &lt;version&gt; by &lt;who&gt;: &lt;why&gt;"; for each image built for several platforms, a line per platform
+     * ({@link #platforms}); for each image whose checks fail ({@code checkHealth}), since when,
      * how many and why; for each image whose Dockerfile pins a base by digest alone
      * ({@code pinnedBases}: pinned, not watched), those bases; for each image whose definition changed, the files
      * ({@link #definition}); for each image that waits on an image it is built FROM, on what ({@link #chain}); then,
@@ -118,6 +119,9 @@ public class StatusCommand implements Callable<Integer> {
                         + " name " + rolledBack.path("image").asText() + " since " + rolledBack.path("at").asText()
                         + "; the next publish moves them forward again (the VERSION column is the newest version).");
             }
+        }
+        for (JsonNode image : images) {
+            platforms(out, image);
         }
         for (JsonNode image : images) {
             checkHealth(out, image.path("id").asText(), image.path("checkHealth"));
@@ -161,6 +165,38 @@ public class StatusCommand implements Callable<Integer> {
             if (!files.contains(descriptor.path("file").asText())) {
                 out.println("invalid: " + descriptor.path("message").asText());
             }
+        }
+    }
+
+    /**
+     * For an image built for several platforms ({@code lastCheck.platforms}): a line per platform with what its
+     * published image was built from and where the base is upstream now (the first base, as in the table, whose
+     * columns are the first platform's), and whether it is current, moved or not published; nothing for an image of one
+     * platform, or from a watcher that does not check per platform.
+     */
+    static void platforms(PrintWriter out, JsonNode image) {
+        JsonNode check = image.path("lastCheck");
+        JsonNode platforms = check.path("platforms");
+        if (!platforms.isArray() || platforms.isEmpty()) {
+            return;
+        }
+        java.util.Map<String, JsonNode> built = new java.util.HashMap<>();
+        for (JsonNode build : check.path("builtFrom").path("platforms")) {
+            built.put(build.path("platform").asText(), build);
+        }
+        out.printf("%n%s is built for %d platforms (the table shows %s):%n", image.path("id").asText(), platforms.size(),
+                platforms.get(0).path("platform").asText());
+        String format = "  %-14s built from %-20s upstream now %-20s %s%n";
+        for (int i = 0; i < platforms.size(); i++) {
+            JsonNode platform = platforms.get(i);
+            String name = platform.path("platform").asText();
+            JsonNode build = built.get(name);
+            JsonNode bases = build != null ? build.path("bases") : i == 0 ? check.path("builtFrom").path("bases") : null;
+            String from = bases != null && bases.elements().hasNext()
+                    ? RunFormat.shortDigest(bases.elements().next().asText()) : "-";
+            String upstream = platform.path("upstreamDigests").elements().hasNext()
+                    ? RunFormat.shortDigest(platform.path("upstreamDigests").elements().next().asText()) : "-";
+            out.printf(format, name, from, upstream, platform.path("state").asText("").replace('-', ' '));
         }
     }
 

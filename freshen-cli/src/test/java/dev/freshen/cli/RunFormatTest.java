@@ -68,4 +68,20 @@ class RunFormatTest {
         assertEquals("1h30m", RunFormat.span(Duration.ofMinutes(90)));
         assertEquals("90s", RunFormat.span(Duration.ofSeconds(90)));
     }
+    @Test
+    void aBaseUpdateOfAMultiPlatformImageNamesThePlatformsThatMoved() {
+        String base = "127.0.0.1:5000/dotnet/runtime:10.0";
+        String a = "sha256:" + "a".repeat(64);
+        String b = "sha256:" + "b".repeat(64);
+        String c = "sha256:" + "c".repeat(64);
+        RunView.Entry arm64Moved = new RunView.Entry("BASE_IMAGE_UPDATED", "detect", RunViewTest.T0, 1, List.of(
+                new RunView.Base(base, a, a, List.of(new RunView.PlatformBase("linux/amd64", a, a),
+                        new RunView.PlatformBase("linux/arm64", c, b)))),
+                null, null, null, null, null, null, null, null, null);
+        assertEquals("base image updated: " + base + " (linux/arm64) sha256:bbbbbbbbbbbb -> sha256:cccccccccccc",
+                RunFormat.describe(arm64Moved));
+        RunView.Entry single = new RunView.Entry("BASE_IMAGE_UPDATED", "detect", RunViewTest.T0, 1,
+                List.of(new RunView.Base(base, b, null)), null, null, null, null, null, null, null, null, null);
+        assertEquals("base image updated: " + base + " (never built) -> sha256:bbbbbbbbbbbb", RunFormat.describe(single));
+    }
 }

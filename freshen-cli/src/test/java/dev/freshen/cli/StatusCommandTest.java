@@ -281,4 +281,36 @@ class StatusCommandTest {
         assertEquals(List.of("b/other", "z/parent", "a/child"), StatusTree.descendants(list, "m/root"),
                 "a/child after both its parents, though its id sorts first");
     }
+    @Test
+    void aMultiPlatformImageHasALinePerPlatformWithWhatItWasBuiltFromAndHowItStands() throws Exception {
+        String base = "127.0.0.1:5000/dotnet/runtime:10.0";
+        JsonNode list = Json.MAPPER.readTree("""
+                {"images": [
+                  {"id": "multi/both", "state": "watched", "schedule": "0 */15 * * * ?", "baseImages": ["%1$s"], "problems": [],
+                   "lastCheck": {"imageId": "multi/both", "result": "RUN_STARTED", "platform": "linux/amd64", "runId": "b-1",
+                     "upstreamDigests": {"%1$s": "sha256:%2$s"},
+                     "builtFrom": {"versionTag": "10.0-1.0.0", "digest": "sha256:%4$s", "bases": {"%1$s": "sha256:%2$s"},
+                       "platforms": [{"platform": "linux/amd64", "published": true, "bases": {"%1$s": "sha256:%2$s"}},
+                                     {"platform": "linux/arm64", "published": true, "bases": {"%1$s": "sha256:%3$s"}},
+                                     {"platform": "linux/arm/v7", "published": false, "bases": {}}]},
+                     "platforms": [{"platform": "linux/amd64", "upstreamDigests": {"%1$s": "sha256:%2$s"}, "state": "current"},
+                                   {"platform": "linux/arm64", "upstreamDigests": {"%1$s": "sha256:%5$s"}, "state": "moved"},
+                                   {"platform": "linux/arm/v7", "upstreamDigests": {"%1$s": "sha256:%5$s"}, "state": "not-published"}]}},
+                  {"id": "multi/amd64", "state": "watched", "schedule": "0 */15 * * * ?", "baseImages": ["%1$s"], "problems": [],
+                   "lastCheck": {"imageId": "multi/amd64", "result": "UP_TO_DATE", "platform": "linux/amd64",
+                     "upstreamDigests": {"%1$s": "sha256:%2$s"}, "platforms": [],
+                     "builtFrom": {"versionTag": "10.0-1.0.0", "digest": "sha256:%4$s", "bases": {"%1$s": "sha256:%2$s"}}}}],
+                 "invalidDescriptors": []}
+                """.formatted(base, "1".repeat(64), "2".repeat(64), "4".repeat(64), "3".repeat(64)));
+        StringWriter text = new StringWriter();
+        StatusCommand.table(new PrintWriter(text, true), list.path("images"), list.path("invalidDescriptors"));
+        List<String> lines = text.toString().lines().toList();
+
+        assertEquals(List.of("",
+                "multi/both is built for 3 platforms (the table shows linux/amd64):",
+                "  linux/amd64    built from sha256:111111111111  upstream now sha256:111111111111  current",
+                "  linux/arm64    built from sha256:222222222222  upstream now sha256:333333333333  moved",
+                "  linux/arm/v7   built from -                    upstream now sha256:333333333333  not published"),
+                lines.subList(3, lines.size()), text::toString);
+    }
 }
