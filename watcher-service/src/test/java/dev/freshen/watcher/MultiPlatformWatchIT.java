@@ -116,6 +116,7 @@ class MultiPlatformWatchIT {
                 .body("builtFrom.platforms.published", equalTo(List.of(true, true)))
                 .body("message", equalTo("built from the current upstream digests for linux/amd64, linux/arm64"));
         check(AMD64_ONLY).body("result", equalTo("UP_TO_DATE")).body("platforms", equalTo(List.of()));
+        assertAsDocumented(check(BOTH).extract().asString());
 
         // 1. the base's arm64 image moves (the index moves, its amd64 image stays)
         MultiArchBase.Published arm64Moved = base.publish("10.0", MultiArchBase.Variant.initial().withArm64("I2"));
@@ -138,6 +139,7 @@ class MultiPlatformWatchIT {
         for (int poll = 0; poll < 3; poll++) {
             check(BOTH).body("result", equalTo("RUN_EXISTS")).body("runId", equalTo(firstRun));
         }
+        assertAsDocumented(check(BOTH).extract().asString());
         check(AMD64_ONLY).body("result", equalTo("UP_TO_DATE"));
         assertEquals(List.of(firstRun), runs(BOTH), "one run for the arm64 move");
         assertEquals(List.of(), runs(AMD64_ONLY), "an amd64-only image does not rebuild for an arm64 move");
@@ -156,6 +158,19 @@ class MultiPlatformWatchIT {
         assertEquals(List.of(), single.baseImages().get(0).platforms(), "a one-platform run lists no platforms");
         assertEquals(List.of(firstRun, secondRun), runs(BOTH));
         assertEquals(List.of(amd64Run), runs(AMD64_ONLY));
+    }
+
+    /** A check's answer validates against the watcher's OpenAPI document ({@code CheckOutcome}, objects closed). */
+    private static void assertAsDocumented(String answer) {
+        try {
+            com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+            var openApi = json.readTree(api().get("/q/openapi?format=json").then().statusCode(200).extract().asString());
+            var schema = WatcherApiContractIT.schema(openApi,
+                    json.readTree("{\"$ref\": \"#/components/schemas/CheckOutcome\"}"));
+            assertEquals(java.util.Set.of(), schema.validate(json.readTree(answer)), answer);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** The run ids of every {@code BaseImageUpdated} of {@code imageId} on the topic, in order. */

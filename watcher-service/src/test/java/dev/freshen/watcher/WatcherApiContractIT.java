@@ -356,6 +356,11 @@ class WatcherApiContractIT {
      * otherwise, and date-time and uri formats checked.
      */
     private static JsonSchema schema(JsonNode schema) {
+        return schema(openApi, schema);
+    }
+
+    /** {@link #schema(JsonNode)} of the document {@code openApi} (also for the other ITs of the watcher's answers). */
+    static JsonSchema schema(JsonNode openApi, JsonNode schema) {
         ObjectNode root = JSON.createObjectNode();
         root.put("$schema", "https://json-schema.org/draft/2020-12/schema");
         ObjectNode schemas = openApi.path("components").path("schemas").deepCopy();
@@ -404,7 +409,11 @@ class WatcherApiContractIT {
     /** A published run triggered by a base update, and a failed forced run, as the other stages write them. */
     private static void seedRuns() throws Exception {
         Instant t0 = Instant.now().truncatedTo(ChronoUnit.MILLIS);
-        BaseImage base = new BaseImage(ImageReference.parse("127.0.0.1:1/dotnet/runtime:10.0"), SampleEvents.digest('2'), null);
+        BaseImage base = new BaseImage(ImageReference.parse("127.0.0.1:1/dotnet/runtime:10.0"), SampleEvents.digest('2'),
+                null, dev.freshen.events.image.Platform.LINUX_AMD64).withPlatforms(List.of(
+                new dev.freshen.events.BasePlatform(dev.freshen.events.image.Platform.LINUX_AMD64, SampleEvents.digest('2'), null),
+                new dev.freshen.events.BasePlatform(dev.freshen.events.image.Platform.parse("linux/arm64"),
+                        SampleEvents.digest('4'), SampleEvents.digest('5')))); // a multi-platform run's base
         publishedRun = SampleEvents.runId();
         BaseImageUpdated update = new BaseImageUpdated(publishedRun, IMAGE, 1, t0, List.of(base), "sha256:content");
         ImageReference candidate = ImageReference.parse("127.0.0.1:1/platform/contract-app@" + SampleEvents.digest('3'));
