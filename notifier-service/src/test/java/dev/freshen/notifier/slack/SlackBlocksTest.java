@@ -133,6 +133,30 @@ class SlackBlocksTest {
     }
 
     @Test
+    void aMultiPlatformMessageNamesItsPlatformsAndHasABaseDigestLinePerPlatform() {
+        ImagePublished one = Events.simplePublished("net10/runtime");
+        var before = SampleEvents.digest('1');
+        var after = SampleEvents.digest('2');
+        var amd64 = dev.freshen.events.image.Platform.LINUX_AMD64;
+        var arm64 = dev.freshen.events.image.Platform.parse("linux/arm64");
+        var base = new dev.freshen.events.BaseImage(one.baseImages().get(0).reference(), before, before, amd64)
+                .withPlatforms(List.of(new dev.freshen.events.BasePlatform(amd64, before, before),
+                        new dev.freshen.events.BasePlatform(arm64, after, before)));
+        ImagePublished event = new ImagePublished(one.runId(), one.imageId(), 1, one.occurredAt(), one.trigger(),
+                List.of(base), one.image(), one.version(), one.tags(), one.timings(), "10.0-1.0.0").withManifests(List.of(
+                new dev.freshen.events.image.PlatformDigest(amd64, SampleEvents.digest('a')),
+                new dev.freshen.events.image.PlatformDigest(arm64, SampleEvents.digest('b'))));
+        ObjectNode message = SlackBlocks.message(event);
+        List<String> texts = texts(message.get("blocks"));
+
+        assertEquals("✅ Published net10/runtime " + one.image().tag() + " for linux/amd64, linux/arm64",
+                message.get("blocks").at("/0/text/text").asText());
+        assertTrue(texts.contains("*Base image* " + base.reference() + "\n`linux/amd64: " + before + " (unchanged)`"
+                + "\n`linux/arm64: " + before + " → " + after + "`"), texts::toString);
+        assertWithinSlackLimits(message.get("blocks"));
+    }
+
+    @Test
     void aForcedRunsMessageSaysWhatItWasBuiltFromWhatItReplacesAndWhoAsked() {
         ImagePublished event = Events.forcedPublished("net10/runtime", "api:ci-pipeline", "10.0-1.0.0");
         ObjectNode message = SlackBlocks.message(event);
