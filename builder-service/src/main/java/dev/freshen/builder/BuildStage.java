@@ -49,6 +49,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 import java.util.regex.Pattern;
 
@@ -468,7 +469,7 @@ public class BuildStage {
      * The image's Dockerfile with every watched base pinned to the run's digest for {@code platform} (only the
      * references change); a {@code FROM --platform=$BUILDPLATFORM} (or another platform) is pinned to that platform's
      * manifest, resolved here when the run has none for it ({@link FromRewriter#pinAll(String, Platform, Platform,
-     * Function, Map)}).
+     * BiFunction, Map)}).
      *
      * @param pins the pinned bases by platform, filled in as needed
      * @throws BuildFailure {@link BuildProblems#DOCKERFILE_INVALID}, permanent, when the file cannot be read or pinned
@@ -485,17 +486,15 @@ public class BuildStage {
             throw BuildFailure.permanent(BuildProblems.DOCKERFILE_INVALID, "cannot read " + shown + " ("
                     + Failures.plainWords(e) + ")");
         }
-        Function<Platform, Map<ImageReference, ImageReference>> pinnedFor = p -> pins.computeIfAbsent(p, q -> {
-            Map<ImageReference, ImageReference> map = new LinkedHashMap<>();
-            for (BaseImage b : bases) {
-                Digest digest = b.platforms().stream().filter(e -> e.platform().equals(q)).map(BasePlatform::digest)
-                        .findFirst().orElseGet(() -> store.platformDigest(b.reference(), q).orElseThrow(() ->
-                                BuildFailure.permanent(BuildFailure.IMAGE_MISSING, "base image " + b.reference()
-                                        + " has no image for " + q + " upstream")));
-                map.put(b.reference(), b.reference().withDigest(digest));
-            }
-            return map;
-        });
+        BiFunction<ImageReference, Platform, ImageReference> pinnedFor = (base, p) -> pins
+                .computeIfAbsent(p, q -> new LinkedHashMap<>()).computeIfAbsent(base, ref -> {
+                    Optional<BaseImage> run = bases.stream().filter(b -> b.reference().equals(ref)).findFirst();
+                    Optional<Digest> known = run.flatMap(b -> b.platforms().stream()
+                            .filter(e -> e.platform().equals(p)).map(BasePlatform::digest).findFirst());
+                    return ref.withDigest(known.orElseGet(() -> store.platformDigest(ref, p).orElseThrow(() ->
+                            BuildFailure.permanent(BuildFailure.IMAGE_MISSING, "base image " + ref + " has no image for "
+                                    + p + " upstream"))));
+                });
         try {
             return FromRewriter.pinAll(text, platform, platforms.nativePlatform(), pinnedFor, build.args());
         } catch (IllegalArgumentException e) {

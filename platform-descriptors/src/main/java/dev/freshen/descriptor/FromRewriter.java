@@ -9,7 +9,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Function;
+import java.util.function.BiFunction;
 
 /**
  * Rewrites image references in Dockerfile text, read by {@link Dockerfile} as BuildKit reads it, and changes nothing
@@ -62,12 +62,13 @@ public final class FromRewriter {
      * ({@code $TARGETARCH} inside the image reference itself is not supported: the reference is read as for
      * {@code linux/amd64}, see {@link Dockerfile}.)
      *
-     * @param pinnedFor for a platform, each watched base (by tag reference) pinned to that platform's manifest
+     * @param pinnedFor a watched base (by tag reference) pinned to the manifest of a platform; {@code null} when not
+     *                  known
      * @throws IllegalArgumentException when a watched base has no pinned reference for its platform, a
      *                                  {@code --platform} is no platform, or the text is no Dockerfile
      */
     public static String pinAll(String text, Platform target, Platform build,
-                                Function<Platform, Map<ImageReference, ImageReference>> pinnedFor,
+                                BiFunction<ImageReference, Platform, ImageReference> pinnedFor,
                                 Map<String, String> buildArgs) {
         Dockerfile dockerfile = Dockerfile.parse(text, buildArgs);
         Map<Integer, Platform> fromPlatforms = fromPlatforms(text, target, build, buildArgs);
@@ -79,8 +80,7 @@ public final class FromRewriter {
             }
             Platform platform = image.kind() == Dockerfile.Kind.FROM
                     ? fromPlatforms.getOrDefault(image.line(), target) : target;
-            Map<ImageReference, ImageReference> pinned = pinnedFor.apply(platform);
-            ImageReference replacement = pinned == null ? null : pinned.get(watched);
+            ImageReference replacement = pinnedFor.apply(watched, platform);
             if (replacement == null || !replacement.isPinned()) {
                 throw new IllegalArgumentException("no digest for base " + watched + " for " + platform + " (line "
                         + image.line() + ")");

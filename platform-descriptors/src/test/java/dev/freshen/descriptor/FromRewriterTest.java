@@ -86,7 +86,7 @@ class FromRewriterTest {
                 COPY --from=build /out /app
                 COPY --from=tools /tools /tools
                 """.formatted(D, D, B), FromRewriter.pinAll(dockerfile, ARM64, Platform.LINUX_AMD64,
-                FromRewriterTest::pins, Map.of()));
+                (base, p) -> pins(p).get(base), Map.of()));
     }
 
     @Test
@@ -103,25 +103,25 @@ class FromRewriterTest {
                 COPY --from=mcr.microsoft.com/dotnet/sdk:10.0%s /x /x
                 COPY --from=build /y /y
                 """.formatted(D, B, A), FromRewriter.pinAll(dockerfile, ARM64, Platform.LINUX_AMD64,
-                FromRewriterTest::pins, Map.of()));
+                (base, p) -> pins(p).get(base), Map.of()));
     }
 
     @Test
     void withoutPlatformFlagsThePlatformPinningIsTheSingleMapPinning() {
         String dockerfile = "ARG V=10.0\nFROM mcr.microsoft.com/dotnet/sdk:${V} AS build\nFROM mcr.microsoft.com/dotnet/aspnet:10.0\n";
         assertEquals(FromRewriter.pinAll(dockerfile, pins(ARM64), Map.of()),
-                FromRewriter.pinAll(dockerfile, ARM64, Platform.LINUX_AMD64, FromRewriterTest::pins, Map.of()));
+                FromRewriter.pinAll(dockerfile, ARM64, Platform.LINUX_AMD64, (base, p) -> pins(p).get(base), Map.of()));
     }
 
     @Test
     void aBaseWithoutDigestForItsPlatformIsNamedWithThePlatform() {
         var e = assertThrows(IllegalArgumentException.class, () -> FromRewriter.pinAll(
                 "FROM --platform=$BUILDPLATFORM mcr.microsoft.com/dotnet/sdk:10.0\n", ARM64, Platform.LINUX_AMD64,
-                p -> p.equals(ARM64) ? pins(ARM64) : Map.of(), Map.of()));
+                (base, p) -> p.equals(ARM64) ? pins(ARM64).get(base) : null, Map.of()));
         assertEquals("no digest for base mcr.microsoft.com/dotnet/sdk:10.0 for linux/amd64 (line 1)", e.getMessage());
         var bad = assertThrows(IllegalArgumentException.class, () -> FromRewriter.pinAll(
                 "FROM --platform=amd64 mcr.microsoft.com/dotnet/sdk:10.0\n", ARM64, Platform.LINUX_AMD64,
-                FromRewriterTest::pins, Map.of()));
+                (base, p) -> pins(p).get(base), Map.of()));
         assertEquals("line 1: FROM --platform=amd64: 'amd64' is not a platform: write os/architecture, e.g. linux/amd64, "
                 + "linux/arm64 or linux/arm/v7", bad.getMessage());
     }
