@@ -79,10 +79,7 @@ public class EnginePlatforms {
      * with); each probe may take {@code timeout}.
      */
     public static EnginePlatforms of(DockerClient docker, String dockerCli, Duration timeout) {
-        return new EnginePlatforms(() -> { // TODO-MERGE DockerEngine.nativePlatform
-            var info = docker.infoCmd().exec();
-            return new Platform(info.getOsType(), info.getArchitecture(), null);
-        }, new CliProbe(docker, dockerCli, timeout));
+        return new EnginePlatforms(() -> DockerEngine.nativePlatform(docker), new CliProbe(docker, dockerCli, timeout));
     }
 
     /**

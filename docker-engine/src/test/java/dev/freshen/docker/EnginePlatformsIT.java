@@ -29,7 +29,7 @@ class EnginePlatformsIT {
     @BeforeAll
     static void engine() {
         dev.freshen.testing.DockerEngine.requireRunning();
-        // TODO-MERGE dev.freshen.testing.Emulation.requireArm64();
+        dev.freshen.testing.Emulation.requireArm64();
         docker = DockerEngine.connect(Duration.ofMinutes(2));
     }
 
