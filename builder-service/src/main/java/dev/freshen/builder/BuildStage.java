@@ -237,51 +237,70 @@ public class BuildStage {
         String repository = settings.candidateRepository(image.descriptor().target().repository());
         List<BaseImage> bases = bases(request, image, targets);
         Map<Platform, Map<ImageReference, ImageReference>> pins = new HashMap<>();
-        Build build = image.descriptor().build();
         Instant created = clock.instant();
         Optional<String> revision = revisions.apply(image.directory());
         List<ImageIndexes.Entry> entries = new ArrayList<>();
-        List<PlatformDigest> children = new ArrayList<>();
+        List<Digest> pushed = new ArrayList<>();
         Set<String> warnings = new LinkedHashSet<>();
-        for (Platform platform : targets) {
-            List<BaseImage> own = bases.stream().map(b -> forPlatform(b, platform)).toList();
-            String dockerfile = pinned(image, platform, pins, bases, build);
-            String localTag = localTag(request, image) + "-" + platform.toString().replace('/', '-');
-            BuildLog log = new BuildLog(settings.logLines());
-            LOG.infof("Run %s (%s): building with %s for %s (%s) from %s", request.runId(), image.id(), buildKit.name(),
-                    platform, platforms.isNative(platform) ? "native" : "under emulation",
-                    own.stream().map(BaseImage::pinned).toList());
-            try {
-                buildKit.build(new BuildSpec(image.directory(), dockerfile, labels(request, image, own, created, revision),
-                        build.args(), localTag, settings.buildTimeout(), platform.toString(), registryCredentials(image)),
-                        log);
-            } catch (BuildFailure e) {
-                store.removeLocal(localTag);
-                throw new LoggedBuildFailure(frontendUnavailable(e, image), log.tail(), platform);
+        Digest index;
+        try {
+            for (Platform platform : targets) {
+                entries.add(child(request, image, platform, bases, pins, created, revision, repository, pushed, warnings));
             }
-            Manifest child = store.pushPlatform(localTag, repository, Staging.platformCandidateTag(request.runId(), platform));
-            ImageConfig config = store.childConfig(ImageReference.parse(repository + "@" + child.digest()));
-            if (!platform.equals(config.platform())) {
-                throw new LoggedBuildFailure(new BuildFailure(FailureKind.PERMANENT, BuildProblems.PLATFORM_UNSUPPORTED,
-                        "the Docker engine built an image for " + (config.platform() == null ? "no platform"
-                        : config.platform()) + " when asked for " + platform, null), log.tail(), platform);
-            }
-            entries.add(ImageIndexes.entryOf(child, platform, baseAnnotations(image, own)));
-            children.add(new PlatformDigest(platform, child.digest()));
-            warnings.addAll(log.warnings());
-            LOG.infof("Run %s (%s): %s image %s@%s (%d log lines)", request.runId(), image.id(), platform, repository,
-                    child.digest(), log.lineCount());
+            Map<String, String> annotations = new LinkedHashMap<>();
+            annotations.put(ImageLabels.CREATED, created.toString());
+            revision.ifPresent(r -> annotations.put(ImageLabels.REVISION, r));
+            annotations.put(ImageLabels.RUN_ID, request.runId());
+            annotations.put(ImageLabels.IMAGE_ID, image.id());
+            index = store.putIndex(repository, Staging.candidateTag(request.runId()), entries, annotations);
+        } catch (RuntimeException e) {
+            // no index names them: the children pushed so far would be left in staging
+            pushed.forEach(digest -> store.deleteStaged(repository, digest));
+            throw e;
         }
-        Map<String, String> annotations = new LinkedHashMap<>();
-        annotations.put(ImageLabels.CREATED, created.toString());
-        revision.ifPresent(r -> annotations.put(ImageLabels.REVISION, r));
-        annotations.put(ImageLabels.RUN_ID, request.runId());
-        annotations.put(ImageLabels.IMAGE_ID, image.id());
-        Digest index = store.putIndex(repository, Staging.candidateTag(request.runId()), entries, annotations);
         LOG.infof("Run %s (%s): candidate %s@%s, an image index of %s", request.runId(), image.id(), repository, index,
                 targets);
         return built(request, bases, ImageReference.parse(repository + "@" + index), List.copyOf(warnings), started)
-                .withManifests(children);
+                .withManifests(entries.stream().map(e -> new PlatformDigest(e.platform(), e.digest())).toList());
+    }
+
+    /**
+     * Builds {@code platform}'s image of a multi-platform candidate with BuildKit, pushes it under its platform's
+     * candidate tag (its digest added to {@code pushed}) and checks that its config names the platform.
+     *
+     * @return its entry in the index: the final base of the platform and all its bases as annotations
+     */
+    private ImageIndexes.Entry child(BuildRequest request, PlatformImage image, Platform platform, List<BaseImage> bases,
+                                     Map<Platform, Map<ImageReference, ImageReference>> pins, Instant created,
+                                     Optional<String> revision, String repository, List<Digest> pushed,
+                                     Set<String> warnings) {
+        Build build = image.descriptor().build();
+        List<BaseImage> own = bases.stream().map(b -> forPlatform(b, platform)).toList();
+        String dockerfile = pinned(image, platform, pins, bases, build);
+        String localTag = localTag(request, image) + "-" + platform.toString().replace('/', '-');
+        BuildLog log = new BuildLog(settings.logLines());
+        LOG.infof("Run %s (%s): building with %s for %s (%s) from %s", request.runId(), image.id(), buildKit.name(),
+                platform, platforms.isNative(platform) ? "native" : "under emulation",
+                own.stream().map(BaseImage::pinned).toList());
+        try {
+            buildKit.build(new BuildSpec(image.directory(), dockerfile, labels(request, image, own, created, revision),
+                    build.args(), localTag, settings.buildTimeout(), platform.toString(), registryCredentials(image)), log);
+        } catch (BuildFailure e) {
+            store.removeLocal(localTag);
+            throw new LoggedBuildFailure(frontendUnavailable(e, image), log.tail(), platform);
+        }
+        Manifest child = store.pushPlatform(localTag, repository, Staging.platformCandidateTag(request.runId(), platform));
+        pushed.add(child.digest());
+        ImageConfig config = store.childConfig(ImageReference.parse(repository + "@" + child.digest()));
+        if (!platform.equals(config.platform())) {
+            throw new LoggedBuildFailure(new BuildFailure(FailureKind.PERMANENT, BuildProblems.PLATFORM_UNSUPPORTED,
+                    "the Docker engine built an image for " + (config.platform() == null ? "no platform"
+                    : config.platform()) + " when asked for " + platform, null), log.tail(), platform);
+        }
+        warnings.addAll(log.warnings());
+        LOG.infof("Run %s (%s): %s image %s@%s (%d log lines)", request.runId(), image.id(), platform, repository,
+                child.digest(), log.lineCount());
+        return ImageIndexes.entryOf(child, platform, baseAnnotations(image, own));
     }
 
     private static String localTag(BuildRequest request, PlatformImage image) {

@@ -42,6 +42,12 @@ public interface CandidateStore {
      */
     Digest putIndex(String repository, String tag, List<ImageIndexes.Entry> entries, Map<String, String> annotations);
 
+    /**
+     * Deletes the pushed image {@code digest} from {@code repository} again, best effort (a multi-platform build that
+     * failed after pushing some of its platforms leaves no child behind); a failure to delete is only logged.
+     */
+    void deleteStaged(String repository, Digest digest);
+
     /** Removes a local image that is not pushed (after a failed build). */
     void removeLocal(String localTag);
 

@@ -86,6 +86,7 @@ class BuildStageTest {
         Map<String, String> indexAnnotations;
         final AtomicInteger lookups = new AtomicInteger();
         final List<String> pushes = Collections.synchronizedList(new ArrayList<>());
+        final List<String> deleted = Collections.synchronizedList(new ArrayList<>());
         final List<String> publishedLookups = Collections.synchronizedList(new ArrayList<>());
         final List<Platform> platformLookups = Collections.synchronizedList(new ArrayList<>());
         Map<ImageReference, Digest> published = Map.of();
@@ -153,6 +154,11 @@ class BuildStageTest {
         public Digest pushAndRemove(String localTag, String repository, String tag) {
             pushes.add(repository + ":" + tag);
             return CANDIDATE;
+        }
+
+        @Override
+        public void deleteStaged(String repository, Digest digest) {
+            deleted.add(repository + "@" + digest);
         }
 
         @Override
@@ -551,6 +557,7 @@ class BuildStageTest {
         assertEquals(List.of(new PlatformDigest(Platform.LINUX_AMD64, amd64Child), new PlatformDigest(ARM64, arm64Child)),
                 built.manifests());
         assertEquals(twoPlatformRequest().baseImages(), built.baseImages(), "the watcher's bases, both platforms");
+        assertEquals(List.of(), engine.deleted);
     }
 
     @Test
@@ -601,7 +608,9 @@ class BuildStageTest {
         assertTrue(failed.reason().startsWith("linux/arm64: build failed at step RUN"), failed.reason());
         assertTrue(failed.logExcerpt().contains("RUN [\"/bin/busybox\", \"false\"]"), failed.logExcerpt());
         assertEquals(List.of("registry.example.com/platform/app-staging:candidate-run-1-linux-amd64"), engine.pushes,
-                "no index: the amd64 child stays for the clean-up of the run's candidate tags");
+                "no index");
+        assertEquals(List.of("registry.example.com/platform/app-staging@" + engine.children.keySet().iterator().next()),
+                engine.deleted, "the amd64 child is deleted again: no index names it");
     }
 
     @Test
@@ -617,6 +626,7 @@ class BuildStageTest {
         assertEquals("linux/arm64: the Docker engine built an image for linux/amd64 when asked for linux/arm64",
                 failed.reason());
         assertNull(engine.indexEntries, "no index");
+        assertEquals(2, engine.deleted.size(), "both children deleted again, the wrong one too");
     }
 
     @Test

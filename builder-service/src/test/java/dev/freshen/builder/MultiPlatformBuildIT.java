@@ -9,10 +9,12 @@ import dev.freshen.descriptor.Staging;
 import dev.freshen.docker.BuildKitCliBuilder;
 import dev.freshen.docker.DockerEngine;
 import dev.freshen.docker.EngineApiBuilder;
+import dev.freshen.docker.BuildFailure;
 import dev.freshen.docker.EnginePlatforms;
 import dev.freshen.events.FreshenEvent;
 import dev.freshen.events.ImageBuilt;
 import dev.freshen.events.ImageLabels;
+import dev.freshen.events.PipelineFailed;
 import dev.freshen.events.Trigger;
 import dev.freshen.events.image.Digest;
 import dev.freshen.events.image.ImageReference;
@@ -48,6 +50,7 @@ import java.util.Optional;
 import java.util.zip.GZIPInputStream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 /**
@@ -65,6 +68,7 @@ class MultiPlatformBuildIT {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Platform ARM64 = Platform.parse("linux/arm64");
     private static final String IMAGE = "multi/app";
+    private static final String FAILING = "multi/failing";
 
     private static LocalRegistry registry;
     private static DockerClient docker;
@@ -92,6 +96,13 @@ class MultiPlatformBuildIT {
                 """.formatted(from, from));
         Files.writeString(folder.resolve("platform-image.yaml"),
                 "target: {repository: platform/multi, tagPrefix: '1.0'}\nplatforms: [linux/amd64, linux/arm64]\n");
+        Path failing = Files.createDirectories(dir.resolve(FAILING));
+        Files.writeString(failing.resolve("Dockerfile"), """
+                FROM %s
+                RUN ["/bin/busybox", "sh", "-c", "echo running on $(/bin/busybox uname -m); test $(/bin/busybox uname -m) != aarch64"]
+                """.formatted(from));
+        Files.writeString(failing.resolve("platform-image.yaml"),
+                "target: {repository: platform/failing, tagPrefix: '1.0'}\nplatforms: [linux/amd64, linux/arm64]\n");
     }
 
     @AfterAll
@@ -104,18 +115,41 @@ class MultiPlatformBuildIT {
         }
     }
 
-    @Test
-    void buildsEachPlatformPinnedToItsOwnBaseAndPutsTheIndexAsTheCandidate() throws IOException {
-        EnginePlatforms platforms = EnginePlatforms.of(docker, dev.freshen.testing.DockerEngine.CLI, TIMEOUT);
-        BuildStage stage = new BuildStage(PlatformImageCatalog.of(platformImages)::scan,
+    /** The builder's stage as {@code BuilderBeans} wires it, on the real engine and registry. */
+    private static BuildStage stage() {
+        return new BuildStage(PlatformImageCatalog.of(platformImages)::scan,
                 new EngineCandidateStore(docker, client, TIMEOUT), new EngineApiBuilder(docker),
                 new BuildKitCliBuilder(dev.freshen.testing.DockerEngine.CLI), p -> Optional.empty(),
                 new BuildSettings(registry.host(), Staging.defaults(), TIMEOUT, 100,
                         new RetryPolicy(1, Duration.ofSeconds(1), Duration.ofSeconds(1)), Platform.LINUX_AMD64),
-                Clock.systemUTC(), client::credentialsFor, new BuildOutcomes(), platforms);
+                Clock.systemUTC(), client::credentialsFor, new BuildOutcomes(),
+                EnginePlatforms.of(docker, dev.freshen.testing.DockerEngine.CLI, TIMEOUT));
+    }
+
+    @Test
+    void aStepThatFailsUnderArm64FailsTheRunNamingArm64AndLeavesNoChildInStaging() {
         String runId = SampleEvents.runId();
 
-        FreshenEvent event = stage.build(new BuildRequest(runId, IMAGE, Trigger.forced("two platforms", "test"),
+        FreshenEvent event = stage().build(new BuildRequest(runId, FAILING, Trigger.forced("two platforms", "test"),
+                List.of(), Instant.now()));
+
+        PipelineFailed failed = event instanceof PipelineFailed f ? f : fail("not failed: " + event);
+        assertEquals(ARM64, failed.platform());
+        assertEquals(BuildFailure.STEP_FAILED, failed.code());
+        assertTrue(failed.reason().startsWith("linux/arm64: build failed"), failed.reason());
+        assertTrue(failed.logExcerpt().contains("running on aarch64"), failed.logExcerpt());
+        String staging = registry.host() + "/platform/failing-staging";
+        assertEquals(Optional.empty(), client.manifestDigest(ImageReference.parse(staging + ":"
+                + Staging.platformCandidateTag(runId, Platform.LINUX_AMD64))), "the amd64 child was pushed, then deleted");
+        assertEquals(Optional.empty(), client.manifestDigest(ImageReference.parse(staging + ":"
+                + Staging.candidateTag(runId))), "no index");
+    }
+
+    @Test
+    void buildsEachPlatformPinnedToItsOwnBaseAndPutsTheIndexAsTheCandidate() throws IOException {
+        String runId = SampleEvents.runId();
+
+        FreshenEvent event = stage().build(new BuildRequest(runId, IMAGE, Trigger.forced("two platforms", "test"),
                 List.of(), Instant.now()));
 
         ImageBuilt built = event instanceof ImageBuilt b ? b : fail("not built: " + event);

@@ -27,6 +27,8 @@ import java.util.Optional;
  */
 public class EngineCandidateStore implements CandidateStore {
 
+    private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(EngineCandidateStore.class);
+
     private final DockerClient docker;
     private final RegistryClient registry;
     private final Duration pushTimeout;
@@ -94,6 +96,17 @@ public class EngineCandidateStore implements CandidateStore {
             String reason = "cannot put the image index " + repository + ":" + tag + ": " + e.getMessage();
             throw e.isTransient() ? BuildFailure.transientFailure(BuildFailure.PUSH_FAILED, reason, e)
                     : BuildFailure.permanent(BuildFailure.PUSH_FAILED, reason);
+        }
+    }
+
+    @Override
+    public void deleteStaged(String repository, Digest digest) {
+        int slash = repository.indexOf('/');
+        try {
+            registry.deleteManifest(repository.substring(0, slash), repository.substring(slash + 1), digest);
+        } catch (RuntimeException e) {
+            LOG.warnf("Could not delete %s@%s from staging (%s); the staging lifecycle rule or a later clean-up removes"
+                    + " it", repository, digest, e.getMessage());
         }
     }
 
