@@ -15,6 +15,7 @@ import dev.freshen.registry.Manifest;
 import dev.freshen.registry.RegistryClient;
 import dev.freshen.registry.RegistryException;
 import dev.freshen.retry.StopRequested;
+import org.jboss.logging.Logger;
 
 import java.time.Duration;
 import java.util.List;
@@ -27,7 +28,7 @@ import java.util.Optional;
  */
 public class EngineCandidateStore implements CandidateStore {
 
-    private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(EngineCandidateStore.class);
+    private static final Logger LOG = Logger.getLogger(EngineCandidateStore.class);
 
     private final DockerClient docker;
     private final RegistryClient registry;
