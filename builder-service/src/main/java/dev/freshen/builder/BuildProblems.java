@@ -1,6 +1,7 @@
 package dev.freshen.builder;
 
 import dev.freshen.docker.BuildFailure;
+import dev.freshen.docker.EnginePlatforms;
 import dev.freshen.events.Durations;
 
 /**
@@ -12,7 +13,7 @@ import dev.freshen.events.Durations;
  * {@code descriptor-invalid}, {@code dockerfile-invalid} and {@code unknown-image} when the builder cannot use the
  * image's folder, {@code definition-mismatch} when its folder defines another image than the watcher's, and
  * {@code dockerfile-frontend-unavailable} when the engine cannot fetch the frontend that a {@code # syntax=} line
- * names.
+ * names, and {@code platform-unsupported} when the engine cannot build one of the image's platforms.
  */
 public final class BuildProblems {
 
@@ -30,6 +31,11 @@ public final class BuildProblems {
      * (the two services read different copies of the folder, e.g. during a rollout): transient.
      */
     public static final String DEFINITION_MISMATCH = "definition-mismatch";
+    /**
+     * The builder's Docker engine cannot build one of the image's platforms (no emulator for a foreign platform), or
+     * built another platform than asked: permanent, found before anything is pushed.
+     */
+    public static final String PLATFORM_UNSUPPORTED = EnginePlatforms.PLATFORM_UNSUPPORTED;
     /** The builder finds no folder of the image. */
     public static final String UNKNOWN_IMAGE = "unknown-image";
 
@@ -76,6 +82,11 @@ public final class BuildProblems {
             case DEFINITION_MISMATCH -> "The watcher and the builder read different copies of the platform-images "
                     + "folder (a rollout in progress, or a copy that was not updated): roll out the same platform-images "
                     + "to every service, then 'freshen force-update " + imageId + "'.";
+            case PLATFORM_UNSUPPORTED -> "Let the builder's Docker engine run that platform's programs: register QEMU "
+                    + "user emulation for it with the fix-binary flag on the engine's host (deploy/local/stack.sh up "
+                    + "emulation; on Kubernetes the binfmt-qemu addon) and restart the Docker daemon if it started "
+                    + "before; or take the platform out of 'platforms' in " + imageId + "/platform-image.yaml. Then "
+                    + "'freshen force-update " + imageId + "'.";
             case UNKNOWN_IMAGE -> "The folder " + imageId + " is not in the builder's platform-images folder: mount the "
                     + "same folder into every service (freshen.platform-images-dir).";
             default -> null;

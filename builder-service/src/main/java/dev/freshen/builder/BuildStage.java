@@ -4,6 +4,7 @@ import dev.freshen.docker.ImageBuilder;
 import dev.freshen.docker.BuildSpec;
 import dev.freshen.docker.BuildLog;
 import dev.freshen.docker.BuildFailure;
+import dev.freshen.docker.EnginePlatforms;
 import dev.freshen.descriptor.FromRewriter;
 import dev.freshen.descriptor.Build;
 import dev.freshen.descriptor.DescriptorException;
@@ -11,6 +12,7 @@ import dev.freshen.descriptor.PlatformImage;
 import dev.freshen.descriptor.PlatformImageCatalog;
 import dev.freshen.descriptor.Staging;
 import dev.freshen.events.BaseImage;
+import dev.freshen.events.BasePlatform;
 import dev.freshen.events.FailureKind;
 import dev.freshen.events.FreshenEvent;
 import dev.freshen.events.ImageBuilt;
@@ -21,8 +23,12 @@ import dev.freshen.events.StageTiming;
 import dev.freshen.events.image.Digest;
 import dev.freshen.events.image.ImageReference;
 import dev.freshen.events.image.Platform;
+import dev.freshen.events.image.PlatformDigest;
 import dev.freshen.registry.Credentials;
 import dev.freshen.registry.CredentialsProvider;
+import dev.freshen.registry.ImageConfig;
+import dev.freshen.registry.ImageIndexes;
+import dev.freshen.registry.Manifest;
 import dev.freshen.registry.RegistryException;
 import dev.freshen.retry.Failures;
 import dev.freshen.retry.Retry;
@@ -35,17 +41,30 @@ import java.nio.file.Files;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 import java.util.regex.Pattern;
 
 /**
  * Builds one run's platform image pinned to the run's base digests, pushes it as a candidate by digest, and says so:
  * {@code ImageBuilt}, or {@code PipelineFailed} (stage build) with the failing step and the end of the log.
+ *
+ * <p>Platforms: first the Docker engine is checked to build every platform of the image ({@link EnginePlatforms}: a
+ * foreign platform needs a passing probe build under emulation; one that cannot be built fails the run permanently,
+ * {@code platform-unsupported}, before anything is built or pushed). An image of one platform (native or foreign)
+ * builds as a plain image manifest. An image of two or more platforms builds once per platform, in the descriptor's
+ * order, always with BuildKit and {@code --platform}: each build pinned to that platform's manifests of the bases and
+ * labelled with them, pushed as {@code candidate-<runId>-<os>-<arch>} and read back (its config must name the
+ * platform); then an OCI image index of the children is put as {@code candidate-<runId>}, and the candidate is the
+ * index.
  * One build per image at a time; a run whose build outcome was stated before ({@link BuildOutcomes}, kept on Kafka)
  * is answered with that outcome again without building (the candidate tag is not looked at: it is deleted once the
  * run has ended).
@@ -70,6 +89,7 @@ public class BuildStage {
     private final CredentialsProvider credentials;
     private final Retry retry;
     private final BuildOutcomes outcomes;
+    private final EnginePlatforms platforms;
     private final Map<String, Object> locks = new ConcurrentHashMap<>();
 
     public BuildStage(Function<String, PlatformImageCatalog.Scan> catalog, CandidateStore store, ImageBuilder engineApi,
@@ -87,6 +107,19 @@ public class BuildStage {
     public BuildStage(Function<String, PlatformImageCatalog.Scan> catalog, CandidateStore store, ImageBuilder engineApi,
                       ImageBuilder buildKit, Function<java.nio.file.Path, Optional<String>> revisions,
                       BuildSettings settings, Clock clock, CredentialsProvider credentials, BuildOutcomes outcomes) {
+        this(catalog, store, engineApi, buildKit, revisions, settings, clock, credentials, outcomes,
+                new EnginePlatforms(settings::defaultPlatform, (platform, program) -> Optional.empty()));
+    }
+
+    /**
+     * @param platforms the platforms the Docker engine builds (the other constructors trust the engine to build every
+     *                  platform, its own being {@code freshen.registries.platform})
+     */
+    public BuildStage(Function<String, PlatformImageCatalog.Scan> catalog, CandidateStore store, ImageBuilder engineApi,
+                      ImageBuilder buildKit, Function<java.nio.file.Path, Optional<String>> revisions,
+                      BuildSettings settings, Clock clock, CredentialsProvider credentials, BuildOutcomes outcomes,
+                      EnginePlatforms platforms) {
+        this.platforms = platforms;
         this.catalog = catalog;
         this.outcomes = outcomes;
         this.credentials = credentials;
@@ -134,8 +167,11 @@ public class BuildStage {
                 outcome = retry.get("build of run " + request.runId() + " (" + image.id() + ")",
                         () -> attempt(request, image, started));
             } catch (BuildFailure e) {
-                outcome = failed(request, e.kind(), e.code(), e.getMessage(),
-                        e instanceof LoggedBuildFailure l ? l.excerpt : null);
+                LoggedBuildFailure logged = e instanceof LoggedBuildFailure l ? l : null;
+                Platform platform = logged == null ? null : logged.platform;
+                PipelineFailed failed = failed(request, e.kind(), e.code(), platform == null ? e.getMessage()
+                        : platform + ": " + e.getMessage(), logged == null ? null : logged.excerpt);
+                outcome = platform == null ? failed : failed.withPlatform(platform);
             }
             outcomes.remember(outcome);
             return outcome;
@@ -156,31 +192,144 @@ public class BuildStage {
     }
 
     private FreshenEvent attempt(BuildRequest request, PlatformImage image, Instant started) {
+        List<Platform> targets = image.descriptor().platformsOr(settings.defaultPlatform());
+        platforms.check(targets);
+        return targets.size() == 1 ? single(request, image, targets.get(0), started)
+                : multi(request, image, targets, started);
+    }
+
+    /** One platform: a plain image manifest, as before multi-platform images. */
+    private FreshenEvent single(BuildRequest request, PlatformImage image, Platform platform, Instant started) {
         String repository = settings.candidateRepository(image.descriptor().target().repository());
         String tag = Staging.candidateTag(request.runId());
-        Platform platform = image.descriptor().platformsOr(settings.defaultPlatform()).get(0);
         List<BaseImage> bases = bases(request, image, platform);
+        Map<Platform, Map<ImageReference, ImageReference>> pins = new HashMap<>();
         Map<ImageReference, ImageReference> pinned = new LinkedHashMap<>();
         bases.forEach(b -> pinned.put(b.reference(), b.pinned()));
+        pins.put(platform, pinned);
         Build build = image.descriptor().build();
-        String dockerfile = pinned(image, pinned, build);
-        String localTag = "freshen-build/" + image.id().replace('/', '-').toLowerCase() + ":" + request.runId();
+        String dockerfile = pinned(image, platform, pins, bases, build);
+        String localTag = localTag(request, image);
         ImageBuilder builder = build.buildkit() == Build.BuildKit.ALWAYS
                 || build.buildkit() == Build.BuildKit.AUTO && image.dockerfile().requiresBuildKit() ? buildKit : engineApi;
         BuildLog log = new BuildLog(settings.logLines());
         LOG.infof("Run %s (%s): building with %s for %s from %s", request.runId(), image.id(), builder.name(), platform,
                 pinned.values());
         try {
-            builder.build(new BuildSpec(image.directory(), dockerfile, labels(request, image, bases), build.args(), localTag,
-                    settings.buildTimeout(), platform.toString(), registryCredentials(image)), log);
+            builder.build(new BuildSpec(image.directory(), dockerfile, labels(request, image, bases, clock.instant(),
+                    revisions.apply(image.directory())), build.args(), localTag, settings.buildTimeout(),
+                    platform.toString(), registryCredentials(image)), log);
         } catch (BuildFailure e) {
             store.removeLocal(localTag);
-            throw new LoggedBuildFailure(frontendUnavailable(e, image), log.tail());
+            throw new LoggedBuildFailure(frontendUnavailable(e, image), log.tail(), null);
         }
         Digest digest = store.pushAndRemove(localTag, repository, tag);
         LOG.infof("Run %s (%s): candidate %s@%s (%d log lines, %d warnings)", request.runId(), image.id(), repository,
                 digest, log.lineCount(), log.warnings().size());
         return built(request, bases, ImageReference.parse(repository + "@" + digest), log.warnings(), started);
+    }
+
+    /**
+     * Two or more platforms: one BuildKit build per platform, in order, each pushed as its platform's candidate tag and
+     * checked; then the index of them as the candidate.
+     */
+    private FreshenEvent multi(BuildRequest request, PlatformImage image, List<Platform> targets, Instant started) {
+        String repository = settings.candidateRepository(image.descriptor().target().repository());
+        List<BaseImage> bases = bases(request, image, targets);
+        Map<Platform, Map<ImageReference, ImageReference>> pins = new HashMap<>();
+        Instant created = clock.instant();
+        Optional<String> revision = revisions.apply(image.directory());
+        List<ImageIndexes.Entry> entries = new ArrayList<>();
+        List<Digest> pushed = new ArrayList<>();
+        Set<String> warnings = new LinkedHashSet<>();
+        Digest index;
+        try {
+            for (Platform platform : targets) {
+                entries.add(child(request, image, platform, bases, pins, created, revision, repository, pushed, warnings));
+            }
+            Map<String, String> annotations = new LinkedHashMap<>();
+            annotations.put(ImageLabels.CREATED, created.toString());
+            revision.ifPresent(r -> annotations.put(ImageLabels.REVISION, r));
+            annotations.put(ImageLabels.RUN_ID, request.runId());
+            annotations.put(ImageLabels.IMAGE_ID, image.id());
+            index = store.putIndex(repository, Staging.candidateTag(request.runId()), entries, annotations);
+        } catch (RuntimeException e) {
+            // no index names them: the children pushed so far would be left in staging
+            pushed.forEach(digest -> store.deleteStaged(repository, digest));
+            throw e;
+        }
+        LOG.infof("Run %s (%s): candidate %s@%s, an image index of %s", request.runId(), image.id(), repository, index,
+                targets);
+        return built(request, bases, ImageReference.parse(repository + "@" + index), List.copyOf(warnings), started)
+                .withManifests(entries.stream().map(e -> new PlatformDigest(e.platform(), e.digest())).toList());
+    }
+
+    /**
+     * Builds {@code platform}'s image of a multi-platform candidate with BuildKit, pushes it under its platform's
+     * candidate tag (its digest added to {@code pushed}) and checks that its config names the platform.
+     *
+     * @return its entry in the index: the final base of the platform and all its bases as annotations
+     */
+    private ImageIndexes.Entry child(BuildRequest request, PlatformImage image, Platform platform, List<BaseImage> bases,
+                                     Map<Platform, Map<ImageReference, ImageReference>> pins, Instant created,
+                                     Optional<String> revision, String repository, List<Digest> pushed,
+                                     Set<String> warnings) {
+        Build build = image.descriptor().build();
+        List<BaseImage> own = bases.stream().map(b -> forPlatform(b, platform)).toList();
+        String dockerfile = pinned(image, platform, pins, bases, build);
+        String localTag = localTag(request, image) + "-" + platform.toString().replace('/', '-');
+        BuildLog log = new BuildLog(settings.logLines());
+        LOG.infof("Run %s (%s): building with %s for %s (%s) from %s", request.runId(), image.id(), buildKit.name(),
+                platform, platforms.isNative(platform) ? "native" : "under emulation",
+                own.stream().map(BaseImage::pinned).toList());
+        try {
+            buildKit.build(new BuildSpec(image.directory(), dockerfile, labels(request, image, own, created, revision),
+                    build.args(), localTag, settings.buildTimeout(), platform.toString(), registryCredentials(image)), log);
+        } catch (BuildFailure e) {
+            store.removeLocal(localTag);
+            throw new LoggedBuildFailure(frontendUnavailable(e, image), log.tail(), platform);
+        }
+        Manifest child = store.pushPlatform(localTag, repository, Staging.platformCandidateTag(request.runId(), platform));
+        pushed.add(child.digest());
+        ImageConfig config = store.childConfig(ImageReference.parse(repository + "@" + child.digest()));
+        if (!platform.equals(config.platform())) {
+            throw new LoggedBuildFailure(new BuildFailure(FailureKind.PERMANENT, BuildProblems.PLATFORM_UNSUPPORTED,
+                    "the Docker engine built an image for " + (config.platform() == null ? "no platform"
+                    : config.platform()) + " when asked for " + platform, null), log.tail(), platform);
+        }
+        warnings.addAll(log.warnings());
+        LOG.infof("Run %s (%s): %s image %s@%s (%d log lines)", request.runId(), image.id(), platform, repository,
+                child.digest(), log.lineCount());
+        return ImageIndexes.entryOf(child, platform, baseAnnotations(image, own));
+    }
+
+    private static String localTag(BuildRequest request, PlatformImage image) {
+        return "freshen-build/" + image.id().replace('/', '-').toLowerCase() + ":" + request.runId();
+    }
+
+    /** The annotations of a platform's entry in the index: the final base of that platform, and all its bases. */
+    private static Map<String, String> baseAnnotations(PlatformImage image, List<BaseImage> bases) {
+        Map<String, String> annotations = new LinkedHashMap<>();
+        finalBase(image, bases).ifPresent(b -> {
+            annotations.put(ImageLabels.BASE_NAME, b.reference().toString());
+            annotations.put(ImageLabels.BASE_DIGEST, b.digest().toString());
+        });
+        annotations.put(ImageLabels.BASE_IMAGES, ImageLabels.baseImagesValue(bases.stream().map(BaseImage::pinned).toList()));
+        return annotations;
+    }
+
+    private static Optional<BaseImage> finalBase(PlatformImage image, List<BaseImage> bases) {
+        ImageReference finalBase = image.dockerfile().finalBase();
+        return finalBase == null ? Optional.empty()
+                : bases.stream().filter(b -> b.reference().equals(finalBase)).findFirst();
+    }
+
+    /** {@code base} as a single-platform base of {@code platform} (what that platform's build is labelled with). */
+    private static BaseImage forPlatform(BaseImage base, Platform platform) {
+        BasePlatform own = base.platforms().stream().filter(p -> p.platform().equals(platform)).findFirst()
+                .orElseThrow(() -> new IllegalStateException("base " + base.reference() + " not resolved for " + platform));
+        return new BaseImage(base.reference(), own.digest(), own.previousDigest(), platform)
+                .withPinnedInDockerfile(base.pinnedInDockerfile());
     }
 
     /**
@@ -216,6 +365,51 @@ public class BuildStage {
             bases.add(base.withPinnedInDockerfile(writtenDigest(image, ref)));
         }
         return bases;
+    }
+
+    /**
+     * The run's bases for an image of several platforms, each resolved for every platform ({@link
+     * BaseImage#platforms()}, in {@code targets} order; {@code digest}, {@code previousDigest} and {@code platform}
+     * repeat the first). A platform the request did not resolve (a forced run, a base new in the Dockerfile, a request
+     * from a watcher that resolved one platform) is resolved here, and its previous digest taken from the newest
+     * published version's image of that platform.
+     */
+    private List<BaseImage> bases(BuildRequest request, PlatformImage image, List<Platform> targets) {
+        Map<ImageReference, BaseImage> given = new LinkedHashMap<>();
+        request.baseImages().forEach(b -> given.put(b.reference(), b));
+        Map<Platform, Map<ImageReference, Digest>> published = new HashMap<>();
+        List<BaseImage> bases = new ArrayList<>();
+        for (ImageReference ref : image.baseImages()) {
+            BaseImage base = given.get(ref);
+            List<BasePlatform> resolved = new ArrayList<>();
+            for (Platform platform : targets) {
+                BasePlatform known = base == null ? null : resolvedFor(base, platform, targets.get(0));
+                if (known == null) {
+                    Digest now = store.platformDigest(ref, platform).orElseThrow(() -> BuildFailure.permanent(
+                            BuildFailure.IMAGE_MISSING, "base image " + ref + " does not exist upstream"));
+                    known = new BasePlatform(platform, now, published.computeIfAbsent(platform,
+                            p -> publishedBases(request, image, p)).get(ref));
+                }
+                resolved.add(known);
+            }
+            BasePlatform first = resolved.get(0);
+            BaseImage complete = base != null && base.platforms().equals(resolved) ? base
+                    : new BaseImage(ref, first.digest(), first.previousDigest(), first.platform()).withPlatforms(resolved);
+            bases.add(complete.withPinnedInDockerfile(writtenDigest(image, ref)));
+        }
+        return bases;
+    }
+
+    /**
+     * What the request says {@code base} is for {@code platform}: its platforms entry, or, for a base resolved for one
+     * platform only, its digest when that is {@code platform}'s (a base of unknown platform counts as the first's).
+     */
+    private static BasePlatform resolvedFor(BaseImage base, Platform platform, Platform first) {
+        if (!base.platforms().isEmpty()) {
+            return base.platforms().stream().filter(p -> p.platform().equals(platform)).findFirst().orElse(null);
+        }
+        Platform own = base.platform() == null ? first : base.platform();
+        return own.equals(platform) ? new BasePlatform(platform, base.digest(), base.previousDigest()) : null;
     }
 
     /** What BuildKit says when it could not fetch an image (here: the frontend image). */
@@ -264,18 +458,12 @@ public class BuildStage {
         }
     }
 
-    private Map<String, String> labels(BuildRequest request, PlatformImage image, List<BaseImage> bases) {
-        Map<String, String> labels = new LinkedHashMap<>();
-        ImageReference finalBase = image.dockerfile().finalBase();
-        if (finalBase != null) {
-            bases.stream().filter(b -> b.reference().equals(finalBase)).findFirst().ifPresent(b -> {
-                labels.put(ImageLabels.BASE_NAME, b.reference().toString());
-                labels.put(ImageLabels.BASE_DIGEST, b.digest().toString());
-            });
-        }
-        labels.put(ImageLabels.BASE_IMAGES, ImageLabels.baseImagesValue(bases.stream().map(BaseImage::pinned).toList()));
-        labels.put(ImageLabels.CREATED, clock.instant().toString());
-        revisions.apply(image.directory()).ifPresent(r -> labels.put(ImageLabels.REVISION, r));
+    /** The labels of a build from {@code bases} (of its platform), created at {@code created}. */
+    private static Map<String, String> labels(BuildRequest request, PlatformImage image, List<BaseImage> bases,
+                                              Instant created, Optional<String> revision) {
+        Map<String, String> labels = new LinkedHashMap<>(baseAnnotations(image, bases));
+        labels.put(ImageLabels.CREATED, created.toString());
+        revision.ifPresent(r -> labels.put(ImageLabels.REVISION, r));
         labels.put(ImageLabels.RUN_ID, request.runId());
         labels.put(ImageLabels.IMAGE_ID, image.id());
         labels.put(ImageLabels.DEFINITION, image.definition().hash());
@@ -297,13 +485,18 @@ public class BuildStage {
     }
 
     /**
-     * The image's Dockerfile with every watched base pinned to the run's digest (only the references change).
+     * The image's Dockerfile with every watched base pinned to the run's digest for {@code platform} (only the
+     * references change); a {@code FROM --platform=$BUILDPLATFORM} (or another platform) is pinned to that platform's
+     * manifest, resolved here when the run has none for it ({@link FromRewriter#pinAll(String, Platform, Platform,
+     * BiFunction, Map)}).
      *
+     * @param pins the pinned bases by platform, filled in as needed
      * @throws BuildFailure {@link BuildProblems#DOCKERFILE_INVALID}, permanent, when the file cannot be read or pinned
      *                      (it changed on disk since the catalog read it): never an exception that would
      *                      dead-letter the request
      */
-    private static String pinned(PlatformImage image, Map<ImageReference, ImageReference> pinned, Build build) {
+    private String pinned(PlatformImage image, Platform platform, Map<Platform, Map<ImageReference, ImageReference>> pins,
+                          List<BaseImage> bases, Build build) {
         String shown = image.id() + "/" + build.dockerfile();
         String text;
         try {
@@ -312,21 +505,32 @@ public class BuildStage {
             throw BuildFailure.permanent(BuildProblems.DOCKERFILE_INVALID, "cannot read " + shown + " ("
                     + Failures.plainWords(e) + ")");
         }
+        BiFunction<ImageReference, Platform, ImageReference> pinnedFor = (base, p) -> pins
+                .computeIfAbsent(p, q -> new LinkedHashMap<>()).computeIfAbsent(base, ref -> {
+                    Optional<BaseImage> run = bases.stream().filter(b -> b.reference().equals(ref)).findFirst();
+                    Optional<Digest> known = run.flatMap(b -> b.platforms().stream()
+                            .filter(e -> e.platform().equals(p)).map(BasePlatform::digest).findFirst());
+                    return ref.withDigest(known.orElseGet(() -> store.platformDigest(ref, p).orElseThrow(() ->
+                            BuildFailure.permanent(BuildFailure.IMAGE_MISSING, "base image " + ref + " has no image for "
+                                    + p + " upstream"))));
+                });
         try {
-            return FromRewriter.pinAll(text, pinned, build.args());
+            return FromRewriter.pinAll(text, platform, platforms.nativePlatform(), pinnedFor, build.args());
         } catch (IllegalArgumentException e) {
             throw BuildFailure.permanent(BuildProblems.DOCKERFILE_INVALID, "cannot pin the bases of " + shown + ": "
                     + e.getMessage());
         }
     }
 
-    /** A build failure with the end of its log. */
+    /** A build failure with the end of its log, and the platform whose build failed (null: not one of several). */
     private static final class LoggedBuildFailure extends BuildFailure {
         private final String excerpt;
+        private final Platform platform;
 
-        LoggedBuildFailure(BuildFailure cause, String excerpt) {
+        LoggedBuildFailure(BuildFailure cause, String excerpt, Platform platform) {
             super(cause.kind(), cause.code(), cause.getMessage(), cause);
             this.excerpt = excerpt;
+            this.platform = platform;
         }
     }
 }

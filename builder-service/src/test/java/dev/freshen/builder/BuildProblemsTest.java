@@ -26,7 +26,7 @@ class BuildProblemsTest {
     void everyBuildProblemCodeHasAHintInPlainWords() {
         List<String> codes = new ArrayList<>(StringConstants.of(BuildFailure.class));
         codes.addAll(StringConstants.of(BuildProblems.class));
-        assertEquals(12, codes.size(), codes.toString());
+        assertEquals(13, codes.size(), codes.toString());
         for (String code : codes) {
             String hint = BuildProblems.hint(code, "net10/runtime", SETTINGS);
             assertNotNull(hint, code);

@@ -20,7 +20,7 @@ class BuildRequestTest {
              "occurredAt":"2026-12-01T09:00:00Z","contentHash":"sha256:abc",
              "baseImages":[{"reference":"mcr.microsoft.com/dotnet/runtime:10.0",
                "digest":"sha256:2222222222222222222222222222222222222222222222222222222222222222",
-               "platforms":["linux/amd64"]}],
+               "signatures":["cosign"]}],
              "trigger":{"kind":"parent-published","parent":{"imageId":"net10/runtime-deps","version":"1.4.0"}}}
             """;
 
@@ -31,7 +31,7 @@ class BuildRequestTest {
         assertEquals("parent-published", request.trigger().kind().id());
         assertEquals(event.trigger(), request.trigger(), "the trigger with the fields the builder does not know");
         assertEquals(event.baseImages(), request.baseImages());
-        assertTrue(request.baseImages().get(0).unknownFields().containsKey("platforms"));
+        assertTrue(request.baseImages().get(0).unknownFields().containsKey("signatures"));
     }
 
     @Test

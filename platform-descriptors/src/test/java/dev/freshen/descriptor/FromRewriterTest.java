@@ -1,6 +1,7 @@
 package dev.freshen.descriptor;
 
 import dev.freshen.events.image.ImageReference;
+import dev.freshen.events.image.Platform;
 import org.junit.jupiter.api.Test;
 
 import java.util.Map;
@@ -53,5 +54,75 @@ class FromRewriterTest {
                 FromRewriter.replace(app, platform, candidate));
         var e = assertThrows(IllegalArgumentException.class, () -> FromRewriter.replace("FROM debian\n", platform, candidate));
         assertEquals("no FROM docker.io/mycompany/net10-aspnet:10.0 to replace", e.getMessage());
+    }
+
+    static final Platform ARM64 = Platform.parse("linux/arm64");
+    static final String A = "@sha256:" + "a".repeat(64);
+    static final String B = "@sha256:" + "b".repeat(64);
+
+    /** Each watched base pinned per platform: D/E for amd64, A/B for arm64. */
+    static Map<ImageReference, ImageReference> pins(Platform platform) {
+        boolean amd64 = platform.equals(Platform.LINUX_AMD64);
+        return Map.of(SDK, ImageReference.parse(SDK + (amd64 ? D : A)), ASPNET, ImageReference.parse(ASPNET + (amd64 ? E : B)));
+    }
+
+    @Test
+    void aFromForTheBuildPlatformIsPinnedToTheBuildPlatformsManifestTheRestToTheTargets() {
+        String dockerfile = """
+                ARG SDK_PLATFORM=$BUILDPLATFORM
+                FROM --platform=$BUILDPLATFORM mcr.microsoft.com/dotnet/sdk:10.0 AS build
+                RUN dotnet publish -a $TARGETARCH -o /out
+                FROM --platform=${SDK_PLATFORM} mcr.microsoft.com/dotnet/sdk:10.0 AS tools
+                FROM mcr.microsoft.com/dotnet/aspnet:10.0
+                COPY --from=build /out /app
+                COPY --from=tools /tools /tools
+                """;
+        assertEquals("""
+                ARG SDK_PLATFORM=$BUILDPLATFORM
+                FROM --platform=$BUILDPLATFORM mcr.microsoft.com/dotnet/sdk:10.0%s AS build
+                RUN dotnet publish -a $TARGETARCH -o /out
+                FROM --platform=${SDK_PLATFORM} mcr.microsoft.com/dotnet/sdk:10.0%s AS tools
+                FROM mcr.microsoft.com/dotnet/aspnet:10.0%s
+                COPY --from=build /out /app
+                COPY --from=tools /tools /tools
+                """.formatted(D, D, B), FromRewriter.pinAll(dockerfile, ARM64, Platform.LINUX_AMD64,
+                (base, p) -> pins(p).get(base), Map.of()));
+    }
+
+    @Test
+    void aLiteralOrTargetPlatformFollowsWhatItSaysAndCopyFromAnImageFollowsTheTarget() {
+        String dockerfile = """
+                FROM --platform=linux/amd64 mcr.microsoft.com/dotnet/sdk:10.0 AS build
+                FROM --platform=$TARGETPLATFORM mcr.microsoft.com/dotnet/aspnet:10.0
+                COPY --from=mcr.microsoft.com/dotnet/sdk:10.0 /x /x
+                COPY --from=build /y /y
+                """;
+        assertEquals("""
+                FROM --platform=linux/amd64 mcr.microsoft.com/dotnet/sdk:10.0%s AS build
+                FROM --platform=$TARGETPLATFORM mcr.microsoft.com/dotnet/aspnet:10.0%s
+                COPY --from=mcr.microsoft.com/dotnet/sdk:10.0%s /x /x
+                COPY --from=build /y /y
+                """.formatted(D, B, A), FromRewriter.pinAll(dockerfile, ARM64, Platform.LINUX_AMD64,
+                (base, p) -> pins(p).get(base), Map.of()));
+    }
+
+    @Test
+    void withoutPlatformFlagsThePlatformPinningIsTheSingleMapPinning() {
+        String dockerfile = "ARG V=10.0\nFROM mcr.microsoft.com/dotnet/sdk:${V} AS build\nFROM mcr.microsoft.com/dotnet/aspnet:10.0\n";
+        assertEquals(FromRewriter.pinAll(dockerfile, pins(ARM64), Map.of()),
+                FromRewriter.pinAll(dockerfile, ARM64, Platform.LINUX_AMD64, (base, p) -> pins(p).get(base), Map.of()));
+    }
+
+    @Test
+    void aBaseWithoutDigestForItsPlatformIsNamedWithThePlatform() {
+        var e = assertThrows(IllegalArgumentException.class, () -> FromRewriter.pinAll(
+                "FROM --platform=$BUILDPLATFORM mcr.microsoft.com/dotnet/sdk:10.0\n", ARM64, Platform.LINUX_AMD64,
+                (base, p) -> p.equals(ARM64) ? pins(ARM64).get(base) : null, Map.of()));
+        assertEquals("no digest for base mcr.microsoft.com/dotnet/sdk:10.0 for linux/amd64 (line 1)", e.getMessage());
+        var bad = assertThrows(IllegalArgumentException.class, () -> FromRewriter.pinAll(
+                "FROM --platform=amd64 mcr.microsoft.com/dotnet/sdk:10.0\n", ARM64, Platform.LINUX_AMD64,
+                (base, p) -> pins(p).get(base), Map.of()));
+        assertEquals("line 1: FROM --platform=amd64: 'amd64' is not a platform: write os/architecture, e.g. linux/amd64, "
+                + "linux/arm64 or linux/arm/v7", bad.getMessage());
     }
 }

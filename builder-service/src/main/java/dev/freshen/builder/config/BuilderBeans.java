@@ -4,6 +4,7 @@ import dev.freshen.docker.EngineApiBuilder;
 import dev.freshen.docker.DockerEngine;
 import dev.freshen.docker.BuildKitCliBuilder;
 import dev.freshen.docker.BuildKitProbe;
+import dev.freshen.docker.EnginePlatforms;
 import com.github.dockerjava.api.DockerClient;
 import dev.freshen.builder.BuildOutcomes;
 import dev.freshen.builder.BuildSettings;
@@ -38,6 +39,8 @@ public class BuilderBeans {
     private static final Logger LOG = Logger.getLogger(BuilderBeans.class);
     /** How long each command of the BuildKit start-up check may take. */
     private static final Duration CHECK_TIMEOUT = Duration.ofMinutes(1);
+    /** How long a probe build of a foreign platform may take (under emulation, a few hundred milliseconds). */
+    private static final Duration PROBE_TIMEOUT = Duration.ofMinutes(2);
 
     void validate(@Observes StartupEvent start, BuilderConfig config, DockerClient docker, BuildStage stage) {
         Staging staging = staging(config.builder());
@@ -78,7 +81,8 @@ public class BuilderBeans {
                 new EngineApiBuilder(docker), new BuildKitCliBuilder(builder.dockerCli()), GitRevision::of,
                 new BuildSettings(config.targetRegistry(), staging(builder), builder.buildTimeout(), builder.logLines(), retries(builder),
                         dev.freshen.events.image.Platform.parse(config.registries().platform())),
-                Clock.systemUTC(), registry::credentialsFor, outcomes);
+                Clock.systemUTC(), registry::credentialsFor, outcomes,
+                EnginePlatforms.of(docker, builder.dockerCli(), PROBE_TIMEOUT));
     }
 
     private static Staging staging(BuilderConfig.Builder builder) {

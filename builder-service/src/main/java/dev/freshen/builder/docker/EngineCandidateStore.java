@@ -9,11 +9,16 @@ import dev.freshen.events.image.Digest;
 import dev.freshen.events.image.ImageReference;
 import dev.freshen.events.image.Platform;
 import dev.freshen.events.image.VersionTag;
+import dev.freshen.registry.ImageConfig;
+import dev.freshen.registry.ImageIndexes;
+import dev.freshen.registry.Manifest;
 import dev.freshen.registry.RegistryClient;
 import dev.freshen.registry.RegistryException;
 import dev.freshen.retry.StopRequested;
+import org.jboss.logging.Logger;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -22,6 +27,8 @@ import java.util.Optional;
  * through the registry API.
  */
 public class EngineCandidateStore implements CandidateStore {
+
+    private static final Logger LOG = Logger.getLogger(EngineCandidateStore.class);
 
     private final DockerClient docker;
     private final RegistryClient registry;
@@ -60,6 +67,51 @@ public class EngineCandidateStore implements CandidateStore {
     }
 
     @Override
+    public Manifest pushPlatform(String localTag, String repository, String tag) {
+        Digest digest = pushAndRemove(localTag, repository, tag);
+        ImageReference pushed = ImageReference.parse(repository + "@" + digest);
+        try {
+            return registry.manifest(pushed).orElseThrow(() -> BuildFailure.transientFailure(BuildFailure.PUSH_FAILED,
+                    "the registry does not have " + pushed + " right after its push", null));
+        } catch (RegistryException e) {
+            throw registryFailure(pushed, e);
+        }
+    }
+
+    @Override
+    public ImageConfig childConfig(ImageReference child) {
+        try {
+            return registry.imageConfig(child);
+        } catch (RegistryException e) {
+            throw registryFailure(child, e);
+        }
+    }
+
+    @Override
+    public Digest putIndex(String repository, String tag, List<ImageIndexes.Entry> entries, Map<String, String> annotations) {
+        int slash = repository.indexOf('/');
+        try {
+            return registry.putManifest(repository.substring(0, slash), repository.substring(slash + 1), tag,
+                    ImageIndexes.write(entries, annotations));
+        } catch (RegistryException e) {
+            String reason = "cannot put the image index " + repository + ":" + tag + ": " + e.getMessage();
+            throw e.isTransient() ? BuildFailure.transientFailure(BuildFailure.PUSH_FAILED, reason, e)
+                    : BuildFailure.permanent(BuildFailure.PUSH_FAILED, reason);
+        }
+    }
+
+    @Override
+    public void deleteStaged(String repository, Digest digest) {
+        int slash = repository.indexOf('/');
+        try {
+            registry.deleteManifest(repository.substring(0, slash), repository.substring(slash + 1), digest);
+        } catch (RuntimeException e) {
+            LOG.warnf("Could not delete %s@%s from staging (%s); the staging lifecycle rule or a later clean-up removes"
+                    + " it", repository, digest, e.getMessage());
+        }
+    }
+
+    @Override
     public void removeLocal(String localTag) {
         try {
             DockerEngine.remove(docker, localTag);
@@ -80,7 +132,8 @@ public class EngineCandidateStore implements CandidateStore {
         if (digest.isEmpty()) {
             return Map.of(); // deleted between listing and reading
         }
-        return ImageLabels.builtFrom(registry.imageConfig(published.withDigest(digest.get()), platform.toString()).labels());
+        return registry.imageConfigFor(published.withDigest(digest.get()), platform)
+                .map(config -> ImageLabels.builtFrom(config.labels())).orElse(Map.of());
     }
 
     private static BuildFailure registryFailure(ImageReference ref, RegistryException e) {
