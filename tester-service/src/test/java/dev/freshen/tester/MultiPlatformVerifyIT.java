@@ -207,7 +207,7 @@ class MultiPlatformVerifyIT {
             entries.add(ImageIndexes.entryOf(child, platform, Map.of()));
             manifests.add(new PlatformDigest(platform, child.digest()));
         }
-        Manifest index = ImageIndexes.write(entries, Map.of(ImageLabels.RUN_ID_ANNOTATION, "multi-platform-verify-it"));
+        Manifest index = ImageIndexes.write(entries, Map.of(ImageLabels.RUN_ID, "multi-platform-verify-it"));
         var digest = client.putManifest(registry.host(), repository, "candidate", index);
         return new Candidate(ImageReference.parse(registry.host() + "/" + repository + "@" + digest), manifests);
     }
