@@ -2,6 +2,7 @@ package dev.freshen.tester;
 
 import dev.freshen.descriptor.PlatformImageCatalog;
 import dev.freshen.events.CheckResult;
+import dev.freshen.events.FailureKind;
 import dev.freshen.events.ImageLabels;
 import dev.freshen.events.ImageBuilt;
 import dev.freshen.events.ImageVerified;
@@ -53,7 +54,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * engine: each child pulled by its digest, its files read, a check command and a busybox httpd app (with a CGI script
  * and a {@code RUN} step) run on both platforms, arm64 under QEMU user emulation. Each child holds
  * {@code /etc/expected-arch} (its {@code uname -m}), so the command and the app prove which architecture they ran as.
- * Needs QEMU's arm64 handler registered with the F flag ({@code deploy/local/stack.sh up emulation}).
+ * Variants: an arm64 child without a required file, and one whose check program the kernel cannot run (what a missing
+ * emulator looks like). Needs QEMU's arm64 handler registered with the F flag ({@code deploy/local/stack.sh up emulation}).
  */
 class MultiPlatformVerifyIT {
 
@@ -68,6 +70,7 @@ class MultiPlatformVerifyIT {
     private static VerificationStage stage;
     private static Candidate good;
     private static Candidate armLacksFile;
+    private static Candidate armCannotRun;
 
     /** An index in the registry and its children in index order. */
     private record Candidate(ImageReference index, List<PlatformDigest> manifests) {
@@ -79,8 +82,9 @@ class MultiPlatformVerifyIT {
         Emulation.requireArm64();
         registry = LocalRegistry.shared();
         client = new RegistryClient(RegistrySettings.defaults());
-        good = candidate("platform/multi-good", true);
-        armLacksFile = candidate("platform/multi-arm-lacks-file", false);
+        good = candidate("platform/multi-good", true, true);
+        armLacksFile = candidate("platform/multi-arm-lacks-file", false, true);
+        armCannotRun = candidate("platform/multi-arm-cannot-run", true, false);
 
         write(platformImages, "apps/arch/Dockerfile", "FROM " + PLATFORM_FROM + "\nCOPY www /www\n"
                 + "RUN [\"/bin/busybox\", \"sh\", \"-c\", \"/bin/busybox uname -m > /www/built-on\"]\n"
@@ -114,6 +118,13 @@ class MultiPlatformVerifyIT {
         write(platformImages, "multi/good/platform-image.yaml", descriptor);
         write(platformImages, "multi/arm-lacks-file/Dockerfile", "FROM scratch\n");
         write(platformImages, "multi/arm-lacks-file/platform-image.yaml", descriptor);
+        write(platformImages, "multi/arm-cannot-run/Dockerfile", "FROM scratch\n");
+        write(platformImages, "multi/arm-cannot-run/platform-image.yaml", """
+                target: {repository: platform/multi, tagPrefix: '1'}
+                platforms: [linux/amd64, linux/arm64]
+                checks:
+                  commands: [[/bin/check]]
+                """);
 
         docker = dev.freshen.docker.DockerEngine.connect(Duration.ofMinutes(3));
         var runtime = new DockerCandidateRuntime(docker, host -> null, Duration.ofMinutes(2), DockerEngine.CLI, INSTANCE);
@@ -177,6 +188,23 @@ class MultiPlatformVerifyIT {
                 failed.reason());
     }
 
+    /**
+     * What an engine without an emulator for a platform does (the kernel refuses the binary: "exec format error"),
+     * played by an arm64 child whose check program is no executable the kernel knows.
+     */
+    @Test
+    void anArm64ChildTheKernelCannotRunIsPlatformUnsupported() {
+        PipelineFailed failed = assertInstanceOf(PipelineFailed.class,
+                stage.verify(built("multi/arm-cannot-run", armCannotRun)));
+
+        assertEquals(ARM64, failed.platform());
+        assertEquals("platform-unsupported", failed.code());
+        assertEquals(FailureKind.PERMANENT, failed.kind());
+        assertEquals("linux/arm64: the Docker engine cannot run linux/arm64 programs (the command /bin/check: exec "
+                + "format error)", failed.reason());
+        assertTrue(failed.logExcerpt().contains("exec /bin/check: exec format error"), failed.logExcerpt());
+    }
+
     private static ImageBuilt built(String imageId, Candidate candidate) {
         Instant now = Instant.now();
         return new ImageBuilt(SampleEvents.runId(), imageId, 1, now, Trigger.baseImageUpdated(),
@@ -186,9 +214,12 @@ class MultiPlatformVerifyIT {
 
     /**
      * Builds a busybox image per platform ({@code docker build --platform}), pushes it, and puts an index of both as
-     * the builder does; {@code armHasFile}: whether the arm64 child has {@code /etc/expected-arch}.
+     * the builder does. Each child has {@code /bin/check}, a script that exits 0.
+     *
+     * @param armHasFile whether the arm64 child has {@code /etc/expected-arch}
+     * @param armCanRun  false: the arm64 child's {@code /bin/check} is no program the kernel can run
      */
-    private static Candidate candidate(String repository, boolean armHasFile) throws IOException {
+    private static Candidate candidate(String repository, boolean armHasFile, boolean armCanRun) throws IOException {
         List<ImageIndexes.Entry> entries = new ArrayList<>();
         List<PlatformDigest> manifests = new ArrayList<>();
         for (Platform platform : List.of(AMD64, ARM64)) {
@@ -196,7 +227,9 @@ class MultiPlatformVerifyIT {
             Path context = Files.createTempDirectory("freshen-multi-candidate-");
             Files.copy(Path.of(arm ? MultiArchBase.ARM64_BUSYBOX : MultiArchBase.AMD64_BUSYBOX), context.resolve("busybox"));
             Files.writeString(context.resolve("expected-arch"), arm ? "aarch64\n" : "x86_64\n");
-            write(context, "Dockerfile", "FROM scratch\nCOPY busybox /bin/busybox\n"
+            Path check = write(context, "check", arm && !armCanRun ? "not a program\n" : "#!/bin/busybox sh\nexit 0\n");
+            Files.setPosixFilePermissions(check, PosixFilePermissions.fromString("rwxr-xr-x"));
+            write(context, "Dockerfile", "FROM scratch\nCOPY busybox /bin/busybox\nCOPY check /bin/check\n"
                     + (arm && !armHasFile ? "" : "COPY expected-arch /etc/expected-arch\n")
                     + "LABEL dev.freshen.fixture=" + repository.replace('/', '-') + "\n");
             String tag = registry.host() + "/" + repository + ":candidate-" + platform.toString().replace('/', '-');
