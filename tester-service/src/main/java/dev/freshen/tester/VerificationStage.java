@@ -248,6 +248,10 @@ public class VerificationStage {
                 return child.platform() == null ? failed(built, FailureKind.PERMANENT, problem)
                         : failed(built, FailureKind.PERMANENT, child.platform(), problem);
             }
+            if (child.platform() != null) {
+                LOG.infof("Run %s (%s): %s (%s) passed%s", built.runId(), built.imageId(), child.platform(),
+                        child.image().digest().shortHex(), child.under());
+            }
         }
         Instant finished = clock.instant();
         List<StageTiming> timings = new ArrayList<>(built.timings());
