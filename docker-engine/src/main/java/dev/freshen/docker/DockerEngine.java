@@ -137,7 +137,19 @@ public final class DockerEngine {
 
     /** Pulls exactly {@code repository@digest}; nothing that a tag could move. */
     public static void pull(DockerClient docker, String repository, Digest digest, Credentials credentials, Duration timeout) {
+        pull(docker, repository, digest, null, credentials, timeout);
+    }
+
+    /**
+     * Pulls exactly {@code repository@digest} for {@code platform} ({@code os/architecture[/variant]}, the Engine API's
+     * {@code platform} parameter; null: the engine's own choice), e.g. one platform's image of an index by its digest.
+     */
+    public static void pull(DockerClient docker, String repository, Digest digest, String platform,
+                            Credentials credentials, Duration timeout) {
         var command = docker.pullImageCmd(repository).withTag(digest.toString());
+        if (platform != null) {
+            command.withPlatform(platform);
+        }
         if (credentials != null) {
             command.withAuthConfig(RegistryAuths.authConfig(repository.substring(0, repository.indexOf('/')), credentials));
         }

@@ -4,9 +4,12 @@ import dev.freshen.descriptor.IntegrationTest;
 import dev.freshen.docker.PlainText;
 import dev.freshen.events.CheckResult;
 import dev.freshen.events.Durations;
+import dev.freshen.events.image.Platform;
 import dev.freshen.tester.http.AppProbe;
 
+import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.stream.Collectors;
 
 /**
@@ -34,14 +37,20 @@ import java.util.stream.Collectors;
  *     <li>{@code scan-unavailable}: the descriptor has a {@code scan.failOn} gate, but the candidate has no scan
  *     result to apply it to (not an ECR registry, the scan failed or timed out);</li>
  *     <li>{@code scan-timed-out}: the scan had no result in time and {@code freshen.tester.scan.on-timeout} is
- *     {@code fail}.</li>
+ *     {@code fail};</li>
+ *     <li>{@code platform-unsupported}: the Docker engine cannot run a foreign platform's programs (no QEMU user
+ *     emulation registered for it).</li>
  * </ul>
+ *
+ * <p>A problem of one platform of a multi-platform candidate reads {@code "linux/arm64: <reason>"} ({@link #on}).
  */
 public final class Problems {
 
     /** How much of a body the failure carries, and how much of it the one-line reason quotes. */
     static final int BODY_BYTES = 500;
     static final int BODY_IN_REASON = 100;
+    /** What a result or failure of an emulated platform says. */
+    public static final String UNDER_EMULATION = "under emulation";
 
     private Problems() {
     }
@@ -70,9 +79,22 @@ public final class Problems {
      * output.
      */
     public static Problem noAnswer(IntegrationTest test, AppProbe.Answer answer, AppPorts ports, String log) {
+        return noAnswer(test, test.startupTimeout(), false, answer, ports, log);
+    }
+
+    /**
+     * No answer within {@code startupTimeout} (the descriptor's, or under emulation that times
+     * {@code freshen.tester.emulation.timeout-factor}); {@code ports} is what the container listens on, {@code log}
+     * its last output.
+     */
+    public static Problem noAnswer(IntegrationTest test, Duration startupTimeout, boolean emulated,
+                                   AppProbe.Answer answer, AppPorts ports, String log) {
         int port = test.port();
-        String within = " within " + Durations.human(test.startupTimeout());
-        String slow = "raise integrationTest.startupTimeout if it needs more than " + Durations.human(test.startupTimeout())
+        String underEmulation = emulated ? " " + UNDER_EMULATION : "";
+        String within = " within " + Durations.human(startupTimeout) + underEmulation;
+        String slow = emulated ? "raise integrationTest.startupTimeout or freshen.tester.emulation.timeout-factor if "
+                + "it needs more than " + Durations.human(startupTimeout) + " to start" + underEmulation
+                : "raise integrationTest.startupTimeout if it needs more than " + Durations.human(startupTimeout)
                 + " to start";
         String nothing = prefix(test) + "nothing answered on port " + port + within;
         String excerpt = blankToNull(log);
@@ -229,6 +251,41 @@ public final class Problems {
                 "Run the image again once ECR has scanned it (freshen force-update " + imageId + "), or give the scan "
                         + "more time (freshen.tester.scan.timeout) or let runs go on without it "
                         + "(freshen.tester.scan.on-timeout=proceed).", null);
+    }
+
+    /**
+     * {@code problem} of one platform of a multi-platform candidate: its reason starts with the platform
+     * ({@code "linux/arm64: policy check failed: ..."}).
+     */
+    public static Problem on(Platform platform, Problem problem) {
+        return new Problem(problem.code(), platform + ": " + problem.reason(), problem.hint(), problem.excerpt());
+    }
+
+    /**
+     * The Docker engine cannot run {@code platform}'s programs: {@code where} says what showed it (e.g. "the command
+     * sh -c true"), {@code output} is what the engine or the program printed. The reason carries no platform prefix
+     * ({@link #on} adds it).
+     */
+    public static Problem platformUnsupported(String imageId, Platform platform, String where, String output) {
+        return new Problem("platform-unsupported", "the Docker engine cannot run " + platform + " programs (" + where
+                + ": " + emulatorError(output) + ")", "Register QEMU user emulation for " + platform + " on the tester's "
+                + "Docker host with the fix-binary flag (deploy/local/stack.sh up emulation; on Kubernetes the "
+                + "binfmt-qemu addon), restart the Docker daemon if BuildKit says no emulator is available, then run "
+                + "the image again: freshen force-update " + imageId + ".", blankToNull(output));
+    }
+
+    /**
+     * Whether {@code output} of a foreign platform's program or build says the engine cannot run it: the kernel's
+     * "exec format error" (no binfmt handler) or BuildKit's "no emulator available".
+     */
+    public static boolean noEmulator(String output) {
+        String lower = output == null ? "" : output.toLowerCase(Locale.ROOT);
+        return lower.contains("exec format error") || lower.contains("no emulator");
+    }
+
+    private static String emulatorError(String output) {
+        return output != null && output.toLowerCase(Locale.ROOT).contains("no emulator") ? "no emulator available"
+                : "exec format error";
     }
 
     /** "exec: "/app/server": stat /app/server: no such file or directory", out of the engine's longer reason. */

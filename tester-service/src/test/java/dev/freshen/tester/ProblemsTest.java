@@ -1,6 +1,7 @@
 package dev.freshen.tester;
 
 import dev.freshen.descriptor.IntegrationTest;
+import dev.freshen.events.image.Platform;
 import dev.freshen.tester.http.AppProbe;
 import org.junit.jupiter.api.Test;
 
@@ -148,6 +149,39 @@ class ProblemsTest {
     }
 
     @Test
+    void aPlatformTheEngineCannotRunNamesThePlatformAndTheFix() {
+        Platform arm64 = Platform.parse("linux/arm64");
+        Problem problem = Problems.on(arm64, Problems.platformUnsupported("net10/runtime", arm64, "the test app's build",
+                "#5 [2/2] RUN dotnet --info\nERROR: failed to solve: no emulator available for linux/arm64"));
+        assertEquals("platform-unsupported", problem.code());
+        assertEquals("linux/arm64: the Docker engine cannot run linux/arm64 programs (the test app's build: no emulator "
+                + "available)", problem.reason());
+        assertTrue(problem.hint().startsWith("Register QEMU user emulation for linux/arm64 on the tester's Docker host "
+                + "with the fix-binary flag (deploy/local/stack.sh up emulation; on Kubernetes the binfmt-qemu addon)"),
+                problem.hint());
+        assertTrue(problem.hint().endsWith("freshen force-update net10/runtime."), problem.hint());
+        assertTrue(problem.excerpt().contains("no emulator available"));
+    }
+
+    @Test
+    void theEnginesWordsForAMissingEmulatorAreRecognised() {
+        assertTrue(Problems.noEmulator("standard_init_linux.go:228: exec user process caused: exec format error"));
+        assertTrue(Problems.noEmulator("exec /bin/busybox: exec format error"));
+        assertTrue(Problems.noEmulator("ERROR: failed to solve: No emulator available"));
+        assertTrue(!Problems.noEmulator("sh: uname: not found") && !Problems.noEmulator(null));
+    }
+
+    @Test
+    void anAppSlowUnderEmulationIsToldAboutTheFactor() {
+        Problem problem = Problems.noAnswer(TEST, Duration.ofSeconds(150), true, NO_ANSWER, listening(), "");
+        assertTrue(problem.reason().startsWith("integration test (apps/echo): nothing answered on port 8080 within "
+                + "2m 30s under emulation"), problem.reason());
+        assertTrue(problem.hint().endsWith("raise integrationTest.startupTimeout or "
+                + "freshen.tester.emulation.timeout-factor if it needs more than 2m 30s to start under emulation."),
+                problem.hint());
+    }
+
+    @Test
     void noTextHoldsAnIsoDurationOrAClassName() {
         List<Problem> all = List.of(Problems.ended(TEST, AppState.exited(1), "x"),
                 Problems.noAnswer(TEST, NO_ANSWER, listening(), ""),
@@ -157,7 +191,10 @@ class ProblemsTest {
                 Problems.dockerfileInvalid(TEST, "no FROM base:1 to replace"),
                 Problems.descriptorInvalid("net10/runtime", "platform-image.yaml: unknown key notfy"),
                 Problems.unknownImage("net10/runtime"),
-                Problems.dockerTrouble("net10/runtime", "connection refused"));
+                Problems.dockerTrouble("net10/runtime", "connection refused"),
+                Problems.noAnswer(TEST, Duration.ofMinutes(5), true, NO_ANSWER, listening(), ""),
+                Problems.platformUnsupported("net10/runtime", Platform.parse("linux/arm64"), "the test app",
+                        "exec format error"));
         for (Problem problem : all) {
             for (String text : List.of(problem.reason(), problem.hint())) {
                 assertTrue(!text.matches("(?s).*\\bPT\\d.*") && !text.contains("Exception") && !text.contains("java."),

@@ -106,9 +106,18 @@ public class TesterBeans {
                 "freshen.tester.initial-backoff", tester.retryBackoff().isPresent()));
         var catalog = PlatformImageCatalog.of(config.platformImagesDir());
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-        return new VerificationStage(catalog::scan, runtime, new AppProbe(http),
-                new TesterSettings(tester.buildTimeout(), tester.commandTimeout(), tester.logLines(), retries(tester)),
-                outcomes, Clock.systemUTC(), scanCheck(config, scans));
+        return new VerificationStage(catalog::scan, runtime, new AppProbe(http), settings(tester), outcomes,
+                Clock.systemUTC(), scanCheck(config, scans));
+    }
+
+    private static TesterSettings settings(TesterConfig.Tester tester) {
+        RetryPolicy retries = retries(tester);
+        try {
+            return new TesterSettings(tester.buildTimeout(), tester.commandTimeout(), tester.logLines(), retries,
+                    tester.emulation().timeoutFactor());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalStateException("freshen.tester.emulation.timeout-factor: " + e.getMessage(), e);
+        }
     }
 
     private static ScanCheck scanCheck(TesterConfig config, ImageScans scans) {

@@ -75,6 +75,21 @@ public interface TesterConfig {
 
         /** Waiting for the registry's image scan of a candidate (AWS ECR). */
         Scan scan();
+
+        /** Testing a platform the Docker engine runs under QEMU user emulation (a multi-platform image's foreign one). */
+        Emulation emulation();
+    }
+
+    /** How the tester allows for the slowness of emulated platforms. */
+    interface Emulation {
+
+        /**
+         * How many times longer the integration-test app's build, a check command and the app's start-up may take on
+         * an emulated platform than {@code build-timeout}, {@code command-timeout} and
+         * {@code integrationTest.startupTimeout} allow natively: 1 to 20.
+         */
+        @WithDefault("5")
+        int timeoutFactor();
     }
 
     /** How the tester waits for ECR's image scan of a candidate (candidates in other registries are not scanned). */

@@ -2,6 +2,7 @@ package dev.freshen.tester.docker;
 
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.async.ResultCallback;
+import com.github.dockerjava.api.command.CreateContainerCmd;
 import com.github.dockerjava.api.command.InspectContainerResponse;
 import com.github.dockerjava.api.command.InspectImageResponse;
 import com.github.dockerjava.api.exception.BadRequestException;
@@ -22,6 +23,7 @@ import dev.freshen.docker.PlainText;
 import dev.freshen.descriptor.Dockerfile;
 import dev.freshen.events.Durations;
 import dev.freshen.events.image.ImageReference;
+import dev.freshen.events.image.Platform;
 import dev.freshen.registry.Credentials;
 import dev.freshen.tester.AppPorts;
 import dev.freshen.tester.AppState;
@@ -42,7 +44,11 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
-/** {@link CandidateRuntime} on a Docker engine through its API (docker-java), BuildKit builds through the CLI. */
+/**
+ * {@link CandidateRuntime} on a Docker engine through its API (docker-java), BuildKit builds through the CLI. A
+ * platform is handed to the engine as its {@code platform} parameter (pull, container create): the engine checks that
+ * the image is of it, and runs a foreign one through the kernel's binfmt handler (QEMU user emulation).
+ */
 public class DockerCandidateRuntime implements CandidateRuntime {
 
     /** Label on every container and image the tester makes. */
@@ -59,6 +65,7 @@ public class DockerCandidateRuntime implements CandidateRuntime {
     private final BuildKitCliBuilder buildKit;
     private final ContainerSockets sockets;
     private final String instance;
+    private volatile Platform nativePlatform;
 
     /**
      * @param instance this tester's id on the engine, the same after a restart (e.g. host name and HTTP port), so that
@@ -76,8 +83,19 @@ public class DockerCandidateRuntime implements CandidateRuntime {
     }
 
     @Override
-    public void pull(ImageReference pinned) {
-        DockerEngine.pull(docker, pinned.name(), pinned.digest(), credentials.apply(pinned.registry()), pullTimeout);
+    public Platform nativePlatform() {
+        Platform known = nativePlatform;
+        if (known == null) {
+            known = DockerEngine.nativePlatform(docker);
+            nativePlatform = known;
+        }
+        return known;
+    }
+
+    @Override
+    public void pull(ImageReference pinned, Platform platform) {
+        DockerEngine.pull(docker, pinned.name(), pinned.digest(), platform == null ? null : platform.toString(),
+                credentials.apply(pinned.registry()), pullTimeout);
     }
 
     @Override
@@ -90,12 +108,12 @@ public class DockerCandidateRuntime implements CandidateRuntime {
     }
 
     @Override
-    public boolean fileExists(ImageReference pinned, String path, String runId) {
-        // a created (never started) container: works for images without a shell
-        String id = docker.createContainerCmd(pinned.byDigestOnly().toString())
+    public boolean fileExists(ImageReference pinned, String path, String runId, Platform platform) {
+        // a created (never started) container: works for images without a shell, and needs no emulation
+        var create = docker.createContainerCmd(pinned.byDigestOnly().toString())
                 .withCmd("/freshen-never-started")
-                .withLabels(labels(runId))
-                .exec().getId();
+                .withLabels(labels(runId));
+        String id = withPlatform(create, platform).exec().getId();
         try (InputStream archive = docker.copyArchiveFromContainerCmd(id, path).exec()) {
             return archive.read() >= 0;
         } catch (NotFoundException e) {
@@ -108,13 +126,14 @@ public class DockerCandidateRuntime implements CandidateRuntime {
     }
 
     @Override
-    public CommandResult run(ImageReference pinned, List<String> argv, Duration timeout, String runId) {
-        String id = docker.createContainerCmd(pinned.byDigestOnly().toString())
+    public CommandResult run(ImageReference pinned, List<String> argv, Duration timeout, String runId,
+                             Platform platform) {
+        var create = docker.createContainerCmd(pinned.byDigestOnly().toString())
                 .withEntrypoint(argv)
                 .withCmd(List.of())
                 .withLabels(labels(runId))
-                .withHostConfig(HostConfig.newHostConfig().withNetworkMode("none"))
-                .exec().getId();
+                .withHostConfig(HostConfig.newHostConfig().withNetworkMode("none"));
+        String id = withPlatform(create, platform).exec().getId();
         try {
             docker.startContainerCmd(id).exec();
             Integer code;
@@ -150,14 +169,14 @@ public class DockerCandidateRuntime implements CandidateRuntime {
     }
 
     @Override
-    public RunningApp start(String image, int containerPort, String runId) {
+    public RunningApp start(String image, int containerPort, String runId, Platform platform) {
         ExposedPort port = ExposedPort.tcp(containerPort);
-        String id = docker.createContainerCmd(image)
+        var create = docker.createContainerCmd(image)
                 .withExposedPorts(port)
                 .withLabels(labels(runId))
                 .withHostConfig(HostConfig.newHostConfig()
-                        .withPortBindings(new PortBinding(Ports.Binding.bindIp("127.0.0.1"), port)))
-                .exec().getId();
+                        .withPortBindings(new PortBinding(Ports.Binding.bindIp("127.0.0.1"), port)));
+        String id = withPlatform(create, platform).exec().getId();
         try {
             docker.startContainerCmd(id).exec();
         } catch (BadRequestException e) {
@@ -254,6 +273,10 @@ public class DockerCandidateRuntime implements CandidateRuntime {
     @Override
     public Map<String, String> labels(String runId) {
         return Map.of(ROLE_LABEL, ROLE, RUN_LABEL, runId, INSTANCE_LABEL, instance);
+    }
+
+    private static CreateContainerCmd withPlatform(CreateContainerCmd create, Platform platform) {
+        return platform == null ? create : create.withPlatform(platform.toString());
     }
 
     private String logs(String containerId, int lines) {

@@ -64,7 +64,7 @@ class ContainerSocketsIT {
 
     @Test
     void procAndExecReadTheSameSockets() {
-        RunningApp app = runtime.start(WITH_CAT, 8080, RUN);
+        RunningApp app = runtime.start(WITH_CAT, 8080, RUN, null);
         try {
             ContainerSockets sockets = new ContainerSockets(docker, Path.of("/proc"));
             var container = docker.inspectContainerCmd(app.containerId()).exec();
@@ -81,7 +81,7 @@ class ContainerSocketsIT {
 
     @Test
     void aPidOfAnotherNamespaceIsNotTrusted() throws IOException {
-        RunningApp app = runtime.start(WITH_CAT, 8080, RUN);
+        RunningApp app = runtime.start(WITH_CAT, 8080, RUN, null);
         try {
             var container = docker.inspectContainerCmd(app.containerId()).exec();
             // another PID namespace's /proc, where the engine's pid is some other process
@@ -98,7 +98,7 @@ class ContainerSocketsIT {
 
     @Test
     void withoutCatAndWithoutProcTheExposeListIsLeft() {
-        RunningApp app = runtime.start(WITHOUT_CAT, 8080, RUN);
+        RunningApp app = runtime.start(WITHOUT_CAT, 8080, RUN, null);
         try {
             ContainerSockets sockets = new ContainerSockets(docker, Path.of("/nonexistent-proc"));
             assertEquals(Optional.empty(), sockets.fromExec(app.containerId()), "no cat in the image");
