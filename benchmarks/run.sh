@@ -6,7 +6,7 @@
 #   --quick   fewer repetitions, detection for 1 and 50 images, bursts of 20 only (about 3-4 minutes)
 #   --only    run some sections (pipeline = orchestration, readiness, promotion; footprint comes with any stack;
 #             chain runs only when named: --only chain, about 8 minutes on its own stack; so does platform-runs, a
-#             two-platform run beside a one-platform one, n=3, about 5 minutes, needing arm64 emulation:
+#             two-platform run beside a one-platform one, n=3, about 2 minutes, needing arm64 emulation:
 #             deploy/local/stack.sh up emulation)
 #   --out     where the results go (default benchmarks/results)
 #

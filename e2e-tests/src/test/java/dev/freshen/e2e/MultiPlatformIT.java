@@ -61,8 +61,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * index. Then the registry API says: the published tags name the digest the tester verified (the index), each
  * platform image's config names its architecture, the arm64 image's {@code RUN} step ran on {@code aarch64}, and the
  * index and its entries carry the run's annotations and each platform's base digest. The candidate and its platform
- * images leave staging afterwards. Needs arm64 emulation ({@code deploy/local/stack.sh up emulation}); about 2 minutes
- * on 2 busy cores.
+ * images leave staging afterwards. Needs arm64 emulation ({@code deploy/local/stack.sh up emulation}); 10 to 40 s on
+ * 2 cores once the stack runs (the run itself about 10 s).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @Order(2) // after ChainIT, before MistakesCorpusIT (which closes the shared stack)
