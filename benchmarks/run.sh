@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # Freshen's benchmarks (issue #12): what Freshen costs per check and per run on the local stack, beside the seed's way.
 #
-#   benchmarks/run.sh [--quick] [--only detection,multi-platform,pipeline,burst,chain] [--out DIR]
+#   benchmarks/run.sh [--quick] [--only detection,multi-platform,pipeline,burst,chain,platform-runs] [--out DIR]
 #
 #   --quick   fewer repetitions, detection for 1 and 50 images, bursts of 20 only (about 3-4 minutes)
 #   --only    run some sections (pipeline = orchestration, readiness, promotion; footprint comes with any stack;
-#             chain runs only when named: --only chain, about 8 minutes on its own stack)
+#             chain runs only when named: --only chain, about 8 minutes on its own stack; so does platform-runs, a
+#             two-platform run beside a one-platform one, n=3, about 2 minutes, needing arm64 emulation:
+#             deploy/local/stack.sh up emulation)
 #   --out     where the results go (default benchmarks/results)
 #
 # Prints the table on stdout (progress on stderr) and writes benchmarks/results/latest.{csv,json,txt} plus a

@@ -23,26 +23,28 @@ import java.util.Set;
  *     <li>{@link BurstBench}: 20 and 50 images at once with 1 and 2 builder and tester instances;</li>
  *     <li>{@link Footprint}: start-up time and resident memory of each service;</li>
  *     <li>{@link ChainBench} (only with {@code --only chain}, on a stack of its own): an upstream bump through a
- *     three-level chain, children started on their parent's publish vs polling-only chaining.</li>
+ *     three-level chain, children started on their parent's publish vs polling-only chaining;</li>
+ *     <li>{@link PlatformRunBench} (only with {@code --only platform-runs}, on a stack of its own): a two-platform
+ *     run (arm64 emulated) beside a one-platform run of the same image, per stage.</li>
  * </ol>
  *
- * <p>Usage: {@code benchmarks/run.sh [--quick] [--only detection,multi-platform,pipeline,burst,chain] [--out DIR]}. Prints the table on
+ * <p>Usage: {@code benchmarks/run.sh [--quick] [--only detection,multi-platform,pipeline,burst,chain,platform-runs] [--out DIR]}. Prints the table on
  * stdout (progress on stderr) and writes {@code latest.csv}, {@code latest.json}, {@code latest.txt} and timestamped
  * copies to {@code benchmarks/results/}. Exits 1 when a section failed (its row says why).
  */
 public final class Benchmarks {
 
     private record Plan(String mode, List<Integer> detectionSizes, int detectionRepetitions, int pipelineRuns,
-                        List<BurstBench.Burst> bursts, int chainRepetitions) {
+                        List<BurstBench.Burst> bursts, int chainRepetitions, int platformRunRepetitions) {
 
         static Plan full() {
             return new Plan("full", List.of(1, 50, 500), 5, 5, List.of(new BurstBench.Burst(20, 1),
-                    new BurstBench.Burst(50, 1), new BurstBench.Burst(20, 2), new BurstBench.Burst(50, 2)), 3);
+                    new BurstBench.Burst(50, 1), new BurstBench.Burst(20, 2), new BurstBench.Burst(50, 2)), 3, 3);
         }
 
         static Plan quick() {
             return new Plan("quick", List.of(1, 50), 3, 3, List.of(new BurstBench.Burst(20, 1),
-                    new BurstBench.Burst(20, 2)), 1);
+                    new BurstBench.Burst(20, 2)), 1, 1);
         }
     }
 
@@ -62,7 +64,7 @@ public final class Benchmarks {
                 case "--only" -> only = Set.of(args[++i].split(","));
                 case "--out" -> out = Path.of(args[++i]);
                 default -> {
-                    System.err.println("usage: benchmarks/run.sh [--quick] [--only detection,multi-platform,pipeline,burst,chain] [--out DIR]");
+                    System.err.println("usage: benchmarks/run.sh [--quick] [--only detection,multi-platform,pipeline,burst,chain,platform-runs] [--out DIR]");
                     System.exit(2);
                 }
             }
@@ -79,6 +81,16 @@ public final class Benchmarks {
         }
         if (only.contains("pipeline") || only.contains("burst")) {
             ok &= stackSections(results, plan, only);
+        }
+        if (only.contains("platform-runs")) {
+            Plan p = plan;
+            ok &= section(results, "8 platform runs", () -> {
+                try (Stack stack = Stack.create()) {
+                    PlatformRunBench.writeImages(stack.platformImages, stack.registryName());
+                    stack.startServices();
+                    PlatformRunBench.run(stack, results, p.platformRunRepetitions());
+                }
+            });
         }
         if (only.contains("chain")) {
             Plan p = plan;

@@ -66,7 +66,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-@Order(1) // first, then MistakesCorpusIT on the same stack (it closes the stack)
+@Order(1) // first, then MultiPlatformIT and MistakesCorpusIT on the same stack (the last closes it)
 class ChainIT {
 
     private static final String RUNTIME = "base/runtime";

@@ -56,8 +56,8 @@ final class CorpusStack implements AutoCloseable {
 
     /**
      * The stack of this test JVM: started by the first IT that asks for it and kept for the next one, so that
-     * {@code ChainIT} and {@code MistakesCorpusIT} (run one after the other: {@code @Order} on the classes, see
-     * {@code junit-platform.properties}) pay one stack start. Closed by {@link #closeShared}: by the last IT that
+     * {@code ChainIT}, {@code MultiPlatformIT} and {@code MistakesCorpusIT} (run one after the other: {@code @Order}
+     * on the classes, see {@code junit-platform.properties}) pay one stack start. Closed by {@link #closeShared}: by the last IT that
      * uses it, by {@link PackagedServices} before another pipeline starts (its services would join the same
      * consumer groups on the same broker), or by a shutdown hook at the end of the JVM.
      */

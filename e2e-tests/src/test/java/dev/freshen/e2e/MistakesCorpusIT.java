@@ -57,7 +57,7 @@ import static org.junit.jupiter.api.Assertions.fail;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-@Order(2) // right after ChainIT, on the same stack
+@Order(3) // after ChainIT and MultiPlatformIT, on the same stack
 class MistakesCorpusIT {
 
     /** The case folders; {@code -Dcorpus.cases=<folder>} reads them from elsewhere. */
@@ -117,7 +117,7 @@ class MistakesCorpusIT {
 
     @AfterAll
     void stopStack() throws IOException {
-        CorpusStack.closeShared(); // ChainIT, which shares it, runs before this class
+        CorpusStack.closeShared(); // ChainIT and MultiPlatformIT, which share it, run before this class
         if (rows.isEmpty()) {
             return;
         }

@@ -354,6 +354,11 @@ final class EcrOperations {
      * ({@code ImageNotFound} "Requested image not found", {@code ImageTagDoesNotMatchDigest}, {@code MissingDigestAndTag})
      * in {@code failures}, and the request succeeds. The registry behind deletes by digest only, so removing one tag
      * deletes the manifest and puts it back under the image's other tags (its blobs stay until garbage collection).
+     *
+     * <p>Images an image index of the repository lists (the platform images of a multi-platform image): deleting one
+     * by digest fails with {@code ImageReferencedByManifestList} ("Requested image referenced by manifest list:
+     * [sha256:…]") while the index exists; removing its last tag removes the tag and keeps the image, untagged. An
+     * index goes like any image; the images it listed stay. (The double looks at tagged indexes only.)
      */
     private ObjectNode batchDeleteImage(JsonNode in) {
         EcrApiServer.Repository repository = existing(required(in, "repositoryName"));
@@ -376,6 +381,8 @@ final class EcrOperations {
                 failure = "ImageTagDoesNotMatchDigest";
             } else if (tag == null && backend.manifest(repository.name(), digest, List.of()).isEmpty()) {
                 failure = "ImageNotFound";
+            } else if (tag == null && !listedBy(repository.name(), digest, tagged).isEmpty()) {
+                failure = "ImageReferencedByManifestList";
             } else {
                 failure = null;
             }
@@ -385,6 +392,8 @@ final class EcrOperations {
                 f.put("failureCode", failure).put("failureReason", switch (failure) {
                     case "ImageNotFound" -> "Requested image not found";
                     case "ImageTagDoesNotMatchDigest" -> "Invalid image tag for image digest";
+                    case "ImageReferencedByManifestList" -> "Requested image referenced by manifest list: "
+                            + listedBy(repository.name(), digest, tagged);
                     default -> "Invalid image identifier";
                 });
                 continue;
@@ -394,6 +403,9 @@ final class EcrOperations {
             backend.delete(repository.name(), image);
             List<String> others = tagged.entrySet().stream().filter(t -> t.getValue().equals(image))
                     .map(Map.Entry::getKey).filter(t -> tag != null && !t.equals(tag)).toList();
+            if (tag != null && others.isEmpty() && !listedBy(repository.name(), image, tagged).isEmpty()) {
+                others = List.of(image); // an index lists it: it stays, untagged
+            }
             for (String other : others) {
                 String error = backend.put(repository.name(), other, manifest.mediaType(), manifest.content());
                 if (error != null) {
@@ -414,6 +426,31 @@ final class EcrOperations {
         out.set("imageIds", deleted);
         out.set("failures", failures);
         return out;
+    }
+
+    /** The digests of the tagged image indexes of {@code repository} ({@code tagged}) that list {@code digest}. */
+    private List<String> listedBy(String repository, String digest, Map<String, String> tagged) {
+        List<String> indexes = new ArrayList<>();
+        for (String candidate : new java.util.TreeSet<>(tagged.values())) {
+            if (candidate.equals(digest)) {
+                continue;
+            }
+            Optional<EcrRegistryBackend.StoredManifest> manifest = backend.manifest(repository, candidate, List.of());
+            if (manifest.isEmpty() || !EcrRegistryBackend.MANIFEST_TYPES.subList(0, 2).contains(manifest.get().mediaType())) {
+                continue;
+            }
+            try {
+                for (JsonNode entry : JSON.readTree(manifest.get().content()).path("manifests")) {
+                    if (digest.equals(entry.path("digest").asText())) {
+                        indexes.add(candidate);
+                        break;
+                    }
+                }
+            } catch (IOException e) {
+                throw new IllegalStateException("the double cannot read the index " + repository + "@" + candidate, e);
+            }
+        }
+        return indexes;
     }
 
     /**

@@ -36,7 +36,9 @@ import java.util.function.Function;
 /**
  * Publishes one run's verified image: the verified digest, promoted as is (manifest copy, no rebuild), under the next
  * version tag of its target and then its extra tags, and says so: {@code ImagePublished}, or {@code PipelineFailed}
- * (stage publish).
+ * (stage publish). A multi-platform image is promoted as its image index: the platform images it lists and their
+ * blobs first, by digest, then the index bytes unchanged, so the published digest is the verified index digest and
+ * every tag (the version, the moving ones) names the index; {@code ImagePublished.manifests} is the verified one's.
  *
  * <ul>
  *     <li>Version: the minor of the highest existing {@code <tagPrefix>-x.y.z} tag bumped, or {@code 1.0.0}.</li>
@@ -293,7 +295,8 @@ public class PublishStage {
         ImageReference image = new ImageReference(registry.host(), run.target.repository(), version.tag(), run.digest());
         ImageVerified event = run.event;
         return new ImagePublished(event.runId(), event.imageId(), 1, finished, event.trigger(), event.baseImages(), image,
-                version.version(), tags, timings, replaces.map(VersionTag::tag).orElse(null)).withScan(event.scan());
+                version.version(), tags, timings, replaces.map(VersionTag::tag).orElse(null)).withScan(event.scan())
+                .withManifests(event.manifests());
     }
 
     private PipelineFailed failed(ImageVerified event, FailureKind kind, String code, String reason) {

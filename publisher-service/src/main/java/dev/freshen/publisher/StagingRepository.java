@@ -1,6 +1,7 @@
 package dev.freshen.publisher;
 
 import dev.freshen.events.image.Digest;
+import dev.freshen.registry.Manifest;
 
 import java.util.List;
 import java.util.Optional;
@@ -25,6 +26,9 @@ public interface StagingRepository {
 
     /** The digest {@code tag} names now; empty when there is no such tag. */
     Optional<Digest> digestOf(String tag);
+
+    /** The manifest {@code digest} names in this repository, bytes as stored; empty when it holds none. */
+    Optional<Manifest> manifest(Digest digest);
 
     /**
      * Deletes the candidate: the tag {@code tag} (when {@link #deletesTagOnly()}), or else the manifest {@code digest}

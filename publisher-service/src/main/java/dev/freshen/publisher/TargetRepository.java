@@ -71,7 +71,9 @@ public interface TargetRepository {
     /**
      * Deletes old versions ({@link VersionRetention}): OCI registries delete each digest's manifest (which removes
      * every tag on it in this repository), ECR deletes the tags ({@code BatchDeleteImage} by tag and digest; an image
-     * whose last tag goes is deleted with it). The caller makes sure that no other tag names these digests.
+     * whose last tag goes is deleted with it). The caller makes sure that no other tag names these digests. An image
+     * index goes before the platform images it lists (ECR refuses to delete an image an index lists); those go after
+     * it, each unless a version left in the repository names or lists it.
      *
      * @param versions every tag on the images to delete (old versions and their per-run tags), each with its digest
      * @return the tags gone now (also those that were gone already); a tag the registry refused to delete is logged

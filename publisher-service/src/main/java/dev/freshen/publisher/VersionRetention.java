@@ -25,7 +25,9 @@ import java.util.stream.Stream;
  * {@code nightly-20261130}), by another image's version or by any other tag of the repository (a candidate, a tag put
  * by hand) stays with all its tags: a registry's delete by digest removes every tag on it (the CNCF registry does), so
  * a version is only deleted when every tag on its image goes too. The digest a publish has just announced is never
- * deleted, whatever its version.
+ * deleted, whatever its version. A multi-platform version is its image index: the plan names the index's tags, and
+ * {@link TargetRepository#deleteVersions} deletes the index before the platform images it lists (untagged), keeping
+ * those a version that stays lists too.
  */
 public final class VersionRetention {
 

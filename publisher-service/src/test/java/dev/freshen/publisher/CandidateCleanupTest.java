@@ -8,6 +8,11 @@ import dev.freshen.events.Stage;
 import dev.freshen.events.Trigger;
 import dev.freshen.events.image.Digest;
 import dev.freshen.events.image.ImageReference;
+import dev.freshen.events.image.Platform;
+import dev.freshen.events.image.PlatformDigest;
+import dev.freshen.registry.ImageIndexes;
+import dev.freshen.registry.Manifest;
+import dev.freshen.registry.MediaTypes;
 import org.junit.jupiter.api.Test;
 
 import java.time.Instant;
@@ -31,6 +36,7 @@ class CandidateCleanupTest {
     /** A staging repository in memory: tags, what deleting does (OCI: the digest with its tags; ECR: the tag). */
     private static final class FakeStaging implements StagingRepository {
         final Map<String, Digest> tags = new LinkedHashMap<>();
+        final Map<Digest, Manifest> manifests = new LinkedHashMap<>();
         final List<String> deletes = new ArrayList<>();
         boolean tagOnly;
         RuntimeException failure;
@@ -56,12 +62,21 @@ class CandidateCleanupTest {
         }
 
         @Override
+        public Optional<Manifest> manifest(Digest digest) {
+            return Optional.ofNullable(manifests.get(digest));
+        }
+
+        @Override
         public boolean delete(String tag, Digest digest) {
             if (failure != null) {
                 throw failure;
             }
             deletes.add(tagOnly ? tag : digest.toString());
-            return tagOnly ? tags.remove(tag) != null : tags.values().removeIf(digest::equals);
+            if (tagOnly) {
+                return tags.remove(tag) != null;
+            }
+            boolean held = manifests.remove(digest) != null;
+            return tags.values().removeIf(digest::equals) || held;
         }
     }
 
@@ -142,5 +157,77 @@ class CandidateCleanupTest {
         assertEquals(CandidateCleanup.Result.NOT_DELETED, cleanup.afterPublished(verified("run-2")));
         staging.failure = new IllegalStateException("registry.example.com: HTTP 500");
         assertEquals(CandidateCleanup.Result.NOT_DELETED, cleanup.afterPublished(verified("run-3")));
+    }
+
+    // --- multi-platform candidates: the index, then each platform image ------------------------------------------
+
+    private static final Platform ARM64 = Platform.parse("linux/arm64");
+    private static final Digest AMD64_CHILD = Digest.parse("sha256:" + "1".repeat(64));
+    private static final Digest ARM64_CHILD = Digest.parse("sha256:" + "2".repeat(64));
+
+    /** Stages run-1's two platform images under their own tags and an index listing them; returns the candidate. */
+    private ImageReference stageIndex() {
+        Manifest index = ImageIndexes.write(List.of(
+                new ImageIndexes.Entry(MediaTypes.OCI_MANIFEST, AMD64_CHILD, 500, Platform.LINUX_AMD64, Map.of()),
+                new ImageIndexes.Entry(MediaTypes.OCI_MANIFEST, ARM64_CHILD, 501, ARM64, Map.of())), Map.of());
+        staging.manifests.put(index.digest(), index);
+        staging.tags.put("candidate-run-1-linux-amd64", AMD64_CHILD);
+        staging.tags.put("candidate-run-1-linux-arm64", ARM64_CHILD);
+        staging.tags.put("candidate-run-1", index.digest());
+        staging.tags.put("candidate-run-2", OTHER);
+        return ImageReference.parse("registry.example.com/platform/app-staging@" + index.digest());
+    }
+
+    private static ImageVerified verifiedIndex(ImageReference candidate) {
+        return new ImageVerified("run-1", "fixture/app", 1, NOW, Trigger.baseImageUpdated(),
+                verified("run-1").baseImages(), candidate, List.of(), List.of()).withManifests(List.of(new PlatformDigest(Platform.LINUX_AMD64, AMD64_CHILD),
+                new PlatformDigest(ARM64, ARM64_CHILD)));
+    }
+
+    @Test
+    void aMultiPlatformCandidateGoesIndexFirstThenEachPlatformImageByDigest() {
+        ImageReference candidate = stageIndex();
+        assertEquals(CandidateCleanup.Result.DELETED, cleanup.afterPublished(verifiedIndex(candidate)));
+        assertEquals(List.of(candidate.digest().toString(), AMD64_CHILD.toString(), ARM64_CHILD.toString()),
+                staging.deletes);
+        assertEquals(Map.of("candidate-run-2", OTHER), staging.tags, "another run's candidate stays");
+    }
+
+    @Test
+    void onEcrTheIndexTagGoesFirstThenEachPlatformImagesTag() {
+        staging.tagOnly = true;
+        ImageReference candidate = stageIndex();
+        assertEquals(Optional.of(CandidateCleanup.Result.DELETED),
+                cleanup.afterFailed(failed("run-1", Stage.TEST, FailureKind.PERMANENT, candidate)
+                        .withPlatform(ARM64)));
+        assertEquals(List.of("candidate-run-1", "candidate-run-1-linux-amd64", "candidate-run-1-linux-arm64"),
+                staging.deletes);
+        assertEquals(Map.of("candidate-run-2", OTHER), staging.tags);
+    }
+
+    @Test
+    void aPublishedIndexStagedInTheTargetRepositoryIsKeptWithItsPlatformImages() {
+        ImageReference candidate = stageIndex();
+        staging.tags.put("10.0-1.3.0", candidate.digest());
+        assertEquals(CandidateCleanup.Result.KEPT, cleanup.afterPublished(verifiedIndex(candidate)));
+        assertTrue(staging.deletes.isEmpty(), "the published index lists them: " + staging.deletes);
+    }
+
+    @Test
+    void aPlatformImageAnotherTagNamesIsKeptWhileTheOthersGo() {
+        ImageReference candidate = stageIndex();
+        staging.tags.put("pinned-arm64", ARM64_CHILD);
+        assertEquals(CandidateCleanup.Result.DELETED, cleanup.afterPublished(verifiedIndex(candidate)));
+        assertEquals(List.of(candidate.digest().toString(), AMD64_CHILD.toString()), staging.deletes);
+        assertEquals(ARM64_CHILD, staging.tags.get("pinned-arm64"));
+    }
+
+    @Test
+    void whenTheIndexIsGoneAlreadyThePlatformImagesTheEventNamesStillGo() {
+        ImageReference candidate = stageIndex();
+        staging.manifests.remove(candidate.digest());
+        staging.tags.remove("candidate-run-1");
+        assertEquals(CandidateCleanup.Result.GONE_ALREADY, cleanup.afterPublished(verifiedIndex(candidate)));
+        assertEquals(Map.of("candidate-run-2", OTHER), staging.tags);
     }
 }

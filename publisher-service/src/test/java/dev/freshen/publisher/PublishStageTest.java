@@ -10,6 +10,10 @@ import dev.freshen.events.Stage;
 import dev.freshen.events.StageTiming;
 import dev.freshen.events.Trigger;
 import dev.freshen.events.image.Digest;
+import dev.freshen.events.image.Platform;
+import dev.freshen.events.image.PlatformDigest;
+import dev.freshen.registry.ImageIndexes;
+import dev.freshen.registry.MediaTypes;
 import dev.freshen.registry.Manifest;
 import dev.freshen.retry.RetryPolicy;
 import dev.freshen.retry.StopRequested;
@@ -26,6 +30,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -93,6 +98,30 @@ class PublishStageTest {
         for (String tag : published.tags()) {
             assertEquals(Optional.of(image.digest()), registry.tagged(REPO, tag), tag);
         }
+    }
+
+    @Test
+    void aMultiPlatformImageIsPublishedAsItsIndexEveryTagOnTheIndexDigestWithItsManifests() {
+        Digest amd64 = registry.image("amd64").digest();
+        Digest arm64 = registry.image("arm64").digest();
+        Manifest index = ImageIndexes.write(List.of(
+                new ImageIndexes.Entry(MediaTypes.OCI_MANIFEST, amd64, 100, Platform.LINUX_AMD64, Map.of()),
+                new ImageIndexes.Entry(MediaTypes.OCI_MANIFEST, arm64, 100, Platform.parse("linux/arm64"), Map.of())),
+                Map.of());
+        registry.images.put(index.digest(), index);
+        List<PlatformDigest> manifests = List.of(new PlatformDigest(Platform.LINUX_AMD64, amd64),
+                new PlatformDigest(Platform.parse("linux/arm64"), arm64));
+        ImageVerified event = verified(index).withManifests(manifests);
+
+        ImagePublished published = assertInstanceOf(ImagePublished.class, stage.publish(event));
+        assertEquals(index.digest(), published.digest(), "the verified index digest");
+        assertEquals(manifests, published.manifests());
+        assertEquals(List.of(event.candidate()), registry.imports);
+        for (String tag : published.tags()) {
+            assertEquals(Optional.of(index.digest()), registry.tagged(REPO, tag), tag + " names the index");
+        }
+        ImagePublished single = assertInstanceOf(ImagePublished.class, stage.publish(verified(registry.image("one"))));
+        assertEquals(List.of(), single.manifests(), "a single-platform image has none");
     }
 
     @Test

@@ -3,6 +3,7 @@ package dev.freshen.publisher.ecr;
 import dev.freshen.events.image.Digest;
 import dev.freshen.publisher.PublishFailure;
 import dev.freshen.publisher.StagingRepository;
+import dev.freshen.registry.Manifest;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.ecr.EcrClient;
 import software.amazon.awssdk.services.ecr.model.BatchDeleteImageResponse;
@@ -49,6 +50,19 @@ final class EcrStagingRepository implements StagingRepository {
     @Override
     public Optional<Digest> digestOf(String tag) {
         return reads.digestOf(tag);
+    }
+
+    /** Empty also when the repository does not exist (any more). */
+    @Override
+    public Optional<Manifest> manifest(Digest digest) {
+        try {
+            return reads.manifest(digest);
+        } catch (PublishFailure e) {
+            if (e.getCause() instanceof RepositoryNotFoundException) {
+                return Optional.empty();
+            }
+            throw e;
+        }
     }
 
     /** @return false when ECR reports the tag (or the repository) not found */

@@ -7,6 +7,7 @@ import dev.freshen.publisher.PublishFailure;
 import dev.freshen.publisher.TagConflictException;
 import dev.freshen.publisher.TargetRepository;
 import dev.freshen.publisher.registry.ImageCopier;
+import dev.freshen.registry.ImageIndexes;
 import dev.freshen.registry.Manifest;
 import dev.freshen.registry.MediaTypes;
 import org.jboss.logging.Logger;
@@ -25,6 +26,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -141,12 +143,36 @@ final class EcrTargetRepository implements TargetRepository {
     /**
      * {@code BatchDeleteImage} with each version's tag and digest (so a tag that names another image by now is not
      * deleted: {@code ImageTagDoesNotMatchDigest}), up to {@value #DELETE_BATCH} per request; {@code ImageNotFound}
-     * means gone already.
+     * means gone already. An image index goes before the images it lists: its tags first (ECR deletes an image with
+     * its last tag), then its platform images by digest (untagged here: the publish put them by digest). ECR refuses
+     * to delete an image an index still lists ({@code ImageReferencedByManifestList}): such a platform image, shared
+     * with a version that stays, is kept.
      */
     @Override
     public List<String> deleteVersions(Map<String, Digest> versions) {
-        List<ImageIdentifier> ids = versions.entrySet().stream().map(v -> ImageIdentifier.builder()
-                .imageTag(v.getKey()).imageDigest(v.getValue().toString()).build()).toList();
+        Set<Digest> children = new LinkedHashSet<>();
+        for (Digest digest : Set.copyOf(versions.values())) {
+            manifest(digest).filter(Manifest::isIndex).ifPresent(index -> ImageIndexes.read(index)
+                    .forEach(entry -> children.add(entry.digest())));
+        }
+        List<String> gone = deleteImages(versions.entrySet().stream().map(v -> ImageIdentifier.builder()
+                .imageTag(v.getKey()).imageDigest(v.getValue().toString()).build()).toList(), "old versions");
+        children.removeAll(versions.values());
+        if (!children.isEmpty()) {
+            try {
+                deleteImages(children.stream().map(d -> ImageIdentifier.builder().imageDigest(d.toString()).build())
+                        .toList(), "platform images of old versions");
+            } catch (PublishFailure e) {
+                LOG.warnf("The old versions of %s are deleted, but not their platform images, which stay untagged "
+                        + "(a lifecycle rule for untagged images removes them): %s", describe(), e.getMessage());
+            }
+        }
+        Set<String> asked = versions.keySet();
+        return gone.stream().filter(asked::contains).distinct().toList();
+    }
+
+    /** {@code BatchDeleteImage} of {@code ids}, {@value #DELETE_BATCH} per request: the tags gone (or gone already). */
+    private List<String> deleteImages(List<ImageIdentifier> ids, String what) {
         List<String> gone = new ArrayList<>();
         for (int from = 0; from < ids.size(); from += DELETE_BATCH) {
             List<ImageIdentifier> batch = ids.subList(from, Math.min(ids.size(), from + DELETE_BATCH));
@@ -155,22 +181,28 @@ final class EcrTargetRepository implements TargetRepository {
                 response = ecr.batchDeleteImage(r -> r.registryId(settings.registryId()).repositoryName(name)
                         .imageIds(batch));
             } catch (SdkException e) {
-                throw EcrFailures.of("BatchDeleteImage", "of " + batch.size() + " old versions of " + describe() + " in "
+                throw EcrFailures.of("BatchDeleteImage", "of " + batch.size() + " " + what + " of " + describe() + " in "
                         + settings.describeRegistry(), e);
             }
             response.imageIds().stream().map(ImageIdentifier::imageTag).filter(Objects::nonNull).forEach(gone::add);
             for (ImageFailure failure : response.failures()) {
                 String tag = failure.imageId() == null ? null : failure.imageId().imageTag();
-                if ("ImageNotFound".equals(failure.failureCodeAsString()) && tag != null) {
-                    gone.add(tag);
+                String shown = tag != null ? ":" + tag : failure.imageId() == null ? ""
+                        : "@" + failure.imageId().imageDigest();
+                if ("ImageNotFound".equals(failure.failureCodeAsString())) {
+                    if (tag != null) {
+                        gone.add(tag);
+                    }
+                } else if ("ImageReferencedByManifestList".equals(failure.failureCodeAsString())) {
+                    LOG.debugf("Keeping %s%s: an image index that stays lists it (%s)", describe(), shown,
+                            failure.failureReason());
                 } else {
-                    LOG.warnf("ECR did not delete %s:%s: %s: %s", describe(), tag, failure.failureCodeAsString(),
+                    LOG.warnf("ECR did not delete %s%s: %s: %s", describe(), shown, failure.failureCodeAsString(),
                             failure.failureReason());
                 }
             }
         }
-        Set<String> asked = versions.keySet();
-        return gone.stream().filter(asked::contains).distinct().toList();
+        return gone;
     }
 
     /** Every tag of the repository with its digest: {@code ListImages}, tagged images, all pages. */

@@ -3,6 +3,7 @@ package dev.freshen.publisher.registry;
 import dev.freshen.events.image.Digest;
 import dev.freshen.events.image.ImageReference;
 import dev.freshen.publisher.StagingRepository;
+import dev.freshen.registry.Manifest;
 import dev.freshen.registry.RegistryClient;
 import dev.freshen.registry.RegistryException;
 
@@ -54,6 +55,15 @@ public final class OciStagingRepository implements StagingRepository {
             return client.manifestDigest(new ImageReference(registry, repository, tag, null));
         } catch (RegistryException e) {
             throw RegistryFailures.of("cannot read " + describe() + ":" + tag, e);
+        }
+    }
+
+    @Override
+    public Optional<Manifest> manifest(Digest digest) {
+        try {
+            return client.manifest(new ImageReference(registry, repository, null, digest));
+        } catch (RegistryException e) {
+            throw RegistryFailures.of("cannot read " + describe() + "@" + digest, e);
         }
     }
 
