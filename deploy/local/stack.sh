@@ -95,25 +95,29 @@ deb_installed() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "ok in
 
 # ---- emulation ------------------------------------------------------------------------------------------------
 # linux/arm64 images are built and tested on this amd64 engine under QEMU user emulation: the kernel hands every
-# aarch64 ELF to qemu-aarch64-static through binfmt_misc. The registration needs flag F ("fix binary": the kernel
-# opens the interpreter when it is registered), so that it also works inside containers, whose root file system has
-# no /usr/bin/qemu-aarch64-static. Debian's qemu-user-static ships /usr/lib/binfmt.d/qemu-aarch64.conf (interpreter
+# aarch64 ELF to qemu-aarch64-static through binfmt_misc. The registration needs two flags:
+#   F  "fix binary": the kernel opens the interpreter when it is registered, so that it also works inside containers,
+#      whose root file system has no /usr/bin/qemu-aarch64-static;
+#   P  "preserve argv[0]": busybox (and any multi-call binary) picks the applet by argv[0]; without P a `cat` or `id`
+#      that busybox sh starts runs as `sh`, and `sh -c "cat /f"` executes /f as a script.
+# Debian's qemu-user-static ships /usr/lib/binfmt.d/qemu-aarch64.conf (interpreter
 # /usr/libexec/qemu-binfmt/aarch64-binfmt-P, flags OPF) but registers nothing without systemd-binfmt or binfmt-support;
-# this script registers its own line, with that file's magic and mask and the static interpreter, flags F.
-# The registration is kernel state, shared by the whole machine and lost at reboot; `up` registers it again.
+# this script registers its own line, with that file's magic and mask and the static interpreter, flags FP.
+# The registration is kernel state, shared by the whole machine and lost at reboot; `up` registers it again. Replacing
+# a registration takes effect at once, also for a running dockerd (only a missing one needs a daemon restart).
 qemu_aarch64=/usr/bin/qemu-aarch64-static
 binfmt_dir=/proc/sys/fs/binfmt_misc
 binfmt_conf=/usr/lib/binfmt.d/qemu-aarch64.conf
 # QEMU's aarch64 magic and mask (scripts/qemu-binfmt-conf.sh), used when the package's file is missing.
 aarch64_magic='\x7f\x45\x4c\x46\x02\x01\x01\x00\x00\x00\x00\x00\x00\x00\x00\x00\x02\x00\xb7\x00'
 aarch64_mask='\xff\xff\xff\xff\xff\xff\xff\x00\xff\xff\xff\xff\xff\xff\xff\xff\xfe\xff\xff\xff'
-emulation_fix="run deploy/local/stack.sh up emulation as root on the Docker host (in a container: --privileged); any qemu-aarch64 registration with flag F will do"
+emulation_fix="run deploy/local/stack.sh up emulation as root on the Docker host (in a container: --privileged); any qemu-aarch64 registration with flags F and P will do"
 emulation_checked=0
 
-# True when the kernel runs aarch64 binaries through an enabled qemu-aarch64 handler with flag F.
+# True when the kernel runs aarch64 binaries through an enabled qemu-aarch64 handler with flags F and P.
 aarch64_registered() {
   [ -f "$binfmt_dir/qemu-aarch64" ] && grep -qx enabled "$binfmt_dir/qemu-aarch64" \
-    && grep -q '^flags: .*F' "$binfmt_dir/qemu-aarch64"
+    && grep -q '^flags: .*F' "$binfmt_dir/qemu-aarch64" && grep -q '^flags: .*P' "$binfmt_dir/qemu-aarch64"
 }
 
 # emulation_unavailable REASON: says why and how to fix it, records it for run.sh, and lets the caller go on.
@@ -127,21 +131,21 @@ emulation_up() {
   if ! aarch64_registered; then
     emulation_register || return 0
   else
-    log "emulation: qemu-aarch64 already registered with flag F"
+    log "emulation: qemu-aarch64 already registered with flags F and P"
   fi
   emulation_check
 }
 
-# Registers qemu-aarch64 with flag F; on failure records why and returns 1.
+# Registers qemu-aarch64 with flags F and P; on failure records why and returns 1.
 emulation_register() {
-  [ "$(id -u)" = 0 ] || { emulation_unavailable "qemu-aarch64 is not registered with flag F and registering it needs root"; return 1; }
+  [ "$(id -u)" = 0 ] || { emulation_unavailable "qemu-aarch64 is not registered with flags F and P, and registering it needs root"; return 1; }
   [ -x "$qemu_aarch64" ] || { emulation_unavailable "$qemu_aarch64 is missing (apt-get install qemu-user-static)"; return 1; }
   if ! mountpoint -q "$binfmt_dir"; then
     mount -t binfmt_misc binfmt_misc "$binfmt_dir" 2>/dev/null \
       || { emulation_unavailable "binfmt_misc cannot be mounted at $binfmt_dir (no privilege, or a kernel without it)"; return 1; }
   fi
   if [ -f "$binfmt_dir/qemu-aarch64" ]; then
-    log "emulation: qemu-aarch64 is registered without flag F (or disabled): replacing it"
+    log "emulation: qemu-aarch64 is registered without flags F and P (or disabled): replacing it"
     echo -1 >"$binfmt_dir/qemu-aarch64" 2>/dev/null \
       || { emulation_unavailable "the registered qemu-aarch64 handler cannot be removed"; return 1; }
   fi
@@ -150,12 +154,13 @@ emulation_register() {
   if [ -f "$binfmt_conf" ] && line=$(grep -m1 '^:qemu-aarch64:M:' "$binfmt_conf"); then
     IFS=: read -r _ _ _ _ magic mask _ <<<"$line"
   fi
-  printf ':qemu-aarch64:M::%s:%s:%s:F' "$magic" "$mask" "$qemu_aarch64" >"$binfmt_dir/register" 2>/dev/null \
+  printf ':qemu-aarch64:M::%s:%s:%s:FP' "$magic" "$mask" "$qemu_aarch64" >"$binfmt_dir/register" 2>/dev/null \
     || { emulation_unavailable "the kernel refused the qemu-aarch64 registration"; return 1; }
-  log "emulation: registered qemu-aarch64 ($qemu_aarch64, flag F)"
+  log "emulation: registered qemu-aarch64 ($qemu_aarch64, flags F and P)"
 }
 
-# Proves that the running Docker engine builds linux/arm64 with a RUN step (BuildKit, as the builder does), and writes
+# Proves that the running Docker engine builds linux/arm64 with a RUN step (BuildKit, as the builder does) in which
+# busybox sh starts an applet (what flag P is for), and writes
 # $state/emulation. Without a running engine it records the registration only; `up` checks again once dockerd runs.
 emulation_check() {
   mkdir -p "$state"
@@ -170,8 +175,11 @@ emulation_check() {
   fi
   local context tag=freshen-emulation-check:$$ log=$state/emulation.log
   context=$(mktemp -d)
-  cp "$arm64_busybox" "$context/busybox"
-  printf 'FROM scratch\nCOPY busybox /bin/busybox\nRUN ["/bin/busybox", "true"]\n' >"$context/Dockerfile"
+  mkdir "$context/bin"
+  cp "$arm64_busybox" "$context/bin/busybox"
+  ln -s busybox "$context/bin/sh"
+  ln -s busybox "$context/bin/cat"
+  printf 'FROM scratch\nCOPY bin /bin\nRUN ["/bin/sh", "-c", "echo emulated > /ok && cat /ok"]\n' >"$context/Dockerfile"
   if DOCKER_BUILDKIT=1 docker_cli build --platform linux/arm64 --no-cache -t "$tag" "$context" >"$log" 2>&1; then
     docker_cli rmi "$tag" >/dev/null 2>&1 || true
     echo "linux/arm64 ok" >"$state/emulation"
@@ -189,7 +197,7 @@ emulation_down() { :; } # kernel state, shared with everything else on the machi
 emulation_status() {
   local registered=no
   aarch64_registered && registered=yes
-  echo "emulation $(cat "$state/emulation" 2>/dev/null || echo "not checked"); qemu-aarch64 with flag F: $registered"
+  echo "emulation $(cat "$state/emulation" 2>/dev/null || echo "not checked"); qemu-aarch64 with flags F and P: $registered"
 }
 
 # ---- docker ---------------------------------------------------------------------------------------------------
