@@ -1,6 +1,7 @@
 package dev.freshen.events;
 
 import dev.freshen.events.image.ImageReference;
+import dev.freshen.events.image.Platform;
 
 import java.time.Instant;
 
@@ -15,11 +16,13 @@ import java.time.Instant;
  * to do about it in one sentence. Every channel (card, CLI, API) shows {@code reason}, then {@code hint}; neither
  * ever holds a Java class name, a stack trace or an ISO-8601 duration. {@code candidate} is the run's candidate
  * ({@code <registry>/<repository>@sha256:…}, the staging location), when the run failed after it was built (stages
- * test and publish): the publisher deletes it from staging once the run has ended this way.
+ * test and publish): the publisher deletes it from staging once the run has ended this way. {@code platform} names the
+ * platform whose image of a multi-platform candidate failed ({@code linux/arm64}; the reason starts with it too);
+ * {@code null} (not written) otherwise.
  */
 public record PipelineFailed(String runId, String imageId, int attempt, Instant occurredAt, Stage stage,
                              FailureKind kind, String reason, String logExcerpt, Trigger trigger, String code,
-                             String hint, ImageReference candidate) implements FreshenEvent {
+                             String hint, ImageReference candidate, Platform platform) implements FreshenEvent {
 
     public PipelineFailed {
         Require.envelope("PipelineFailed", runId, imageId, attempt, occurredAt);
@@ -37,6 +40,13 @@ public record PipelineFailed(String runId, String imageId, int attempt, Instant 
         }
     }
 
+    /** A failure not about one platform. */
+    public PipelineFailed(String runId, String imageId, int attempt, Instant occurredAt, Stage stage, FailureKind kind,
+                          String reason, String logExcerpt, Trigger trigger, String code, String hint,
+                          ImageReference candidate) {
+        this(runId, imageId, attempt, occurredAt, stage, kind, reason, logExcerpt, trigger, code, hint, candidate, null);
+    }
+
     /** A failure without a candidate. */
     public PipelineFailed(String runId, String imageId, int attempt, Instant occurredAt, Stage stage, FailureKind kind,
                           String reason, String logExcerpt, Trigger trigger, String code, String hint) {
@@ -46,18 +56,24 @@ public record PipelineFailed(String runId, String imageId, int attempt, Instant 
     /** A failure without a problem code or hint. */
     public PipelineFailed(String runId, String imageId, int attempt, Instant occurredAt, Stage stage, FailureKind kind,
                           String reason, String logExcerpt, Trigger trigger) {
-        this(runId, imageId, attempt, occurredAt, stage, kind, reason, logExcerpt, trigger, null, null, null);
+        this(runId, imageId, attempt, occurredAt, stage, kind, reason, logExcerpt, trigger, null, null, null, null);
     }
 
     /** This failure with a problem {@code code} and a {@code hint} of what to do. */
     public PipelineFailed withProblem(String code, String hint) {
         return new PipelineFailed(runId, imageId, attempt, occurredAt, stage, kind, reason, logExcerpt, trigger, code, hint,
-                candidate);
+                candidate, platform);
+    }
+
+    /** This failure of {@code failed}'s image of a multi-platform candidate (its reason names the platform). */
+    public PipelineFailed withPlatform(Platform failed) {
+        return new PipelineFailed(runId, imageId, attempt, occurredAt, stage, kind, reason, logExcerpt, trigger, code, hint,
+                candidate, failed);
     }
 
     /** This failure with the run's {@code candidate} (pinned by digest), to be deleted from staging. */
     public PipelineFailed withCandidate(ImageReference candidate) {
         return new PipelineFailed(runId, imageId, attempt, occurredAt, stage, kind, reason, logExcerpt, trigger, code, hint,
-                candidate);
+                candidate, platform);
     }
 }

@@ -18,13 +18,13 @@ import java.util.TreeMap;
  * component: a value that carries more than this version knows is not the same value as one that does not. Compare
  * the known components when that is what you mean.
  */
-final class UnknownFields {
+public final class UnknownFields {
 
     private UnknownFields() {
     }
 
     /** An unmodifiable copy ordered by name (stable output), with {@code null} values as JSON {@code null}. */
-    static Map<String, JsonNode> copyOf(Map<String, JsonNode> fields) {
+    public static Map<String, JsonNode> copyOf(Map<String, JsonNode> fields) {
         if (fields == null || fields.isEmpty()) {
             return Map.of();
         }

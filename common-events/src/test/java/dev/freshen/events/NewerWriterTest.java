@@ -298,8 +298,9 @@ class NewerWriterTest {
             timings.add(now);
             return List.of(
                     new Reemitted("tester", new ImageVerified(b.runId(), b.imageId(), 1, LATER, b.trigger(), b.baseImages(),
-                            b.candidate(), List.of(new CheckResult("user: non-root", true, "uid 1654")), timings),
-                            List.of("trigger", "baseImages", "candidate", "timings")),
+                            b.candidate(), List.of(new CheckResult("user: non-root", true, "uid 1654")), timings)
+                            .withManifests(b.manifests()),
+                            List.of("trigger", "baseImages", "candidate", "timings", "manifests")),
                     new Reemitted("tester (failed)", new PipelineFailed(b.runId(), b.imageId(), 1, LATER, Stage.TEST,
                             FailureKind.PERMANENT, "x", null, b.trigger()), List.of("trigger")));
         }
@@ -310,12 +311,13 @@ class NewerWriterTest {
                     + v.candidate().digest());
             return List.of(
                     new Reemitted("publisher", new ImagePublished(v.runId(), v.imageId(), 1, LATER, v.trigger(),
-                            v.baseImages(), image, "1.6.0", List.of(image.tag()), timings).withScan(v.scan()),
-                            List.of("trigger", "baseImages", "timings", "scan")),
+                            v.baseImages(), image, "1.6.0", List.of(image.tag()), timings).withScan(v.scan())
+                            .withManifests(v.manifests()),
+                            List.of("trigger", "baseImages", "timings", "scan", "manifests")),
                     new Reemitted("publisher (failed)", new PipelineFailed(v.runId(), v.imageId(), 1, LATER, Stage.PUBLISH,
                             FailureKind.TRANSIENT_EXHAUSTED, "x", null, v.trigger()), List.of("trigger")),
                     new Reemitted("tester (answering again)", v,
-                            List.of("trigger", "baseImages", "candidate", "checks", "timings", "scan")));
+                            List.of("trigger", "baseImages", "candidate", "checks", "timings", "scan", "manifests")));
         }
         if (event instanceof RollbackRequested r) {
             ImageReference to = ImageReference.parse("127.0.0.1:5000/platform/net10-runtime:" + r.toVersion() + "@sha256:"

@@ -10,6 +10,7 @@ import com.github.dockerjava.core.DockerClientImpl;
 import com.github.dockerjava.zerodep.ZerodepDockerHttpClient;
 import dev.freshen.events.Durations;
 import dev.freshen.events.image.Digest;
+import dev.freshen.events.image.Platform;
 import dev.freshen.registry.Credentials;
 
 import java.time.Duration;
@@ -64,6 +65,23 @@ public final class DockerEngine {
         try {
             var version = docker.versionCmd().exec();
             return "Docker engine " + version.getVersion() + " (API " + version.getApiVersion() + ") at " + host();
+        } catch (RuntimeException e) {
+            throw new IllegalStateException("the Docker engine at " + host() + " is not reachable: "
+                    + EngineErrors.plainWords(e) + " (start it, or point DOCKER_HOST at a running engine)", e);
+        }
+    }
+
+    /**
+     * The platform the engine runs containers of natively: its {@code /info} {@code OSType} and {@code Architecture},
+     * normalised ({@code x86_64} is {@code linux/amd64}, {@code aarch64} is {@code linux/arm64}). Every other platform
+     * is built and run under emulation, when the host has it.
+     *
+     * @throws IllegalStateException naming the engine's address when no engine answers
+     */
+    public static Platform nativePlatform(DockerClient docker) {
+        try {
+            var info = docker.infoCmd().exec();
+            return new Platform(info.getOsType() == null ? "linux" : info.getOsType(), info.getArchitecture(), null);
         } catch (RuntimeException e) {
             throw new IllegalStateException("the Docker engine at " + host() + " is not reachable: "
                     + EngineErrors.plainWords(e) + " (start it, or point DOCKER_HOST at a running engine)", e);

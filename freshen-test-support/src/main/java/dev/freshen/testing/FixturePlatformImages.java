@@ -27,7 +27,8 @@ import java.util.stream.Stream;
  * swapped for the local fixture's ({@code deploy/local/platform-images}): the busybox echo application instead of the
  * .NET one (no dotnet SDK here), and the fixture's {@code files} and {@code commands} checks instead of those probing
  * for dotnet or the CA bundle. Everything else, the Dockerfile's steps, target, tags and the user, label and environment
- * checks, stays the real image's, so the run proves the real hardening on the fixture base.
+ * checks, stays the real image's, so the run proves the real hardening on the fixture base. The copy is built for
+ * linux/amd64 only, the one platform of the fixture base.
  * <p>
  * Only images whose Dockerfile has no {@code RUN} build on the fixture base (it has busybox, not Ubuntu's tools), like
  * {@code net10/runtime-chiseled}.
@@ -80,6 +81,9 @@ public final class FixturePlatformImages {
             ObjectNode checks = descriptor.has("checks") ? (ObjectNode) descriptor.get("checks") : descriptor.putObject("checks");
             checks.set("files", fixture.at("/checks/files").deepCopy());
             checks.set("commands", fixture.at("/checks/commands").deepCopy());
+            // the fixture base (FixtureImages.publishBase) is one linux/amd64 image; the real images' second platform
+            // (linux/arm64) is proven on a two-platform fixture base by e2e MultiPlatformIT
+            descriptor.putArray("platforms").add("linux/amd64");
             Path descriptorFile = folder.resolve(PlatformImage.DESCRIPTOR_FILE);
             Files.writeString(descriptorFile, "# Fixture copy of platform-images/" + id + " (FixturePlatformImages)\n"
                     + YAML.writeValueAsString(descriptor), StandardCharsets.UTF_8);

@@ -64,14 +64,19 @@ final class ManifestJson {
         return digestOf(config, manifest);
     }
 
-    /** Labels, user and environment of an image config blob ({@code config.Labels}, {@code config.User}, {@code config.Env}). */
+    /**
+     * Labels, user and environment of an image config blob ({@code config.Labels}, {@code config.User},
+     * {@code config.Env}) and the platform it names ({@code os}, {@code architecture}, {@code variant}).
+     */
     static ImageConfig imageConfig(byte[] blob, Digest configDigest) {
-        JsonNode config = read(blob, "image config " + configDigest).path("config");
+        JsonNode image = read(blob, "image config " + configDigest);
+        JsonNode config = image.path("config");
         Map<String, String> labels = new LinkedHashMap<>();
         config.path("Labels").fields().forEachRemaining(e -> labels.put(e.getKey(), e.getValue().asText("")));
         List<String> env = new ArrayList<>();
         config.path("Env").forEach(e -> env.add(e.asText("")));
-        return new ImageConfig(labels, config.path("User").asText(""), env, configDigest);
+        return new ImageConfig(labels, config.path("User").asText(""), env, configDigest, image.path("os").asText(null),
+                image.path("architecture").asText(null), image.path("variant").asText(null));
     }
 
     /** The {@code tags} of a tag list response ({@code null} when the repository has none). */

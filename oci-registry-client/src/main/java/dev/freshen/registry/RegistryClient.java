@@ -291,6 +291,37 @@ public final class RegistryClient {
     }
 
     /**
+     * The config of {@code platform}'s image of {@code ref}, strictly: for an index, of its entry for {@code platform}
+     * (attestation entries skipped), empty when it has none; for an image manifest, present only when its config
+     * names {@code platform} or no platform at all. Unlike {@link #imageConfig(ImageReference, String)} it never falls
+     * back to another platform's image, so "was this platform built from that base?" is answered for that platform.
+     *
+     * @throws RegistryException with status 404 when {@code ref} (or a child its index lists) does not exist
+     */
+    public Optional<ImageConfig> imageConfigFor(ImageReference ref, dev.freshen.events.image.Platform platform) {
+        Manifest manifest = manifest(ref).orElseThrow(() -> new RegistryException("image " + ref
+                + " does not exist (no manifest)", 404, false, "MANIFEST_UNKNOWN"));
+        for (int depth = 0; manifest.isIndex(); depth++) {
+            if (depth >= MAX_INDEX_DEPTH) {
+                throw new RegistryException("image " + ref + ": indexes nested deeper than " + MAX_INDEX_DEPTH, 0, false,
+                        "MANIFEST_INVALID");
+            }
+            Optional<Digest> child = ImageIndexes.read(manifest).stream().filter(e -> e.platform().equals(platform))
+                    .map(ImageIndexes.Entry::digest).findFirst();
+            if (child.isEmpty()) {
+                return Optional.empty();
+            }
+            Manifest index = manifest;
+            manifest = manifest(new ImageReference(ref.registry(), ref.repository(), null, child.get()))
+                    .orElseThrow(() -> new RegistryException("image " + ref + ": index " + index.digest()
+                            + " lists manifest " + child.get() + ", which does not exist", 404, false, "MANIFEST_UNKNOWN"));
+        }
+        Digest config = ManifestJson.configDigest(manifest);
+        ImageConfig image = ManifestJson.imageConfig(blob(ref.registry(), ref.repository(), config), config);
+        return image.platform() == null || image.platform().equals(platform) ? Optional.of(image) : Optional.empty();
+    }
+
+    /**
      * The config of the image {@code ref} names; for an index, of its manifest for {@code settings.platform()}
      * (falling back to the first).
      *

@@ -3,6 +3,7 @@ package dev.freshen.registry;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.freshen.events.ImageLabels;
 import dev.freshen.events.image.Digest;
 import dev.freshen.events.image.ImageReference;
 import dev.freshen.events.image.Platform;
@@ -185,6 +186,32 @@ class PlatformManifestIT {
         assertTrue(other.getMessage().contains("has no image for linux/arm64 (it has images for linux/amd64)"),
                 other.getMessage());
         assertTrue(client.manifestDigest(byTag).isPresent());
+    }
+
+    @Test
+    void anIndexFreshenWritesIsAcceptedAndEachPlatformsConfigIsReadStrictly() {
+        copyInto(TestImages.base(), amd64);
+        copyInto(TestImages.base(), arm64);
+        Manifest index = ImageIndexes.write(List.of(
+                ImageIndexes.entryOf(amd64, AMD64, java.util.Map.of(ImageLabels.BASE_DIGEST, amd64.digest().toString())),
+                ImageIndexes.entryOf(arm64, ARM64, java.util.Map.of())), java.util.Map.of(ImageLabels.RUN_ID, "b-1"));
+
+        Digest put = client.putManifest(host, repository, "multi", index);
+
+        assertEquals(index.digest(), put, "the registry keeps the bytes Freshen wrote");
+        assertEquals(index, client.manifest(tag("multi")).orElseThrow());
+        ImageConfig arm = client.imageConfigFor(tag("multi"), ARM64).orElseThrow();
+        assertEquals("arm64", arm.architecture());
+        assertEquals("v8", arm.variant());
+        assertEquals(ARM64, arm.platform());
+        assertEquals("1", arm.labels().get("revision"));
+        assertEquals(AMD64, client.imageConfigFor(tag("multi"), AMD64).orElseThrow().platform());
+        assertTrue(client.imageConfigFor(tag("multi"), Platform.parse("linux/arm/v7")).isEmpty(), "no fall-back");
+        assertEquals(List.of(AMD64, ARM64), ImageIndexes.read(index).stream().map(ImageIndexes.Entry::platform).toList());
+
+        client.putManifest(host, repository, "single", amd64);
+        assertTrue(client.imageConfigFor(tag("single"), AMD64).isPresent());
+        assertTrue(client.imageConfigFor(tag("single"), ARM64).isEmpty(), "an amd64 image is no arm64 image");
     }
 
     @Test

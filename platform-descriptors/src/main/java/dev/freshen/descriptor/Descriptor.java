@@ -19,9 +19,9 @@ import java.util.regex.Pattern;
  *
  * <p>{@code platforms}: the platforms the image is built for ({@code os/architecture[/variant]}); empty means the
  * services' {@code freshen.registries.platform} (linux/amd64 unless set). The watcher compares, per base, the image
- * manifest of these platforms, so a base index whose other platforms moved starts no run. One platform for now:
- * building several into one image index is not supported yet, and saying so at load is better than building one
- * silently. {@code settle}: how long a base's digests must stay unchanged before a run starts (vendors roll out
+ * manifest of these platforms, so a base index whose other platforms moved starts no run. Two or more platforms build
+ * one image per platform, published together as one OCI image index; one platform (native or not) stays a plain image
+ * manifest. Only {@code linux/*}: the builders are Linux engines. {@code settle}: how long a base's digests must stay unchanged before a run starts (vendors roll out
  * multi-platform updates over minutes to hours: one run for a roll-out); {@code null} = start at once.
  * {@code scan}: what the registry's image scan of the candidate decides ({@link ScanPolicy}); default: nothing.
  * {@code rebuildOnChange}: whether a changed definition (Dockerfile, build context, build settings) starts a run by
@@ -48,6 +48,9 @@ public record Descriptor(String schedule, Target target, Build build, Integratio
         channels.forEach(Descriptor::checkChannel);
         platforms = platforms == null ? List.of() : List.copyOf(platforms);
         checkPlatforms(platforms);
+        if (integrationTest != null) {
+            checkTestPlatforms(integrationTest.platforms(), platforms);
+        }
         if (settle != null) {
             checkSettle(settle);
         }
@@ -82,15 +85,36 @@ public record Descriptor(String schedule, Target target, Build build, Integratio
         return platforms.isEmpty() ? List.of(fallback) : platforms;
     }
 
-    /** At most one platform (for now), each once. */
+    /** Any number of platforms, each once, each {@code linux/*} (a Linux engine builds no other). */
     static void checkPlatforms(List<Platform> platforms) {
         if (new HashSet<>(platforms).size() != platforms.size()) {
             throw new InvalidField("platforms", "lists a platform twice: " + platforms);
         }
-        if (platforms.size() > 1) {
-            throw new InvalidField("platforms", "lists " + platforms.size() + " platforms (" + String.join(", ",
-                    platforms.stream().map(Platform::toString).toList()) + "); Freshen builds one platform per image "
-                    + "for now (multi-platform image indexes are not built yet)");
+        for (Platform p : platforms) {
+            if (!p.os().equals("linux")) {
+                throw new InvalidField("platforms", "names " + p + ": Freshen builds on Linux engines, so only linux "
+                        + "platforms (e.g. linux/amd64, linux/arm64)");
+            }
+        }
+    }
+
+    /**
+     * {@code integrationTest.platforms} is a subset of {@code platforms}, and written only next to {@code platforms}
+     * (the services' default platform is not known when a descriptor is read).
+     */
+    static void checkTestPlatforms(List<Platform> testPlatforms, List<Platform> platforms) {
+        if (testPlatforms.isEmpty()) {
+            return;
+        }
+        if (platforms.isEmpty()) {
+            throw new InvalidField("integrationTest.platforms", "needs platforms: at the top level too; list the "
+                    + "image's platforms there, then the ones the application runs on here");
+        }
+        for (Platform p : testPlatforms) {
+            if (!platforms.contains(p)) {
+                throw new InvalidField("integrationTest.platforms", "names " + p + ", which the image is not built for "
+                        + "(platforms: " + String.join(", ", platforms.stream().map(Platform::toString).toList()) + ")");
+            }
         }
     }
 

@@ -27,7 +27,7 @@ final class DescriptorKeys {
             "target.retention", names("keepVersions"),
             "build", names("dockerfile", "buildkit", "args"),
             "integrationTest", names("app", "dockerfile", "replaceFrom", "port", "request", "expect", "startupTimeout",
-                    "allowBuildWarnings"),
+                    "allowBuildWarnings", "platforms"),
             "integrationTest.request", names("method", "path", "headers", "body"),
             "integrationTest.expect", names("status", "bodyContains"),
             "checks", names("user", "labels", "env", "files", "commands"));
@@ -89,8 +89,10 @@ final class DescriptorKeys {
         help.put("checks.files", "a list of absolute paths that must exist in the image, e.g. [/etc/passwd]");
         help.put("checks.commands", "a list of commands, each a list of arguments, e.g. [[dotnet, --info]]");
         help.put("notify", "a list of notification channel names, e.g. [platform-team]");
-        help.put("platforms", "a list of one platform, os/architecture[/variant], e.g. [linux/amd64] or [linux/arm64] "
-                + "(default: the services' freshen.registries.platform)");
+        help.put("platforms", "a list of linux platforms, os/architecture[/variant], each once, e.g. [linux/amd64] or "
+                + "[linux/amd64, linux/arm64] (default: the services' freshen.registries.platform)");
+        help.put("integrationTest.platforms", "a list of the image's platforms to run the application on, e.g. "
+                + "[linux/amd64] (default: all of platforms)");
         help.put("settle", "a duration from 1s to 24h, e.g. 10m: how long the bases' digests must stay unchanged "
                 + "before a run starts (leave it out to start at once)");
         help.put("scan", "what the registry's image scan of the candidate decides, e.g. scan: {failOn: CRITICAL}");

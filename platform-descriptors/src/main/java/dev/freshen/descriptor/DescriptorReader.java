@@ -68,6 +68,9 @@ final class DescriptorReader {
     private final List<DescriptorProblem> problems = new ArrayList<>();
     private final Map<String, Mark> positions = new HashMap<>();
     private final Map<String, Object> values = new LinkedHashMap<>();
+    /** {@code integrationTest.platforms} as read (checked against the top-level {@code platforms} once both are). */
+    private List<dev.freshen.events.image.Platform> testPlatforms;
+    private Node testPlatformsNode;
 
     private DescriptorReader(String file, String text) {
         this.file = file;
@@ -132,13 +135,18 @@ final class DescriptorReader {
                 values.put("notify", channels);
             }
         });
+        List<dev.freshen.events.image.Platform> platforms = new ArrayList<>();
         list("platforms", keys.get("platforms")).ifPresent(items -> {
-            List<dev.freshen.events.image.Platform> platforms = new ArrayList<>();
             List<String> texts = texts("platforms", items, t -> platforms.add(platform(t)));
             if (texts != null) {
                 rule("platforms", keys.get("platforms"), null, () -> Descriptor.checkPlatforms(platforms), platforms);
             }
         });
+        if (testPlatforms != null) {
+            List<dev.freshen.events.image.Platform> tested = testPlatforms;
+            rule("integrationTest.platforms", testPlatformsNode, null,
+                    () -> Descriptor.checkTestPlatforms(tested, platforms), tested);
+        }
         text("settle", keys.get("settle"), false).ifPresent(t -> rule("settle", keys.get("settle"), null,
                 () -> Descriptor.checkSettle(parseDuration("settle", t)), t));
         scan(keys);
@@ -223,6 +231,13 @@ final class DescriptorReader {
                     "integrationTest.startupTimeout", keys.get("startupTimeout"), null,
                     () -> IntegrationTest.checkStartupTimeout(parseDuration("startupTimeout", t)), t));
             bool("integrationTest.allowBuildWarnings", keys.get("allowBuildWarnings"));
+            list("integrationTest.platforms", keys.get("platforms")).ifPresent(items -> {
+                List<dev.freshen.events.image.Platform> platforms = new ArrayList<>();
+                if (texts("integrationTest.platforms", items, t -> platforms.add(platform(t))) != null) {
+                    testPlatforms = platforms;
+                    testPlatformsNode = keys.get("platforms");
+                }
+            });
         });
     }
 

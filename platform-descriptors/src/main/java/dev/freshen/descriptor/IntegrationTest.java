@@ -2,8 +2,10 @@ package dev.freshen.descriptor;
 
 import dev.freshen.events.Durations;
 import dev.freshen.events.image.ImageReference;
+import dev.freshen.events.image.Platform;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -12,9 +14,13 @@ import java.util.Set;
  * The real application that proves a candidate: built from {@code app} (a folder relative to the platform-images
  * root) with every {@code FROM replaceFrom} replaced by the candidate digest, run with {@code port} published on
  * 127.0.0.1, and sent {@code request}; the answer must match {@code expect}.
+ *
+ * <p>{@code platforms}: of a multi-platform image, the platforms the application is built and run on (a subset of the
+ * descriptor's {@code platforms}, each once); empty means all of them ({@link #platformsOr(List)}).
  */
 public record IntegrationTest(String app, String dockerfile, String replaceFrom, int port, Request request,
-                              Expect expect, Duration startupTimeout, boolean allowBuildWarnings) {
+                              Expect expect, Duration startupTimeout, boolean allowBuildWarnings,
+                              List<Platform> platforms) {
 
     private static final java.util.List<String> METHOD_ORDER = java.util.List.of("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS");
     private static final Set<String> METHODS = Set.copyOf(METHOD_ORDER);
@@ -68,6 +74,21 @@ public record IntegrationTest(String app, String dockerfile, String replaceFrom,
         expect = expect == null ? new Expect(200, null) : expect;
         startupTimeout = startupTimeout == null ? Duration.ofSeconds(60) : startupTimeout;
         checkStartupTimeout(startupTimeout);
+        platforms = platforms == null ? List.of() : List.copyOf(platforms);
+        if (new java.util.HashSet<>(platforms).size() != platforms.size()) {
+            throw new InvalidField("integrationTest.platforms", "lists a platform twice: " + platforms);
+        }
+    }
+
+    /** A test run on every platform of the image. */
+    public IntegrationTest(String app, String dockerfile, String replaceFrom, int port, Request request, Expect expect,
+                           Duration startupTimeout, boolean allowBuildWarnings) {
+        this(app, dockerfile, replaceFrom, port, request, expect, startupTimeout, allowBuildWarnings, List.of());
+    }
+
+    /** The platforms to run the application on: {@code platforms}, or all of {@code imagePlatforms} when empty. */
+    public List<Platform> platformsOr(List<Platform> imagePlatforms) {
+        return platforms.isEmpty() ? imagePlatforms : platforms;
     }
 
     static void checkReplaceFrom(String replaceFrom) {

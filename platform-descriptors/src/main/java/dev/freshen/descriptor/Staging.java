@@ -68,6 +68,15 @@ public record Staging(Optional<String> registry, String repositoryTemplate) {
         return registry.orElse(targetRegistry);
     }
 
+    /**
+     * The tag one platform's image of a multi-platform candidate is pushed under before the index is put:
+     * {@code candidate-<runId>-<os>-<architecture>[-<variant>]}, e.g. {@code candidate-b-0123…-linux-arm64},
+     * {@code candidate-b-0123…-linux-arm-v7}. The {@code candidate-} prefix keeps it in staging's lifecycle rule.
+     */
+    public static String platformCandidateTag(String runId, dev.freshen.events.image.Platform platform) {
+        return candidateTag(runId) + "-" + platform.toString().replace('/', '-');
+    }
+
     /** The tag of a run's candidate: {@code candidate-<runId>}. */
     public static String candidateTag(String runId) {
         return CANDIDATE_TAG_PREFIX + runId;

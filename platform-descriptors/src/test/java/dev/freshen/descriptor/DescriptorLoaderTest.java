@@ -1,6 +1,7 @@
 package dev.freshen.descriptor;
 
 import dev.freshen.events.image.ImageReference;
+import dev.freshen.events.image.Platform;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -172,14 +173,39 @@ class DescriptorLoaderTest {
         assertError("target: {repository: r, tagPrefix: p}\nplatforms: [linux-amd64]",
                 "line 2, column 13: field 'platforms[0]': 'linux-amd64' is not a platform: write os/architecture, e.g. linux/amd64");
         assertError("target: {repository: r, tagPrefix: p}\nplatforms: linux/amd64", "field 'platforms'", "a list");
-        assertError("target: {repository: r, tagPrefix: p}\nplatforms: [linux/amd64, linux/arm64]",
-                "field 'platforms': lists 2 platforms (linux/amd64, linux/arm64); Freshen builds one platform per image");
+        write("apps/mp/Dockerfile", "FROM x:1\n");
+        assertError("target: {repository: r, tagPrefix: p}\nplatforms: [linux/amd64, windows/amd64]",
+                "field 'platforms': names windows/amd64: Freshen builds on Linux engines, so only linux platforms");
+        assertError("target: {repository: r, tagPrefix: p}\nplatforms: [linux/amd64]\n"
+                        + "integrationTest: {app: apps/mp, replaceFrom: 'x:1', port: 80, platforms: [linux/arm64]}",
+                "field 'integrationTest.platforms': names linux/arm64, which the image is not built for "
+                        + "(platforms: linux/amd64)");
+        assertError("target: {repository: r, tagPrefix: p}\n"
+                        + "integrationTest: {app: apps/mp, replaceFrom: 'x:1', port: 80, platforms: [linux/arm64]}",
+                "field 'integrationTest.platforms': needs platforms: at the top level too");
+        assertError("target: {repository: r, tagPrefix: p}\nplatforms: [linux/amd64]\n"
+                        + "integrationTest: {app: apps/mp, replaceFrom: 'x:1', port: 80, platforms: [linux-arm64]}",
+                "field 'integrationTest.platforms[0]': 'linux-arm64' is not a platform");
         assertError("target: {repository: r, tagPrefix: p}\nplatforms: [linux/arm64, linux/arm64/v8]",
                 "field 'platforms': lists a platform twice");
         assertError("target: {repository: r, tagPrefix: p}\nsettle: soon", "field 'settle': 'soon' is not a duration");
         assertError("target: {repository: r, tagPrefix: p}\nsettle: 2d", "field 'settle': '2d' is not a duration");
         assertError("target: {repository: r, tagPrefix: p}\nsettle: 25h", "field 'settle': must be between 1s and 24h, was 25h 00m");
         assertError("target: {repository: r, tagPrefix: p}\nsetle: 10m", "unknown key 'setle' at the top level: did you mean settle?");
+    }
+
+    @Test
+    void twoPlatformsAndTheApplicationsPlatformsAreRead() throws IOException {
+        write("m/both/platform-image.yaml", "target: {repository: r, tagPrefix: p}\nplatforms: [linux/amd64, linux/aarch64]\n"
+                + "integrationTest: {app: apps/mp, replaceFrom: 'x:1', port: 80, platforms: [linux/arm64/v8]}\n");
+        write("m/both/Dockerfile", "FROM debian\n");
+        write("apps/mp/Dockerfile", "FROM x:1\n");
+        Descriptor d = new DescriptorLoader(root).load(root.resolve("m/both/platform-image.yaml")).descriptor();
+        Platform arm64 = Platform.parse("linux/arm64");
+        assertEquals(List.of(Platform.LINUX_AMD64, arm64), d.platforms());
+        assertEquals(List.of(arm64), d.integrationTest().platformsOr(d.platforms()));
+        assertEquals(List.of(Platform.LINUX_AMD64, arm64), new IntegrationTest("a", null, "x:1", 80, null, null, null, false)
+                .platformsOr(d.platforms()), "no application platforms: all of the image's");
     }
 
     @Test

@@ -2,6 +2,7 @@ package dev.freshen.descriptor;
 
 import dev.freshen.events.image.ImageReference;
 import dev.freshen.events.image.VersionTag;
+import dev.freshen.events.image.Platform;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -89,6 +90,13 @@ class PlatformImagesTest {
         PlatformImage image = new DescriptorLoader(root).load(root.resolve(id).resolve(PlatformImage.DESCRIPTOR_FILE));
         assertEquals(id, image.id());
         assertTrue(image.hasIntegrationTest(), id + ": every platform image is proven with a real application");
+    }
+
+    /** Microsoft publishes every .NET image for amd64 and arm64: so do we, as one image index. */
+    @ParameterizedTest
+    @MethodSource("ids")
+    void everyImageIsBuiltForAmd64AndArm64(String id) {
+        assertEquals(List.of(Platform.LINUX_AMD64, Platform.parse("linux/arm64")), image(id).descriptor().platforms(), id);
     }
 
     @ParameterizedTest

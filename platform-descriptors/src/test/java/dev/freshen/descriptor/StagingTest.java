@@ -55,5 +55,9 @@ class StagingTest {
     @Test
     void candidateTagsNameTheRun() {
         assertEquals("candidate-run-1", Staging.candidateTag("run-1"));
+        assertEquals("candidate-run-1-linux-arm64", Staging.platformCandidateTag("run-1",
+                dev.freshen.events.image.Platform.parse("linux/aarch64")));
+        assertEquals("candidate-run-1-linux-arm-v7", Staging.platformCandidateTag("run-1",
+                dev.freshen.events.image.Platform.parse("linux/arm")));
     }
 }
