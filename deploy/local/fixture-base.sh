@@ -56,13 +56,14 @@ busybox_of() {
   case $1 in
     linux/amd64) echo /bin/busybox ;;
     linux/arm64) echo "$arm64_busybox" ;;
-    *) die "no fixture base for platform $1 (linux/amd64 and linux/arm64 only)" ;;
   esac
 }
 
 wanted=()
 IFS=, read -r -a requested <<<"$platforms"
 for platform in "${requested[@]}"; do
+  [[ $platform == linux/amd64 || $platform == linux/arm64 ]] \
+    || die "no fixture base for platform '$platform' (--platforms takes linux/amd64 and linux/arm64)"
   busybox=$(busybox_of "$platform")
   if [ -x "$busybox" ]; then
     wanted+=("$platform")
