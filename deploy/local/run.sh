@@ -15,6 +15,10 @@
 # FROM a busybox stand-in for mcr.microsoft.com/dotnet/runtime:10.0 that this script publishes). The company's
 # images are in platform-images/ (real MCR bases, which cannot be pulled without internet).
 #
+# Platforms: fixture/runtime is built, tested and published for linux/amd64 and linux/arm64 (one OCI image index),
+# arm64 under QEMU emulation (deploy/local/stack.sh up sets it up; docs/multi-platform.md). On a host that cannot
+# emulate, the services watch a copy of the folder in .freshen/platform-images that builds linux/amd64 only.
+#
 # Settings (environment):
 #   FRESHEN_PLATFORM_IMAGES_DIR  the folder the services watch            default deploy/local/platform-images
 #   FRESHEN_RUN_IMAGE            the image id the rounds check            default fixture/runtime
@@ -98,6 +102,18 @@ mkdir -p "$state/logs" "$state/pids" "$state/notifications"
 step "starting the local stack (Docker engine, registry, Kafka)"
 "$here/stack.sh" up
 
+# A host that cannot emulate linux/arm64 (stack.sh says why in $state/emulation) builds the default fixture for
+# linux/amd64 only: the services watch a copy of the folder whose descriptors name that platform alone.
+emulation=$(cat "$state/emulation" 2>/dev/null || echo "unavailable: deploy/local/stack.sh did not check it")
+if [[ $emulation == unavailable:* ]] && [ "$images_dir" = "$here/platform-images" ]; then
+  say "this host cannot emulate linux/arm64 (${emulation#unavailable: }): building $image_id for linux/amd64 only"
+  rm -rf "$state/platform-images"
+  cp -a "$images_dir" "$state/platform-images"
+  find "$state/platform-images" -name platform-image.yaml \
+    -exec sed -i 's|^platforms: .*|platforms: [linux/amd64]|' {} +
+  images_dir=$state/platform-images
+fi
+
 # The services watch one platform-images folder. Running services that watch another one are restarted, so what
 # this run prints is about the folder asked for.
 if [ -f "$state/platform-images-dir" ] && [ "$(cat "$state/platform-images-dir")" != "$images_dir" ] && running watcher; then
@@ -161,7 +177,8 @@ api=(--api http://127.0.0.1:8081 --api-key-file "$state/api-key")
 # run it starts with the operator CLI (`freshen check --wait`: each stage as it completes, then the published
 # reference). Prints the CLI's lines; fails when no run starts or the run fails.
 round() {
-  "$here/fixture-base.sh" --registry "$registry" --repository dotnet/runtime --tag 10.0 >/dev/null
+  "$here/fixture-base.sh" --registry "$registry" --repository dotnet/runtime --tag 10.0 \
+    --platforms linux/amd64,linux/arm64 >/dev/null
   "$freshen" check "$image_id" --wait --timeout "${run_timeout}s" "${api[@]}" | tee "$state/logs/round.log" | sed 's/^/  /'
   grep -q '^published ' "$state/logs/round.log" || die "the check of $image_id started no run (output above; $state/logs/watcher.log says more)"
 }

@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # Freshen's local stack: Docker engine, an OCI registry and a Kafka broker, all on 127.0.0.1.
 #
-#   deploy/local/stack.sh up [docker|registry|kafka ...]   install what is missing, start, wait until ready
-#   deploy/local/stack.sh down [registry|kafka|docker ...]  stop what this script started
-#   deploy/local/stack.sh status                            one line per component
+#   deploy/local/stack.sh up [emulation|docker|registry|kafka ...]   install what is missing, start, wait until ready
+#   deploy/local/stack.sh down [registry|kafka|docker ...]            stop what this script started
+#   deploy/local/stack.sh status                                      one line per component
 #
 # Idempotent: a component that is already running is left alone. Everything it starts writes its data, pid and
-# log under $FRESHEN_STATE_DIR (default: .freshen/ at the repository root).
+# log under $FRESHEN_STATE_DIR (default: .freshen/ at the repository root). Every `up` first sets up the emulation
+# of linux/arm64 (QEMU through binfmt_misc, before dockerd starts); a host that cannot emulate gets a warning only.
 #
 # Settings (environment):
 #   FRESHEN_STATE_DIR       where data, pids and logs go           default <repo>/.freshen
@@ -53,6 +54,8 @@ install_packages() {
   command -v curl >/dev/null || missing+=(curl)
   command -v kubectl >/dev/null || missing+=(kubernetes-client) # deploy-tests render deploy/k8s with kubectl kustomize
   command -v promtool >/dev/null || missing+=(prometheus) # deploy-tests check deploy/monitoring's rules with promtool
+  # linux/arm64 builds and tests under emulation. Not fatal without root: emulation then reports why it is unavailable.
+  [ -x "$qemu_aarch64" ] || [ "$(id -u)" != 0 ] || missing+=(qemu-user-static)
   if ((${#missing[@]})); then
     log "installing ${missing[*]} (apt)"
     [ "$(id -u)" = 0 ] || die "installing packages needs root: apt-get install ${missing[*]}"
@@ -69,7 +72,10 @@ install_packages() {
 arm64_busybox=/usr/local/lib/freshen/arm64/busybox
 install_arm64_busybox() {
   [ -x "$arm64_busybox" ] && return
-  [ "$(id -u)" = 0 ] || die "fetching the arm64 busybox needs root: run deploy/local/stack.sh up as root"
+  if [ "$(id -u)" != 0 ]; then
+    warn "$arm64_busybox (Debian's busybox-static for arm64) is missing and fetching it needs root: run deploy/local/stack.sh up as root (until then the fixture base is linux/amd64 only)"
+    return
+  fi
   mkdir -p "$state"
   step "fetching busybox-static:arm64 with apt into $arm64_busybox" "$state/apt-arm64.log"
   local work
@@ -86,6 +92,113 @@ install_arm64_busybox() {
 
 # The fixture images have no libc, so they need busybox-static's binary, not the dynamic busybox.
 deb_installed() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "ok installed"; }
+
+# ---- emulation ------------------------------------------------------------------------------------------------
+# linux/arm64 images are built and tested on this amd64 engine under QEMU user emulation: the kernel hands every
+# aarch64 ELF to qemu-aarch64-static through binfmt_misc. The registration needs two flags:
+#   F  "fix binary": the kernel opens the interpreter when it is registered, so that it also works inside containers,
+#      whose root file system has no /usr/bin/qemu-aarch64-static;
+#   P  "preserve argv[0]": busybox (and any multi-call binary) picks the applet by argv[0]; without P a `cat` or `id`
+#      that busybox sh starts runs as `sh`, and `sh -c "cat /f"` executes /f as a script.
+# Debian's qemu-user-static ships /usr/lib/binfmt.d/qemu-aarch64.conf (interpreter
+# /usr/libexec/qemu-binfmt/aarch64-binfmt-P, flags OPF) but registers nothing without systemd-binfmt or binfmt-support;
+# this script registers its own line, with that file's magic and mask and the static interpreter, flags FP.
+# The registration is kernel state, shared by the whole machine and lost at reboot; `up` registers it again. Replacing
+# a registration takes effect at once, also for a running dockerd (only a missing one needs a daemon restart).
+qemu_aarch64=/usr/bin/qemu-aarch64-static
+binfmt_dir=/proc/sys/fs/binfmt_misc
+binfmt_conf=/usr/lib/binfmt.d/qemu-aarch64.conf
+# QEMU's aarch64 magic and mask (scripts/qemu-binfmt-conf.sh), used when the package's file is missing.
+aarch64_magic='\x7f\x45\x4c\x46\x02\x01\x01\x00\x00\x00\x00\x00\x00\x00\x00\x00\x02\x00\xb7\x00'
+aarch64_mask='\xff\xff\xff\xff\xff\xff\xff\x00\xff\xff\xff\xff\xff\xff\xff\xff\xfe\xff\xff\xff'
+emulation_fix="run deploy/local/stack.sh up emulation as root on the Docker host (in a container: --privileged); any qemu-aarch64 registration with flags F and P will do"
+emulation_checked=0
+
+# True when the kernel runs aarch64 binaries through an enabled qemu-aarch64 handler with flags F and P.
+aarch64_registered() {
+  [ -f "$binfmt_dir/qemu-aarch64" ] && grep -qx enabled "$binfmt_dir/qemu-aarch64" \
+    && grep -q '^flags: .*F' "$binfmt_dir/qemu-aarch64" && grep -q '^flags: .*P' "$binfmt_dir/qemu-aarch64"
+}
+
+# emulation_unavailable REASON: says why and how to fix it, records it for run.sh, and lets the caller go on.
+emulation_unavailable() {
+  warn "this host cannot emulate linux/arm64: $1; linux/arm64 images will fail with platform-unsupported. Fix: $emulation_fix"
+  mkdir -p "$state"
+  echo "unavailable: $1" >"$state/emulation"
+}
+
+emulation_up() {
+  if ! aarch64_registered; then
+    emulation_register || return 0
+  else
+    log "emulation: qemu-aarch64 already registered with flags F and P"
+  fi
+  emulation_check
+}
+
+# Registers qemu-aarch64 with flags F and P; on failure records why and returns 1.
+emulation_register() {
+  [ "$(id -u)" = 0 ] || { emulation_unavailable "qemu-aarch64 is not registered with flags F and P, and registering it needs root"; return 1; }
+  [ -x "$qemu_aarch64" ] || { emulation_unavailable "$qemu_aarch64 is missing (apt-get install qemu-user-static)"; return 1; }
+  if ! mountpoint -q "$binfmt_dir"; then
+    mount -t binfmt_misc binfmt_misc "$binfmt_dir" 2>/dev/null \
+      || { emulation_unavailable "binfmt_misc cannot be mounted at $binfmt_dir (no privilege, or a kernel without it)"; return 1; }
+  fi
+  if [ -f "$binfmt_dir/qemu-aarch64" ]; then
+    log "emulation: qemu-aarch64 is registered without flags F and P (or disabled): replacing it"
+    echo -1 >"$binfmt_dir/qemu-aarch64" 2>/dev/null \
+      || { emulation_unavailable "the registered qemu-aarch64 handler cannot be removed"; return 1; }
+  fi
+  local magic=$aarch64_magic mask=$aarch64_mask line
+  # The package's line: ":qemu-aarch64:M::<magic>:<mask>:<interpreter>:<flags>" (escaped; no ':' inside a field).
+  if [ -f "$binfmt_conf" ] && line=$(grep -m1 '^:qemu-aarch64:M:' "$binfmt_conf"); then
+    IFS=: read -r _ _ _ _ magic mask _ <<<"$line"
+  fi
+  printf ':qemu-aarch64:M::%s:%s:%s:FP' "$magic" "$mask" "$qemu_aarch64" >"$binfmt_dir/register" 2>/dev/null \
+    || { emulation_unavailable "the kernel refused the qemu-aarch64 registration"; return 1; }
+  log "emulation: registered qemu-aarch64 ($qemu_aarch64, flags F and P)"
+}
+
+# Proves that the running Docker engine builds linux/arm64 with a RUN step (BuildKit, as the builder does) in which
+# busybox sh starts an applet (what flag P is for), and writes
+# $state/emulation. Without a running engine it records the registration only; `up` checks again once dockerd runs.
+emulation_check() {
+  mkdir -p "$state"
+  if ! docker_cli info >/dev/null 2>&1; then
+    echo "linux/arm64 ok" >"$state/emulation"
+    return
+  fi
+  emulation_checked=1
+  if [ ! -x "$arm64_busybox" ]; then
+    emulation_unavailable "$arm64_busybox is missing, so nothing arm64 can be built here"
+    return
+  fi
+  local context tag=freshen-emulation-check:$$ log=$state/emulation.log
+  context=$(mktemp -d)
+  mkdir "$context/bin"
+  cp "$arm64_busybox" "$context/bin/busybox"
+  ln -s busybox "$context/bin/sh"
+  ln -s busybox "$context/bin/cat"
+  printf 'FROM scratch\nCOPY bin /bin\nRUN ["/bin/sh", "-c", "echo emulated > /ok && cat /ok"]\n' >"$context/Dockerfile"
+  if DOCKER_BUILDKIT=1 docker_cli build --platform linux/arm64 --no-cache -t "$tag" "$context" >"$log" 2>&1; then
+    docker_cli rmi "$tag" >/dev/null 2>&1 || true
+    echo "linux/arm64 ok" >"$state/emulation"
+    log "emulation: linux/arm64 builds with a RUN step (QEMU)"
+  elif grep -qiE 'no emulator|exec format error' "$log"; then
+    emulation_unavailable "the Docker engine started before qemu-aarch64 was registered and does not see it (log: $log). Restart the Docker daemon: deploy/local/stack.sh down docker; deploy/local/stack.sh up docker"
+  else
+    emulation_unavailable "a linux/arm64 build with a RUN step failed (log: $log)"
+  fi
+  rm -rf "$context"
+}
+
+emulation_down() { :; } # kernel state, shared with everything else on the machine: left alone
+
+emulation_status() {
+  local registered=no
+  aarch64_registered && registered=yes
+  echo "emulation $(cat "$state/emulation" 2>/dev/null || echo "not checked"); qemu-aarch64 with flags F and P: $registered"
+}
 
 # ---- docker ---------------------------------------------------------------------------------------------------
 docker_up() {
@@ -234,17 +347,20 @@ main() {
     up)
       ((${#components[@]})) || components=(docker registry kafka)
       install_packages
-      for c in "${components[@]}"; do "${c}_up"; done
+      emulation_up # before dockerd starts: BuildKit looks for emulators once, when the daemon starts
+      for c in "${components[@]}"; do [ "$c" = emulation ] || "${c}_up"; done
+      ((emulation_checked)) || ! docker_cli info >/dev/null 2>&1 || [ "$(cat "$state/emulation")" != "linux/arm64 ok" ] \
+        || emulation_check
       ;;
     down)
       ((${#components[@]})) || components=(kafka registry docker)
       for c in "${components[@]}"; do "${c}_down"; done
       ;;
     status)
-      docker_status; registry_status; kafka_status
+      emulation_status; docker_status; registry_status; kafka_status
       ;;
     *)
-      sed -n '2,9p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2
+      sed -n '2,10p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2
       exit 2
       ;;
   esac

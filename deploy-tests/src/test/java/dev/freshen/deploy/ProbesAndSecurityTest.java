@@ -6,6 +6,7 @@ import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.Probe;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.SecurityContext;
+import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
@@ -13,6 +14,7 @@ import org.junit.jupiter.api.TestFactory;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -21,7 +23,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Probes and ports match what each service serves (quarkus-smallrye-health's /q/health/started, live, ready on
  * quarkus.http.port, and quarkus-micrometer-registry-prometheus's /q/metrics), every container has resource requests
  * and limits, and every container runs as non-root without privileges, except the Docker engine sidecar, which is
- * privileged but rootless (README.md, "Docker engine").
+ * privileged but rootless (README.md, "Docker engine"), and the init container of the binfmt-qemu addon, which registers
+ * QEMU with the node's kernel as root and then exits (README.md, "Multi-platform images").
  */
 class ProbesAndSecurityTest {
 
@@ -77,6 +80,48 @@ class ProbesAndSecurityTest {
                 for (Container c : containers) {
                     errors.addAll(resources(name + "/" + c.getName(), c));
                     errors.addAll(security(name, c, pod));
+                }
+            }
+            assertTrue(errors.isEmpty(), manifests + ":\n  " + String.join("\n  ", errors));
+        }));
+    }
+
+    /** DaemonSet/container of the only containers that may run privileged as root: each one an init container. */
+    private static final Set<String> PRIVILEGED_AS_ROOT = Set.of("freshen-binfmt-qemu/register");
+
+    @TestFactory
+    Stream<DynamicTest> addonDaemonSetsAreBoundedAndOnlyTheEmulationRegistrationIsPrivileged() {
+        List<java.nio.file.Path> withDaemonSets = Kustomize.kustomizations().stream()
+                .filter(dir -> !Kustomize.render(dir).ofKind("DaemonSet").isEmpty()).toList();
+        assertTrue(withDaemonSets.stream().anyMatch(dir -> dir.endsWith("addons/binfmt-qemu")),
+                "addons/binfmt-qemu renders no DaemonSet: " + withDaemonSets);
+        return withDaemonSets.stream().map(dir -> DynamicTest.dynamicTest(RenderTest.name(dir), () -> {
+            Manifests manifests = Kustomize.render(dir);
+            List<String> errors = new ArrayList<>();
+            for (DaemonSet daemonSet : manifests.typed("DaemonSet", DaemonSet.class)) {
+                String name = daemonSet.getMetadata().getName();
+                PodSpec pod = daemonSet.getSpec().getTemplate().getSpec();
+                if (pod.getSecurityContext() == null || pod.getSecurityContext().getSeccompProfile() == null) {
+                    errors.add(name + ": the pod must set a seccompProfile");
+                }
+                if (!Boolean.FALSE.equals(pod.getEnableServiceLinks()) || !Boolean.FALSE.equals(pod.getAutomountServiceAccountToken())) {
+                    errors.add(name + ": enableServiceLinks and automountServiceAccountToken must be false");
+                }
+                for (Container c : PodEnv.nonNull(pod.getInitContainers())) {
+                    errors.addAll(resources(name + "/" + c.getName(), c));
+                    boolean allowed = PRIVILEGED_AS_ROOT.contains(name + "/" + c.getName()) && c.getRestartPolicy() == null;
+                    if (!allowed) {
+                        errors.addAll(security(name, c, pod));
+                    } else if (c.getSecurityContext() == null || !Boolean.TRUE.equals(c.getSecurityContext().getPrivileged())) {
+                        errors.add(name + "/" + c.getName() + ": allowed to be privileged, but is not: remove it from the allow-list");
+                    }
+                }
+                for (Container c : pod.getContainers()) {
+                    errors.addAll(resources(name + "/" + c.getName(), c));
+                    errors.addAll(security(name, c, pod));
+                    if (c.getSecurityContext() != null && !Boolean.TRUE.equals(c.getSecurityContext().getReadOnlyRootFilesystem())) {
+                        errors.add(name + "/" + c.getName() + ": readOnlyRootFilesystem must be true");
+                    }
                 }
             }
             assertTrue(errors.isEmpty(), manifests + ":\n  " + String.join("\n  ", errors));
