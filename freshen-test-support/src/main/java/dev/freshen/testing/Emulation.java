@@ -8,8 +8,9 @@ import java.util.List;
 /**
  * Whether this host runs linux/arm64 programs under QEMU user emulation, the way Freshen builds and tests a foreign
  * platform: {@code qemu-aarch64} registered in {@code binfmt_misc}, enabled, with the fix-binary flag {@code F} (the
- * kernel opens the interpreter at registration, so it also works inside containers). {@code deploy/local/stack.sh up}
- * registers it.
+ * kernel opens the interpreter at registration, so it also works inside containers) and the preserve-argv0 flag
+ * {@code P} (without it a busybox applet started from an emulated shell runs as {@code sh}). {@code deploy/local/stack.sh
+ * up} registers it.
  */
 public final class Emulation {
 
@@ -18,11 +19,12 @@ public final class Emulation {
     private Emulation() {
     }
 
-    /** Whether linux/arm64 programs run here, in containers too. */
+    /** Whether linux/arm64 programs run here, in containers too, busybox applets included. */
     public static boolean arm64() {
         try {
             List<String> lines = Files.readAllLines(HANDLER);
-            return lines.contains("enabled") && lines.stream().anyMatch(l -> l.startsWith("flags:") && l.contains("F"));
+            return lines.contains("enabled") && lines.stream().anyMatch(l -> l.startsWith("flags:") && l.contains("F")
+                    && l.contains("P"));
         } catch (IOException e) {
             return false;
         }
@@ -37,7 +39,7 @@ public final class Emulation {
     public static void requireArm64() {
         if (!arm64()) {
             throw new IllegalStateException("this host does not emulate linux/arm64 (no enabled " + HANDLER
-                    + " with flag F): run deploy/local/stack.sh up emulation as root, then restart the Docker daemon "
+                    + " with flags F and P): run deploy/local/stack.sh up emulation as root, then restart the Docker daemon "
                     + "(deploy/local/stack.sh down docker; deploy/local/stack.sh up docker)");
         }
     }
