@@ -161,6 +161,9 @@ for id in "$image_id" "$buildkit_id"; do
   grep -q "^FROM $registry/" "$state/platform-images/$id/Dockerfile" || die "$id: no FROM 127.0.0.1:5000/... to point at $registry"
 done
 sed -i '/^schedule:/d' "$state/platform-images/$image_id/platform-image.yaml"
+# The proof's base (fixture-base.sh, default) is one linux/amd64 image: fixture/runtime is built for that platform
+# alone here; two platforms are proven by deploy/local/run.sh and e2e MultiPlatformIT.
+sed -i 's|^platforms: .*|platforms: [linux/amd64]|' "$state/platform-images/$image_id/platform-image.yaml"
 chmod -R a+rX "$state/platform-images"
 
 # The API key as a file secret, readable by the services' uid 185 (the folder around it is root's alone).
