@@ -299,26 +299,9 @@ public final class RegistryClient {
      * @throws RegistryException with status 404 when {@code ref} (or a child its index lists) does not exist
      */
     public Optional<ImageConfig> imageConfigFor(ImageReference ref, dev.freshen.events.image.Platform platform) {
-        Manifest manifest = manifest(ref).orElseThrow(() -> new RegistryException("image " + ref
-                + " does not exist (no manifest)", 404, false, "MANIFEST_UNKNOWN"));
-        for (int depth = 0; manifest.isIndex(); depth++) {
-            if (depth >= MAX_INDEX_DEPTH) {
-                throw new RegistryException("image " + ref + ": indexes nested deeper than " + MAX_INDEX_DEPTH, 0, false,
-                        "MANIFEST_INVALID");
-            }
-            Optional<Digest> child = ImageIndexes.read(manifest).stream().filter(e -> e.platform().equals(platform))
-                    .map(ImageIndexes.Entry::digest).findFirst();
-            if (child.isEmpty()) {
-                return Optional.empty();
-            }
-            Manifest index = manifest;
-            manifest = manifest(new ImageReference(ref.registry(), ref.repository(), null, child.get()))
-                    .orElseThrow(() -> new RegistryException("image " + ref + ": index " + index.digest()
-                            + " lists manifest " + child.get() + ", which does not exist", 404, false, "MANIFEST_UNKNOWN"));
-        }
-        Digest config = ManifestJson.configDigest(manifest);
-        ImageConfig image = ManifestJson.imageConfig(blob(ref.registry(), ref.repository(), config), config);
-        return image.platform() == null || image.platform().equals(platform) ? Optional.of(image) : Optional.empty();
+        return config(ref, index -> ImageIndexes.read(index).stream().filter(e -> e.platform().equals(platform))
+                .map(ImageIndexes.Entry::digest).findFirst())
+                .filter(image -> image.platform() == null || image.platform().equals(platform));
     }
 
     /**
@@ -338,6 +321,16 @@ public final class RegistryClient {
      * @throws RegistryException with status 404 when the image does not exist
      */
     public ImageConfig imageConfig(ImageReference ref, String platform) {
+        return config(ref, index -> Optional.of(ManifestJson.platformManifest(index, platform))).orElseThrow();
+    }
+
+    /**
+     * The config of the image {@code ref} names, following indexes through {@code child} (the entry to read; empty:
+     * none, and so no config).
+     *
+     * @throws RegistryException with status 404 when {@code ref} or a listed child does not exist
+     */
+    private Optional<ImageConfig> config(ImageReference ref, java.util.function.Function<Manifest, Optional<Digest>> child) {
         Manifest manifest = manifest(ref).orElseThrow(() -> new RegistryException("image " + ref
                 + " does not exist (no manifest)", 404, false, "MANIFEST_UNKNOWN"));
         for (int depth = 0; manifest.isIndex(); depth++) {
@@ -345,14 +338,17 @@ public final class RegistryClient {
                 throw new RegistryException("image " + ref + ": indexes nested deeper than " + MAX_INDEX_DEPTH, 0, false,
                         "MANIFEST_INVALID");
             }
-            Digest child = ManifestJson.platformManifest(manifest, platform);
+            Optional<Digest> entry = child.apply(manifest);
+            if (entry.isEmpty()) {
+                return Optional.empty();
+            }
             Manifest index = manifest;
-            manifest = manifest(new ImageReference(ref.registry(), ref.repository(), null, child))
+            manifest = manifest(new ImageReference(ref.registry(), ref.repository(), null, entry.get()))
                     .orElseThrow(() -> new RegistryException("image " + ref + ": index " + index.digest()
-                            + " lists manifest " + child + ", which does not exist", 404, false, "MANIFEST_UNKNOWN"));
+                            + " lists manifest " + entry.get() + ", which does not exist", 404, false, "MANIFEST_UNKNOWN"));
         }
         Digest config = ManifestJson.configDigest(manifest);
-        return ManifestJson.imageConfig(blob(ref.registry(), ref.repository(), config), config);
+        return Optional.of(ManifestJson.imageConfig(blob(ref.registry(), ref.repository(), config), config));
     }
 
     /** Whether the repository holds the blob ({@code HEAD /v2/<repo>/blobs/<digest>}). */
