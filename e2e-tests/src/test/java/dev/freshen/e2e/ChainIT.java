@@ -47,7 +47,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -101,13 +100,13 @@ class ChainIT {
         topics = new EventTopics(KafkaBroker.bootstrapServers());
         registryClient = new RegistryClient(RegistrySettings.defaults());
         FixtureImages.publishBase(stack.registry.host(), UPSTREAM, "10.0");
-        copyTree(ECHO_APP, stack.platformImages.resolve("apps/chain-echo"));
+        stack.copyTree(ECHO_APP, stack.platformImages.resolve("apps/chain-echo"));
     }
 
     @AfterAll
     void removeChain() {
         for (String folder : List.of("team", "base", "apps/chain-echo")) {
-            deleteTree(stack.platformImages.resolve(folder));
+            CorpusStack.deleteTree(stack.platformImages.resolve(folder));
         }
         topics.close();
         System.out.printf("CHAIN all scenarios: %.1f s%n", (System.nanoTime() - started) / 1e9);
@@ -123,7 +122,7 @@ class ChainIT {
     void firstPublishBuildsEachLevelOnceParentsFirst() {
         long t = System.nanoTime();
         for (String id : CHAIN) {
-            writeFolder(id);
+            stack.placeFolder(FIXTURES.resolve(id), id);
         }
         for (String child : List.of(ASPNET, APP)) {
             // the check at load, seconds before base/runtime's first run can publish: a hold, not a missing base
@@ -450,19 +449,6 @@ class ChainIT {
 
     // --- files -------------------------------------------------------------------------------------------------
 
-    /** Writes fixture folder {@code id} into the platform-images root at once ({@code ${registry}} replaced). */
-    private void writeFolder(String id) {
-        Path target = stack.platformImages.resolve(id);
-        try {
-            Path staging = Files.createTempDirectory(stack.platformImages.getParent(), "chain-staging-");
-            copyTree(FIXTURES.resolve(id), staging);
-            Files.createDirectories(target.getParent());
-            Files.move(staging, target, StandardCopyOption.ATOMIC_MOVE);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
     /** Replaces one file of image {@code id} at once (the watcher never reads it half written). */
     private void replace(String id, String file, String content) throws IOException {
         Path target = stack.platformImages.resolve(id).resolve(file);
@@ -474,34 +460,6 @@ class ChainIT {
     private void append(String id, String file, String line) {
         try {
             replace(id, file, Files.readString(stack.platformImages.resolve(id).resolve(file)) + line);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    /** Copies a tree, {@code ${registry}} replaced by the stack's registry, the modes kept (the context keeps them). */
-    private void copyTree(Path from, Path to) {
-        try (Stream<Path> walk = Files.walk(from)) {
-            for (Path file : walk.toList()) {
-                Path copy = to.resolve(from.relativize(file).toString());
-                if (Files.isDirectory(file)) {
-                    Files.createDirectories(copy);
-                } else {
-                    Files.writeString(copy, Files.readString(file).replace("${registry}", stack.registry.host()));
-                    Files.setPosixFilePermissions(copy, Files.getPosixFilePermissions(file));
-                }
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    private static void deleteTree(Path root) {
-        if (!Files.exists(root)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(root)) {
-            walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

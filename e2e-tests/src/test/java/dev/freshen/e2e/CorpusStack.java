@@ -13,11 +13,14 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.stream.Stream;
 
 /**
  * The local stack the mistakes corpus and {@code ChainIT} run on, started once for both ({@link #shared()}): the five
@@ -164,14 +167,58 @@ final class CorpusStack implements AutoCloseable {
         return all;
     }
 
+    /**
+     * Copies the tree {@code from} to {@code to}, {@code ${registry}} in every file replaced by this stack's registry,
+     * the modes kept (a build context keeps them).
+     */
+    void copyTree(Path from, Path to) {
+        try (Stream<Path> walk = Files.walk(from)) {
+            for (Path file : walk.toList()) {
+                Path copy = to.resolve(from.relativize(file).toString());
+                if (Files.isDirectory(file)) {
+                    Files.createDirectories(copy);
+                } else {
+                    Files.writeString(copy, Files.readString(file).replace("${registry}", registry.host()));
+                    Files.setPosixFilePermissions(copy, Files.getPosixFilePermissions(file));
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * Puts the folder {@code from} into the platform-images root as {@code id} at once (copied aside, then renamed into
+     * place), so the watcher never reads it half written.
+     */
+    void placeFolder(Path from, String id) {
+        Path target = platformImages.resolve(id);
+        try {
+            Path staging = Files.createTempDirectory(platformImages.getParent(), "corpus-staging-");
+            copyTree(from, staging);
+            Files.createDirectories(target.getParent());
+            Files.move(staging, target, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Deletes {@code root} and everything under it, when it is there. */
+    static void deleteTree(Path root) {
+        if (!Files.exists(root)) {
+            return;
+        }
+        try (Stream<Path> walk = Files.walk(root)) {
+            walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     @Override
     public void close() {
         services.values().parallelStream().forEach(ServiceProcess::close);
         receiver.close();
-        try (var files = Files.walk(platformImages)) {
-            files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        deleteTree(platformImages);
     }
 }

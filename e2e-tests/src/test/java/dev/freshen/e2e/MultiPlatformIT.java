@@ -33,18 +33,14 @@ import org.junit.jupiter.api.TestInstance;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.stream.Stream;
 import java.util.zip.GZIPInputStream;
 
 import static org.awaitility.Awaitility.await;
@@ -93,13 +89,13 @@ class MultiPlatformIT {
         topics = new EventTopics(KafkaBroker.bootstrapServers());
         client = new RegistryClient(RegistrySettings.defaults());
         base = new MultiArchBase(stack.registry.host(), BASE).publish("10.0", MultiArchBase.Variant.initial());
-        copyTree(ECHO_APP, stack.platformImages.resolve("apps/multi-echo"));
+        stack.copyTree(ECHO_APP, stack.platformImages.resolve("apps/multi-echo"));
     }
 
     @AfterAll
     void stop() {
         for (String folder : List.of("multi", "apps/multi-echo")) {
-            deleteTree(stack.platformImages.resolve(folder));
+            CorpusStack.deleteTree(stack.platformImages.resolve(folder));
         }
         if (topics != null) {
             topics.close();
@@ -109,7 +105,7 @@ class MultiPlatformIT {
     @Test
     void aTwoPlatformImageIsBuiltTestedAndPublishedAsOneIndexWhoseDigestIsTheTestedOne() throws IOException {
         long started = System.nanoTime();
-        writeFolder(IMAGE);
+        stack.placeFolder(FIXTURES.resolve(IMAGE), IMAGE);
         ImagePublished published = awaitPublished();
         System.out.printf("MULTI-PLATFORM run %s published in %.1f s%n", published.runId(),
                 (System.nanoTime() - started) / 1e9);
@@ -276,44 +272,4 @@ class MultiPlatformIT {
 
     // --- files -------------------------------------------------------------------------------------------------
 
-    /** Writes fixture folder {@code id} into the platform-images root at once ({@code ${registry}} replaced). */
-    private void writeFolder(String id) {
-        Path target = stack.platformImages.resolve(id);
-        try {
-            Path staging = Files.createTempDirectory(stack.platformImages.getParent(), "multi-staging-");
-            copyTree(FIXTURES.resolve(id), staging);
-            Files.createDirectories(target.getParent());
-            Files.move(staging, target, StandardCopyOption.ATOMIC_MOVE);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    /** Copies a tree, {@code ${registry}} replaced by the stack's registry, the modes kept (the context keeps them). */
-    private void copyTree(Path from, Path to) {
-        try (Stream<Path> walk = Files.walk(from)) {
-            for (Path file : walk.toList()) {
-                Path copy = to.resolve(from.relativize(file).toString());
-                if (Files.isDirectory(file)) {
-                    Files.createDirectories(copy);
-                } else {
-                    Files.writeString(copy, Files.readString(file).replace("${registry}", stack.registry.host()));
-                    Files.setPosixFilePermissions(copy, Files.getPosixFilePermissions(file));
-                }
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    private static void deleteTree(Path root) {
-        if (!Files.exists(root)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(root)) {
-            walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
 }
