@@ -8,9 +8,6 @@ import dev.freshen.events.ImagePublished;
 import dev.freshen.events.Topics;
 import dev.freshen.testing.Commands;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -18,7 +15,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 
 /**
  * 7. Chains: the time from an upstream bump to the last level of a three-level chain published (fixture base →
@@ -58,24 +54,11 @@ final class ChainBench {
                 root.resolve("apps/chain-echo"), registryName);
     }
 
+    /** A chain fixture at the stack's registry; the images of the chain (not the base) polled every few seconds. */
     private static void copy(Path source, Path target, String registryName) {
-        try (Stream<Path> files = Files.walk(source)) {
-            for (Path file : files.toList()) {
-                Path to = target.resolve(source.relativize(file).toString());
-                if (Files.isDirectory(file)) {
-                    Files.createDirectories(to);
-                    continue;
-                }
-                String text = Files.readString(file).replace("${registry}", registryName);
-                if (file.getFileName().toString().equals("platform-image.yaml") && !file.getParent().endsWith("runtime")) {
-                    text = text.replaceAll("(?m)^schedule:.*$", "schedule: \"0/" + POLL_SECONDS + " * * * * ?\"");
-                }
-                Files.writeString(to, text);
-                Files.setPosixFilePermissions(to, Files.getPosixFilePermissions(file));
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot copy the chain fixtures", e);
-        }
+        FixtureTrees.copy(source, target, text -> text.replace("${registry}", registryName), (file, text) ->
+                file.getParent().endsWith("runtime") ? text
+                        : text.replaceAll("(?m)^schedule:.*$", "schedule: \"0/" + POLL_SECONDS + " * * * * ?\""));
     }
 
     /** The first publish of the chain (warm-up), then {@code repetitions} bumps in each mode, alternating. */

@@ -10,7 +10,6 @@ import dev.freshen.testing.Commands;
 import dev.freshen.testing.WebhookReceiver;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -63,28 +62,12 @@ final class PipelineBench {
 
     /** Copies the local run's fixture platform image and its app, pointed at the stack's registry name. */
     static void writeImages(Path root, String registryName) {
-        Path source = Commands.repositoryRoot().resolve("deploy/local/platform-images");
-        try (Stream<Path> files = Files.walk(source)) {
-            for (Path file : files.toList()) {
-                Path to = root.resolve(source.relativize(file).toString());
-                if (Files.isDirectory(file)) {
-                    Files.createDirectories(to);
-                    continue;
-                }
-                String text = Files.readString(file).replace("127.0.0.1:5000", registryName);
-                if (file.getFileName().toString().equals("platform-image.yaml")) {
-                    text = text.replaceAll("(?m)^schedule:.*$", "schedule: \"" + Stack.NEVER + "\"")
-                            .replaceAll("(?m)^notify:.*$", "notify: [" + Stack.CHANNEL + "]")
-                            // the base it publishes is one amd64 image; two platforms are PlatformRunBench's
-                            .replaceAll("(?m)^platforms:.*$", "platforms: [linux/amd64]");
-                }
-                Files.writeString(to, text);
-                // the modes as they are (0744 stays 0744): the build context keeps them, as the docker CLI does
-                Files.setPosixFilePermissions(to, Files.getPosixFilePermissions(file));
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot copy the fixture platform images", e);
-        }
+        FixtureTrees.copy(Commands.repositoryRoot().resolve("deploy/local/platform-images"), root,
+                text -> text.replace("127.0.0.1:5000", registryName),
+                (file, text) -> text.replaceAll("(?m)^schedule:.*$", "schedule: \"" + Stack.NEVER + "\"")
+                        .replaceAll("(?m)^notify:.*$", "notify: [" + Stack.CHANNEL + "]")
+                        // the base it publishes is one amd64 image; two platforms are PlatformRunBench's
+                        .replaceAll("(?m)^platforms:.*$", "platforms: [linux/amd64]"));
     }
 
     /** A first (warm-up) run, then {@code runs} measured ones; adds sections 2 and 3 and returns the runs for 4. */

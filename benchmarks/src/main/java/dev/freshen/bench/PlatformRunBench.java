@@ -13,9 +13,6 @@ import dev.freshen.testing.Commands;
 import dev.freshen.testing.Emulation;
 import dev.freshen.testing.MultiArchBase;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -24,7 +21,6 @@ import java.util.OptionalDouble;
 import java.util.function.ToDoubleFunction;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 
 /**
  * 8. Platform runs: what a two-platform run (linux/amd64 native + linux/arm64 under QEMU user emulation, published as
@@ -64,28 +60,12 @@ final class PlatformRunBench {
     }
 
     private static void copy(Path source, Path target, String registryName, String repository, String platforms) {
-        try (Stream<Path> files = Files.walk(source)) {
-            for (Path file : files.toList()) {
-                Path to = target.resolve(source.relativize(file).toString());
-                if (Files.isDirectory(file)) {
-                    Files.createDirectories(to);
-                    continue;
-                }
-                String text = Files.readString(file).replace("${registry}", registryName);
-                if (file.getFileName().toString().equals("platform-image.yaml")) {
-                    text = text.replaceAll("(?m)^schedule:.*$", "schedule: \"" + Stack.NEVER + "\"")
-                            .replace("repository: platform/multi", "repository: " + repository)
-                            + "notify: [" + Stack.CHANNEL + "]\n";
-                    if (platforms != null) {
-                        text = text.replaceAll("(?m)^platforms:.*$", platforms);
-                    }
-                }
-                Files.writeString(to, text);
-                Files.setPosixFilePermissions(to, Files.getPosixFilePermissions(file));
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot copy the multi-platform fixture", e);
-        }
+        FixtureTrees.copy(source, target, text -> text.replace("${registry}", registryName), (file, text) -> {
+            String descriptor = text.replaceAll("(?m)^schedule:.*$", "schedule: \"" + Stack.NEVER + "\"")
+                    .replace("repository: platform/multi", "repository: " + repository)
+                    + "notify: [" + Stack.CHANNEL + "]\n";
+            return platforms == null ? descriptor : descriptor.replaceAll("(?m)^platforms:.*$", platforms);
+        });
     }
 
     /** A warm-up run of each image, then {@code repetitions} measured runs of each; adds section 8. */
